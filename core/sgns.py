@@ -1,0 +1,455 @@
+"""Skip-gram with negative sampling, trained by vectorized NumPy.
+
+How a batch works (no Python loop per word or pair):
+
+* A batch is a run of ``B`` consecutive (subsampled) centre words. Their context words
+  are the ``B + 2W`` tokens around them; one gather of those rows from the context
+  matrix and a strided view give every centre its ``2W + 1`` neighbours without a copy.
+  A mask removes the centre itself, slots beyond the centre's drawn (dynamic) window and
+  slots in another sentence.
+* Negatives: the batch is split into groups of ``GROUP`` centres; each group shares one
+  pool of ``P`` noise words, so the negative side is a matrix product. Each centre's
+  negative term is weighted by ``live slots × negative / P`` so that, in expectation, it
+  equals word2vec's ``negative`` draws per (centre, context) pair.
+* Updates are computed from one copy of the rows, then summed per row. A row that
+  collects many pair gradients in one batch (frequent words) would overshoot: its step
+  is stable only while its summed curvature ``Λ = Σ lr·σ(s)·σ(−s)·‖x_other‖²`` stays
+  below 2, so each row's summed update is scaled by ``min(1, 2/Λ)``. Rows under the
+  limit get the plain SGD step (see ENGINE-NOTES.md for the divergence this prevents).
+
+The :class:`Trainer` cuts every epoch into jobs of consecutive tokens, each with its own
+random stream derived from ``(seed, job)``; ``workers`` threads take jobs in turn
+(Hogwild: NumPy releases the GIL). ``Trainer.run()`` is a generator of
+:class:`TrainingProgress` records and honours stop and pause events between batches.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+from scipy.sparse import csr_array
+
+from .config import TrainingConfig
+from .errors import TrainingDiverged
+from .vectors import Embeddings
+from .vocab import Vocab, TokenStream
+
+GROUP = 64          # centres sharing one pool of negatives
+MAX_ROW_LOAD = 40   # target mean pair-gradients per pooled negative row
+CURVATURE_CAP = 2.0
+JOB_TOKENS = 1 << 16
+# float32 sigmoid saturates: per-term loss −log(1 − σ) is capped at 16.6 (= −log 2⁻²⁴).
+_SIG_MAX = np.float32(1 - 2**-24)
+
+
+def sigmoid_(x: np.ndarray) -> np.ndarray:
+    """σ(x) in place, as ½(1 + tanh(x/2)): one ufunc pass, no overflow."""
+    x *= 0.5
+    np.tanh(x, out=x)
+    x += 1.0
+    x *= 0.5
+    return x
+
+
+def pool_size(window: int, negative: int) -> int:
+    """Negatives per pool so a pooled row gets about MAX_ROW_LOAD pair gradients."""
+    # A centre has on average window + 1 live context slots (dynamic window).
+    return int(np.clip(math.ceil(GROUP * (window + 1) * negative / MAX_ROW_LOAD), 8, 256))
+
+
+@dataclass(frozen=True)
+class BatchGradients:
+    """Raw (uncapped) updates of one batch, and each contribution's curvature."""
+
+    d_centres: np.ndarray   # (B, d) update of the centres' input rows
+    d_band: np.ndarray      # (B + 2W, d) update of the context rows around the centres
+    d_negatives: np.ndarray  # (G, P, d) update of the pooled negative rows
+    c_centres: np.ndarray   # (B,) curvature Λ contributed to each centre's input row
+    c_band: np.ndarray      # (B + 2W,)
+    c_negatives: np.ndarray  # (G, P)
+    loss: float             # summed SGNS loss over the batch's pairs (float64)
+    pairs: int
+
+
+def batch_gradients(X: np.ndarray, Y: np.ndarray, N: np.ndarray, mask: np.ndarray,
+                    lr: float, negative: int) -> BatchGradients:
+    """SGD updates of one batch of centres against their context band and pooled negatives.
+
+    Parameters
+    ----------
+    X : (B, d) input rows of the centres.
+    Y : (B + 2W, d) context rows of the tokens from W before the first centre to W after
+        the last; centre ``b``'s neighbour at offset ``o`` is ``Y[b + W + o]``.
+    N : (G, P, d) context rows of the negative pools; centre ``b`` uses pool
+        ``b // (B / G)``.
+    mask : (B, 2W + 1) bool, live (centre, context) pairs; column W (the centre) is False.
+    lr : learning rate. negative : word2vec's negatives per pair.
+    """
+    B, d = X.shape
+    G, P = N.shape[:2]
+    w2 = mask.shape[1]
+    W = w2 // 2
+    dt = X.dtype
+    isz = dt.itemsize
+    Yv = as_strided(Y, (B, w2, d), (Y.strides[0],) * 2 + (Y.strides[1],), writeable=False)
+    live = mask.sum(axis=1)
+    # Positive pairs. q = σ(−s) = 1 − σ(s); the SGD coefficient is lr·q.
+    q = np.matmul(Yv, X[:, :, None])[:, :, 0]
+    np.negative(q, out=q)
+    sigmoid_(q)
+    q *= mask
+    loss = -float(np.log1p(-np.minimum(q, _SIG_MAX)).sum(dtype=np.float64))
+    cp = q * (1.0 - q)             # σ(s)·σ(−s), the curvature factor
+    cp *= lr
+    q *= lr
+    # Negatives: one (B/G × P) score matrix per group, weighted per centre.
+    Xg = X.reshape(G, B // G, d)
+    weight = (live * (negative / P)).astype(dt).reshape(G, B // G, 1)
+    gn = sigmoid_(np.matmul(Xg, N.transpose(0, 2, 1)))
+    per_centre = np.log1p(-np.minimum(gn, _SIG_MAX)).sum(axis=2, dtype=np.float64)
+    loss -= float(np.dot(per_centre.ravel(), weight.ravel().astype(np.float64)))
+    cn = gn * (1.0 - gn)
+    cn *= weight * dt.type(lr)
+    gn *= weight * dt.type(-lr)
+    d_centres = np.matmul(q[:, None, :], Yv)[:, 0]
+    d_centres += np.matmul(gn, N).reshape(B, d)
+    d_negatives = np.matmul(gn.transpose(0, 2, 1), Xg)
+    # Band row p collects q[b, j]·X[b] over b + j = p. With q and X padded by 2W rows,
+    # coef[p, i] = q[p+i−2W, 2W−i] is a strided view and the sum is a stacked mat-vec.
+    qp = np.zeros((B + 4 * W, w2), dtype=dt)
+    qp[2 * W:2 * W + B] = q
+    coef = as_strided(qp.ravel()[2 * W:], (B + 2 * W, w2), (w2 * isz, (w2 - 1) * isz),
+                      writeable=False)
+    Xp = np.zeros((B + 4 * W, d), dtype=dt)
+    Xp[2 * W:2 * W + B] = X
+    Xw = as_strided(Xp, (B + 2 * W, w2, d), (d * isz, d * isz, isz), writeable=False)
+    d_band = np.matmul(coef[:, None, :], Xw)[:, 0]
+    # Curvature of each contribution: lr·σ(s)σ(−s)·‖row on the other side‖².
+    xx = np.einsum("bd,bd->b", X, X)
+    yy = np.einsum("bd,bd->b", Y, Y)
+    nn = np.einsum("gpd,gpd->gp", N, N)
+    c_centres = np.einsum("bj,bj->b", cp, as_strided(yy, (B, w2), (yy.strides[0],) * 2))
+    c_centres += np.einsum("gbp,gp->gb", cn, nn).reshape(B)
+    c_negatives = np.einsum("gbp,gb->gp", cn, xx.reshape(G, B // G))
+    qp[2 * W:2 * W + B] = cp * xx[:, None]
+    c_band = coef.sum(axis=1)
+    return BatchGradients(d_centres, d_band, d_negatives, c_centres, c_band, c_negatives,
+                          loss, int(live.sum()))
+
+
+def scatter_capped(matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray,
+                   curvature: np.ndarray, cap: float = CURVATURE_CAP) -> None:
+    """``matrix[r] += Σ updates of r``, each row's sum scaled by ``min(1, cap / Σ Λ of r)``.
+
+    Summing runs of equal rows is a sparse (rows × contributions) matrix of ones times
+    the update block: 3–4× faster than ``np.add.reduceat`` or ``np.add.at`` here.
+    """
+    n = len(rows)
+    order = np.argsort(rows, kind="stable")
+    r = rows[order]
+    starts = np.flatnonzero(np.concatenate(([True], r[1:] != r[:-1])))
+    lam = np.add.reduceat(curvature[order], starts)
+    scale = (cap / np.maximum(lam, cap)).astype(updates.dtype)
+    indptr = np.append(starts, n)
+    ones = csr_array((np.repeat(scale, np.diff(indptr)), order, indptr), shape=(len(starts), n))
+    matrix[r[starts]] += ones @ updates
+
+
+@dataclass(frozen=True)
+class TrainingProgress:
+    """One report from a running trainer."""
+
+    epoch: int                 # 1-based epoch being trained
+    epochs: int
+    words_done: int            # raw corpus words processed, all epochs so far
+    words_total: int           # raw corpus words × epochs
+    loss: float                # mean SGNS loss per (centre, context) pair since last report
+    lr: float
+    words_per_sec: float       # raw words per second since the last report
+    elapsed: float             # seconds of training (pauses excluded)
+    epoch_losses: tuple[float, ...] = ()   # mean loss per pair of each finished epoch
+    done: bool = False         # the run ended (completed or stopped)
+    stopped: bool = False      # ended by a stop request before the last epoch finished
+    paused: bool = False
+
+    @property
+    def fraction(self) -> float:
+        return self.words_done / self.words_total if self.words_total else 1.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left at the current speed, if known."""
+        if self.words_per_sec <= 0:
+            return None
+        return (self.words_total - self.words_done) / self.words_per_sec
+
+
+@dataclass
+class _Job:
+    index: int
+    epoch: int
+    start: int
+    stop: int
+    first_batch: int = 0
+
+
+@dataclass
+class _Tally:
+    loss: float = 0.0
+    pairs: int = 0
+    words: float = 0.0
+    epoch_loss: dict = field(default_factory=dict)
+    epoch_pairs: dict = field(default_factory=dict)
+    epoch_jobs_left: dict = field(default_factory=dict)
+
+
+class Trainer:
+    """Trains SGNS vectors for ``vocab`` on ``stream`` as ``config`` says.
+
+    ``state`` (from :meth:`state`) resumes an interrupted run with the same schedule.
+    """
+
+    def __init__(self, config: TrainingConfig, vocab: Vocab, stream: TokenStream, *,
+                 report_interval: float = 0.5, job_tokens: int = JOB_TOKENS,
+                 vectors: np.ndarray | None = None, context: np.ndarray | None = None,
+                 state: dict | None = None):
+        self.config = config
+        self.vocab = vocab
+        self.stream = stream
+        self.report_interval = report_interval
+        V, d = len(vocab), config.vector_size
+        if vectors is None:
+            rng = np.random.default_rng(config.seed)
+            # gensim's initialisation: uniform in [-0.5, 0.5) / vector_size.
+            vectors = (rng.random((V, d), dtype=np.float32) - np.float32(0.5)) / np.float32(d)
+            context = np.zeros((V, d), dtype=np.float32)
+        if vectors.shape != (V, d) or context is None or context.shape != (V, d):
+            raise ValueError(f"vectors and context must both have shape ({V}, {d})")
+        # The trainer owns (and writes) its matrices: always copies of what it was given.
+        self._syn0 = np.array(vectors, dtype=np.float32, order="C")
+        self._syn1 = np.array(context, dtype=np.float32, order="C")
+        self._keep = vocab.keep_probability(config.sample).astype(np.float32)
+        self._cdf = np.cumsum(vocab.noise_distribution(config.ns_exponent))
+        self._cdf /= self._cdf[-1]
+        self._pool = pool_size(config.window, config.negative)
+        n = len(stream.ids)
+        bounds = list(range(0, n, job_tokens)) + [n]
+        self._jobs = [_Job(e * (len(bounds) - 1) + k, e, bounds[k], bounds[k + 1])
+                      for e in range(config.epochs) for k in range(len(bounds) - 1)]
+        self._raw_per_token = stream.raw_words / max(n, 1)
+        self.words_total = int(stream.raw_words * config.epochs)
+        st = state or {}
+        self._next_job = int(st.get("next_job", 0))
+        self._pending = [(int(j), int(b)) for j, b in st.get("partial_jobs", [])]
+        self._elapsed = float(st.get("elapsed", 0.0))
+        self._tally = _Tally(words=float(st.get("words_done", 0.0)))
+        self._tally.epoch_loss = {int(k): v for k, v in st.get("epoch_loss", {}).items()}
+        self._tally.epoch_pairs = {int(k): v for k, v in st.get("epoch_pairs", {}).items()}
+        done_jobs = set(range(self._next_job)) - {j for j, _ in self._pending}
+        for job in self._jobs:
+            if job.index not in done_jobs:
+                left = self._tally.epoch_jobs_left
+                left[job.epoch] = left.get(job.epoch, 0) + 1
+        self._lock = threading.Lock()
+        self._halt = threading.Event()
+        self._error: BaseException | None = None
+        self.diverged = False
+        self._last_loss = float("nan")
+
+    @classmethod
+    def from_corpus(cls, corpus, config: TrainingConfig, **kwargs) -> Trainer:
+        """Scan ``corpus`` (a :class:`~core.corpus.Corpus`) and build a trainer for it."""
+        from .vocab import scan
+        vocab, stream = scan(corpus).build(config.min_count, config.max_vocab_size)
+        return cls(config, vocab, stream, **kwargs)
+
+    # -- results -------------------------------------------------------------------
+    @property
+    def finished(self) -> bool:
+        return self._next_job >= len(self._jobs) and not self._pending
+
+    def snapshot(self) -> Embeddings:
+        """An immutable copy of the current input vectors (safe while training runs)."""
+        return Embeddings(self.vocab.words, self._syn0.copy(), self.vocab.counts)
+
+    def context_snapshot(self) -> np.ndarray:
+        """A copy of the current context (output) matrix."""
+        return self._syn1.copy()
+
+    def state(self) -> dict:
+        """Where the schedule stands: enough to resume with the same learning rates and draws."""
+        with self._lock:
+            return {
+                "next_job": self._next_job,
+                "partial_jobs": [list(p) for p in self._pending],
+                "words_done": self._tally.words,
+                "elapsed": self._elapsed,
+                "epoch_loss": {str(k): v for k, v in self._tally.epoch_loss.items()},
+                "epoch_pairs": {str(k): v for k, v in self._tally.epoch_pairs.items()},
+            }
+
+    # -- the run -------------------------------------------------------------------
+    def run(self, stop: threading.Event | None = None, pause: threading.Event | None = None
+            ) -> Iterator[TrainingProgress]:
+        """Train, yielding a :class:`TrainingProgress` about every ``report_interval`` s.
+
+        Setting ``stop`` ends the run after the current batches (vectors so far are kept
+        and :meth:`state` can resume it); while ``pause`` is set the workers wait.
+        Raises :class:`TrainingDiverged` if the loss becomes NaN or infinite.
+        """
+        stop = stop or threading.Event()
+        pause = pause or threading.Event()
+        self._halt.clear()
+        self._error = None
+        threads = [threading.Thread(target=self._work, args=(stop, pause), daemon=True,
+                                    name=f"sgns-worker-{i}")
+                   for i in range(self.config.workers)]
+        t_last = time.perf_counter()
+        words_last = self._tally.words
+        loss_last, pairs_last = self._tally.loss, self._tally.pairs
+        for t in threads:
+            t.start()
+        try:
+            while any(t.is_alive() for t in threads):
+                threads[0].join(self.report_interval) if threads[0].is_alive() else \
+                    next(t for t in threads if t.is_alive()).join(self.report_interval)
+                now = time.perf_counter()
+                dt = now - t_last
+                if not pause.is_set():
+                    self._elapsed += dt
+                rec = self._record(dt, words_last, loss_last, pairs_last, pause.is_set())
+                t_last, words_last = now, self._tally.words
+                loss_last, pairs_last = self._tally.loss, self._tally.pairs
+                if any(t.is_alive() for t in threads):
+                    yield rec
+        finally:
+            self._halt.set()
+            for t in threads:
+                t.join()
+        if self._error is not None:
+            raise self._error
+        final = self._record(time.perf_counter() - t_last, words_last, loss_last, pairs_last,
+                             False)
+        yield TrainingProgress(**{**final.__dict__, "done": True,
+                                  "stopped": not self.finished})
+
+    def _record(self, dt, words_last, loss_last, pairs_last, paused) -> TrainingProgress:
+        with self._lock:
+            t = self._tally
+            pairs = t.pairs - pairs_last
+            if pairs:
+                self._last_loss = (t.loss - loss_last) / pairs
+            loss = self._last_loss
+            done_epochs = sorted(e for e, n in t.epoch_jobs_left.items() if n == 0)
+            epoch_losses = tuple(t.epoch_loss.get(e, 0.0) / max(t.epoch_pairs.get(e, 0), 1)
+                                 for e in done_epochs)
+            words = min(int(round(t.words)), self.words_total)
+            epoch = min(int(t.words / max(self.stream.raw_words, 1)) + 1, self.config.epochs)
+        return TrainingProgress(
+            epoch=epoch, epochs=self.config.epochs, words_done=words,
+            words_total=self.words_total, loss=loss, lr=self._lr(words / max(self.words_total, 1)),
+            words_per_sec=(t.words - words_last) / dt if dt > 0 else 0.0,
+            elapsed=self._elapsed, epoch_losses=epoch_losses, paused=paused)
+
+    def _lr(self, progress: float) -> float:
+        c = self.config
+        return max(c.min_alpha, c.alpha - (c.alpha - c.min_alpha) * progress)
+
+    def _take_job(self) -> _Job | None:
+        with self._lock:
+            if self._pending:
+                index, first = self._pending.pop(0)
+                job = self._jobs[index]
+                return _Job(job.index, job.epoch, job.start, job.stop, first)
+            if self._next_job >= len(self._jobs):
+                return None
+            job = self._jobs[self._next_job]
+            self._next_job += 1
+            return job
+
+    def _work(self, stop: threading.Event, pause: threading.Event) -> None:
+        try:
+            while not (stop.is_set() or self._halt.is_set()):
+                job = self._take_job()
+                if job is None:
+                    return
+                self._run_job(job, stop, pause)
+        except BaseException as exc:  # reported by run() in the caller's thread
+            self._error = exc
+            self._halt.set()
+
+    def _run_job(self, job: _Job, stop: threading.Event, pause: threading.Event) -> None:
+        cfg = self.config
+        W, B, K, P = cfg.window, cfg.batch_words, cfg.negative, self._pool
+        B = max(GROUP, B - B % GROUP)
+        G = B // GROUP
+        rng = np.random.default_rng([cfg.seed, job.index])
+        ids = self.stream.ids[job.start:job.stop]
+        keep = rng.random(len(ids), dtype=np.float32) < self._keep[ids]
+        pos = np.flatnonzero(keep)
+        n = len(pos)
+        nb = -(-n // B)
+        # Random draws for the whole job up front, so a resumed job replays them exactly.
+        reach = rng.integers(1, W + 1, size=nb * B).astype(np.int8)
+        negs = np.searchsorted(self._cdf, rng.random((nb, G, P)), side="right")
+        np.minimum(negs, len(self.vocab) - 1, out=negs)
+        # Padded ids and sentence labels: pads get distinct negative labels (never context).
+        total = nb * B + 2 * W
+        tok = np.zeros(total, dtype=np.int32)
+        tok[W:W + n] = ids[pos]
+        sent = -np.arange(1, total + 1, dtype=np.int64)
+        sent[W:W + n] = np.searchsorted(self.stream.sentence_starts, pos + job.start, "right")
+        # Raw-word credit of each batch, ending where its last centre lies.
+        ends = np.append(pos[np.minimum(np.arange(1, nb + 1) * B, n) - 1][:-1] + 1,
+                         len(ids)) if nb else np.array([len(ids)])
+        starts = np.concatenate(([0], ends[:-1]))
+        offsets = np.abs(np.arange(-W, W + 1))
+        n_all = len(self.stream.ids)
+        span = cfg.epochs * n_all
+        # Untrained vectors score ~(1 + K)·ln 2 per pair; three times that is divergence.
+        diverged_loss = 3 * (1 + K) * math.log(2)
+        for t in range(job.first_batch, nb):
+            if stop.is_set() or self._halt.is_set():
+                with self._lock:
+                    self._pending.append((job.index, t))
+                return
+            while pause.is_set() and not (stop.is_set() or self._halt.is_set()):
+                time.sleep(0.02)
+            progress = (job.epoch * n_all + job.start + starts[t]) / span
+            lr = self._lr(progress)
+            c0 = W + t * B
+            centres = tok[c0:c0 + B]
+            band = tok[c0 - W:c0 + B + W]
+            sband = sent[c0 - W:c0 + B + W]
+            sv = as_strided(sband, (B, 2 * W + 1), (sband.strides[0],) * 2, writeable=False)
+            mask = (offsets <= reach[t * B:(t + 1) * B, None]) & (offsets != 0)
+            mask &= sv == sent[c0:c0 + B, None]
+            neg = negs[t]
+            g = batch_gradients(self._syn0[centres], self._syn1[band], self._syn1[neg], mask,
+                                lr, K)
+            if not math.isfinite(g.loss) or g.loss > g.pairs * diverged_loss:
+                self.diverged = True
+                raise TrainingDiverged(
+                    f"training diverged at learning rate {lr:.4g} (loss per pair "
+                    f"{g.loss / max(g.pairs, 1):.3g}); try a lower alpha (now {cfg.alpha})")
+            scatter_capped(self._syn0, centres, g.d_centres, g.c_centres)
+            scatter_capped(self._syn1, np.concatenate((band, neg.ravel())),
+                           np.concatenate((g.d_band, g.d_negatives.reshape(-1, g.d_band.shape[1]))),
+                           np.concatenate((g.c_band, g.c_negatives.ravel())))
+            with self._lock:
+                tl = self._tally
+                tl.loss += g.loss
+                tl.pairs += g.pairs
+                tl.words += (ends[t] - starts[t]) * self._raw_per_token
+                tl.epoch_loss[job.epoch] = tl.epoch_loss.get(job.epoch, 0.0) + g.loss
+                tl.epoch_pairs[job.epoch] = tl.epoch_pairs.get(job.epoch, 0) + g.pairs
+        with self._lock:
+            if nb == 0:  # every token was subsampled away: still count the words read
+                self._tally.words += len(ids) * self._raw_per_token
+            self._tally.epoch_jobs_left[job.epoch] -= 1

@@ -1,0 +1,171 @@
+"""Vocabulary: counting, pruning, subsampling and the noise distribution.
+
+One pass over the corpus (:func:`scan`) counts every distinct token and records the
+whole text as provisional integer ids. A :class:`Vocab` is then cut from the counts for
+any ``min_count`` / ``max_vocab_size`` without reading the text again, and the id array
+is remapped into the :class:`TokenStream` the trainer consumes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .corpus import NEWLINE, Corpus, ReadStats
+from .errors import CorpusError, W2VError
+
+
+class Cancelled(W2VError):
+    """A long operation was stopped by its caller."""
+
+
+@dataclass(frozen=True, eq=False)
+class Vocab:
+    """Words sorted by descending count (ties: alphabetical), with their counts."""
+
+    words: tuple[str, ...]
+    counts: np.ndarray
+    index: dict[str, int] = field(repr=False)
+
+    @classmethod
+    def from_counts(cls, words, counts) -> Vocab:
+        counts = np.asarray(counts, dtype=np.int64)
+        order = sorted(range(len(words)), key=lambda i: (-counts[i], words[i]))
+        words = tuple(words[i] for i in order)
+        counts = counts[order]
+        counts.flags.writeable = False
+        return cls(words, counts, {w: i for i, w in enumerate(words)})
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.index
+
+    @property
+    def total(self) -> int:
+        """Number of corpus tokens covered by the vocabulary."""
+        return int(self.counts.sum())
+
+    def keep_probability(self, sample: float) -> np.ndarray:
+        """word2vec.c's subsampling: P(keep) = (sqrt(c / t) + 1) · t / c with t = sample·total.
+
+        Capped at 1; ``sample == 0`` keeps everything.
+        """
+        if sample <= 0 or len(self) == 0:
+            return np.ones(len(self))
+        t = sample * self.total
+        c = self.counts.astype(np.float64)
+        return np.minimum(1.0, (np.sqrt(c / t) + 1.0) * t / c)
+
+    def noise_distribution(self, ns_exponent: float) -> np.ndarray:
+        """P(noise word = w) ∝ count(w) ** ns_exponent, as float64 summing to 1."""
+        p = self.counts.astype(np.float64) ** ns_exponent
+        return p / p.sum()
+
+
+@dataclass(frozen=True, eq=False)
+class TokenStream:
+    """The corpus as vocabulary ids, out-of-vocabulary words removed.
+
+    ``sentence_starts`` holds the index in ``ids`` where each sentence after the first
+    begins (strictly increasing); windows never reach across them.
+    """
+
+    ids: np.ndarray
+    sentence_starts: np.ndarray
+    raw_words: int
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(eq=False)
+class Scan:
+    """Every distinct token of a corpus with its count, and the text as provisional ids."""
+
+    words: list[str]
+    counts: np.ndarray
+    ids: np.ndarray
+    newline_id: int
+    raw_words: int
+    stats: ReadStats
+
+    def _kept(self, min_count: int, max_vocab_size: int | None) -> np.ndarray:
+        counts = self.counts.copy()
+        if self.newline_id >= 0:
+            counts[self.newline_id] = 0
+        kept = np.flatnonzero(counts >= min_count)
+        if max_vocab_size is not None and len(kept) > max_vocab_size:
+            # Same order as Vocab.from_counts: count descending, then word.
+            kept = np.array(sorted(kept, key=lambda i: (-counts[i], self.words[i]))[:max_vocab_size])
+        return kept
+
+    def vocab_size(self, min_count: int, max_vocab_size: int | None = None) -> int:
+        """Size of the vocabulary these settings would give (cheap, no text pass)."""
+        return len(self._kept(min_count, max_vocab_size))
+
+    def build(self, min_count: int, max_vocab_size: int | None = None
+              ) -> tuple[Vocab, TokenStream]:
+        """Cut the vocabulary and encode the text with it."""
+        kept = self._kept(min_count, max_vocab_size)
+        if len(kept) == 0:
+            top = int(self.counts.max(initial=0)) if self.raw_words else 0
+            raise CorpusError(
+                f"no word occurs at least {min_count} times (the most frequent occurs "
+                f"{top} times); lower min_count or add text")
+        vocab = Vocab.from_counts([self.words[i] for i in kept], self.counts[kept])
+        remap = np.full(len(self.words), -1, dtype=np.int32)
+        remap[kept] = [vocab.index[self.words[i]] for i in kept]
+        if self.newline_id >= 0:
+            remap[self.newline_id] = -2
+        final = remap[self.ids]
+        keep = final >= 0
+        ids = final[keep]
+        # Number of kept tokens before each line break = where the next sentence starts.
+        starts = np.cumsum(keep, dtype=np.int64)[final == -2]
+        del final, keep
+        starts = np.unique(starts)
+        starts = starts[(starts > 0) & (starts < len(ids))]
+        return vocab, TokenStream(ids, starts, self.raw_words)
+
+
+def scan(corpus: Corpus, progress: Callable[[int, int], None] | None = None,
+         stop: threading.Event | None = None) -> Scan:
+    """Read ``corpus`` once: count tokens and record the text as provisional ids.
+
+    Raises :class:`CorpusError` if the corpus holds no words, :class:`Cancelled` if
+    ``stop`` gets set.
+    """
+    ids_of: defaultdict[str, int] = defaultdict()
+    # A new word gets the next free id; map(ids_of.__getitem__) stays in C per token.
+    ids_of.default_factory = ids_of.__len__
+    parts: list[np.ndarray] = []
+    for tokens in corpus.iter_chunks(progress):
+        if stop is not None and stop.is_set():
+            raise Cancelled("reading the corpus was cancelled")
+        parts.append(np.fromiter(map(ids_of.__getitem__, tokens), dtype=np.int32,
+                                 count=len(tokens)))
+    ids = np.concatenate(parts) if parts else np.zeros(0, np.int32)
+    del parts
+    words = list(ids_of)
+    counts = np.bincount(ids, minlength=len(words)).astype(np.int64)
+    newline_id = ids_of.get(NEWLINE, -1)
+    raw = len(ids) - (int(counts[newline_id]) if newline_id >= 0 else 0)
+    stats = corpus.last_stats
+    if raw == 0:
+        names = ", ".join(str(f) for f in corpus.files[:3])
+        extra = f" ({stats.invalid_bytes} bytes were not valid UTF-8)" if stats.invalid_bytes else ""
+        raise CorpusError(f"{names}: contains no words{extra}")
+    return Scan(words, counts, ids, newline_id, raw, stats)
+
+
+def build(corpus: Corpus, min_count: int = 5, max_vocab_size: int | None = None,
+          progress: Callable[[int, int], None] | None = None
+          ) -> tuple[Vocab, TokenStream]:
+    """Scan ``corpus`` and cut its vocabulary in one call."""
+    return scan(corpus, progress).build(min_count, max_vocab_size)

@@ -1,0 +1,214 @@
+"""The vectorized trainer against slow references, planted structure and its contracts."""
+
+from __future__ import annotations
+
+import math
+import threading
+
+import numpy as np
+import pytest
+
+from core.config import TrainingConfig
+from core.errors import TrainingDiverged
+from core.sgns import Trainer, batch_gradients, scatter_capped
+from core.vocab import TokenStream, Vocab
+
+
+def _sig(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def reference_gradients(X, Y, N, mask, lr, negative):
+    """Per-pair loops, float64: what one batch's SGD step must equal (before capping)."""
+    B, d = X.shape
+    G, P = N.shape[:2]
+    W = mask.shape[1] // 2
+    dX = np.zeros_like(X)
+    dY = np.zeros_like(Y)
+    dN = np.zeros_like(N)
+    cX = np.zeros(B)
+    cY = np.zeros(len(Y))
+    cN = np.zeros((G, P))
+    loss = 0.0
+    for b in range(B):
+        g = b // (B // G)
+        live = [j for j in range(2 * W + 1) if mask[b, j]]
+        weight = len(live) * negative / P
+        for j in live:
+            y = Y[b + j]
+            s = X[b] @ y
+            coef = lr * (1 - _sig(s))
+            loss -= math.log(_sig(s))
+            dX[b] += coef * y
+            dY[b + j] += coef * X[b]
+            curv = lr * _sig(s) * _sig(-s)
+            cX[b] += curv * (y @ y)
+            cY[b + j] += curv * (X[b] @ X[b])
+        for p in range(P):
+            n = N[g, p]
+            s = X[b] @ n
+            coef = -lr * weight * _sig(s)
+            loss -= weight * math.log(_sig(-s))
+            dX[b] += coef * n
+            dN[g, p] += coef * X[b]
+            curv = lr * weight * _sig(s) * _sig(-s)
+            cX[b] += curv * (n @ n)
+            cN[g, p] += curv * (X[b] @ X[b])
+    return dX, dY, dN, cX, cY, cN, loss
+
+
+@pytest.mark.parametrize("W,B,G,P", [(2, 8, 2, 3), (5, 12, 3, 4), (1, 4, 1, 5)])
+def test_batch_gradients_match_per_pair_reference(W, B, G, P):
+    rng = np.random.default_rng(W * 100 + B)
+    d = 7
+    X = rng.standard_normal((B, d))
+    Y = rng.standard_normal((B + 2 * W, d))
+    N = rng.standard_normal((G, P, d))
+    mask = rng.random((B, 2 * W + 1)) < 0.7
+    mask[:, W] = False
+    mask[0] = False  # a centre with no live context gets no update at all
+    g = batch_gradients(X, Y, N, mask, 0.05, 5)
+    dX, dY, dN, cX, cY, cN, loss = reference_gradients(X, Y, N, mask, 0.05, 5)
+    np.testing.assert_allclose(g.d_centres, dX, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(g.d_band, dY, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(g.d_negatives, dN, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(g.c_centres, cX, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(g.c_band, cY, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(g.c_negatives, cN, rtol=1e-10, atol=1e-12)
+    assert g.loss == pytest.approx(loss, rel=1e-10)
+    assert g.pairs == mask.sum()
+    assert not g.d_centres[0].any()
+
+
+def test_scatter_sums_duplicates_and_caps_only_overloaded_rows():
+    m = np.zeros((5, 2))
+    rows = np.array([3, 1, 3, 0, 3])
+    upd = np.array([[1.0, 0], [0, 1], [2, 0], [5, 5], [3, 0]])
+    curv = np.array([1.0, 0.5, 1.0, 1.9, 2.0])  # row 3: Λ = 4 > 2 → halved
+    scatter_capped(m, rows, upd, curv)
+    np.testing.assert_allclose(m, [[5, 5], [0, 1], [0, 0], [3, 0], [0, 0]])
+
+
+def _planted_corpus(seed=0, n_sent=6000):
+    """Two families of words that share contexts only within the family, plus an analogy.
+
+    Sentences "X is a <family word> with Y": animals co-occur with fur/legs, tools with
+    metal/handles. Also the royal/gender template so that king − man + woman = queen.
+    """
+    rng = np.random.default_rng(seed)
+    animals = ["cat", "dog", "horse", "cow", "sheep"]
+    tools = ["hammer", "saw", "drill", "wrench", "chisel"]
+    lines = []
+    for _ in range(n_sent):
+        r = rng.random()
+        if r < 0.3:
+            a = rng.choice(animals)
+            lines.append(f"the {a} has {rng.choice(['fur', 'legs', 'tail'])} and eats "
+                         f"{rng.choice(['grass', 'meat', 'food'])}")
+        elif r < 0.6:
+            t = rng.choice(tools)
+            lines.append(f"a {t} is made of {rng.choice(['metal', 'steel', 'iron'])} with a "
+                         f"{rng.choice(['handle', 'grip', 'blade'])}")
+        else:
+            g = rng.choice(["male", "female"])
+            rank = rng.choice(["royal", "common"])
+            word = {("male", "royal"): "king", ("female", "royal"): "queen",
+                    ("male", "common"): "man", ("female", "common"): "woman"}[(g, rank)]
+            he = "he" if g == "male" else "she"
+            extra = rng.choice(["crown", "throne", "palace"]) if rank == "royal" else \
+                rng.choice(["street", "house", "village"])
+            lines.append(f"the {word} said {he} lives in the {extra} and {he} walks")
+    return lines
+
+
+def _setup(lines, **cfg):
+    from collections import Counter
+    toks = [ln.split() for ln in lines]
+    counts = Counter(w for t in toks for w in t)
+    vocab = Vocab.from_counts(list(counts), [counts[w] for w in counts])
+    ids = np.array([vocab.index[w] for t in toks for w in t], dtype=np.int32)
+    starts = np.cumsum([len(t) for t in toks])[:-1]
+    stream = TokenStream(ids, starts, len(ids))
+    config = TrainingConfig(**{"min_count": 1, "vector_size": 20, "epochs": 5, "workers": 1,
+                               "sample": 0.0, "window": 3, **cfg})
+    return config, vocab, stream
+
+
+def _train_lines(lines, **cfg):
+    trainer = Trainer(*_setup(lines, **cfg))
+    records = list(trainer.run())
+    return trainer, records
+
+
+def test_planted_structure_is_learned():
+    trainer, records = _train_lines(_planted_corpus())
+    emb = trainer.snapshot()
+    animals = {"cat", "dog", "horse", "cow", "sheep"}
+    tools = {"hammer", "saw", "drill", "wrench", "chisel"}
+    for word, family in [("cat", animals), ("drill", tools)]:
+        top = {w for w, _ in emb.most_similar(word, topn=4)}
+        assert top <= family, (word, top)
+    best = emb.most_similar(positive=["king", "woman"], negative=["man"], topn=1)[0][0]
+    assert best == "queen"
+    # The loss falls: the last epoch's mean is well below the first's.
+    losses = records[-1].epoch_losses
+    assert len(losses) == 5 and losses[-1] < 0.8 * losses[0]
+    assert records[-1].done and not records[-1].stopped
+    assert records[-1].words_done == records[-1].words_total
+
+
+def test_seed_determinism_with_one_worker():
+    lines = _planted_corpus(n_sent=800)
+    a, _ = _train_lines(lines, seed=7, epochs=2)
+    b, _ = _train_lines(lines, seed=7, epochs=2)
+    c, _ = _train_lines(lines, seed=8, epochs=2)
+    assert np.array_equal(a.snapshot().vectors, b.snapshot().vectors)
+    assert not np.array_equal(a.snapshot().vectors, c.snapshot().vectors)
+
+
+def test_stop_keeps_vectors_and_resume_is_bit_identical():
+    setup = _setup(_planted_corpus(n_sent=3000), seed=3, epochs=10, batch_words=64)
+    ref = Trainer(*setup, job_tokens=2048)
+    list(ref.run())
+    trainer = Trainer(*setup, job_tokens=2048, report_interval=0.001)
+    stop = threading.Event()
+    for rec in trainer.run(stop=stop):
+        if not rec.done:
+            stop.set()
+    assert rec.done and rec.stopped and 0 < rec.words_done < rec.words_total
+    assert np.isfinite(trainer.snapshot().vectors).all()
+    resumed = Trainer(*setup, job_tokens=2048, vectors=trainer.snapshot().vectors,
+                      context=trainer.context_snapshot(), state=trainer.state())
+    last = list(resumed.run())[-1]
+    assert last.done and not last.stopped and last.words_done == last.words_total
+    assert np.array_equal(resumed.snapshot().vectors, ref.snapshot().vectors)
+
+
+def test_pause_holds_the_workers():
+    config, vocab, stream = _setup(_planted_corpus(n_sent=2000), epochs=20)
+    t = Trainer(config, vocab, stream, report_interval=0.05)
+    pause, stop = threading.Event(), threading.Event()
+    it = t.run(stop=stop, pause=pause)
+    next(it)
+    pause.set()
+    rec = next(it)
+    rec = next(it)  # one full interval after the pause took effect
+    before = rec.words_done
+    for _ in range(3):
+        rec = next(it)
+    assert rec.paused and rec.words_done == before
+    pause.clear()
+    stop.set()
+    last = list(it)[-1]
+    assert last.stopped
+
+
+def test_divergence_is_reported_not_saved_silently():
+    config, vocab, stream = _setup(_planted_corpus(n_sent=2000), alpha=1.0, min_alpha=1.0,
+                                   epochs=50)
+    rng = np.random.default_rng(0)
+    big = rng.standard_normal((len(vocab), config.vector_size)).astype(np.float32) * 30
+    t = Trainer(config, vocab, stream, vectors=big, context=big.copy())
+    with pytest.raises(TrainingDiverged, match="lower alpha"):
+        list(t.run())
+    assert t.diverged
