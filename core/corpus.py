@@ -15,6 +15,7 @@ import io
 import lzma
 import os
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -97,16 +98,28 @@ def _open_binary(path: Path) -> Iterator[tuple[str, io.BufferedIOBase]]:
 
 
 class _InvalidCounter:
-    """codecs error handler that replaces invalid bytes with U+FFFD and counts them."""
+    """Counts the bytes that the shared "w2v-count" error handler replaced in this thread.
+
+    One handler is registered once for the process; each decoding pass installs its
+    counter in a thread-local slot, so concurrent passes do not mix their counts.
+    """
+
+    name = "w2v-count"
+    _local = threading.local()
 
     def __init__(self) -> None:
         self.count = 0
-        self.name = f"w2v-count-{id(self)}"
-        codecs.register_error(self.name, self)
+        _InvalidCounter._local.current = self
 
-    def __call__(self, exc: UnicodeDecodeError) -> tuple[str, int]:
-        self.count += exc.end - exc.start
+    @staticmethod
+    def handle(exc: UnicodeDecodeError) -> tuple[str, int]:
+        current = getattr(_InvalidCounter._local, "current", None)
+        if current is not None:
+            current.count += exc.end - exc.start
         return "\ufffd", exc.end
+
+
+codecs.register_error(_InvalidCounter.name, _InvalidCounter.handle)
 
 
 def _sniff_binary(head: bytes, name: str) -> None:
@@ -152,6 +165,16 @@ class Corpus:
         if self.lowercase:
             text = text.lower()
         return self._regex.findall(text)
+
+    def preview(self, max_chars: int = 2000) -> str:
+        """The first ``max_chars`` characters of the first file, decoded for display."""
+        for name, raw in _open_binary(self.files[0]):
+            with raw:
+                head = raw.read(max_chars * 4)
+            _sniff_binary(head[:4096], name)
+            decoder, head = self._make_decoder(head, _InvalidCounter())
+            return decoder.decode(head)[:max_chars]
+        return ""
 
     def iter_chunks(self, progress: Callable[[int, int], None] | None = None
                     ) -> Iterator[list[str]]:

@@ -162,6 +162,31 @@ def scatter_capped(matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray,
 
 
 @dataclass(frozen=True)
+class Estimate:
+    """What a run will cost, before it starts."""
+
+    memory_bytes: int   # token array + both matrices + per-worker batch buffers
+    seconds: float      # at the speed measured in benchmarks/, scaled by the settings
+
+
+# Measured on the reference 2-core machine with the default settings (benchmarks/).
+_REFERENCE_WORDS_PER_SEC_PER_WORKER = 450_000
+
+
+def estimate(config: TrainingConfig, vocab_size: int, tokens: int, raw_words: int) -> Estimate:
+    """Rough memory and time of training ``config`` on a scanned corpus."""
+    d = config.vector_size
+    matrices = 2 * vocab_size * d * 4
+    batch = config.batch_words
+    buffers = config.workers * (JOB_TOKENS * 24 + batch * (2 * config.window + 1) * d * 4 * 6)
+    mem = tokens * 4 + matrices + buffers + vocab_size * 64
+    # Cost per word grows with dimensions and with pairs (window) and negatives.
+    work = (d / 100) * (0.5 + 0.5 * (config.window + 1) / 6) * (0.6 + 0.4 * config.negative / 5)
+    speed = _REFERENCE_WORDS_PER_SEC_PER_WORKER * min(config.workers, 2) ** 0.8 / work
+    return Estimate(int(mem), raw_words * config.epochs / speed)
+
+
+@dataclass(frozen=True)
 class TrainingProgress:
     """One report from a running trainer."""
 

@@ -1,0 +1,204 @@
+"""Train this engine and gensim side by side on one corpus file; report speed, memory, quality.
+
+Each run is its own process (so peak memory is that run's own), rounds alternate the
+engines in rotating order, and speed is the median over rounds. Words/s counts raw
+corpus words × epochs over the whole process work: reading, vocabulary and training.
+
+    python benchmarks/bench_train.py CORPUS [--rounds 3] [--quality-epochs 3]
+
+CORPUS is a text file with one sentence per line. It is first tokenized the way the
+app does (lowercase, word pattern) into a space-separated copy, which every engine
+then reads: this engine through its corpus reader, gensim's iterable mode as a list of
+token lists held in memory, gensim's corpus_file mode natively.
+Quality is scored by gensim's own evaluators on every engine's vectors (Google
+analogies restricted to the 30,000 most frequent words, WordSim-353, SimLex-999).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ENGINES = ("ours", "gensim", "gensim-file")
+PARAMS = dict(vector_size=100, window=5, negative=5, sample=1e-3, min_count=5,
+              alpha=0.025, min_alpha=0.0001, workers=2, seed=1)
+
+
+def _eval_files():
+    import gensim
+    data = Path(gensim.__file__).parent / "test" / "test_data"
+    assets = ROOT / "assets"
+    pick = lambda name: assets / name if (assets / name).exists() else data / name  # noqa: E731
+    return pick("questions-words.txt"), pick("wordsim353.tsv"), pick("simlex999.txt")
+
+
+def _quality(words, vectors) -> dict:
+    import warnings
+
+    import numpy as np
+    from gensim.models import KeyedVectors
+    kv = KeyedVectors(vector_size=vectors.shape[1])
+    kv.add_vectors(list(words), np.asarray(vectors))
+    qw, ws, sl = _eval_files()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        acc, sections = kv.evaluate_word_analogies(str(qw), restrict_vocab=30000)
+        ws_r = kv.evaluate_word_pairs(str(ws))
+        sl_r = kv.evaluate_word_pairs(str(sl))
+    total = next(s for s in sections if s["section"] == "Total accuracy")
+    n_q = sum(1 for ln in open(qw, encoding="utf-8") if not ln.startswith(":"))
+    kq = kv.most_similar(positive=["king", "woman"], negative=["man"], topn=3) \
+        if all(w in kv.key_to_index for w in ("king", "man", "woman")) else []
+    return {"analogy": acc, "analogy_coverage": (len(total["correct"]) + len(total["incorrect"])) / n_q,
+            "ws353": float(ws_r[1][0]), "simlex": float(sl_r[1][0]),
+            "king_man_woman": [w for w, _ in kq]}
+
+
+def _peak_rss_mb() -> float:
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_one(engine: str, corpus: str, epochs: int, quality: bool) -> dict:
+    """Runs inside a child process: one training, timed from the first byte read."""
+    t0 = time.perf_counter()
+    if engine == "ours":
+        sys.path.insert(0, str(ROOT))
+        from core.config import TrainingConfig
+        from core.corpus import Corpus
+        from core.sgns import Trainer
+        from core.vocab import scan
+        cfg = TrainingConfig(epochs=epochs, **PARAMS)
+        vocab, stream = scan(Corpus.from_config([corpus], cfg)).build(cfg.min_count)
+        t1 = time.perf_counter()
+        trainer = Trainer(cfg, vocab, stream, report_interval=5.0)
+        for _ in trainer.run():
+            pass
+        emb = trainer.snapshot()
+        words, vectors, raw = emb.words, emb.vectors, stream.raw_words
+    else:
+        from gensim.models import Word2Vec
+        kw = dict(sg=1, epochs=epochs, **PARAMS)
+        if engine == "gensim":
+            with open(corpus, encoding="utf-8") as fh:
+                sentences = [ln.split() for ln in fh]
+            model = Word2Vec(**kw)
+            model.build_vocab(sentences)
+            t1 = time.perf_counter()
+            model.train(sentences, total_examples=model.corpus_count, epochs=epochs)
+        else:
+            model = Word2Vec(**kw)
+            model.build_vocab(corpus_file=corpus)
+            t1 = time.perf_counter()
+            model.train(corpus_file=corpus, total_examples=model.corpus_count,
+                        total_words=model.corpus_total_words, epochs=epochs)
+        raw = model.corpus_total_words
+        words, vectors = model.wv.index_to_key, model.wv.vectors
+    t2 = time.perf_counter()
+    out = {"engine": engine, "epochs": epochs, "raw_words": int(raw), "vocab": len(words),
+           "vocab_s": t1 - t0, "train_s": t2 - t1, "total_s": t2 - t0,
+           "words_per_s": raw * epochs / (t2 - t0), "peak_rss_mb": _peak_rss_mb()}
+    if quality:
+        out.update(_quality(words, vectors))
+    return out
+
+
+def spawn(engine: str, corpus: str, epochs: int, quality: bool) -> dict:
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    cmd = [sys.executable, __file__, "--child", engine, corpus, "--epochs", str(epochs)]
+    if quality:
+        cmd.append("--quality")
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if res.returncode != 0:
+        raise RuntimeError(f"{engine} failed:\n{res.stderr[-3000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def tokenize_copy(src: str, dst: Path) -> int:
+    sys.path.insert(0, str(ROOT))
+    from core.corpus import Corpus
+    n = 0
+    # Read through the app's reader (handles .gz etc.), write one sentence per line.
+    corpus = Corpus([src])
+    with open(dst, "w", encoding="utf-8") as out:
+        line: list[str] = []
+        for chunk in corpus.iter_chunks():
+            for tok in chunk:
+                if tok == "\n":
+                    if line:
+                        out.write(" ".join(line) + "\n")
+                        n += len(line)
+                    line = []
+                else:
+                    line.append(tok)
+        if line:
+            out.write(" ".join(line) + "\n")
+            n += len(line)
+    return n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("corpus")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--speed-epochs", type=int, default=1)
+    ap.add_argument("--quality-epochs", type=int, default=3)
+    ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--no-quality", action="store_true")
+    ap.add_argument("--json", help="write all runs here")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--epochs", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--quality", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(run_one(args.child, args.corpus, args.epochs, args.quality)))
+        return
+    engines = args.engines.split(",")
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus.txt"
+        n = tokenize_copy(args.corpus, corpus)
+        print(f"corpus: {args.corpus} -> {n:,} tokens", flush=True)
+        runs = []
+        for r in range(args.rounds):
+            order = engines[r % len(engines):] + engines[:r % len(engines)]
+            for e in order:
+                res = spawn(e, str(corpus), args.speed_epochs, False)
+                runs.append(res)
+                print(f"  round {r + 1} {e:12s} {res['words_per_s'] / 1e3:7.0f}k words/s "
+                      f"(vocab {res['vocab_s']:.2f}s, train {res['train_s']:.2f}s, "
+                      f"peak {res['peak_rss_mb']:.0f} MB)", flush=True)
+        quality = {}
+        if not args.no_quality:
+            for e in engines:
+                quality[e] = spawn(e, str(corpus), args.quality_epochs, True)
+                q = quality[e]
+                print(f"  quality {e:12s} analogy {q['analogy']:.3f} (coverage "
+                      f"{q['analogy_coverage']:.2f}) ws353 {q['ws353']:.3f} simlex "
+                      f"{q['simlex']:.3f} king-man+woman {q['king_man_woman']}", flush=True)
+    med = {e: {k: statistics.median(x[k] for x in runs if x["engine"] == e)
+               for k in ("words_per_s", "vocab_s", "train_s", "peak_rss_mb")} for e in engines}
+    print(f"\nmedian of {args.rounds} rounds, {args.speed_epochs} epoch(s), workers=2:")
+    base = med.get("gensim", {}).get("words_per_s")
+    for e in engines:
+        m = med[e]
+        ratio = f"{m['words_per_s'] / base:.2f}x gensim" if base else ""
+        print(f"  {e:12s} {m['words_per_s'] / 1e3:7.0f}k words/s  {ratio:16s} vocab "
+              f"{m['vocab_s']:.2f}s  peak {m['peak_rss_mb']:.0f} MB")
+    if "ours" in med and "gensim-file" in med:
+        print(f"  ours / gensim corpus_file: "
+              f"{med['ours']['words_per_s'] / med['gensim-file']['words_per_s']:.2f}x")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"corpus": args.corpus, "tokens": n, "runs": runs,
+                                               "median": med, "quality": quality}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
