@@ -361,7 +361,9 @@ class Trainer:
             raise self._error
         final = self._record(time.perf_counter() - t_last, words_last, loss_last, pairs_last,
                              False)
-        yield TrainingProgress(**{**final.__dict__, "done": True,
+        # The last record's speed is the run's average, not the (short) last interval's.
+        speed = final.words_done / self._elapsed if self._elapsed > 0 else 0.0
+        yield TrainingProgress(**{**final.__dict__, "done": True, "words_per_sec": speed,
                                   "stopped": not self.finished})
 
     def _record(self, dt, words_last, loss_last, pairs_last, paused) -> TrainingProgress:
