@@ -19,6 +19,9 @@ from .corpus import NEWLINE, Corpus, ReadStats
 from .errors import CorpusError, W2VError
 
 
+_REMAP_SLICE = 1 << 22
+
+
 class Cancelled(W2VError):
     """A long operation was stopped by its caller."""
 
@@ -123,13 +126,17 @@ class Scan:
         remap[kept] = [vocab.index[self.words[i]] for i in kept]
         if self.newline_id >= 0:
             remap[self.newline_id] = -2
-        final = remap[self.ids]
-        keep = final >= 0
-        ids = final[keep]
-        # Number of kept tokens before each line break = where the next sentence starts.
-        starts = np.cumsum(keep, dtype=np.int64)[final == -2]
-        del final, keep
-        starts = np.unique(starts)
+        # Remap in slices so the temporaries stay bounded on a 100M-token corpus.
+        ids_parts, start_parts, kept_before = [], [], 0
+        for lo in range(0, len(self.ids), _REMAP_SLICE):
+            final = remap[self.ids[lo:lo + _REMAP_SLICE]]
+            keep = final >= 0
+            # Kept tokens before each line break = where the next sentence starts.
+            start_parts.append(np.cumsum(keep, dtype=np.int64)[final == -2] + kept_before)
+            ids_parts.append(final[keep])
+            kept_before += len(ids_parts[-1])
+        ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, np.int32)
+        starts = np.unique(np.concatenate(start_parts)) if start_parts else np.zeros(0, np.int64)
         starts = starts[(starts > 0) & (starts < len(ids))]
         return vocab, TokenStream(ids, starts, self.raw_words)
 
