@@ -1,0 +1,82 @@
+"""Start the app: ``w2v-gui [--corpus FILE...] [--model FILE]``.
+
+With neither option the bundled demo corpus is opened, ready to train.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from types import TracebackType
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from .resources import demo_corpus_path
+from .settings import APPLICATION, ORGANIZATION
+
+_showing_error = False
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="w2v-gui", description="Train word2vec on your own text, watch it learn, "
+                                    "explore the vectors.")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--corpus", nargs="+", metavar="FILE",
+                       help="text files or folders to open (.txt, .gz, .bz2, .xz, .zip)")
+    group.add_argument("--model", metavar="FILE",
+                       help="vectors to explore (.npz model, word2vec .bin or .txt)")
+    parser.add_argument("--quit-after-ms", type=int, metavar="MS", help=argparse.SUPPRESS)
+    return parser.parse_args(list(argv))
+
+
+def show_unexpected_error(exc_type: type[BaseException], exc: BaseException,
+                          tb: TracebackType | None, parent: QWidget | None = None) -> None:
+    """sys.excepthook: the traceback goes to the terminal, a short message to a dialog."""
+    traceback.print_exception(exc_type, exc, tb)
+    global _showing_error
+    if _showing_error or QApplication.instance() is None:
+        return  # an error inside the error dialog: the terminal has it
+    _showing_error = True
+    try:
+        QMessageBox.critical(
+            parent or QApplication.activeWindow(), "Unexpected error",
+            f"Something went wrong: {exc_type.__name__}: {exc}\n\nThe window stays usable; "
+            "if this repeats, please report it with the text printed in the terminal.")
+    finally:
+        _showing_error = False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("w2v-gui")
+
+    from .main_window import MainWindow  # after QApplication exists: panels build fonts
+
+    sys.excepthook = show_unexpected_error
+    window = MainWindow()
+    app.aboutToQuit.connect(window.shutdown)
+    window.show()
+    if args.model:
+        window.open_model(args.model)
+    elif args.corpus:
+        window.open_corpus(args.corpus)
+    else:
+        demo = demo_corpus_path()
+        if demo is not None:
+            window.open_corpus([str(demo)])
+        else:
+            window.statusBar().showMessage("Open a corpus to train on (Ctrl+O).")
+    if args.quit_after_ms is not None:
+        QTimer.singleShot(args.quit_after_ms, app.quit)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

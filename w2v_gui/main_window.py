@@ -1,0 +1,274 @@
+"""The main window: lays out the panels and wires them to the session. No logic of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.config import TrainingConfig
+
+from .panels.analogy import AnalogyPanel
+from .panels.corpus import CorpusPanel
+from .panels.files import FileActions
+from .panels.neighbours import NeighboursPanel
+from .panels.parameters import ParametersPanel
+from .panels.training import TrainingPanel
+from .panels.watch import WatchPanel
+from .panels.words import Vocabulary
+from .session import IDLE, SCANNING, CorpusInfo, Session
+from .settings import Settings
+
+APP_NAME = "w2v-gui"
+DEFAULT_SIZE = (1280, 800)
+
+
+def _group(title: str, widget: QWidget, name: str) -> QGroupBox:
+    box = QGroupBox(title, objectName=name)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(6, 6, 6, 6)
+    layout.addWidget(widget)
+    return box
+
+
+def _splitter(orientation: Qt.Orientation, name: str, widgets: Sequence[QWidget],
+              sizes: Sequence[int]) -> QSplitter:
+    splitter = QSplitter(orientation, objectName=name, childrenCollapsible=False)
+    for w in widgets:
+        splitter.addWidget(w)
+    splitter.setSizes(list(sizes))
+    return splitter
+
+
+class MainWindow(QMainWindow):
+    """Corpus and hyperparameters on the left; training, watch words and exploring right."""
+
+    training_finished = Signal(object)   # TrainingOutcome, when a run ends (done or stopped)
+
+    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.settings = settings or Settings()
+        self.session = Session(self)
+        self.vocabulary = Vocabulary(self)
+        self.files = FileActions(self, self.settings)
+
+        self.corpus_panel = CorpusPanel(self.files.open_corpus, self.files.open_folder)
+        self.parameters = ParametersPanel(self.settings.config())
+        self.training = TrainingPanel()
+        self.watch = WatchPanel(self.vocabulary, self.settings.watched())
+        self.neighbours = NeighboursPanel(self.vocabulary)
+        self.analogy = AnalogyPanel(self.vocabulary)
+        self._build_layout()
+        self._build_menus()
+        self._wire()
+
+        self.corpus_panel.set_recent(self.settings.recent_corpora())
+        self.session.set_watched(self.watch.words)
+        config = self.parameters.config()
+        if config is not None:
+            self.corpus_panel.set_vocab_settings(config.min_count, config.max_vocab_size)
+        self._restore_geometry()
+        self._on_session_state_changed(IDLE)
+        self._on_session_document_changed()
+
+    # -- layout --------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.parameters)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left = _splitter(Qt.Orientation.Vertical, "leftSplitter", [
+            _group("Corpus", self.corpus_panel, "corpusGroup"),
+            _group("Hyperparameters", scroll, "parametersGroup")], [250, 550])
+        top = _splitter(Qt.Orientation.Horizontal, "trainingSplitter", [
+            _group("Training", self.training, "trainingGroup"),
+            _group("Watch words", self.watch, "watchGroup")], [580, 360])
+        bottom = _splitter(Qt.Orientation.Horizontal, "exploreSplitter", [
+            _group("Nearest neighbours", self.neighbours, "neighboursGroup"),
+            _group("Analogy", self.analogy, "analogyGroup")], [400, 540])
+        right = _splitter(Qt.Orientation.Vertical, "rightSplitter", [top, bottom], [400, 400])
+        main = _splitter(Qt.Orientation.Horizontal, "mainSplitter", [left, right], [330, 950])
+        main.setStretchFactor(1, 1)
+        main.setContentsMargins(4, 4, 4, 0)
+        self._splitters = [left, top, bottom, right, main]
+        self.setCentralWidget(main)
+        self.statusBar().setSizeGripEnabled(True)
+
+    def _build_menus(self) -> None:
+        f = self.files
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addActions([f.open_corpus, f.open_folder])
+        file_menu.addMenu(self.corpus_panel.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addActions([f.open_model, f.save, f.save_as, f.export])
+        file_menu.addSeparator()
+        file_menu.addAction(f.quit)
+        t = self.training
+        training_menu = self.menuBar().addMenu("&Training")
+        training_menu.addActions([t.train_action, t.pause_action, t.stop_action])
+        explore_menu = self.menuBar().addMenu("&Explore")
+        self.find_action = QAction("Find &neighbours", self)
+        self.find_action.setShortcut(QKeySequence("Ctrl+F"))
+        explore_menu.addAction(self.find_action)
+
+    def _wire(self) -> None:
+        s, f, c, p, t = self.session, self.files, self.corpus_panel, self.parameters, self.training
+        f.corpus_chosen.connect(self.open_corpus)
+        c.paths_dropped.connect(self.open_corpus)
+        c.recent_chosen.connect(self.open_corpus)
+        c.cancel_requested.connect(s.cancel)
+        f.model_chosen.connect(s.open_model)
+        f.save_chosen.connect(s.save_model)
+        f.export_chosen.connect(s.export)
+        t.train_action.triggered.connect(self._on_train_triggered)
+        t.pause_action.triggered.connect(s.toggle_pause)
+        t.stop_action.triggered.connect(s.stop)
+        self.find_action.triggered.connect(self.neighbours.focus_query)
+        p.config_changed.connect(self._on_parameters_config_changed)
+        p.validity_changed.connect(self._update_actions)
+        self.watch.watched_changed.connect(s.set_watched)
+        self.watch.watched_changed.connect(self.settings.set_watched)
+
+        s.state_changed.connect(self._on_session_state_changed)
+        s.scan_progressed.connect(self._on_session_scan_progressed)
+        s.corpus_loaded.connect(self._on_session_corpus_loaded)
+        s.config_loaded.connect(p.set_config)
+        s.training_started.connect(self._on_session_training_started)
+        s.training_progressed.connect(t.add_progress)
+        s.training_snapshotted.connect(self._on_session_training_snapshotted)
+        s.embeddings_changed.connect(self.vocabulary.set_embeddings)
+        s.embeddings_changed.connect(self.watch.set_embeddings)
+        s.embeddings_changed.connect(self.neighbours.set_embeddings)
+        s.embeddings_changed.connect(self.analogy.set_embeddings)
+        s.training_finished.connect(self._on_session_training_finished)
+        s.document_changed.connect(self._on_session_document_changed)
+        s.failed.connect(self._on_session_failed)
+
+    # -- what the app and tests call -------------------------------------------------------
+    def open_corpus(self, paths: Sequence[str]) -> None:
+        """Read ``paths`` (files or folders) with the current tokenizer settings."""
+        config = self.parameters.config() or TrainingConfig()
+        self.session.open_corpus(paths, config)
+
+    def open_model(self, path: str) -> None:
+        self.session.open_model(path)
+
+    # -- handlers --------------------------------------------------------------------------
+    def _on_train_triggered(self) -> None:
+        config = self.parameters.config()
+        if config is not None:
+            self.settings.set_config(config)
+            self.session.train(config)
+
+    def _on_parameters_config_changed(self, config: TrainingConfig) -> None:
+        self.settings.set_config(config)
+        self.corpus_panel.set_vocab_settings(config.min_count, config.max_vocab_size)
+        self.session.apply_config(config)
+
+    def _update_actions(self, *_args) -> None:
+        s = self.session
+        idle = s.state == IDLE
+        can_train = s.corpus is not None and self.parameters.config() is not None
+        self.training.set_state(s.state, can_train)
+        for action in (self.files.open_corpus, self.files.open_folder, self.files.open_model):
+            action.setEnabled(idle)
+        self.corpus_panel.recent_menu.setEnabled(idle)
+        for action in (self.files.save, self.files.save_as, self.files.export):
+            action.setEnabled(idle and s.model is not None)
+        self.parameters.setEnabled(idle)
+
+    def _on_session_state_changed(self, state: str) -> None:
+        self.corpus_panel.set_scanning(state == SCANNING)
+        self._update_actions()
+        if state != IDLE:
+            self.statusBar().showMessage(f"{state.capitalize()}…")
+        else:
+            self.statusBar().clearMessage()
+
+    def _on_session_scan_progressed(self, progress: tuple[int, int]) -> None:
+        self.corpus_panel.set_scan_progress(*progress)
+
+    def _on_session_corpus_loaded(self, info: CorpusInfo) -> None:
+        self.corpus_panel.set_corpus(info)
+        self.parameters.set_scan(info.scan)
+        self.corpus_panel.set_recent(self.settings.add_recent_corpus(info.paths))
+        self.files.suggested_name = Path(info.paths[0]).name.split(".")[0] or "model"
+        self._update_actions()
+        self._on_session_document_changed()
+        self.statusBar().showMessage(f"Read {info.name}: {info.scan.raw_words:,} tokens.", 5000)
+
+    def _on_session_training_started(self, config: TrainingConfig) -> None:
+        self.training.start_run(config.epochs)
+
+    def _on_session_training_snapshotted(self, snapshot) -> None:
+        self.watch.show_snapshot(snapshot.embeddings, snapshot.neighbours)
+
+    def _on_session_training_finished(self, outcome) -> None:
+        self._update_actions()
+        self.training_finished.emit(outcome)
+
+    def _on_session_document_changed(self) -> None:
+        s = self.session
+        self.files.document_path = s.path
+        if s.path:
+            name = Path(s.path).name
+        elif s.model is not None:
+            name = "Untitled model"
+        elif s.corpus is not None:
+            name = s.corpus.name
+        else:
+            name = "No corpus"
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowModified(s.dirty)
+        self._update_actions()
+
+    def _on_session_failed(self, title: str, message: str) -> None:
+        self.statusBar().showMessage(title, 5000)
+        QMessageBox.critical(self, title, message)
+
+    # -- settings and closing ---------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(*DEFAULT_SIZE)
+        states = self.settings.splitters()
+        for splitter in self._splitters:
+            state = states.get(splitter.objectName())
+            if isinstance(state, str):
+                splitter.restoreState(QByteArray.fromBase64(state.encode()))
+
+    def _save_geometry(self) -> None:
+        self.settings.set_geometry(self.saveGeometry())
+        self.settings.set_splitters({s.objectName(): bytes(s.saveState().toBase64()).decode()
+                                     for s in self._splitters})
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        s = self.session
+        if s.dirty or s.state not in (IDLE, SCANNING):
+            what = ("Training is running." if s.state != IDLE
+                    else "The trained vectors are not saved.")
+            answer = QMessageBox.question(
+                self, "Quit w2v-gui", f"{what} Quit anyway and lose them?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                event.ignore()
+                return
+        self._save_geometry()
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop any worker and wait for its thread (also called when the app quits)."""
+        self.session.shutdown()

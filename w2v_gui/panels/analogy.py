@@ -1,0 +1,126 @@
+"""Analogies: A is to B as C is to ?, answered by 3CosAdd and 3CosMul side by side."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import UnknownWordError
+from core.vectors import Embeddings
+
+from .neighbours import DEBOUNCE_MS, lookup
+from .words import Vocabulary
+
+TOPN = 10
+DEFAULTS = ("man", "king", "woman")
+
+
+class AnalogyPanel(QWidget):
+    """Three words in, two rankings out (``most_similar`` and ``most_similar_cosmul``)."""
+
+    def __init__(self, vocabulary: Vocabulary, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._emb: Embeddings | None = None
+        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.search)
+        self.inputs = []
+        for name, default in zip(("analogyA", "analogyB", "analogyC"), DEFAULTS, strict=True):
+            edit = QLineEdit(default, objectName=name)
+            edit.setCompleter(vocabulary.completer(edit))
+            edit.textEdited.connect(self._on_input_edited)
+            edit.returnPressed.connect(self.search)
+            self.inputs.append(edit)
+        a, b, c = self.inputs
+        a.setToolTip("A: e.g. man")
+        b.setToolTip("B: e.g. king")
+        c.setToolTip("C: e.g. woman. The answer is near B − A + C.")
+        grid = QGridLayout()
+        for col, widget in enumerate((a, QLabel("is to"), b, QLabel("as"), c, QLabel("is to ?"))):
+            grid.addWidget(widget, 0, col)
+        for col in (0, 2, 4):
+            grid.setColumnStretch(col, 1)
+
+        self.table = QTableWidget(0, 4, objectName="analogyResults")
+        self.table.setHorizontalHeaderLabels(["3CosAdd", "cosine", "3CosMul", "score"])
+        self.table.horizontalHeaderItem(0).setToolTip(
+            "Words nearest (by cosine) to B − A + C, from unit vectors (gensim's most_similar).")
+        self.table.horizontalHeaderItem(2).setToolTip(
+            "Levy & Goldberg's 3CosMul: cos(x,B)·cos(x,C) / cos(x,A), cosines shifted to 0..1 "
+            "(gensim's most_similar_cosmul). Less dominated by one large similarity.")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        header = self.table.horizontalHeader()
+        for col, mode in enumerate((QHeaderView.ResizeMode.Stretch,
+                                    QHeaderView.ResizeMode.ResizeToContents) * 2):
+            header.setSectionResizeMode(col, mode)
+        self.note = QLabel(objectName="analogyNote", wordWrap=True)
+        self.message = QLabel(objectName="analogyMessage", wordWrap=True)
+        self.message.setStyleSheet("color: #b00020;")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.note)
+        self._update_note()
+
+    def set_embeddings(self, emb: Embeddings | None) -> None:
+        self._emb = emb
+        self.search()
+
+    def set_words(self, a: str, b: str, c: str) -> None:
+        for edit, word in zip(self.inputs, (a, b, c), strict=True):
+            edit.setText(word)
+        self.search()
+
+    def results(self) -> list[tuple[str, float, str, float]]:
+        """Rows as (3CosAdd word, cosine, 3CosMul word, score)."""
+        t = self.table
+        return [(t.item(r, 0).text(), float(t.item(r, 1).text()),
+                 t.item(r, 2).text(), float(t.item(r, 3).text())) for r in range(t.rowCount())]
+
+    def _update_note(self, words: tuple[str, ...] | None = None) -> None:
+        a, b, c = words or tuple(e.text().strip() or "?" for e in self.inputs)
+        self.note.setText(
+            f"{b} − {a} + {c}. The input words ({a}, {b}, {c}) are excluded from the results, "
+            "as in gensim.")
+
+    def search(self) -> None:
+        self._debounce.stop()
+        texts = [e.text().strip() for e in self.inputs]
+        self.table.setRowCount(0)
+        self.message.clear()
+        self._update_note()
+        if self._emb is None:
+            self.message.setText("No vectors yet: train on a corpus or open a model.")
+            return
+        if not all(texts):
+            return
+        try:
+            a, b, c = (lookup(self._emb, t) for t in texts)
+            add = self._emb.most_similar(positive=[b, c], negative=[a], topn=TOPN)
+            mul = self._emb.most_similar_cosmul(positive=[b, c], negative=[a], topn=TOPN)
+        except UnknownWordError as exc:
+            self.message.setText(str(exc).capitalize() + ".")
+            return
+        self._update_note((a, b, c))
+        self.table.setRowCount(max(len(add), len(mul)))
+        for col, rows in ((0, add), (2, mul)):
+            for row, (word, score) in enumerate(rows):
+                self.table.setItem(row, col, QTableWidgetItem(word))
+                number = QTableWidgetItem(f"{score:.3f}")
+                number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, col + 1, number)
+
+    def _on_input_edited(self, _text: str) -> None:
+        self._debounce.start()

@@ -1,0 +1,235 @@
+"""The training panel: Train / Pause / Stop, progress with ETA, and the live loss plot.
+
+Plot items are created once and updated with ``setData`` from a throttled timer (at most
+10 redraws a second, and only when a record arrived); records go into a NumPy buffer that
+grows by doubling. Arriving records therefore cost an append, never a redraw.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.sgns import TrainingProgress
+
+from ..session import IDLE, PAUSED, STOPPING, TRAINING
+from .parameters import format_duration
+
+LOSS_COLOUR = "#9db8d9"
+SMOOTH_COLOUR = "#1f4e8c"
+EPOCH_COLOUR = "#d9822b"
+LR_COLOUR = "#4f9a4f"
+SMOOTHING = 0.15  # weight of the newest point in the smoothed (bias-corrected EMA) line
+
+
+class GrowingBuffer:
+    """Rows of floats appended one at a time; storage doubles when full."""
+
+    def __init__(self, columns: int, capacity: int = 256):
+        self._data = np.empty((capacity, columns))
+        self._n = 0
+
+    def append(self, row) -> None:
+        if self._n == len(self._data):
+            bigger = np.empty((2 * len(self._data), self._data.shape[1]))
+            bigger[: self._n] = self._data
+            self._data = bigger
+        self._data[self._n] = row
+        self._n += 1
+
+    def clear(self) -> None:
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def column(self, i: int) -> np.ndarray:
+        return self._data[: self._n, i]
+
+
+def _action(text: str, shortcuts: list[str], tip: str, parent: QWidget) -> QAction:
+    action = QAction(text, parent)
+    action.setShortcuts([QKeySequence(s) for s in shortcuts])
+    action.setToolTip(f"{tip} ({' or '.join(shortcuts)})")
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    return action
+
+
+class TrainingPanel(QWidget):
+    """Controls and live view of one training run."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.train_action = _action("&Train", ["Ctrl+T", "F5"], "Train on the corpus", self)
+        self.pause_action = _action("&Pause", ["Ctrl+P", "Space"], "Pause or resume", self)
+        self.stop_action = _action("&Stop", ["Esc", "Ctrl+."],
+                                   "Stop; the vectors learned so far are kept", self)
+        self.train_button = self._button(self.train_action, "trainButton")
+        self.pause_button = self._button(self.pause_action, "pauseButton")
+        self.stop_button = self._button(self.stop_action, "stopButton")
+        self.train_button.setDefault(True)
+
+        self.progress_bar = QProgressBar(objectName="progressBar", textVisible=True)
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("Ready")
+        self.status = QLabel(objectName="trainingStatus")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        controls = QHBoxLayout()
+        for b in (self.train_button, self.pause_button, self.stop_button):
+            controls.addWidget(b)
+        controls.addWidget(self.progress_bar, 1)
+
+        self.plot = pg.PlotWidget(objectName="lossPlot", background="w")
+        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.plot.setMinimumHeight(160)
+        self._build_plot()
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.status)
+        layout.addWidget(self.plot, 1)
+
+        self._records = GrowingBuffer(4)   # x (epochs), loss, smoothed loss, lr
+        self._ema = 0.0
+        self._ema_weight = 0.0
+        self._epoch_losses: tuple[float, ...] = ()
+        self._dirty = False
+        self._redraw = QTimer(self, interval=100)
+        self._redraw.timeout.connect(self._on_redraw_timeout)
+        self.set_state(IDLE, can_train=False)
+
+    @staticmethod
+    def _button(action: QAction, name: str) -> QPushButton:
+        button = QPushButton(action.text().replace("&", ""), objectName=name)
+        button.setToolTip(action.toolTip())
+        button.clicked.connect(action.trigger)
+        action.enabledChanged.connect(button.setEnabled)
+        button.setEnabled(action.isEnabled())
+        return button
+
+    def _build_plot(self) -> None:
+        item = self.plot.getPlotItem()
+        item.showGrid(x=True, y=True, alpha=0.15)
+        item.setLabel("bottom", "epoch")
+        item.setLabel("left", "loss per pair")
+        item.setDownsampling(auto=True, mode="peak")
+        item.setClipToView(True)
+        item.setMenuEnabled(False)
+        legend = item.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self._loss = item.plot(pen=pg.mkPen(LOSS_COLOUR, width=1), name="loss (per report)")
+        self._smooth = item.plot(pen=pg.mkPen(SMOOTH_COLOUR, width=2.5), name="smoothed")
+        self._epochs = pg.ScatterPlotItem(symbol="o", size=9, pen=pg.mkPen("w", width=1.5),
+                                          brush=pg.mkBrush(EPOCH_COLOUR), name="epoch mean")
+        item.addItem(self._epochs)  # named items join the legend by themselves
+        # Learning rate on its own axis at the right: a second ViewBox sharing x.
+        self._lr_view = pg.ViewBox(enableMouse=False)
+        item.showAxis("right")
+        item.scene().addItem(self._lr_view)
+        right = item.getAxis("right")
+        right.linkToView(self._lr_view)
+        right.enableAutoSIPrefix(False)
+        right.setLabel("learning rate", color=LR_COLOUR)
+        right.setPen(pg.mkPen(LR_COLOUR))
+        right.setTextPen(pg.mkPen(LR_COLOUR))
+        self._lr_view.setXLink(item)
+        self._lr = pg.PlotDataItem(pen=pg.mkPen(LR_COLOUR, width=1.5, style=Qt.PenStyle.DashLine))
+        self._lr_view.addItem(self._lr)
+        legend.addItem(self._lr, "learning rate")
+        item.getViewBox().sigResized.connect(self._on_view_resized)
+
+    # -- state -------------------------------------------------------------------------
+    def set_state(self, state: str, can_train: bool) -> None:
+        running = state in (TRAINING, PAUSED, STOPPING)
+        self.train_action.setEnabled(state == IDLE and can_train)
+        self.pause_action.setEnabled(state in (TRAINING, PAUSED))
+        self.stop_action.setEnabled(state in (TRAINING, PAUSED))
+        text = "Resume" if state == PAUSED else "Pause"
+        self.pause_action.setText(f"&{text}")
+        self.pause_button.setText(text)
+        if state == PAUSED:
+            self.progress_bar.setFormat("Paused · %p%")
+        elif state == STOPPING:
+            self.progress_bar.setFormat("Stopping…")
+        if running and not self._redraw.isActive():
+            self._redraw.start()
+        elif not running:
+            self._redraw.stop()
+            self._on_redraw_timeout()
+
+    # -- records -----------------------------------------------------------------------
+    def start_run(self, epochs: int) -> None:
+        self._records.clear()
+        self._ema = self._ema_weight = 0.0
+        self._epoch_losses = ()
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("Starting…")
+        self.status.setText(f"Training {epochs} epochs…")
+        self.plot.getPlotItem().setXRange(0, epochs, padding=0.02)
+        self._dirty = True
+
+    def add_progress(self, p: TrainingProgress) -> None:
+        words_per_epoch = p.words_total / max(p.epochs, 1)
+        x = p.words_done / words_per_epoch if words_per_epoch else 0.0
+        if math.isfinite(p.loss) and not p.done:
+            self._ema = (1 - SMOOTHING) * self._ema + SMOOTHING * p.loss
+            self._ema_weight = (1 - SMOOTHING) * self._ema_weight + SMOOTHING
+            self._records.append((x, p.loss, self._ema / self._ema_weight, p.lr))
+        self._epoch_losses = p.epoch_losses
+        self._dirty = True
+        self.progress_bar.setValue(int(1000 * p.fraction))
+        if p.done:
+            how = "Stopped" if p.stopped else "Finished"
+            self.progress_bar.setFormat(f"{how} · %p%")
+            last = f", last epoch's loss {p.epoch_losses[-1]:.3f}" if p.epoch_losses else ""
+            self.status.setText(
+                f"{how} after {format_duration(p.elapsed)}: {p.words_done:,} words{last}."
+                + (" The vectors learned so far are kept." if p.stopped else ""))
+            return
+        if not p.paused:
+            eta = p.eta
+            self.progress_bar.setFormat(
+                "%p%" + (f" · ETA {format_duration(eta)}" if eta is not None else ""))
+        loss = f"{p.loss:.3f}" if math.isfinite(p.loss) else "–"
+        self.status.setText(
+            f"Epoch {p.epoch} of {p.epochs} · {p.words_per_sec:,.0f} words/s · loss {loss} · "
+            f"learning rate {p.lr:.4g} · {format_duration(p.elapsed)} elapsed")
+
+    def _on_redraw_timeout(self) -> None:
+        if not self._dirty:
+            return
+        self._dirty = False
+        r = self._records
+        x = r.column(0)
+        self._loss.setData(x, r.column(1))
+        self._smooth.setData(x, r.column(2))
+        self._lr.setData(x, r.column(3))
+        n = len(self._epoch_losses)
+        self._epochs.setData(np.arange(1, n + 1, dtype=float), np.asarray(self._epoch_losses))
+        if len(r):
+            lr = r.column(3)
+            self._lr_view.setYRange(0, float(lr.max()) * 1.05, padding=0)
+
+    def _on_view_resized(self) -> None:
+        self._lr_view.setGeometry(self.plot.getPlotItem().getViewBox().sceneBoundingRect())
+
+    def data(self) -> dict[str, np.ndarray]:
+        """What the plot shows (for tests and screenshots)."""
+        r = self._records
+        return {"x": r.column(0).copy(), "loss": r.column(1).copy(),
+                "smoothed": r.column(2).copy(), "lr": r.column(3).copy(),
+                "epoch_losses": np.asarray(self._epoch_losses)}

@@ -1,0 +1,153 @@
+"""Watch words: pinned words whose nearest neighbours refresh while the model trains.
+
+During training the neighbours arrive with each snapshot, computed in the worker thread;
+otherwise (an opened or finished model, a newly pinned word) they are asked of the
+``Embeddings`` here. Neighbours that are themselves pinned are highlighted, so you see
+king and queen find each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.vectors import Embeddings
+
+from ..worker import watched_neighbours
+from .words import Vocabulary
+
+TOPN = 5
+HIGHLIGHT = "#c0392b"
+
+
+class WatchPanel(QWidget):
+    """Pinned words and their current top neighbours."""
+
+    watched_changed = Signal(tuple)
+
+    def __init__(self, vocabulary: Vocabulary, words: Sequence[str] = (),
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._words: list[str] = []
+        self._emb: Embeddings | None = None
+        self._neighbours: Mapping[str, tuple[tuple[str, float], ...]] = {}
+
+        self.input = QLineEdit(objectName="watchInput", clearButtonEnabled=True)
+        self.input.setPlaceholderText("Pin a word to watch…")
+        self.input.setCompleter(vocabulary.completer(self))
+        self.input.returnPressed.connect(self._on_pin_clicked)
+        pin = QPushButton("Pin", objectName="watchPin")
+        pin.clicked.connect(self._on_pin_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.input, 1)
+        row.addWidget(pin)
+
+        self.table = QTableWidget(0, 3, objectName="watchTable")
+        self.table.setHorizontalHeaderLabels(["Word", f"Top {TOPN} neighbours (cosine)", ""])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(2, 28)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+        self.set_words(words)
+
+    # -- the words -----------------------------------------------------------------------
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(self._words)
+
+    def set_words(self, words: Sequence[str]) -> None:
+        self._words = list(dict.fromkeys(w for w in words if w))
+        self.table.setRowCount(len(self._words))
+        for row, word in enumerate(self._words):
+            self.table.setItem(row, 0, QTableWidgetItem(word))
+            label = QLabel()
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setWordWrap(True)
+            label.setContentsMargins(4, 2, 4, 2)
+            self.table.setCellWidget(row, 1, label)
+            unpin = QToolButton(text="✕", autoRaise=True)
+            unpin.setToolTip(f"Stop watching “{word}”")
+            unpin.clicked.connect(lambda _=False, w=word: self.unpin(w))
+            self.table.setCellWidget(row, 2, unpin)
+        self._recompute_missing()
+        self._show()
+        self.watched_changed.emit(self.words)
+
+    def pin(self, word: str) -> None:
+        word = word.strip()
+        if self._emb is not None and word not in self._emb and word.lower() in self._emb:
+            word = word.lower()
+        if word and word not in self._words:
+            self.set_words([*self._words, word])
+
+    def unpin(self, word: str) -> None:
+        self.set_words([w for w in self._words if w != word])
+
+    # -- the neighbours ----------------------------------------------------------------
+    def show_snapshot(self, emb: Embeddings, neighbours: Mapping) -> None:
+        """Neighbours computed in the training worker for this snapshot."""
+        self._emb, self._neighbours = emb, dict(neighbours)
+        self._recompute_missing()
+        self._show()
+
+    def set_embeddings(self, emb: Embeddings | None) -> None:
+        if emb is self._emb:
+            return  # already shown with its snapshot's neighbours
+        self._emb, self._neighbours = emb, {}
+        self._recompute_missing()
+        self._show()
+
+    def neighbours(self, word: str) -> tuple[tuple[str, float], ...]:
+        return tuple(self._neighbours.get(word, ()))
+
+    def _recompute_missing(self) -> None:
+        # Words pinned since the snapshot was taken: ask the vectors here (one query each).
+        if self._emb is None:
+            return
+        missing = tuple(w for w in self._words if w not in self._neighbours)
+        if missing:
+            self._neighbours.update(watched_neighbours(self._emb, missing, TOPN))
+
+    def _show(self) -> None:
+        pinned = set(self._words)
+        for row, word in enumerate(self._words):
+            label = self.table.cellWidget(row, 1)
+            if self._emb is None:
+                text = "<span style='color:gray'>appears when training starts</span>"
+            elif word not in self._emb:
+                text = "<span style='color:gray'>not in the vocabulary</span>"
+            else:
+                text = ", ".join(
+                    (f"<b style='color:{HIGHLIGHT}'>{escape(w)}</b>" if w in pinned else escape(w))
+                    + f" <span style='color:gray'>{cos:.2f}</span>"
+                    for w, cos in self._neighbours.get(word, ()))
+            label.setText(text)
+        self.table.resizeRowsToContents()
+
+    def _on_pin_clicked(self) -> None:
+        self.pin(self.input.text())
+        self.input.clear()

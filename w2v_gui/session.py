@@ -1,0 +1,278 @@
+"""What is open and what is running: the corpus, the model, the workers.
+
+The main window lays out and wires; the panels show; this object holds the state they
+share and starts core's long operations in workers (corpus scans, training, model files).
+It has no widgets, so it reports through signals, and every error arrives as
+``failed(title, message)`` for the window to show. Not in DESIGN.md's list: it keeps
+``main_window.py`` to wiring, where a god window would otherwise grow (MNELAB's lesson).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from core.config import TrainingConfig
+from core.corpus import Corpus
+from core.formats import NATIVE, detect_format, load_embeddings, native, save_embeddings
+from core.formats.native import NativeModel
+from core.vectors import Embeddings
+from core.vocab import Scan, scan
+
+from .worker import Snapshot, TaskWorker, TrainingOutcome, TrainingWorker, start_in_thread
+
+IDLE, SCANNING, LOADING, SAVING, TRAINING, PAUSED, STOPPING = (
+    "idle", "scanning", "loading", "saving", "training", "paused", "stopping")
+
+
+@dataclass(frozen=True)
+class CorpusInfo:
+    """A scanned corpus: what the corpus panel shows and what training starts from."""
+
+    paths: tuple[str, ...]
+    files: tuple[str, ...]
+    total_bytes: int
+    preview: str
+    lowercase: bool
+    token_pattern: str
+    scan: Scan  # handed over by the scan worker; only read from here on
+
+    @property
+    def name(self) -> str:
+        more = len(self.paths) - 1
+        return Path(self.paths[0]).name + (f" (+{more})" if more else "")
+
+
+def _scan_corpus(paths: tuple[str, ...], lowercase: bool, token_pattern: str):
+    def run(progress, stop) -> CorpusInfo:
+        corpus = Corpus(paths, lowercase=lowercase, token_pattern=token_pattern)
+        preview = corpus.preview(1500)
+        result = scan(corpus, progress=progress, stop=stop)
+        return CorpusInfo(paths, tuple(map(str, corpus.files)), corpus.total_bytes, preview,
+                          lowercase, token_pattern, result)
+    return run
+
+
+def _load_model(path: str):
+    def run(progress, stop) -> NativeModel:
+        if detect_format(path) == NATIVE:
+            return native.load(path)
+        return NativeModel(load_embeddings(path))
+    return run
+
+
+class Session(QObject):
+    """The open corpus and model, and the worker (if any) working on them."""
+
+    state_changed = Signal(str)
+    scan_progressed = Signal(object)          # (bytes done, bytes total)
+    corpus_loaded = Signal(object)            # CorpusInfo
+    embeddings_changed = Signal(object)       # Embeddings to explore, or None
+    config_loaded = Signal(object)            # TrainingConfig read from a model file
+    training_started = Signal(object)         # TrainingConfig
+    training_progressed = Signal(object)      # TrainingProgress
+    training_snapshotted = Signal(object)     # Snapshot
+    training_finished = Signal(object)        # TrainingOutcome
+    document_changed = Signal()               # file name or unsaved flag changed
+    failed = Signal(str, str)                 # title, message
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.state = IDLE
+        self.corpus: CorpusInfo | None = None
+        self.model: NativeModel | None = None   # the last finished or opened model
+        self.embeddings: Embeddings | None = None  # what to explore (a live snapshot too)
+        self.path: str | None = None            # the model file, once saved or opened
+        self.dirty = False
+        self.watched: tuple[str, ...] = ()
+        self._stop = threading.Event()
+        self._pause = threading.Event()
+        self._worker: QObject | None = None
+        self._thread: QThread | None = None
+        self._task_done: Callable[[Any], None] = lambda result: None
+        self._task_title = ""
+
+    # -- state ---------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.state != IDLE
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)
+
+    def _set_document(self, path: str | None, dirty: bool) -> None:
+        self.path, self.dirty = path, dirty
+        self.document_changed.emit()
+
+    def _start(self, worker: QObject, state: str, name: str) -> None:
+        self._stop.clear()
+        self._pause.clear()
+        self._worker = worker
+        self._thread = start_in_thread(worker, name)
+        self._set_state(state)
+
+    def _ended(self) -> None:
+        self._worker = self._thread = None
+        self._set_state(IDLE)
+
+    def _task(self, fn: Callable, state: str, doing: str, title: str,
+              on_done: Callable[[Any], None]) -> None:
+        worker = TaskWorker(fn, self._stop, doing)
+        self._task_done, self._task_title = on_done, title
+        # Bound methods of this QObject, not lambdas: Qt then queues the calls to the
+        # GUI thread, where this object lives.
+        worker.progressed.connect(self.scan_progressed)
+        worker.finished.connect(self._on_task_finished)
+        worker.failed.connect(self._on_task_failed)
+        worker.cancelled.connect(self._ended)
+        self._start(worker, state, doing)
+
+    def _on_task_finished(self, result: Any) -> None:
+        self._ended()
+        self._task_done(result)
+
+    def _on_task_failed(self, message: str) -> None:
+        self._ended()
+        self.failed.emit(self._task_title, message)
+
+    # -- corpus --------------------------------------------------------------------
+    def open_corpus(self, paths: Sequence[str | os.PathLike], config: TrainingConfig) -> None:
+        """Scan ``paths`` in a worker; ``corpus_loaded`` or ``failed`` follows."""
+        if self.busy:
+            return
+        paths = tuple(str(p) for p in paths)
+        self._task(_scan_corpus(paths, config.lowercase, config.token_pattern), SCANNING,
+                   "reading the corpus", "Cannot read the corpus", self._on_scan_finished)
+
+    def _on_scan_finished(self, info: CorpusInfo) -> None:
+        self.corpus = info
+        self.corpus_loaded.emit(info)
+
+    def cancel(self) -> None:
+        """Cancel a running scan (training has its own stop)."""
+        if self.state == SCANNING:
+            self._stop.set()
+
+    def apply_config(self, config: TrainingConfig) -> None:
+        """Re-read the corpus if ``config`` tokenizes differently from the last scan."""
+        c = self.corpus
+        if c is not None and not self.busy and (c.lowercase, c.token_pattern) != (
+                config.lowercase, config.token_pattern):
+            self.open_corpus(c.paths, config)
+
+    # -- training ------------------------------------------------------------------
+    def train(self, config: TrainingConfig) -> None:
+        if self.busy or self.corpus is None:
+            return
+        worker = TrainingWorker(self.corpus.scan, config, stop=self._stop, pause=self._pause,
+                                watched=self.watched)
+        worker.progressed.connect(self._on_training_progressed)
+        worker.snapshotted.connect(self._on_training_snapshotted)
+        worker.finished.connect(self._on_training_finished)
+        worker.failed.connect(self._on_training_failed)
+        self._start(worker, TRAINING, "training")
+        self.training_started.emit(config)
+
+    def set_paused(self, paused: bool) -> None:
+        if self.state in (TRAINING, PAUSED):
+            (self._pause.set if paused else self._pause.clear)()
+            self._set_state(PAUSED if paused else TRAINING)
+
+    def toggle_pause(self) -> None:
+        self.set_paused(self.state == TRAINING)
+
+    def stop(self) -> None:
+        """Stop training (the vectors so far are kept) or cancel a scan."""
+        if self.state in (TRAINING, PAUSED):
+            self._stop.set()
+            self._pause.clear()
+            self._set_state(STOPPING)
+        else:
+            self.cancel()
+
+    def set_watched(self, words: Sequence[str]) -> None:
+        self.watched = tuple(words)
+        if isinstance(self._worker, TrainingWorker):
+            self._worker.watched = self.watched  # one reference swap: safe across threads
+
+    def _on_training_progressed(self, progress) -> None:
+        self.training_progressed.emit(progress)
+
+    def _on_training_snapshotted(self, snap: Snapshot) -> None:
+        self.embeddings = snap.embeddings
+        # Snapshot first: the watch panel then shows the worker's neighbours and skips
+        # recomputing them for the same embeddings.
+        self.training_snapshotted.emit(snap)
+        self.embeddings_changed.emit(snap.embeddings)
+
+    def _on_training_finished(self, outcome: TrainingOutcome) -> None:
+        self.model = outcome.model
+        self.embeddings = outcome.model.embeddings
+        self._ended()
+        self._set_document(None, True)
+        self.training_finished.emit(outcome)
+
+    def _on_training_failed(self, message: str) -> None:
+        self._ended()
+        self.failed.emit("Training failed", message)
+
+    # -- model files ---------------------------------------------------------------
+    def open_model(self, path: str | os.PathLike) -> None:
+        if self.busy:
+            return
+        path = str(path)
+        self._task(_load_model(path), LOADING, "opening the model", "Cannot open the model",
+                   lambda model: self._on_model_opened(path, model))
+
+    def _on_model_opened(self, path: str, model: NativeModel) -> None:
+        self.model = model
+        self.embeddings = model.embeddings
+        self._set_document(path, False)
+        if model.config is not None:
+            self.config_loaded.emit(model.config)
+        self.embeddings_changed.emit(model.embeddings)
+
+    def save_model(self, path: str | os.PathLike) -> None:
+        """Save the model natively (vectors, context, config, training state), atomically."""
+        model = self.model
+        if self.busy or model is None:
+            return
+        path = str(path)
+
+        def run(progress, stop) -> None:
+            native.save(path, model.embeddings, context=model.context, config=model.config,
+                        state=model.state)
+        self._task(run, SAVING, "saving the model", "Cannot save the model",
+                   lambda _: self._set_document(path, False))
+
+    def export(self, path: str | os.PathLike, fmt: str) -> None:
+        """Write the vectors in a word2vec format (``core.formats`` name)."""
+        emb = self.model.embeddings if self.model is not None else None
+        if self.busy or emb is None:
+            return
+        path = str(path)
+        self._task(lambda progress, stop: save_embeddings(emb, path, format=fmt), SAVING,
+                   "exporting the vectors", "Cannot export the vectors", lambda _: None)
+
+    # -- ending ----------------------------------------------------------------------
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Stop whatever runs and wait for its thread. True if it ended in time."""
+        thread = self._thread
+        if thread is None:
+            return True
+        self._stop.set()
+        self._pause.clear()
+        # The worker's finished→quit is queued to this (blocked) thread: quit directly.
+        # QThread.exec returns at once if quit came first.
+        thread.quit()
+        ok = thread.wait(timeout_ms)
+        self._worker = self._thread = None
+        return ok

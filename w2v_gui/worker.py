@@ -1,0 +1,182 @@
+"""Workers that run core's long operations off the GUI thread.
+
+Each worker is a plain ``QObject`` moved to a ``QThread`` and wired the way Qt documents
+it (:func:`start_in_thread`): ``thread.started → worker.run``, ``finished``/``failed →
+thread.quit``, ``thread.finished → deleteLater``. Workers never touch a widget; what
+they emit is immutable (frozen records, :class:`~core.vectors.Embeddings` snapshots) or
+handed over and never touched again by the worker (a finished :class:`~core.vocab.Scan`).
+Stop and pause are ``threading.Event`` objects owned by the caller, so asking a worker
+to stop needs no signal and works while the worker is busy.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from core.config import TrainingConfig
+from core.errors import W2VError
+from core.formats.native import NativeModel
+from core.sgns import Trainer, TrainingProgress
+from core.vectors import Embeddings
+from core.vocab import Cancelled, Scan
+
+# QThreads started here and not yet seen finished: tests assert none is left running,
+# and holding the Python reference keeps a running thread from being garbage collected.
+_threads: set[QThread] = set()
+
+
+def start_in_thread(worker: QObject, name: str) -> QThread:
+    """Move ``worker`` to a new QThread, wire it, start it and return the thread."""
+    running_threads()  # forget the finished ones
+    thread = QThread()
+    thread.setObjectName(name)
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    for end in ("finished", "failed", "cancelled"):  # every way a worker's run ends
+        if hasattr(worker, end):
+            getattr(worker, end).connect(thread.quit)
+    thread.finished.connect(worker.deleteLater)
+    _threads.add(thread)
+    thread.start()
+    return thread
+
+
+def running_threads() -> list[QThread]:
+    """Threads from :func:`start_in_thread` that are still running."""
+    for t in [t for t in _threads if t.isFinished()]:
+        _threads.discard(t)
+    return [t for t in _threads if t.isRunning()]
+
+
+def _message(exc: BaseException, doing: str) -> str:
+    """What the person sees: core's own message, or a short line for a bug."""
+    if isinstance(exc, W2VError):
+        return str(exc)
+    # A bug, not bad input: keep the traceback for the terminal, not for the dialog.
+    traceback.print_exception(exc)
+    return f"Unexpected error while {doing}: {type(exc).__name__}: {exc}"
+
+
+class TaskWorker(QObject):
+    """Runs ``fn(progress, stop)`` once and reports its result.
+
+    ``progress(done, total)`` may be called from ``fn``; it is forwarded as
+    ``progressed((done, total))`` at most every 50 ms. If ``fn`` raises
+    :class:`~core.vocab.Cancelled` (after ``stop`` was set), ``cancelled`` is emitted.
+    """
+
+    progressed = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, fn: Callable[[Callable[[int, int], None], threading.Event], Any],
+                 stop: threading.Event, doing: str):
+        super().__init__()
+        self._fn = fn
+        self._stop = stop
+        self._doing = doing
+        self._last = 0.0
+
+    def _progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last >= 0.05 or done >= total:
+            self._last = now
+            self.progressed.emit((done, total))
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self._fn(self._progress, self._stop)
+        except Cancelled:
+            self.cancelled.emit()
+        except Exception as exc:  # noqa: BLE001 - every error must reach the person
+            self.failed.emit(_message(exc, self._doing))
+        else:
+            self.finished.emit(result)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The vectors at one moment of a run, with the watched words' neighbours."""
+
+    embeddings: Embeddings
+    neighbours: Mapping[str, tuple[tuple[str, float], ...]]
+    progress: TrainingProgress
+
+
+@dataclass(frozen=True)
+class TrainingOutcome:
+    """How a run ended: the model (vectors, context, config, resumable state)."""
+
+    model: NativeModel
+    progress: TrainingProgress
+
+
+def watched_neighbours(emb: Embeddings, words: tuple[str, ...], topn: int
+                       ) -> Mapping[str, tuple[tuple[str, float], ...]]:
+    """Top neighbours of each watched word that is in ``emb`` (queries go to core)."""
+    return MappingProxyType({w: tuple(emb.most_similar(w, topn=topn)) for w in words if w in emb})
+
+
+class TrainingWorker(QObject):
+    """Builds the vocabulary from a scan, trains, and reports.
+
+    Emits ``progressed(TrainingProgress)`` for every trainer record, ``snapshotted(
+    Snapshot)`` about every ``snapshot_every`` seconds and at the end, then
+    ``finished(TrainingOutcome)`` — also when stopped, with the vectors learned so far —
+    or ``failed(str)``.
+    """
+
+    progressed = Signal(object)
+    snapshotted = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, scan: Scan, config: TrainingConfig, *, stop: threading.Event,
+                 pause: threading.Event, watched: tuple[str, ...] = (),
+                 report_interval: float = 0.25, snapshot_every: float = 1.0, topn: int = 5):
+        super().__init__()
+        self._scan = scan
+        self._config = config
+        self._stop = stop
+        self._pause = pause
+        self.watched = tuple(watched)  # replaced (never mutated) by the GUI thread
+        self._report_interval = report_interval
+        self._snapshot_every = snapshot_every
+        self._topn = topn
+
+    def _snapshot(self, trainer: Trainer, progress: TrainingProgress) -> Snapshot:
+        emb = trainer.snapshot()
+        emb.unit  # noqa: B018 - normalise here, not on the GUI thread at the first query
+        return Snapshot(emb, watched_neighbours(emb, self.watched, self._topn), progress)
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            cfg = self._config
+            vocab, stream = self._scan.build(cfg.min_count, cfg.max_vocab_size)
+            trainer = Trainer(cfg, vocab, stream, report_interval=self._report_interval)
+            last_snap = time.monotonic()
+            rec = None
+            for rec in trainer.run(self._stop, self._pause):
+                self.progressed.emit(rec)
+                if not rec.done and time.monotonic() - last_snap >= self._snapshot_every:
+                    last_snap = time.monotonic()
+                    self.snapshotted.emit(self._snapshot(trainer, rec))
+            final = self._snapshot(trainer, rec)
+            self.snapshotted.emit(final)
+            context = trainer.context_snapshot()
+            context.flags.writeable = False
+            model = NativeModel(final.embeddings, context, cfg, trainer.state())
+            self.finished.emit(TrainingOutcome(model, rec))
+        except Exception as exc:  # noqa: BLE001 - every error must reach the person
+            self.failed.emit(_message(exc, "training"))
