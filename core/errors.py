@@ -39,3 +39,11 @@ class UnknownWordError(W2VError, KeyError):
 
 class TrainingDiverged(W2VError, FloatingPointError):
     """Training produced NaN or infinite values."""
+
+
+class DuplicateWordWarning(UserWarning):
+    """A vector file lists a word more than once; the first vector was kept."""
+
+
+class InsufficientMemory(W2VError, MemoryError):
+    """A run would need more memory than the machine has; refused before allocating."""

@@ -26,6 +26,7 @@ random stream derived from ``(seed, job)``; ``workers`` threads take jobs in tur
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -35,7 +36,7 @@ import numpy as np
 from scipy.sparse import csr_array
 
 from .config import TrainingConfig
-from .errors import TrainingDiverged
+from .errors import InsufficientMemory, TrainingDiverged
 from .vectors import Embeddings
 from .vocab import Vocab, TokenStream
 
@@ -208,6 +209,21 @@ def scatter_capped(matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray,
     matrix[uniq] += summed
 
 
+def available_memory() -> int | None:
+    """Bytes of memory the system can still give this process (None if unknown)."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
 @dataclass(frozen=True)
 class Estimate:
     """What a run will cost, before it starts."""
@@ -296,6 +312,13 @@ class Trainer:
         self.stream = stream
         self.report_interval = report_interval
         V, d = len(vocab), config.vector_size
+        need = estimate(config, V, len(stream.ids), stream.raw_words).memory_bytes
+        free = available_memory()
+        if free is not None and need > free:
+            raise InsufficientMemory(
+                f"training needs about {need / 2**30:.1f} GiB ({V:,} words × {d} dimensions × "
+                f"2 matrices) but only {free / 2**30:.1f} GiB is available; raise min_count, "
+                f"set max_vocab_size or lower vector_size")
         if vectors is None:
             rng = np.random.default_rng(config.seed)
             # gensim's initialisation: uniform in [-0.5, 0.5) / vector_size.

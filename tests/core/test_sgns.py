@@ -212,3 +212,13 @@ def test_divergence_is_reported_not_saved_silently():
     with pytest.raises(TrainingDiverged, match="lower alpha"):
         list(t.run())
     assert t.diverged
+
+
+def test_too_large_a_run_is_refused_up_front_with_the_estimate(monkeypatch):
+    import core.sgns
+    from core.errors import InsufficientMemory
+
+    config, vocab, stream = _setup(_planted_corpus(n_sent=200))
+    monkeypatch.setattr(core.sgns, "available_memory", lambda: 10_000)
+    with pytest.raises(InsufficientMemory, match="GiB.*min_count"):
+        Trainer(config, vocab, stream)
