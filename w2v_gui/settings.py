@@ -25,7 +25,10 @@ class Settings:
     """Typed access to the app's QSettings (the default location unless tests moved it)."""
 
     def __init__(self, qsettings: QSettings | None = None):
-        self._s = qsettings if qsettings is not None else QSettings(ORGANIZATION, APPLICATION)
+        # INI everywhere (not the registry or plists): one format to read, and one place
+        # (QSettings.setPath) for tests to redirect.
+        self._s = qsettings if qsettings is not None else QSettings(
+            QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
 
     def _json(self, key: str, default):
         raw = self._s.value(key)

@@ -184,8 +184,11 @@ class ParametersPanel(QWidget):
             else:
                 editor.setValue(value)
             editor.blockSignals(False)
-        self._validate()
-        self._update_estimate()
+        self._debounce.stop()
+        if self._validate():
+            self._on_debounce_timeout()
+        else:
+            self._update_estimate()
 
     def values(self) -> dict:
         out = {}

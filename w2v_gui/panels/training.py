@@ -94,7 +94,8 @@ class TrainingPanel(QWidget):
             controls.addWidget(b)
         controls.addWidget(self.progress_bar, 1)
 
-        self.plot = pg.PlotWidget(objectName="lossPlot", background="w")
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setObjectName("lossPlot")
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.plot.setMinimumHeight(160)
         self._build_plot()
@@ -185,7 +186,7 @@ class TrainingPanel(QWidget):
     def add_progress(self, p: TrainingProgress) -> None:
         words_per_epoch = p.words_total / max(p.epochs, 1)
         x = p.words_done / words_per_epoch if words_per_epoch else 0.0
-        if math.isfinite(p.loss) and not p.done:
+        if math.isfinite(p.loss):
             self._ema = (1 - SMOOTHING) * self._ema + SMOOTHING * p.loss
             self._ema_weight = (1 - SMOOTHING) * self._ema_weight + SMOOTHING
             self._records.append((x, p.loss, self._ema / self._ema_weight, p.lr))
