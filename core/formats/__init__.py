@@ -1,13 +1,20 @@
 """Reading and writing vector files: one module per format, plus the shared plumbing.
 
-Formats (names used by ``format=``):
+Formats (names used by ``format=`` and the command line's ``--from``/``--to``):
 
 - ``"word2vec-binary"``: the C word2vec tool's binary format (``.bin``)
-- ``"word2vec-text"``: its text format (``.txt``, ``.vec``)
+- ``"word2vec-text"``: its text format, also fastText's ``.vec`` (``.txt``, ``.vec``;
+  alias ``"fasttext"``)
+- ``"glove"``: GloVe's text format, no header (``.txt`` files without a header line)
+- ``"projector"``: TensorFlow Embedding Projector export, ``vectors.tsv`` plus
+  ``metadata.tsv`` beside it (``.tsv``)
 - ``"native"``: this program's model file (``.npz``; vectors, context, config, state)
 
-Every saver writes through :func:`atomic_write`, so a crash or a full disk never leaves
-a half-written file where a good one was.
+Every loader takes ``limit`` (first N words), ``dtype`` (round values through a float
+type) and ``progress`` (``progress(bytes_done, bytes_total)`` every few MB), and warns
+with :class:`~core.errors.DuplicateWordWarning` when a word repeats (the first vector is
+kept). Every saver writes through :func:`atomic_write`, so a crash or a full disk never
+leaves a half-written file where a good one was.
 """
 
 from __future__ import annotations
@@ -25,11 +32,15 @@ if TYPE_CHECKING:
 
 WORD2VEC_BINARY = "word2vec-binary"
 WORD2VEC_TEXT = "word2vec-text"
+GLOVE = "glove"
+PROJECTOR = "projector"
 NATIVE = "native"
-FORMATS = (WORD2VEC_BINARY, WORD2VEC_TEXT, NATIVE)
+FORMATS = (WORD2VEC_BINARY, WORD2VEC_TEXT, GLOVE, PROJECTOR, NATIVE)
+#: Other names accepted wherever a format name is.
+ALIASES = {"fasttext": WORD2VEC_TEXT}
 
 _BY_EXTENSION = {".bin": WORD2VEC_BINARY, ".txt": WORD2VEC_TEXT, ".vec": WORD2VEC_TEXT,
-                 ".npz": NATIVE}
+                 ".tsv": PROJECTOR, ".npz": NATIVE}
 
 
 @contextmanager
@@ -89,35 +100,57 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[
             os.close(dir_fd)
 
 
+def format_name(name: str) -> str:
+    """The canonical name for a format name or alias; ValueError if unknown."""
+    fmt = ALIASES.get(name, name)
+    if fmt not in FORMATS:
+        known = ", ".join([*FORMATS, *ALIASES])
+        raise ValueError(f"unknown format {name!r}; expected one of {known}")
+    return fmt
+
+
+def format_from_extension(path: str | os.PathLike[str]) -> str | None:
+    """The format a file name's extension stands for when saving, or None."""
+    return _BY_EXTENSION.get(os.path.splitext(os.fspath(path))[1].lower())
+
+
 def detect_format(path: str | os.PathLike[str]) -> str:
     """Name of the format of the file at ``path``.
 
-    ``.npz`` is native; ``.bin``, ``.txt`` and ``.vec`` are word2vec files, and for them
-    the content decides binary or text (a text file named ``.bin`` is common). Other
-    extensions are recognised by content alone.
+    ``.npz`` is native and ``.tsv`` a projector export. Otherwise the content decides:
+    a ``<count> <dimensions>`` first line is word2vec (binary or text by what follows;
+    a text file named ``.bin`` is common), a word followed by numbers is GloVe, tab
+    separated numbers are a projector ``vectors.tsv``. Where the content cannot tell
+    (e.g. a header and no vectors) the extension ``.bin``/``.txt``/``.vec`` decides.
 
     Raises
     ------
     FormatError
         If the content matches no known format.
     """
-    from core.formats import word2vec
+    from core.formats import glove, projector, word2vec
 
-    ext = os.path.splitext(os.fspath(path))[1].lower()
-    by_ext = _BY_EXTENSION.get(ext)
-    if by_ext == NATIVE:
-        return NATIVE
+    by_ext = format_from_extension(path)
+    if by_ext in (NATIVE, PROJECTOR):
+        return by_ext
     with open(path, "rb") as f:
         head = f.read(64 * 1024)
     if by_ext is None and head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         return NATIVE
     binary = word2vec.sniff_binary(head)
-    if binary is None:
-        if by_ext is not None:
-            return by_ext  # e.g. a header and no vectors: the extension decides
-        raise FormatError("not a recognised vector file (expected word2vec text or binary, "
-                          "or a native .npz model)", path)
-    return WORD2VEC_BINARY if binary else WORD2VEC_TEXT
+    if binary is not None:
+        return WORD2VEC_BINARY if binary else WORD2VEC_TEXT
+    if not word2vec.has_header(head):
+        if by_ext is None and projector.sniff(head):
+            return PROJECTOR
+        if glove.sniff(head):
+            return GLOVE
+    else:  # a header and nothing to judge the body by: the extension decides
+        return by_ext or WORD2VEC_TEXT
+    raise FormatError("not a recognised vector file (expected word2vec text or binary with a "
+                      "'<count> <dimensions>' first line, GloVe text with a word and its "
+                      "numbers on each line, a projector vectors.tsv, or a native .npz "
+                      "model)", path, 0)
 
 
 def load_embeddings(path: str | os.PathLike[str], format: str | None = None,
@@ -128,40 +161,59 @@ def load_embeddings(path: str | os.PathLike[str], format: str | None = None,
     ----------
     path : path-like
     format : str, optional
-        One of :data:`FORMATS`; detected with :func:`detect_format` when omitted.
+        One of :data:`FORMATS` (or :data:`ALIASES`); detected with :func:`detect_format`
+        when omitted.
     **kw
-        Passed to the format's ``load`` (e.g. ``limit`` for word2vec files).
-    """
-    from core.formats import native, word2vec
+        Passed to the format's ``load``: ``limit``, ``dtype`` and ``progress`` work for
+        every format; ``encoding``/``unicode_errors`` for the text-bearing ones,
+        ``metadata`` for the projector, ``vector_size`` for GloVe.
 
-    fmt = format or detect_format(path)
+    Raises
+    ------
+    FormatError
+        The file is not in the format, or is damaged (the message says where).
+    OSError
+        The file cannot be opened.
+    """
+    from core.formats import glove, native, projector, word2vec
+
+    fmt = format_name(format) if format else detect_format(path)
     if fmt == NATIVE:
-        return native.load(path, **kw).embeddings
+        return native.load_embeddings(path, **kw)
     if fmt in (WORD2VEC_BINARY, WORD2VEC_TEXT):
         return word2vec.load(path, binary=fmt == WORD2VEC_BINARY, **kw)
-    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt == GLOVE:
+        return glove.load(path, **kw)
+    return projector.load(path, **kw)
 
 
 def save_embeddings(emb: Embeddings, path: str | os.PathLike[str], format: str | None = None,
                     **kw: Any) -> None:
     """Save word vectors, in the format named by ``format`` or by the file extension.
 
+    GloVe has no extension of its own (``.txt`` means word2vec text): pass
+    ``format="glove"``. A projector export (``.tsv``) also writes the metadata file
+    beside it (see :func:`core.formats.projector.metadata_path`).
+
     Raises
     ------
     ValueError
-        If ``format`` is omitted and the extension is not one of .bin, .txt, .vec, .npz.
+        If ``format`` is omitted and the extension is not one of .bin, .txt, .vec, .tsv,
+        .npz.
+    FormatError
+        If a word cannot be stored in the format (e.g. a space in a word2vec word).
     """
-    from core.formats import native, word2vec
+    from core.formats import glove, native, projector, word2vec
 
-    fmt = format
+    fmt = format_name(format) if format else format_from_extension(path)
     if fmt is None:
-        fmt = _BY_EXTENSION.get(os.path.splitext(os.fspath(path))[1].lower())
-        if fmt is None:
-            raise ValueError(f"cannot tell the format from the name {os.fspath(path)!r}; "
-                             f"use .bin, .txt, .vec or .npz, or pass format=")
+        raise ValueError(f"cannot tell the format from the name {os.fspath(path)!r}; "
+                         f"use .bin, .txt, .vec, .tsv or .npz, or pass format=")
     if fmt == NATIVE:
         native.save(path, emb, **kw)
     elif fmt in (WORD2VEC_BINARY, WORD2VEC_TEXT):
         word2vec.save(emb, path, binary=fmt == WORD2VEC_BINARY, **kw)
+    elif fmt == GLOVE:
+        glove.save(emb, path, **kw)
     else:
-        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        projector.save(emb, path, **kw)

@@ -1,6 +1,6 @@
 """This program's model file: a NumPy ``.npz`` archive with no pickled objects.
 
-Members (all plain arrays, read with ``allow_pickle=False``):
+Members (all plain arrays; read by parsing their ``.npy`` headers, never unpickled):
 
 =================  ==========================================================
 ``format_version`` int64 scalar, currently 1
@@ -17,8 +17,12 @@ Members (all plain arrays, read with ``allow_pickle=False``):
 from __future__ import annotations
 
 import json
+import lzma
+import math
 import os
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,9 +31,15 @@ import numpy as np
 from core.config import TrainingConfig
 from core.errors import FormatError
 from core.formats import atomic_write
+from core.formats._common import Progress, check_options, finish
 from core.vectors import Embeddings
 
 FORMAT_VERSION = 1
+# What zipfile and its decompressors raise on damaged data (a missing file is raised
+# by open() before any of this).
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, lzma.LZMAError,
+               struct.error, EOFError, OSError, ValueError, TypeError, NotImplementedError,
+               RuntimeError, OverflowError, KeyError)
 _REQUIRED = ("format_version", "vectors", "words", "word_offsets", "counts", "config_json",
              "state_json")
 
@@ -85,8 +95,18 @@ def save(path: str | os.PathLike[str], emb: Embeddings, *, context: np.ndarray |
         np.savez(f, **arrays)
 
 
-def load(path: str | os.PathLike[str]) -> NativeModel:
+def load(path: str | os.PathLike[str], *, progress: Progress | None = None) -> NativeModel:
     """Read a native model file.
+
+    Every member's declared shape is checked against the bytes the archive really holds
+    before anything is allocated, so a damaged or hostile file cannot make this ask for
+    more memory than its own size (stored members) or its ~1000x deflate bound.
+
+    Parameters
+    ----------
+    path : path-like
+    progress : callable, optional
+        ``progress(bytes_done, bytes_total)``, called after each member.
 
     Raises
     ------
@@ -94,17 +114,91 @@ def load(path: str | os.PathLike[str]) -> NativeModel:
         If the file is not such an archive, a member is missing or malformed, or it was
         written by a newer version of this program. The message says which.
     """
-    # We open the file (not np.load) so that it is closed even when the archive is bad.
     with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
         if f.read(4) not in (b"PK\x03\x04", b"PK\x05\x06"):
-            raise FormatError("not a native model file (expected an .npz archive)", path)
+            raise FormatError("not a native model file (expected an .npz archive)", path, 0)
         f.seek(0)
         try:
-            archive = np.load(f, allow_pickle=False)
-        except (ValueError, EOFError, zipfile.BadZipFile) as exc:
+            zf = zipfile.ZipFile(f)
+        except _ZIP_ERRORS as exc:
             raise FormatError(f"not a readable .npz archive: {exc}", path) from None
-        with archive:
-            return _read(archive, path)
+        with zf:
+            model = _read(_Archive(zf, path, size, progress), path)
+    if progress is not None:
+        progress(size, size)
+    return model
+
+
+def load_embeddings(path: str | os.PathLike[str], *, limit: int | None = None,
+                    dtype: Any = np.float32, progress: Progress | None = None) -> Embeddings:
+    """The word vectors of a native model file, with the options every loader has.
+
+    ``limit`` keeps the first N words, ``dtype`` rounds the values through that type.
+    """
+    dt = check_options(limit, dtype)
+    emb = load(path, progress=progress).embeddings
+    if limit is None and dt == np.float32:
+        return emb
+    n = len(emb) if limit is None else min(limit, len(emb))
+    return finish(list(emb.words[:n]), emb.vectors[:n], dt, path, emb.counts[:n])
+
+
+class _Archive:
+    """The members of an .npz, read without pickle and without trusting their headers."""
+
+    def __init__(self, zf: zipfile.ZipFile, path: Any, size: int, progress: Progress | None):
+        self._zf, self._path, self._size, self._progress = zf, path, size, progress
+        self._done = 0
+        self.files = [n[:-4] for n in zf.namelist() if n.endswith(".npy")]
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        path = self._path
+        try:
+            info = self._zf.getinfo(name + ".npy")
+            # What the member can expand to: its own bytes (stored), or deflate's best
+            # ratio (~1032:1) of them; and those bytes must be inside the file.
+            limit = info.compress_size * (1 if info.compress_type == zipfile.ZIP_STORED
+                                          else 1100)
+            if info.file_size > limit or info.compress_size > self._size:
+                raise FormatError(f"member {name!r} claims {info.file_size} bytes, more than "
+                                  f"the archive can hold", path, info.header_offset)
+            with self._zf.open(info) as fp:
+                version = np.lib.format.read_magic(fp)
+                if version == (1, 0):
+                    shape, fortran, dtype = np.lib.format.read_array_header_1_0(fp)
+                elif version == (2, 0):
+                    shape, fortran, dtype = np.lib.format.read_array_header_2_0(fp)
+                else:
+                    raise FormatError(f"member {name!r} has an unsupported .npy version "
+                                      f"{version}", path, info.header_offset)
+                if dtype.hasobject:
+                    raise FormatError(f"member {name!r} holds Python objects, which would "
+                                      f"need unpickling; refused", path, info.header_offset)
+                if any(d < 0 for d in shape):
+                    raise FormatError(f"member {name!r} has a negative shape {shape}", path,
+                                      info.header_offset)
+                count = math.prod(shape)
+                nbytes = count * dtype.itemsize
+                if nbytes != info.file_size - fp.tell():
+                    raise FormatError(f"member {name!r} is damaged: its header says {shape} "
+                                      f"{dtype} ({nbytes} bytes) but it holds "
+                                      f"{info.file_size - fp.tell()} bytes", path,
+                                      info.header_offset)
+                data = fp.read(nbytes)
+            if len(data) != nbytes:
+                raise FormatError(f"member {name!r} is cut off", path, info.header_offset)
+            array = np.frombuffer(data, dtype=dtype, count=count) if nbytes else \
+                np.zeros(count, dtype=dtype)
+            array = array.reshape(shape[::-1]).T if fortran else array.reshape(shape)
+        except FormatError:
+            raise
+        except _ZIP_ERRORS as exc:
+            raise FormatError(f"member {name!r} cannot be read: {exc}", path) from None
+        self._done += info.compress_size
+        if self._progress is not None:
+            self._progress(min(self._done, self._size), self._size)
+        return array
 
 
 def _read(archive: Any, path: Any) -> NativeModel:
@@ -178,13 +272,8 @@ def _read(archive: Any, path: Any) -> NativeModel:
     return NativeModel(emb, context, config, state)
 
 
-def _member(archive: Any, name: str, path: Any) -> np.ndarray:
-    try:
-        return archive[name]
-    except ValueError as exc:  # e.g. an object array, which would need pickle
-        raise FormatError(f"member {name!r} cannot be read: {exc}", path) from None
-    except (EOFError, OSError, zipfile.BadZipFile) as exc:  # damaged archive
-        raise FormatError(f"member {name!r} is damaged: {exc}", path) from None
+def _member(archive: _Archive, name: str, path: Any) -> np.ndarray:
+    return archive[name]
 
 
 def _json_text(archive: Any, name: str, path: Any) -> str:
@@ -202,6 +291,8 @@ def _json_load(text: str, name: str, path: Any) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(f"{name} is not valid JSON: {exc}", path) from None
+    except RecursionError:
+        raise FormatError(f"{name} is nested too deeply", path) from None
 
 
 def _blob(text: str) -> np.ndarray:

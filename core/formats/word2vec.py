@@ -7,11 +7,12 @@ Both start with a header line ``"<count> <dimensions>\\n"``. Then, per word:
 - text: the word, a space, the values as decimal numbers separated by spaces, a newline.
 
 These files carry no counts, so loaded embeddings have zero counts. A repeated word
-keeps its first vector and later ones are dropped (gensim does the same).
+keeps its first vector and later ones are dropped (gensim does the same) with a
+:class:`~core.errors.DuplicateWordWarning`.
 
 The binary reader finds each word with one ``find`` per word and copies each vector
-with one memory copy; there is no per-number Python work. The text reader parses all
-numbers of the file in one NumPy call.
+with one memory copy; there is no per-number Python work. The text reader parses the
+numbers of each block of a few MB in one NumPy call.
 """
 
 from __future__ import annotations
@@ -23,17 +24,28 @@ from typing import Any
 import numpy as np
 
 from core.errors import FormatError
-from core.formats import atomic_write
+from core.formats import _common, atomic_write
+from core.formats._common import (
+    FIRST,
+    Progress,
+    TextBlockParser,
+    blocks,
+    check_options,
+    file_size,
+    finish,
+    parse_dtype,
+)
 from core.vectors import Embeddings
 
 # Bytes a text-format vector line may contain after the word (numbers, inf, nan).
 _NUMBER_BYTES = b"0123456789+-.eEinfatyINFATY \t\r"
+_BOM = b"\xef\xbb\xbf"
 
 
 def load(path: str | os.PathLike[str], *, binary: bool | None = None, limit: int | None = None,
-         dtype: Any = np.float32, encoding: str = "utf-8",
-         unicode_errors: str = "replace") -> Embeddings:
-    """Read a word2vec binary or text file.
+         dtype: Any = np.float32, encoding: str = "utf-8", unicode_errors: str = "replace",
+         progress: Progress | None = None) -> Embeddings:
+    """Read a word2vec binary or text file (fastText's ``.vec`` is the text format).
 
     Parameters
     ----------
@@ -49,20 +61,26 @@ def load(path: str | os.PathLike[str], *, binary: bool | None = None, limit: int
     encoding, unicode_errors
         How word bytes are decoded. The default replaces invalid bytes (word2vec.c can
         cut a multi-byte character in half) with U+FFFD instead of failing.
+    progress : callable, optional
+        ``progress(bytes_done, bytes_total)``, called every few MB and at the end.
+        An exception raised by it stops the load and propagates.
 
     Raises
     ------
     FormatError
-        Bad header, truncated file, a header count larger than the vectors present, or a
-        text line that is not a word followed by ``dimensions`` numbers. The message names
-        the file and the byte offset (binary) or line number (text).
+        Bad header, truncated file, a header count larger than the vectors present, a
+        text line that is not a word followed by ``dimensions`` numbers, or (with
+        ``unicode_errors="strict"``) a word that does not decode. The message names the
+        file, the byte offset and, for text, the line.
+
+    Warns
+    -----
+    DuplicateWordWarning
+        If a word occurs more than once; its first vector is kept (as gensim does).
     """
-    if np.dtype(dtype).kind != "f":
-        raise ValueError(f"dtype must be a floating-point type, got {dtype!r}")
-    if limit is not None and limit < 0:
-        raise ValueError(f"limit must be >= 0, got {limit}")
+    dt = check_options(limit, dtype, encoding, unicode_errors)
     with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
+        size = file_size(f)
         header = f.readline(4096)
         count, dim = _parse_header(header, path)
         start = len(header)
@@ -74,17 +92,13 @@ def load(path: str | os.PathLike[str], *, binary: bool | None = None, limit: int
             f.seek(start)
         if binary:
             words, vectors = _read_binary(f, path, size, start, n, count, dim,
-                                          encoding, unicode_errors)
+                                          encoding, unicode_errors, progress)
         else:
-            words, vectors = _read_text(f, path, n, count, dim, encoding, unicode_errors)
-
-    if np.dtype(dtype) != np.float32:
-        vectors = vectors.astype(dtype).astype(np.float32)
-    emb = Embeddings(words, np.ascontiguousarray(vectors, dtype=np.float32), copy=False)
-    if len(emb.index) == len(emb):
-        return emb
-    keep = sorted(emb.index.values())  # a repeated word keeps its first vector
-    return Embeddings([words[i] for i in keep], emb.vectors[keep], copy=False)
+            words, vectors = _read_text(f, path, size, start, n, count, dim, dt,
+                                        encoding, unicode_errors, progress)
+    if progress is not None:
+        progress(size, size)
+    return finish(words, vectors, dt, path, what="vector")
 
 
 def save(emb: Embeddings, path: str | os.PathLike[str], *, binary: bool) -> None:
@@ -134,7 +148,7 @@ def sniff_binary(head: bytes) -> bool | None:
     Returns True (binary), False (text) or None (no header, no vector to look at, or
     undecided).
     """
-    line, nl, body = head.partition(b"\n")
+    line, nl, body = head.removeprefix(_BOM).partition(b"\n")
     try:
         count, dim = (int(x) for x in line.split())
     except ValueError:
@@ -157,8 +171,14 @@ def sniff_binary(head: bytes) -> bool | None:
     return True if not rest.strip() else None
 
 
+def has_header(head: bytes) -> bool:
+    """True if the first line of ``head`` is a word2vec header ``<count> <dimensions>``."""
+    fields = head.removeprefix(_BOM).split(b"\n", 1)[0].split()
+    return len(fields) == 2 and all(x.isdigit() for x in fields)
+
+
 def _parse_header(header: bytes, path: Any) -> tuple[int, int]:
-    text = header.removeprefix(b"\xef\xbb\xbf")
+    text = header.removeprefix(_BOM)
     try:
         count, dim = (int(x) for x in text.split())
     except ValueError:
@@ -174,7 +194,8 @@ def _parse_header(header: bytes, path: Any) -> tuple[int, int]:
 
 
 def _read_binary(f: Any, path: Any, size: int, start: int, n: int, count: int, dim: int,
-                 encoding: str, unicode_errors: str) -> tuple[list[str], np.ndarray]:
+                 encoding: str, unicode_errors: str,
+                 progress: Progress | None) -> tuple[list[str], np.ndarray]:
     nb = 4 * dim
     # Each record is at least a space and its vector: refuse before allocating if the
     # file cannot possibly hold what the header promises.
@@ -194,22 +215,34 @@ def _read_binary(f: Any, path: Any, size: int, start: int, n: int, count: int, d
         # space byte, so the scan hops over each vector) and one memory copy of the vector.
         find = mm.find
         pos = start
-        for i in range(n):
-            space = find(b" ", pos)
-            end = space + 1 + nb
-            if space < 0 or end > size:
-                word = mm[pos:space if space >= 0 else min(size, pos + 60)]
-                word = word.lstrip(b"\n").decode(encoding, unicode_errors)
-                raise FormatError(f"vector {i + 1} of {count} (word {word!r}) is cut off: the "
-                                  f"file ends at byte {size}; it is truncated or the header "
-                                  f"count is too large", path, pos)
-            dst[i * nb:(i + 1) * nb] = src[space + 1:end]
-            spaces.append(space)
-            pos = end
+        lo = 0
+        step = max(1, _common.BLOCK // (nb + 1))  # records between progress calls
+        while lo < n:
+            hi = min(n, lo + step)
+            for i in range(lo, hi):
+                space = find(b" ", pos)
+                end = space + 1 + nb
+                if space < 0 or end > size:
+                    _cut_off(mm, path, pos, space, size, i, count, encoding, unicode_errors)
+                dst[i * nb:(i + 1) * nb] = src[space + 1:end]
+                spaces.append(space)
+                pos = end
+            lo = hi
+            if progress is not None and lo < n:
+                progress(pos, size)
         # word2vec.c ends each vector with "\n"; like gensim, strip it from the next word.
         starts = [start] + [sp + 1 + nb for sp in spaces[:-1]]
-        words = [mm[a:b].decode(encoding, unicode_errors).lstrip("\n")
-                 for a, b in zip(starts, spaces, strict=True)]
+        try:
+            words = [mm[a:b].decode(encoding, unicode_errors).lstrip("\n")
+                     for a, b in zip(starts, spaces, strict=True)]
+        except UnicodeDecodeError:
+            for a, b in zip(starts, spaces, strict=True):
+                try:
+                    mm[a:b].decode(encoding, unicode_errors)
+                except UnicodeDecodeError as exc:
+                    raise FormatError(f"a word is not valid {encoding}: {exc.reason} "
+                                      f"({mm[a:b][:60]!r})", path, a) from None
+            raise
     finally:
         src.release()
         dst.release()
@@ -217,62 +250,40 @@ def _read_binary(f: Any, path: Any, size: int, start: int, n: int, count: int, d
     return words, vectors
 
 
-def _read_text(f: Any, path: Any, n: int, count: int, dim: int, encoding: str,
-               unicode_errors: str) -> tuple[list[str], np.ndarray]:
+def _cut_off(mm: Any, path: Any, pos: int, space: int, size: int, i: int, count: int,
+             encoding: str, unicode_errors: str) -> None:
+    word = mm[pos:space if space >= 0 else min(size, pos + 60)][:60]
+    word = word.lstrip(b"\n").decode(encoding, "replace")
+    raise FormatError(f"vector {i + 1} of {count} (word {word!r}) is cut off: the file ends "
+                      f"at byte {size}; it is truncated or the header count is too large",
+                      path, pos)
+
+
+def _read_text(f: Any, path: Any, size: int, start: int, n: int, count: int, dim: int,
+               dtype: np.dtype, encoding: str, unicode_errors: str,
+               progress: Progress | None) -> tuple[list[str], np.ndarray]:
     if n == 0:
         return [], np.empty((0, dim), dtype=np.float32)
-    lines = f.read().split(b"\n")
-    numbers: list[int] = []  # 1-based line number of each record (header is line 1)
-    records: list[bytes] = []
-    for no, line in enumerate(lines, start=2):
-        line = line.rstrip()  # also drops the "\r" of CRLF and trailing spaces
-        if line:
-            records.append(line)
-            numbers.append(no)
-            if len(records) == n:
-                break
-    if len(records) < n:
-        raise FormatError(f"the header promises {count} vectors but only {len(records)} "
-                          f"lines with vectors follow", path)
-    words: list[bytes] = []
-    rests: list[bytes] = []
-    for no, line in zip(numbers, records, strict=True):
-        word, space, rest = line.partition(b" ")
-        if not space or not word:
-            raise FormatError(f"line {no}: expected a word and {dim} numbers separated by "
-                              f"spaces", path)
-        words.append(word)
-        rests.append(rest)
-    values = None
-    joined = b" ".join(rests)
-    # Fast path when every line has exactly dim - 1 single spaces and nothing else that
-    # separates numbers; then the line boundaries need not be tracked.
-    if (all(r.count(b" ") == dim - 1 for r in rests) and b"  " not in joined
-            and b"\t" not in joined and not joined.startswith(b" ")):
-        try:
-            values = np.fromstring(joined, dtype=np.float64, sep=" ")
-        except ValueError:
-            values = None
-        if values is not None and values.size != n * dim:
-            values = None
-    if values is None:  # irregular spacing or a bad number: go line by line
-        values = _parse_lines_slowly(rests, numbers, dim, path)
-    vectors = values.reshape(n, dim).astype(np.float32)
-    return [w.decode(encoding, unicode_errors) for w in words], vectors
-
-
-def _parse_lines_slowly(rests: list[bytes], numbers: list[int], dim: int,
-                        path: Any) -> np.ndarray:
-    out = np.empty((len(rests), dim), dtype=np.float64)
-    for i, (rest, no) in enumerate(zip(rests, numbers, strict=True)):
-        tokens = rest.split()
-        if len(tokens) != dim:
-            raise FormatError(f"line {no}: expected {dim} numbers after the word, found "
-                              f"{len(tokens)}", path)
-        for j, tok in enumerate(tokens):
-            try:
-                out[i, j] = float(tok)
-            except ValueError:
-                raise FormatError(f"line {no}: {tok.decode('ascii', 'replace')!r} is not a "
-                                  f"number", path) from None
-    return out
+    parser = TextBlockParser(path, dim, FIRST, b" ", parse_dtype(dtype), encoding,
+                             unicode_errors)
+    parser.line = 2  # the header is line 1
+    # A record is at least a word, and a space and a digit per number: only a header
+    # the file can hold gets its matrix allocated up front (else blocks are gathered, so
+    # memory stays bounded by the file while the error is found).
+    out = np.empty((n, dim), dtype=parser.dtype) if n * (2 * dim + 1) <= size - start else None
+    parts: list[np.ndarray] = []
+    words: list[str] = []
+    for offset, block in blocks(f, size, start, progress):
+        w, v = parser.parse(offset, block, n - len(words))
+        if out is not None:
+            out[len(words):len(words) + len(w)] = v
+        else:
+            parts.append(v)
+        words += w
+        if len(words) == n:
+            break
+    if len(words) < n:
+        raise FormatError(f"the header promises {count} vectors but only {len(words)} "
+                          f"lines with vectors follow", path, size)
+    vectors = out if out is not None else np.concatenate(parts)
+    return words, vectors

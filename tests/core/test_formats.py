@@ -5,21 +5,27 @@ from __future__ import annotations
 import json
 import os
 import stat
+import warnings
 import zipfile
 
 import numpy as np
 import pytest
 
 from core.config import TrainingConfig
-from core.errors import FormatError
+from core.errors import DuplicateWordWarning, FormatError
 from core.formats import (
+    FORMATS,
+    GLOVE,
     NATIVE,
+    PROJECTOR,
     WORD2VEC_BINARY,
     WORD2VEC_TEXT,
     atomic_write,
     detect_format,
+    glove,
     load_embeddings,
     native,
+    projector,
     save_embeddings,
     word2vec,
 )
@@ -43,6 +49,13 @@ def _gensim(emb):
     kv = gensim_kv.KeyedVectors(emb.vector_size)
     kv.add_vectors(list(emb.words), emb.vectors)
     return kv
+
+
+def _gensim_no_header(path, **kw):
+    # gensim 4.4 reopens the file for no_header=True and never closes the second handle.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        return gensim_kv.KeyedVectors.load_word2vec_format(str(path), no_header=True, **kw)
 
 
 def _w2v_bytes(words, vectors, *, newline=b"", header=None):
@@ -157,8 +170,9 @@ def test_binary_word_bytes(tmp_path):
     back = word2vec.load(path)
     assert back.words == ("nb\u00a0sp", "bad\ufffd\ufffdword", "end")
     assert np.array_equal(back.vectors, vectors)
-    with pytest.raises(UnicodeDecodeError):
+    with pytest.raises(FormatError, match="not valid utf-8") as info:
         word2vec.load(path, unicode_errors="strict")
+    assert info.value.offset == len(b"3 3\n") + len("nb\u00a0sp ".encode()) + 12
 
 
 def test_text_variants(tmp_path):
@@ -179,7 +193,8 @@ def test_text_variants(tmp_path):
 def test_duplicate_words_keep_first(tmp_path):
     path = tmp_path / "d.txt"
     path.write_bytes(b"3 1\na 1\nb 2\na 3\n")
-    back = word2vec.load(path)
+    with pytest.warns(DuplicateWordWarning, match="1 repeated word.*'a' at vector 3"):
+        back = word2vec.load(path)
     assert back.words == ("a", "b") and back.vectors.ravel().tolist() == [1, 2]
 
 
@@ -290,7 +305,7 @@ def _rewrite_npz(src, dst, drop=(), **replace):
     (dict(config_json=np.frombuffer(b"{bad", np.uint8)), "config_json is not valid JSON"),
     (dict(config_json=np.frombuffer(b'{"window": -3}', np.uint8)), "invalid training config"),
     (dict(state_json=np.frombuffer(b"[1]", np.uint8)), "state_json must hold"),
-    (dict(words=np.array(["a"], dtype=object)), "cannot be read"),
+    (dict(words=np.array(["a"], dtype=object)), "unpickling; refused"),
 ])
 def test_bad_native_files(tmp_path, emb, change, message):
     good, bad = tmp_path / "good.npz", tmp_path / "bad.npz"
@@ -347,3 +362,251 @@ def test_state_must_be_json(tmp_path, emb):
     native.save(tmp_path / "s.npz", emb, state={"nested": {"a": [1, 2]}})
     with np.load(tmp_path / "s.npz", allow_pickle=False) as z:
         assert json.loads(z["state_json"].tobytes()) == {"nested": {"a": [1, 2]}}
+
+
+# -- GloVe, fastText .vec, projector ----------------------------------------------------
+
+
+def _spacey_emb():
+    words = ["the", "new york", "a\u00a0b", "top 10", " lead", "trail ", "2019", "nan", "é"]
+    vectors = np.random.default_rng(5).standard_normal((len(words), 4)).astype(np.float32)
+    return Embeddings(words, vectors)
+
+
+@pytest.mark.parametrize("make", [lambda: None, _spacey_emb])
+def test_glove_round_trip(tmp_path, emb, make):
+    emb = make() or emb
+    path = tmp_path / "glove.6B.7d.txt"
+    save_embeddings(emb, path, format=GLOVE)
+    assert not path.read_bytes().startswith(b"%d " % len(emb))  # no header
+    back = glove.load(path)
+    assert back.words == emb.words  # spaces and NBSP inside words survive
+    assert np.array_equal(back.vectors, emb.vectors)
+    assert detect_format(path) == GLOVE
+    assert load_embeddings(path).words == emb.words
+    assert glove.load(path, limit=3).words == emb.words[:3]
+    assert glove.load(path, vector_size=emb.vector_size).words == emb.words
+
+
+def test_glove_with_gensim(tmp_path, emb):
+    # gensim's header-less text is GloVe; its reader is load_word2vec_format(no_header=True).
+    theirs_path = tmp_path / "gensim.txt"
+    _gensim(emb).save_word2vec_format(str(theirs_path), write_header=False)
+    ours = glove.load(theirs_path)
+    assert ours.words == emb.words and np.array_equal(ours.vectors, emb.vectors)
+    assert detect_format(theirs_path) == GLOVE
+
+    ours_path = tmp_path / "ours.txt"
+    glove.save(emb, ours_path)
+    theirs = _gensim_no_header(ours_path)
+    assert tuple(theirs.index_to_key) == emb.words
+    assert np.array_equal(theirs.vectors, emb.vectors)
+    # gensim's converter adds the header: then it is word2vec text, equal again.
+    from gensim.scripts.glove2word2vec import glove2word2vec
+
+    converted = tmp_path / "converted.txt"
+    with pytest.warns(DeprecationWarning), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # it leaks a handle as well
+        glove2word2vec(str(ours_path), str(converted))  # deprecated, but people use it
+    back = load_embeddings(converted)
+    assert detect_format(converted) == WORD2VEC_TEXT
+    assert back.words == emb.words and np.array_equal(back.vectors, emb.vectors)
+
+
+def test_glove_float16_like_gensim(tmp_path, emb):
+    path = tmp_path / "g.txt"
+    glove.save(emb, path)
+    theirs = _gensim_no_header(path, datatype=np.float16)
+    assert np.array_equal(glove.load(path, dtype=np.float16).vectors,
+                          theirs.vectors.astype(np.float32))
+
+
+def test_glove_edge_cases(tmp_path):
+    path = tmp_path / "g.txt"
+    # BOM, CRLF, blank line, tab and double space, trailing space, no final newline.
+    path.write_bytes(b"\xef\xbb\xbfthe 1 2\r\nof  3\t4 \r\n\r\nnew york 5 6\nend 7 8")
+    back = glove.load(path)
+    assert back.words == ("the", "of", "new york", "end")
+    assert back.vectors.tolist() == [[1, 2], [3, 4], [5, 6], [7, 8]]
+    # The dimension is what most first lines agree on, not what the first word suggests.
+    path.write_bytes(b"top 10 1 2\na 3 4\nb 5 6\n")
+    assert glove.load(path).words == ("top 10", "a", "b")
+    # Bad UTF-8 is replaced, or with "strict" named with its line and byte.
+    path.write_bytes(b"ok 1 2\nbad\xff 3 4\n")
+    assert glove.load(path).words == ("ok", "bad\ufffd")
+    with pytest.raises(FormatError, match="line 2: the word is not valid utf-8") as info:
+        glove.load(path, unicode_errors="strict")
+    assert info.value.offset == 7
+
+
+@pytest.mark.parametrize("content, message, offset", [
+    (b"", "empty", 0),
+    (b"hello world\nfoo bar\n", "not a GloVe file", 0),
+    (b"a 1 2\nb 3 4\nc 5", "line 3: expected a word followed by 2 numbers, found 2", 12),
+    (b"a 1 2\nb 3 x\nc 5 6\n", "line 2: 'x' is not a number", 6),
+    (b"a 1 2\nb 3 4\n 5 6\n", "line 3: expected a word", 12),
+])
+def test_bad_glove_files(tmp_path, content, message, offset):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(FormatError) as info:
+        glove.load(path)
+    assert message in str(info.value) and str(path) in str(info.value)
+    assert info.value.offset == offset
+
+
+def test_fasttext_vec(tmp_path):
+    # fastText's .vec: a header, "</s>" first, a space after the last number of each line.
+    rng = np.random.default_rng(3)
+    words = ["</s>", "the", "Straße", "a\u00a0b", "x"]
+    vectors = rng.standard_normal((5, 3)).astype(np.float32)
+    lines = [f"{w} " + "".join(f"{v:.4f} " for v in row) for w, row in
+             zip(words, vectors, strict=True)]
+    path = tmp_path / "wiki.en.vec"
+    path.write_text("5 3\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    assert detect_format(path) == WORD2VEC_TEXT
+    ours = load_embeddings(path)
+    theirs = gensim_kv.KeyedVectors.load_word2vec_format(str(path))
+    assert ours.words == tuple(words) == tuple(theirs.index_to_key)
+    assert np.array_equal(ours.vectors, theirs.vectors)
+    assert load_embeddings(path, format="fasttext").words == ours.words
+
+
+@pytest.mark.parametrize("counts", [True, False])
+def test_projector_round_trip(tmp_path, emb, counts):
+    if not counts:
+        emb = Embeddings(emb.words, emb.vectors)
+    path = tmp_path / "vectors.tsv"
+    save_embeddings(emb, path)
+    meta = (tmp_path / "metadata.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(meta) == len(emb) + counts  # header row only with several columns
+    assert (meta[0] == "word\tcount") == counts
+    assert len((tmp_path / "vectors.tsv").read_text().splitlines()[0].split("\t")) == 7
+    for p in (path, tmp_path / "metadata.tsv"):  # either file of the pair can be named
+        back = load_embeddings(p, format=PROJECTOR)
+        assert back.words == emb.words
+        assert np.array_equal(back.vectors, emb.vectors)
+        assert np.array_equal(back.counts, emb.counts)
+    assert detect_format(path) == PROJECTOR
+    assert projector.load(path, limit=2).words == emb.words[:2]
+
+
+def test_projector_file_names(tmp_path, emb):
+    assert projector.metadata_path("a/vectors.tsv") == os.path.join("a", "metadata.tsv")
+    assert projector.metadata_path("glove_vectors.tsv") == "glove_metadata.tsv"
+    assert projector.metadata_path("emb.tsv") == "emb_metadata.tsv"
+    save_embeddings(emb, tmp_path / "emb.tsv")
+    assert load_embeddings(tmp_path / "emb.tsv").words == emb.words
+    projector.save(emb, tmp_path / "v.tsv", metadata=tmp_path / "labels.tsv")
+    assert projector.load(tmp_path / "v.tsv", metadata=tmp_path / "labels.tsv").words == emb.words
+    os.replace(tmp_path / "labels.tsv", tmp_path / "metadata.tsv")  # the plain name beside it
+    assert projector.load(tmp_path / "v.tsv").words == emb.words
+    os.remove(tmp_path / "metadata.tsv")
+    with pytest.raises(FormatError, match="v_metadata.tsv"):
+        projector.load(tmp_path / "v.tsv")
+    with pytest.raises(FormatError):
+        projector.save(Embeddings(["a\tb"], np.ones((1, 2))), tmp_path / "x.tsv")
+    assert not (tmp_path / "x.tsv").exists() and not (tmp_path / "x_metadata.tsv").exists()
+
+
+def test_projector_metadata_variants(tmp_path):
+    vec = tmp_path / "vectors.tsv"
+    meta = tmp_path / "metadata.tsv"
+    vec.write_bytes(b"1\t2\r\n3\t4\r\n\r\n5\t6")  # CRLF, blank line, no final newline
+    meta.write_bytes(b"id\tLabel\tcount\r\n0\tfoo\t7\r\n1\tn\xc2\xa0b\t8\r\n2\tbaz\t9\r\n\r\n")
+    back = projector.load(vec)
+    assert back.words == ("foo", "n\u00a0b", "baz") and back.counts.tolist() == [7, 8, 9]
+    assert back.vectors.tolist() == [[1, 2], [3, 4], [5, 6]]
+    meta.write_bytes(b"word\nfoo\nbar\nbaz\n")  # one column: no header, so 4 rows
+    with pytest.raises(FormatError, match="4 rows .* 3 vectors .*no header row"):
+        projector.load(vec)
+    meta.write_bytes(b"word\tcount\nfoo\t1\nbar\tmany\nbaz\t3\n")
+    with pytest.raises(FormatError, match="line 3: the count 'many'") as info:
+        projector.load(vec)
+    assert info.value.offset == len(b"word\tcount\nfoo\t1\n")
+    meta.write_bytes(b"foo\nb\xffr\nbaz\n")
+    assert projector.load(vec).words[1] == "b\ufffdr"
+    with pytest.raises(FormatError, match="line 2 is not valid utf-8") as info:
+        projector.load(vec, unicode_errors="strict")
+    assert info.value.offset == 5
+    meta.write_bytes(b"foo\nbar\nbaz\n")
+    vec.write_bytes(b"1\t2\n3\t4\t5\n6\t7\n")
+    with pytest.raises(FormatError, match="line 2: expected 2 numbers, found 3") as info:
+        projector.load(vec)
+    assert info.value.offset == 4
+    vec.write_bytes(b"1\t2\n3\tx\n6\t7\n")
+    with pytest.raises(FormatError, match="line 2: 'x' is not a number"):
+        projector.load(vec)
+
+
+def test_duplicates_warn_in_every_format(tmp_path):
+    emb = Embeddings(["a", "b", "a"], np.arange(6, dtype=np.float32).reshape(3, 2))
+    for name, fmt in [("d.bin", WORD2VEC_BINARY), ("d.txt", WORD2VEC_TEXT), ("g.txt", GLOVE),
+                      ("vectors.tsv", PROJECTOR)]:
+        save_embeddings(emb, tmp_path / name, format=fmt)
+        with pytest.warns(DuplicateWordWarning, match=r"'a' at \w+ 3"):
+            back = load_embeddings(tmp_path / name)
+        assert back.words == ("a", "b") and back.vectors.tolist() == [[0, 1], [2, 3]]
+
+
+@pytest.mark.parametrize("fmt, name", [(WORD2VEC_BINARY, "p.bin"), (WORD2VEC_TEXT, "p.txt"),
+                                       (GLOVE, "p.txt"), (PROJECTOR, "vectors.tsv"),
+                                       (NATIVE, "p.npz")])
+def test_options_and_progress_in_every_format(tmp_path, monkeypatch, emb, fmt, name):
+    from core.formats import _common
+
+    monkeypatch.setattr(_common, "BLOCK", 64)  # many blocks, lines across block edges
+    path = tmp_path / name
+    save_embeddings(emb, path, format=fmt)
+    calls = []
+    back = load_embeddings(path, format=fmt, progress=lambda done, total: calls.append(
+        (done, total)))
+    assert back.words == emb.words and np.array_equal(back.vectors, emb.vectors)
+    assert calls and calls[-1][0] == calls[-1][1] > 0
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    if fmt != NATIVE:
+        assert len(calls) > 2
+    assert load_embeddings(path, format=fmt, limit=5).words == emb.words[:5]
+    assert load_embeddings(path, format=fmt, limit=0).words == ()
+    half = load_embeddings(path, format=fmt, dtype=np.float16)
+    assert np.array_equal(half.vectors, emb.vectors.astype(np.float16).astype(np.float32))
+    with pytest.raises(ValueError, match="dtype"):
+        load_embeddings(path, format=fmt, dtype=np.int32)
+    with pytest.raises(ValueError, match="limit"):
+        load_embeddings(path, format=fmt, limit=-1)
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel(done, total):
+        raise Cancelled
+
+    with pytest.raises(Cancelled):  # the GUI cancels a load by raising from progress
+        load_embeddings(path, format=fmt, progress=cancel)
+
+
+def test_truncated_text_files_name_line_and_offset(tmp_path, emb):
+    for fmt, name, first in [(WORD2VEC_TEXT, "t.txt", 2), (GLOVE, "g.txt", 1)]:
+        path = tmp_path / name
+        save_embeddings(emb, path, format=fmt)
+        data = path.read_bytes()
+        cut = data.rindex(b" ", 0, len(data) - 30)  # inside the last line's numbers
+        path.write_bytes(data[:cut])
+        with pytest.raises(FormatError) as info:
+            load_embeddings(path, format=fmt)
+        last = first + len(emb) - 1
+        assert f"line {last}: expected " in str(info.value)
+        assert info.value.offset == data.rindex(b"\n", 0, cut) + 1
+
+
+def test_format_names(tmp_path, emb):
+    assert set(FORMATS) == {"word2vec-binary", "word2vec-text", "glove", "projector", "native"}
+    with pytest.raises(ValueError, match="unknown format 'hdf5'"):
+        load_embeddings(tmp_path / "x", format="hdf5")
+    with pytest.raises(ValueError, match="unknown format"):
+        save_embeddings(emb, tmp_path / "x.bin", format="pickle")
+    # Content decides between word2vec text and GloVe for .txt, and recognises a
+    # projector vectors file under any name.
+    save_embeddings(emb, tmp_path / "vectors.tsv")
+    os.replace(tmp_path / "vectors.tsv", tmp_path / "vectors.data")
+    assert detect_format(tmp_path / "vectors.data") == PROJECTOR

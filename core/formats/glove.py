@@ -1,0 +1,180 @@
+"""GloVe's text format: a word and its numbers per line, no header (``glove.6B.100d.txt``).
+
+The numbers are the last ``dimensions`` fields of a line and the word is everything
+before them, so words containing spaces or non-breaking spaces survive (the Common
+Crawl GloVe releases have such words; a reader that takes the first field as the word
+misreads them). The number of dimensions is what most of the first 100 lines agree on,
+so that a word which itself ends in a number ("top 10") cannot mislead it.
+
+gensim reads these files with ``load_word2vec_format(path, no_header=True)`` (when no
+word contains a space) and converts them with ``glove2word2vec``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from core.errors import FormatError
+from core.formats import atomic_write
+from core.formats._common import (
+    LAST,
+    Progress,
+    TextBlockParser,
+    blocks,
+    check_options,
+    file_size,
+    finish,
+    parse_dtype,
+)
+from core.vectors import Embeddings
+
+_BOM = b"\xef\xbb\xbf"
+_SNIFF_LINES = 100
+
+
+def load(path: str | os.PathLike[str], *, limit: int | None = None, dtype: Any = np.float32,
+         vector_size: int | None = None, encoding: str = "utf-8",
+         unicode_errors: str = "replace", progress: Progress | None = None) -> Embeddings:
+    """Read a GloVe text file.
+
+    Parameters
+    ----------
+    path : path-like
+    limit : int, optional
+        Read at most this many vectors (the first ones).
+    dtype : float dtype
+        Round values through this type (e.g. np.float16); Embeddings store float32.
+    vector_size : int, optional
+        Numbers per line; inferred from the first lines when omitted.
+    encoding, unicode_errors
+        How word bytes are decoded; by default invalid bytes become U+FFFD.
+    progress : callable, optional
+        ``progress(bytes_done, bytes_total)``, called every few MB and at the end.
+
+    Raises
+    ------
+    FormatError
+        Empty file, a first line that is not a word followed by numbers, or a line with
+        too few numbers or a field that is not a number. Names the line and byte offset.
+
+    Warns
+    -----
+    DuplicateWordWarning
+        If a word occurs more than once; its first vector is kept.
+    """
+    dt = check_options(limit, dtype, encoding, unicode_errors)
+    if vector_size is not None and (not isinstance(vector_size, int) or vector_size < 1):
+        raise ValueError(f"vector_size must be a whole number >= 1, got {vector_size!r}")
+    with open(path, "rb") as f:
+        size = file_size(f)
+        start = len(_BOM) if f.read(len(_BOM)) == _BOM else 0
+        f.seek(start)
+        parser: TextBlockParser | None = None
+        words: list[str] = []
+        parts: list[np.ndarray] = []
+        for offset, block in blocks(f, size, start, progress):
+            if parser is None:
+                dim = vector_size or _infer_dim(block, path, offset)
+                parser = TextBlockParser(path, dim, LAST, b" ", parse_dtype(dt), encoding,
+                                         unicode_errors)
+            want = None if limit is None else limit - len(words)
+            if want == 0:
+                break
+            w, v = parser.parse(offset, block, want)
+            words += w
+            parts.append(v)
+    if parser is None:
+        raise FormatError("the file is empty: a GloVe file has a word and its numbers on "
+                          "each line", path, 0)
+    if progress is not None:
+        progress(size, size)
+    vectors = (np.concatenate(parts) if len(parts) != 1 else parts[0]) if parts else \
+        np.empty((0, parser.dim), dtype=np.float32)
+    return finish(words, vectors, dt, path, what="line")
+
+
+def save(emb: Embeddings, path: str | os.PathLike[str]) -> None:
+    """Write ``emb`` as a GloVe text file, atomically.
+
+    Values get 9 significant digits, which read back to the same float32 bit for bit.
+
+    Raises
+    ------
+    FormatError
+        If a word is empty or contains a line break.
+    """
+    encoded = []
+    for w in emb.words:
+        try:
+            b = w.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise FormatError(f"word {w!r} cannot be written as UTF-8: {exc.reason}",
+                              path) from None
+        if not b.strip() or b"\n" in b or b"\r" in b:
+            raise FormatError(f"word {w!r} is blank or contains a line break, which the GloVe "
+                              f"format cannot store", path)
+        encoded.append(b)
+    vectors = emb.vectors
+    n, dim = vectors.shape
+    step = max(1, (1 << 22) // max(1, dim * 4))
+    fmt = " ".join(["%.9g"] * dim)
+    with atomic_write(path, "wb") as f:
+        for lo in range(0, n, step):
+            rows = vectors[lo:lo + step].tolist()
+            f.write(b"".join(w + b" " + (fmt % tuple(row)).encode("ascii") + b"\n"
+                             for w, row in zip(encoded[lo:lo + step], rows, strict=True)))
+
+
+def sniff(head: bytes) -> bool:
+    """True if ``head`` (the first bytes of a file) looks like GloVe text.
+
+    Most of its first lines end in the same number (>= 1) of numeric fields, and the
+    first line is not a word2vec header ``<count> <dimensions>``.
+    """
+    head = head.removeprefix(_BOM)
+    lines = head.split(b"\n")
+    if len(lines) > 1:
+        lines.pop()  # possibly cut off
+    lines = [ln for ln in lines if ln.strip()][:_SNIFF_LINES]
+    if not lines:
+        return False
+    first = lines[0].split()
+    if len(first) == 2 and all(x.isdigit() for x in first):
+        return False
+    counts = [_trailing_numbers(ln) for ln in lines]
+    dim, agree = Counter(counts).most_common(1)[0]
+    return dim >= 1 and 2 * agree >= len(counts)
+
+
+def _trailing_numbers(line: bytes) -> int:
+    """How many whitespace-separated fields at the end of ``line`` are numbers, leaving
+    at least one field for the word."""
+    fields = line.split()
+    k = 0
+    for tok in reversed(fields[1:]):
+        try:
+            float(tok)
+        except ValueError:
+            break
+        k += 1
+    return k
+
+
+def _infer_dim(block: bytes, path: Any, offset: int) -> int:
+    lines = []
+    for ln in block.split(b"\n"):
+        if ln.strip():
+            lines.append(ln)
+            if len(lines) == _SNIFF_LINES:
+                break
+    counts = [_trailing_numbers(ln) for ln in lines]
+    dim = Counter(counts).most_common(1)[0][0] if counts else 0
+    if dim < 1:
+        shown = lines[0][:60].decode("utf-8", "replace") if lines else ""
+        raise FormatError(f"not a GloVe file: expected a word followed by numbers on each "
+                          f"line, found {shown!r}", path, offset)
+    return dim

@@ -1,0 +1,267 @@
+"""TensorFlow Embedding Projector export: ``vectors.tsv`` + ``metadata.tsv``.
+
+What https://projector.tensorflow.org loads ("Load" → two files):
+
+- ``vectors.tsv``: one vector per line, values separated by tabs, no header;
+- ``metadata.tsv``: one line per vector, in the same order. A single column (the word)
+  has no header row; several columns (e.g. ``word<TAB>count``) have one.
+
+The metadata file is found beside the vectors file: the name with ``vectors`` replaced
+by ``metadata`` (``vectors.tsv`` → ``metadata.tsv``, ``glove_vectors.tsv`` →
+``glove_metadata.tsv``), else ``<name>_metadata.tsv``, else a plain ``metadata.tsv`` in
+the same folder; or it is given explicitly. Which column holds the word is taken from
+the header (``word``, ``token``, ``label``, ...; else the first column); a ``count``
+column becomes the counts.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from core.errors import FormatError
+from core.formats import atomic_write
+from core.formats._common import (
+    NONE,
+    Progress,
+    TextBlockParser,
+    blocks,
+    check_options,
+    file_size,
+    finish,
+    parse_dtype,
+)
+from core.vectors import Embeddings
+
+_BOM = b"\xef\xbb\xbf"
+_WORD_COLUMNS = ("word", "words", "token", "label", "name", "text", "key", "term")
+_COUNT_COLUMNS = ("count", "counts", "frequency", "freq")
+
+
+def metadata_path(path: str | os.PathLike[str]) -> str:
+    """The metadata file that belongs to the vectors file ``path``."""
+    path = os.fspath(path)
+    folder, name = os.path.split(path)
+    stem, ext = os.path.splitext(name)
+    i = stem.lower().rfind("vectors")
+    if i >= 0:
+        return os.path.join(folder, stem[:i] + "metadata" + stem[i + len("vectors"):] + ext)
+    return os.path.join(folder, f"{stem}_metadata{ext or '.tsv'}")
+
+
+def load(path: str | os.PathLike[str], *, metadata: str | os.PathLike[str] | None = None,
+         limit: int | None = None, dtype: Any = np.float32, encoding: str = "utf-8",
+         unicode_errors: str = "replace", progress: Progress | None = None) -> Embeddings:
+    """Read a projector export.
+
+    Parameters
+    ----------
+    path : path-like
+        The vectors file (``vectors.tsv``). Passing the metadata file instead also
+        works when its ``vectors`` twin is beside it.
+    metadata : path-like, optional
+        The metadata file; found beside ``path`` when omitted (see the module notes).
+    limit : int, optional
+        Read at most this many rows of each file.
+    dtype, encoding, unicode_errors, progress
+        As for the other loaders.
+
+    Raises
+    ------
+    FormatError
+        No metadata file, row counts that differ, a line with the wrong number of
+        values or a value that is not a number, a bad count. Names file, line and byte.
+    """
+    dt = check_options(limit, dtype, encoding, unicode_errors)
+    path, metadata = _pair(os.fspath(path), metadata)
+    with open(path, "rb") as vf, open(metadata, "rb") as mf:
+        vsize, msize = file_size(vf), file_size(mf)
+        total = vsize + msize
+
+        def vector_progress(done: int, _: int) -> None:
+            if progress is not None:
+                progress(done, total)
+
+        vectors = _read_vectors(vf, path, vsize, limit, parse_dtype(dt), vector_progress)
+        words, counts, what = _read_metadata(mf.read(), metadata, limit, encoding,
+                                             unicode_errors)
+    n = len(vectors)
+    if len(words) != n:  # (with a limit, both were cut to it if they had that many rows)
+        hint = ""
+        if what == "single" and len(words) == n + 1:
+            hint = " (a single-column metadata file has no header row)"
+        raise FormatError(f"{len(words)} rows in the metadata file {metadata} but {n} vectors "
+                          f"in {path}; the rows must match one to one{hint}", metadata)
+    if progress is not None:
+        progress(total, total)
+    return finish(words, vectors, dt, path, counts, what="row")
+
+
+def save(emb: Embeddings, path: str | os.PathLike[str], *,
+         metadata: str | os.PathLike[str] | None = None) -> None:
+    """Write a projector export: the vectors to ``path`` and the words beside it.
+
+    The metadata has one column (the words) when all counts are zero, else a header
+    ``word<TAB>count`` and two columns. Each file is written atomically; the metadata
+    first.
+
+    Raises
+    ------
+    FormatError
+        If a word is empty or contains a tab or a line break.
+    """
+    metadata = metadata_path(path) if metadata is None else os.fspath(metadata)
+    if os.path.abspath(metadata) == os.path.abspath(os.fspath(path)):
+        raise ValueError(f"the metadata file cannot be the vectors file {os.fspath(path)!r}")
+    for w in emb.words:
+        if not w or "\t" in w or "\n" in w or "\r" in w:
+            raise FormatError(f"word {w!r} is empty or contains a tab or line break, which "
+                              f"the projector's metadata.tsv cannot store", path)
+    with_counts = bool(np.any(emb.counts))
+    try:
+        if with_counts:
+            text = "word\tcount\n" + "".join(f"{w}\t{c}\n" for w, c in
+                                              zip(emb.words, emb.counts.tolist(), strict=True))
+        else:
+            text = "".join(w + "\n" for w in emb.words)
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise FormatError(f"a word cannot be written as UTF-8: {exc.reason}", path) from None
+    with atomic_write(metadata, "wb") as f:
+        f.write(data)
+    vectors = emb.vectors
+    n, dim = vectors.shape
+    step = max(1, (1 << 22) // max(1, dim * 4))
+    fmt = "\t".join(["%.9g"] * dim) + "\n"
+    with atomic_write(path, "wb") as f:
+        for lo in range(0, n, step):
+            f.write("".join(fmt % tuple(row) for row in vectors[lo:lo + step].tolist())
+                    .encode("ascii"))
+
+
+def sniff(head: bytes) -> bool:
+    """True if ``head`` looks like a vectors.tsv: lines of tab-separated numbers."""
+    lines = head.removeprefix(_BOM).split(b"\n")
+    if len(lines) > 1:
+        lines.pop()
+    lines = [ln for ln in lines if ln.strip()][:20]
+    if not lines or b"\t" not in lines[0]:
+        return False
+    try:
+        for ln in lines:
+            [float(x) for x in ln.split(b"\t")]
+    except ValueError:
+        return False
+    return True
+
+
+def _pair(path: str, metadata: Any) -> tuple[str, str]:
+    """(vectors file, metadata file)."""
+    if metadata is not None:
+        return path, os.fspath(metadata)
+    folder, name = os.path.split(path)
+    i = name.lower().rfind("metadata")
+    if i >= 0:  # given the metadata file: use its twin if there is one
+        twin = os.path.join(folder, name[:i] + "vectors" + name[i + len("metadata"):])
+        if os.path.isfile(twin):
+            return twin, path
+    candidate = metadata_path(path)
+    if not os.path.exists(candidate):
+        plain = os.path.join(folder, "metadata.tsv")
+        if os.path.exists(plain) and os.path.abspath(plain) != os.path.abspath(path):
+            return path, plain
+        if os.path.exists(path):
+            raise FormatError(f"no word list: expected the projector metadata file "
+                              f"{candidate} beside the vectors (or pass it explicitly)", path)
+    return path, candidate
+
+
+def _read_vectors(f: Any, path: Any, size: int, limit: int | None, dtype: np.dtype,
+                  progress: Progress) -> np.ndarray:
+    start = len(_BOM) if f.read(len(_BOM)) == _BOM else 0
+    f.seek(start)
+    parser: TextBlockParser | None = None
+    parts: list[np.ndarray] = []
+    rows = blank = 0
+    for offset, block in blocks(f, size, start, progress):
+        if parser is None:
+            first = next((ln for ln in block.split(b"\n") if ln.strip()), b"")
+            dim = len(first.split())
+            if dim == 0:
+                blank += block.count(b"\n")  # only blank lines so far
+                continue
+            parser = TextBlockParser(path, dim, NONE, b"\t", dtype, "ascii", "strict")
+            parser.line += blank
+        want = None if limit is None else limit - rows
+        if want == 0:
+            break
+        _, v = parser.parse(offset, block, want)
+        parts.append(v)
+        rows += len(v)
+    if parser is None:
+        raise FormatError("no vectors: the file is empty", path, 0)
+    if not parts:
+        return np.empty((0, parser.dim), dtype=dtype)
+    return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+
+def _read_metadata(data: bytes, path: Any, limit: int | None, encoding: str,
+                   unicode_errors: str) -> tuple[list[str], np.ndarray | None, str]:
+    """(words, counts or None, "single" or "columns")."""
+    start = len(_BOM) if data.startswith(_BOM) else 0
+    raw = data[start:].split(b"\n")
+    while raw and not raw[-1].strip(b"\r"):
+        raw.pop()  # the final newline, and blank lines after the last row
+    if not raw:
+        return [], None, "single"
+    try:
+        lines = [ln.removesuffix(b"\r").decode(encoding, unicode_errors) for ln in raw]
+    except UnicodeDecodeError:
+        offset = start
+        for no, ln in enumerate(raw, start=1):
+            try:
+                ln.decode(encoding, unicode_errors)
+            except UnicodeDecodeError as exc:
+                raise FormatError(f"line {no} is not valid {encoding}: {exc.reason}", path,
+                                  offset + exc.start) from None
+            offset += len(ln) + 1
+        raise
+    if "\t" not in lines[0]:
+        rows = lines if limit is None else lines[:limit]
+        return rows, None, "single"
+
+    header = [h.strip().lower() for h in lines[0].split("\t")]
+    word_col = next((header.index(c) for c in _WORD_COLUMNS if c in header), 0)
+    count_col = next((header.index(c) for c in _COUNT_COLUMNS if c in header), None)
+    body = lines[1:] if limit is None else lines[1:limit + 1]
+    need = max(word_col, -1 if count_col is None else count_col) + 1
+    words: list[str] = []
+    counts: list[int] = []
+    for no, line in enumerate(body, start=2):
+        fields = line.split("\t")
+        if len(fields) < need:
+            raise FormatError(f"line {no}: expected {len(header)} tab-separated columns "
+                              f"({', '.join(header)}), found {len(fields)}", path,
+                              _line_offset(data, start, no))
+        words.append(fields[word_col])
+        if count_col is not None:
+            text = fields[count_col].strip()
+            try:
+                c = int(text)
+            except ValueError:
+                c = -1
+            if not 0 <= c < 2**63:
+                raise FormatError(f"line {no}: the count {text[:40]!r} is not a whole number "
+                                  f">= 0", path, _line_offset(data, start, no))
+            counts.append(c)
+    return words, (np.array(counts, dtype=np.int64) if count_col is not None else None), \
+        "columns"
+
+
+def _line_offset(data: bytes, start: int, no: int) -> int:
+    pos = start
+    for _ in range(no - 1):
+        pos = data.index(b"\n", pos) + 1
+    return pos
