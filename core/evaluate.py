@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,11 @@ from core.errors import FormatError
 from core.vectors import Embeddings
 
 _TOP = 5  # gensim looks at the 5 best candidates for the first acceptable answer
+
+#: The evaluation sets shipped in ``assets/`` (see ``assets/EVALUATION-SETS.md``).
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+BUNDLED_ANALOGIES = ASSETS / "questions-words.txt"
+BUNDLED_PAIRS = (ASSETS / "wordsim353.tsv", ASSETS / "simlex999.txt")
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,12 @@ import io
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from core.cli import main
-from core.formats import load_embeddings, native
+from core.formats import load_embeddings, native, save_embeddings
+from core.vectors import Embeddings
 from tests.core.test_sgns import _planted_corpus
 
 
@@ -72,6 +74,136 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, corpus_file, argv, message):
                "--vector-size", 10, "-q")[0] == 0
     argv = [a.replace("MODEL", str(model)).replace("CORPUS", str(corpus_file))
             .replace("OUT", str(tmp_path / "out")) for a in argv]
+    proc = subprocess.run([sys.executable, "-m", "core.cli", *argv], capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+# -- convert and evaluate, every format ------------------------------------------------
+
+
+@pytest.fixture
+def small_model(tmp_path):
+    rng = np.random.default_rng(4)
+    words = ["king", "queen", "man", "woman", "cat", "dog", "a\u00a0b", "x"]
+    return Embeddings(words, rng.standard_normal((len(words), 6)).astype(np.float32),
+                      counts=np.arange(len(words), 0, -1))
+
+
+@pytest.mark.parametrize("src, dst, to", [
+    ("m.bin", "out.txt", None), ("m.txt", "out.bin", None), ("m.npz", "vectors.tsv", None),
+    ("vectors.tsv", "out.npz", None), ("m.vec", "g.txt", "glove"), ("m.bin", "noext", "glove"),
+])
+def test_convert_between_formats(tmp_path, small_model, src, dst, to):
+    fmt = {"g.txt": "glove"}.get(src)
+    save_embeddings(small_model, tmp_path / src, format=fmt)
+    argv = ["convert", tmp_path / src, tmp_path / dst] + (["--to", to] if to else [])
+    code, out, err = run(*argv)
+    assert code == 0, err
+    assert f"converted 8 vectors of 6 dimensions from {tmp_path / src}" in err
+    back = load_embeddings(tmp_path / dst, format=to)
+    assert back.words == small_model.words
+    assert np.array_equal(back.vectors, small_model.vectors)
+    # Every model-taking command reads every format.
+    code, out, _ = run("similar", tmp_path / dst, "king", "--topn", 2,
+                       *(["--from", to] if to else []))
+    assert code == 0 and len(out.splitlines()) == 2
+
+
+def test_convert_limit_from_and_duplicates(tmp_path, small_model):
+    glove_file = tmp_path / "glove.data"
+    save_embeddings(small_model, glove_file, format="glove")
+    code, _, err = run("convert", glove_file, tmp_path / "o.bin", "--from", "glove",
+                       "--limit", 3)
+    assert code == 0, err
+    assert load_embeddings(tmp_path / "o.bin").words == small_model.words[:3]
+    (tmp_path / "dup.txt").write_text("3 2\na 1 2\nb 3 4\na 5 6\n")
+    code, _, err = run("convert", tmp_path / "dup.txt", tmp_path / "d.bin", "-q")
+    assert code == 0
+    assert err.startswith("w2v: warning: ") and "repeated word" in err
+    assert len(err.splitlines()) == 1
+
+
+def _table_numbers(out, first_column):
+    for line in out.splitlines():
+        if line.split() and line.split()[0] == first_column:
+            return line.split()[1:]
+    raise AssertionError(f"no row {first_column!r} in:\n{out}")
+
+
+def test_evaluate_prints_the_numbers_of_core_evaluate(tmp_path, small_model):
+    from core.evaluate import evaluate_analogies, evaluate_word_pairs
+
+    model = tmp_path / "m.txt"
+    save_embeddings(small_model, model, format="glove")
+    questions = tmp_path / "q.txt"
+    questions.write_text(": royals\nman king woman queen\nking man queen woman\n"
+                         ": gram-pets\ncat dog cat dog\nCAT DOG X A\nmissing cat dog x\n")
+    pairs = tmp_path / "p.tsv"
+    pairs.write_text("# comment\nking\tqueen\t8\ncat\tdog\t7\nman\tdog\t1\nunicorn\tcat\t2\n")
+    for method in ("add", "mul"):
+        code, out, err = run("evaluate", model, "--analogies", questions, "--pairs", pairs,
+                             "--restrict-vocab", 0, "--method", method)
+        assert code == 0, err
+        res = evaluate_analogies(small_model, questions, restrict_vocab=None, method=method)
+        assert _table_numbers(out, "royals")[:2] == [str(c) for c in res.sections[0][1:]]
+        assert _table_numbers(out, "total")[:2] == [str(res.correct), str(res.total)]
+        sem = res.sections[0]
+        assert _table_numbers(out, "semantic")[:2] == [str(sem[1]), str(sem[2])]
+        assert f"coverage: {res.total} of {res.questions} questions" in out
+        assert "3CosMul" in out if method == "mul" else "3CosAdd" in out
+        pr = evaluate_word_pairs(small_model, pairs, restrict_vocab=None)
+        row = _table_numbers(out, "p.tsv")
+        assert row == [str(pr.pairs), f"{pr.oov_ratio:.2f}%", f"{pr.spearman:.4f}",
+                       f"{pr.pearson:.4f}"]
+    # Only the pairs: no analogy table.
+    code, out, _ = run("evaluate", model, "--pairs", pairs)
+    assert code == 0 and "analogies" not in out and "p.tsv" in out
+
+
+def test_evaluate_defaults_to_the_bundled_sets(tmp_path, corpus_file):
+    model = tmp_path / "m.npz"
+    assert run("train", corpus_file, "-o", model, "--vector-size", 10, "--epochs", 1,
+               "--min-count", 1, "-q")[0] == 0
+    code, out, err = run("evaluate", model)
+    assert code == 0, err
+    for expected in ("questions-words.txt", "capital-common-countries", "gram9-plural-verbs",
+                     "semantic", "syntactic", "total", "coverage:", "first 30,000 words",
+                     "wordsim353.tsv", "simlex999.txt", "Spearman"):
+        assert expected in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["convert", "MODEL", "OUT.weird"], "--to"),
+    (["convert", "MODEL", "OUT.bin", "--to", "hdf5"], "invalid choice"),
+    (["convert", "MODEL", "/no/such/dir/x.bin"], "does not exist"),
+    (["convert", "/no/such/in.bin", "OUT.bin"], "no such file"),
+    (["convert", "MODEL", "OUT.bin", "--limit", "0"], "--limit"),
+    (["convert", "TEXTMODEL", "OUT.bin", "--from", "glove"],
+     "line 1: expected a word followed by 6 numbers, found 2"),
+    (["convert", "JUNK", "OUT.bin"], "not a recognised vector file"),
+    (["convert", "TRUNCATED", "OUT.bin"], "byte"),
+    (["evaluate", "MODEL", "--analogies", "/no/such/q.txt"], "no such file"),
+    (["evaluate", "MODEL", "--restrict-vocab", "-1"], "restrict-vocab"),
+    (["evaluate", "MODEL", "--pairs", "JUNK"], "line 1 is not valid UTF-8"),
+    (["evaluate", "MODEL", "--pairs", "TEXTMODEL"], "expected 'word1<tab>word2<tab>score'"),
+    (["evaluate", "MODEL", "--method", "div"], "invalid choice"),
+    (["similar", "JUNK", "cat"], "not a recognised vector file"),
+])
+def test_convert_and_evaluate_errors_are_one_line(tmp_path, small_model, argv, message):
+    model = tmp_path / "m.bin"
+    save_embeddings(small_model, model)
+    save_embeddings(small_model, tmp_path / "m.txt")
+    (tmp_path / "junk.dat").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    data = model.read_bytes()
+    (tmp_path / "cut.bin").write_bytes(data[:-9])
+    argv = [a.replace("TEXTMODEL", str(tmp_path / "m.txt")).replace("MODEL", str(model))
+            .replace("OUT", str(tmp_path / "out"))
+            .replace("JUNK", str(tmp_path / "junk.dat"))
+            .replace("TRUNCATED", str(tmp_path / "cut.bin")) for a in argv]
     proc = subprocess.run([sys.executable, "-m", "core.cli", *argv], capture_output=True,
                           text=True, check=False)
     assert proc.returncode == 2
