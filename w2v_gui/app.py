@@ -50,12 +50,24 @@ def show_unexpected_error(exc_type: type[BaseException], exc: BaseException,
         _showing_error = False
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+def make_application() -> QApplication:
+    """The QApplication, named for QSettings, with the interpreter tuned for a live GUI."""
+    # The trainer's threads run NumPy calls back to back; each time the GUI thread gives
+    # up the interpreter lock (around Qt and NumPy calls) it waits up to the switch
+    # interval to get it back. 5 ms (the default), paid dozens of times per repaint,
+    # stalled the event loop for 100+ ms; 1 ms keeps it responsive at no measured cost
+    # to training speed (tests/gui/probe_latency.py).
+    sys.setswitchinterval(0.001)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("w2v-gui")
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = make_application()
 
     from .main_window import MainWindow  # after QApplication exists: panels build fonts
 

@@ -74,7 +74,8 @@ class MainWindow(QMainWindow):
         self._wire()
 
         self.corpus_panel.set_recent(self.settings.recent_corpora())
-        self.session.set_watched(self.watch.words)
+        self.session.ask(watched=self.watch.words, neighbours=self.neighbours.query.text(),
+                         analogy=self.analogy.words())
         config = self.parameters.config()
         if config is not None:
             self.corpus_panel.set_vocab_settings(config.min_count, config.max_vocab_size)
@@ -136,8 +137,9 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(self.neighbours.focus_query)
         p.config_changed.connect(self._on_parameters_config_changed)
         p.validity_changed.connect(self._update_actions)
-        self.watch.watched_changed.connect(s.set_watched)
-        self.watch.watched_changed.connect(self.settings.set_watched)
+        self.watch.watched_changed.connect(self._on_watch_watched_changed)
+        self.neighbours.query_changed.connect(self._on_neighbours_query_changed)
+        self.analogy.query_changed.connect(self._on_analogy_query_changed)
 
         s.state_changed.connect(self._on_session_state_changed)
         s.scan_progressed.connect(self._on_session_scan_progressed)
@@ -145,11 +147,7 @@ class MainWindow(QMainWindow):
         s.config_loaded.connect(p.set_config)
         s.training_started.connect(self._on_session_training_started)
         s.training_progressed.connect(t.add_progress)
-        s.training_snapshotted.connect(self._on_session_training_snapshotted)
-        s.embeddings_changed.connect(self.vocabulary.set_embeddings)
-        s.embeddings_changed.connect(self.watch.set_embeddings)
-        s.embeddings_changed.connect(self.neighbours.set_embeddings)
-        s.embeddings_changed.connect(self.analogy.set_embeddings)
+        s.embeddings_changed.connect(self._on_session_embeddings_changed)
         s.training_finished.connect(self._on_session_training_finished)
         s.document_changed.connect(self._on_session_document_changed)
         s.failed.connect(self._on_session_failed)
@@ -210,8 +208,21 @@ class MainWindow(QMainWindow):
     def _on_session_training_started(self, config: TrainingConfig) -> None:
         self.training.start_run(config.epochs)
 
-    def _on_session_training_snapshotted(self, snapshot) -> None:
-        self.watch.show_snapshot(snapshot.embeddings, snapshot.neighbours)
+    def _on_session_embeddings_changed(self, emb, answers) -> None:
+        self.vocabulary.set_embeddings(emb)
+        self.watch.set_embeddings(emb, answers and answers.watched)
+        self.neighbours.set_embeddings(emb, answers and answers.neighbours)
+        self.analogy.set_embeddings(emb, answers and answers.analogy)
+
+    def _on_watch_watched_changed(self, words: tuple[str, ...]) -> None:
+        self.settings.set_watched(words)
+        self.session.ask(watched=words)
+
+    def _on_neighbours_query_changed(self, text: str) -> None:
+        self.session.ask(neighbours=text)
+
+    def _on_analogy_query_changed(self, words: tuple[str, str, str]) -> None:
+        self.session.ask(analogy=words)
 
     def _on_session_training_finished(self, outcome) -> None:
         self._update_actions()

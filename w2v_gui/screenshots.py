@@ -16,10 +16,9 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from .app import make_application  # noqa: E402
 from .resources import demo_corpus_path  # noqa: E402
-from .settings import APPLICATION, ORGANIZATION  # noqa: E402
 
 SIZE = (1280, 800)
 
@@ -66,9 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = tempfile.TemporaryDirectory()
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp.name)
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    app.setOrganizationName(ORGANIZATION)
-    app.setApplicationName(APPLICATION)
+    app = make_application()  # noqa: F841 - keeps the application alive
     from .main_window import MainWindow
 
     window = MainWindow()

@@ -9,6 +9,7 @@ It has no widgets, so it reports through signals, and every error arrives as
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
 from core.config import TrainingConfig
 from core.corpus import Corpus
@@ -25,7 +26,20 @@ from core.formats.native import NativeModel
 from core.vectors import Embeddings
 from core.vocab import Scan, scan
 
-from .worker import Snapshot, TaskWorker, TrainingOutcome, TrainingWorker, start_in_thread
+from .queries import Questions
+from .worker import (
+    Snapshot,
+    TaskWorker,
+    TrainingOutcome,
+    TrainingWorker,
+    running_threads,
+    start_in_thread,
+)
+
+# Tokenizing and counting a chunk holds the interpreter lock throughout (re.findall, a
+# dict lookup per token in C); at core's 4 MB default that froze the window ~300 ms per
+# chunk. 256 kB chunks keep each hold near 20 ms and cost nothing measurable.
+SCAN_CHUNK_BYTES = 1 << 18
 
 IDLE, SCANNING, LOADING, SAVING, TRAINING, PAUSED, STOPPING = (
     "idle", "scanning", "loading", "saving", "training", "paused", "stopping")
@@ -51,7 +65,8 @@ class CorpusInfo:
 
 def _scan_corpus(paths: tuple[str, ...], lowercase: bool, token_pattern: str):
     def run(progress, stop) -> CorpusInfo:
-        corpus = Corpus(paths, lowercase=lowercase, token_pattern=token_pattern)
+        corpus = Corpus(paths, lowercase=lowercase, token_pattern=token_pattern,
+                        chunk_bytes=SCAN_CHUNK_BYTES)
         preview = corpus.preview(1500)
         result = scan(corpus, progress=progress, stop=stop)
         return CorpusInfo(paths, tuple(map(str, corpus.files)), corpus.total_bytes, preview,
@@ -73,7 +88,7 @@ class Session(QObject):
     state_changed = Signal(str)
     scan_progressed = Signal(object)          # (bytes done, bytes total)
     corpus_loaded = Signal(object)            # CorpusInfo
-    embeddings_changed = Signal(object)       # Embeddings to explore, or None
+    embeddings_changed = Signal(object, object)  # Embeddings to explore, Answers or None
     config_loaded = Signal(object)            # TrainingConfig read from a model file
     training_started = Signal(object)         # TrainingConfig
     training_progressed = Signal(object)      # TrainingProgress
@@ -90,11 +105,10 @@ class Session(QObject):
         self.embeddings: Embeddings | None = None  # what to explore (a live snapshot too)
         self.path: str | None = None            # the model file, once saved or opened
         self.dirty = False
-        self.watched: tuple[str, ...] = ()
+        self.questions = Questions()
         self._stop = threading.Event()
         self._pause = threading.Event()
         self._worker: QObject | None = None
-        self._thread: QThread | None = None
         self._task_done: Callable[[Any], None] = lambda result: None
         self._task_title = ""
 
@@ -116,11 +130,11 @@ class Session(QObject):
         self._stop.clear()
         self._pause.clear()
         self._worker = worker
-        self._thread = start_in_thread(worker, name)
+        start_in_thread(worker, name)
         self._set_state(state)
 
     def _ended(self) -> None:
-        self._worker = self._thread = None
+        self._worker = None
         self._set_state(IDLE)
 
     def _task(self, fn: Callable, state: str, doing: str, title: str,
@@ -173,7 +187,7 @@ class Session(QObject):
         if self.busy or self.corpus is None:
             return
         worker = TrainingWorker(self.corpus.scan, config, stop=self._stop, pause=self._pause,
-                                watched=self.watched)
+                                questions=self.questions)
         worker.progressed.connect(self._on_training_progressed)
         worker.snapshotted.connect(self._on_training_snapshotted)
         worker.finished.connect(self._on_training_finished)
@@ -198,20 +212,19 @@ class Session(QObject):
         else:
             self.cancel()
 
-    def set_watched(self, words: Sequence[str]) -> None:
-        self.watched = tuple(words)
+    def ask(self, **changes) -> None:
+        """Change what the panels ask (``Questions`` fields); snapshots answer it."""
+        self.questions = dataclasses.replace(self.questions, **changes)
         if isinstance(self._worker, TrainingWorker):
-            self._worker.watched = self.watched  # one reference swap: safe across threads
+            self._worker.questions = self.questions  # one reference swap: safe across threads
 
     def _on_training_progressed(self, progress) -> None:
         self.training_progressed.emit(progress)
 
     def _on_training_snapshotted(self, snap: Snapshot) -> None:
         self.embeddings = snap.embeddings
-        # Snapshot first: the watch panel then shows the worker's neighbours and skips
-        # recomputing them for the same embeddings.
         self.training_snapshotted.emit(snap)
-        self.embeddings_changed.emit(snap.embeddings)
+        self.embeddings_changed.emit(snap.embeddings, snap.answers)
 
     def _on_training_finished(self, outcome: TrainingOutcome) -> None:
         self.model = outcome.model
@@ -238,7 +251,7 @@ class Session(QObject):
         self._set_document(path, False)
         if model.config is not None:
             self.config_loaded.emit(model.config)
-        self.embeddings_changed.emit(model.embeddings)
+        self.embeddings_changed.emit(model.embeddings, None)
 
     def save_model(self, path: str | os.PathLike) -> None:
         """Save the model natively (vectors, context, config, training state), atomically."""
@@ -265,14 +278,15 @@ class Session(QObject):
     # -- ending ----------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Stop whatever runs and wait for its thread. True if it ended in time."""
-        thread = self._thread
-        if thread is None:
-            return True
         self._stop.set()
         self._pause.clear()
-        # The worker's finished→quit is queued to this (blocked) thread: quit directly.
-        # QThread.exec returns at once if quit came first.
-        thread.quit()
-        ok = thread.wait(timeout_ms)
-        self._worker = self._thread = None
+        ok = True
+        # Every thread, not only the current worker's: one whose worker already reported
+        # may still be winding down, and Python must not destroy a running QThread.
+        for thread in running_threads():
+            # The worker's finished→quit is queued to this (now blocked) thread: quit
+            # directly. QThread.exec returns at once if quit came first.
+            thread.quit()
+            ok = thread.wait(timeout_ms) and ok
+        self._worker = None
         return ok

@@ -14,9 +14,8 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -27,6 +26,8 @@ from core.formats.native import NativeModel
 from core.sgns import Trainer, TrainingProgress
 from core.vectors import Embeddings
 from core.vocab import Cancelled, Scan
+
+from .queries import Answers, Questions, answer
 
 # QThreads started here and not yet seen finished: tests assert none is left running,
 # and holding the Python reference keeps a running thread from being garbage collected.
@@ -106,10 +107,10 @@ class TaskWorker(QObject):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The vectors at one moment of a run, with the watched words' neighbours."""
+    """The vectors at one moment of a run, with the answers to the panels' questions."""
 
     embeddings: Embeddings
-    neighbours: Mapping[str, tuple[tuple[str, float], ...]]
+    answers: Answers
     progress: TrainingProgress
 
 
@@ -119,12 +120,6 @@ class TrainingOutcome:
 
     model: NativeModel
     progress: TrainingProgress
-
-
-def watched_neighbours(emb: Embeddings, words: tuple[str, ...], topn: int
-                       ) -> Mapping[str, tuple[tuple[str, float], ...]]:
-    """Top neighbours of each watched word that is in ``emb`` (queries go to core)."""
-    return MappingProxyType({w: tuple(emb.most_similar(w, topn=topn)) for w in words if w in emb})
 
 
 class TrainingWorker(QObject):
@@ -142,22 +137,22 @@ class TrainingWorker(QObject):
     failed = Signal(str)
 
     def __init__(self, scan: Scan, config: TrainingConfig, *, stop: threading.Event,
-                 pause: threading.Event, watched: tuple[str, ...] = (),
-                 report_interval: float = 0.25, snapshot_every: float = 1.0, topn: int = 5):
+                 pause: threading.Event, questions: Questions | None = None,
+                 report_interval: float = 0.25, snapshot_every: float = 1.0):
         super().__init__()
         self._scan = scan
         self._config = config
         self._stop = stop
         self._pause = pause
-        self.watched = tuple(watched)  # replaced (never mutated) by the GUI thread
+        # Replaced whole (one reference swap, atomic) by the GUI thread, never mutated.
+        self.questions = questions or Questions()
         self._report_interval = report_interval
         self._snapshot_every = snapshot_every
-        self._topn = topn
 
     def _snapshot(self, trainer: Trainer, progress: TrainingProgress) -> Snapshot:
         emb = trainer.snapshot()
         emb.unit  # noqa: B018 - normalise here, not on the GUI thread at the first query
-        return Snapshot(emb, watched_neighbours(emb, self.watched, self._topn), progress)
+        return Snapshot(emb, answer(emb, self.questions), progress)
 
     @Slot()
     def run(self) -> None:

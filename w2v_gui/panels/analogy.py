@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -15,22 +15,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import UnknownWordError
 from core.vectors import Embeddings
 
-from .neighbours import DEBOUNCE_MS, lookup
+from .. import queries
+from .neighbours import DEBOUNCE_MS
 from .words import Vocabulary
 
-TOPN = 10
 DEFAULTS = ("man", "king", "woman")
 
 
 class AnalogyPanel(QWidget):
-    """Three words in, two rankings out (``most_similar`` and ``most_similar_cosmul``)."""
+    """Three words in, two rankings out (``most_similar`` and ``most_similar_cosmul``).
+
+    ``query_changed`` tells the training worker what to answer with each snapshot.
+    """
+
+    query_changed = Signal(tuple)
 
     def __init__(self, vocabulary: Vocabulary, parent: QWidget | None = None):
         super().__init__(parent)
         self._emb: Embeddings | None = None
+        self._asked: tuple[str, ...] | None = None
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.search)
         self.inputs = []
@@ -74,9 +79,18 @@ class AnalogyPanel(QWidget):
         layout.addWidget(self.note)
         self._update_note()
 
-    def set_embeddings(self, emb: Embeddings | None) -> None:
+    def words(self) -> tuple[str, str, str]:
+        a, b, c = (e.text().strip() for e in self.inputs)
+        return a, b, c
+
+    def set_embeddings(self, emb: Embeddings | None,
+                       answer: queries.AnalogyAnswer | None = None) -> None:
+        """New vectors; ``answer`` is the worker's answer for them, if it has one."""
         self._emb = emb
-        self.search()
+        if emb is not None and answer is not None and answer.query == self.words():
+            self._show(answer)
+        else:
+            self.search()
 
     def set_words(self, a: str, b: str, c: str) -> None:
         for edit, word in zip(self.inputs, (a, b, c), strict=True):
@@ -90,32 +104,35 @@ class AnalogyPanel(QWidget):
                  t.item(r, 2).text(), float(t.item(r, 3).text())) for r in range(t.rowCount())]
 
     def _update_note(self, words: tuple[str, ...] | None = None) -> None:
-        a, b, c = words or tuple(e.text().strip() or "?" for e in self.inputs)
+        a, b, c = words or tuple(w or "?" for w in self.words())
         self.note.setText(
             f"{b} − {a} + {c}. The input words ({a}, {b}, {c}) are excluded from the results, "
             "as in gensim.")
 
     def search(self) -> None:
         self._debounce.stop()
-        texts = [e.text().strip() for e in self.inputs]
+        words = self.words()
+        if words != self._asked:
+            self._asked = words
+            self.query_changed.emit(words)
         self.table.setRowCount(0)
         self.message.clear()
         self._update_note()
         if self._emb is None:
             self.message.setText("No vectors yet: train on a corpus or open a model.")
             return
-        if not all(texts):
+        if all(words):
+            self._show(queries.analogy(self._emb, words))
+
+    def _show(self, answer: queries.AnalogyAnswer) -> None:
+        if answer.error:
+            self.table.setRowCount(0)
+            self.message.setText(answer.error.capitalize() + ".")
             return
-        try:
-            a, b, c = (lookup(self._emb, t) for t in texts)
-            add = self._emb.most_similar(positive=[b, c], negative=[a], topn=TOPN)
-            mul = self._emb.most_similar_cosmul(positive=[b, c], negative=[a], topn=TOPN)
-        except UnknownWordError as exc:
-            self.message.setText(str(exc).capitalize() + ".")
-            return
-        self._update_note((a, b, c))
-        self.table.setRowCount(max(len(add), len(mul)))
-        for col, rows in ((0, add), (2, mul)):
+        self.message.clear()
+        self._update_note(answer.words)
+        self.table.setRowCount(max(len(answer.add), len(answer.mul)))
+        for col, rows in ((0, answer.add), (2, answer.mul)):
             for row, (word, score) in enumerate(rows):
                 self.table.setItem(row, col, QTableWidgetItem(word))
                 number = QTableWidgetItem(f"{score:.3f}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -14,30 +14,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import UnknownWordError
 from core.vectors import Embeddings
 
+from .. import queries
 from .words import BarDelegate, Vocabulary
 
-TOPN = 15
 DEBOUNCE_MS = 200
 
 
-def lookup(emb: Embeddings, text: str) -> str:
-    """``text`` as it is in the vocabulary, trying lower case second (vocabularies are
-    usually lowercased, people type "King"). Raises UnknownWordError."""
-    for word in (text, text.lower()):
-        if word in emb:
-            return word
-    raise UnknownWordError(text)
-
-
 class NeighboursPanel(QWidget):
-    """Type a word, see its nearest words (queries go to ``Embeddings.most_similar``)."""
+    """Type a word, see its nearest words (``queries.neighbours``, i.e. most_similar).
+
+    ``query_changed`` tells the training worker what to answer with each snapshot.
+    """
+
+    query_changed = Signal(str)
 
     def __init__(self, vocabulary: Vocabulary, parent: QWidget | None = None):
         super().__init__(parent)
         self._emb: Embeddings | None = None
+        self._asked = ""
         self.query = QLineEdit(objectName="neighboursQuery", clearButtonEnabled=True)
         self.query.setPlaceholderText("Type a word to see its neighbours (Ctrl+F)")
         completer = vocabulary.completer(self)
@@ -69,9 +65,14 @@ class NeighboursPanel(QWidget):
         self.table.cellDoubleClicked.connect(self._on_table_double_clicked)
         self._show_message()
 
-    def set_embeddings(self, emb: Embeddings | None) -> None:
+    def set_embeddings(self, emb: Embeddings | None,
+                       answer: queries.NeighboursAnswer | None = None) -> None:
+        """New vectors; ``answer`` is the worker's answer for them, if it has one."""
         self._emb = emb
-        self.search()
+        if emb is not None and answer is not None and answer.query == self.query.text().strip():
+            self._show(answer)
+        else:
+            self.search()
 
     def set_query(self, text: str) -> None:
         self.query.setText(text)
@@ -89,19 +90,21 @@ class NeighboursPanel(QWidget):
     def search(self) -> None:
         self._debounce.stop()
         text = self.query.text().strip()
+        if text != self._asked:
+            self._asked = text
+            self.query_changed.emit(text)
         if self._emb is None or not text:
             self._fill([])
             self._show_message()
             return
-        try:
-            word = lookup(self._emb, text)
-            results = self._emb.most_similar(word, topn=TOPN)
-        except UnknownWordError as exc:
-            self._fill([])
-            self.message.setText(str(exc).capitalize() + ".")
-            return
-        self._fill(results)
-        self.message.setText(f"Nearest to “{word}” by cosine similarity.")
+        self._show(queries.neighbours(self._emb, text))
+
+    def _show(self, answer: queries.NeighboursAnswer) -> None:
+        self._fill(answer.rows)
+        if answer.error:
+            self.message.setText(answer.error.capitalize() + ".")
+        else:
+            self.message.setText(f"Nearest to “{answer.word}” by cosine similarity.")
 
     def _show_message(self) -> None:
         if self._emb is None:

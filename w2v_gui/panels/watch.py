@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 
 from core.vectors import Embeddings
 
-from ..worker import watched_neighbours
+from .. import queries
 from .words import Vocabulary
 
-TOPN = 5
+TOPN = queries.WATCH_TOPN
 HIGHLIGHT = "#c0392b"
 
 
@@ -108,16 +108,9 @@ class WatchPanel(QWidget):
         self.set_words([w for w in self._words if w != word])
 
     # -- the neighbours ----------------------------------------------------------------
-    def show_snapshot(self, emb: Embeddings, neighbours: Mapping) -> None:
-        """Neighbours computed in the training worker for this snapshot."""
-        self._emb, self._neighbours = emb, dict(neighbours)
-        self._recompute_missing()
-        self._show()
-
-    def set_embeddings(self, emb: Embeddings | None) -> None:
-        if emb is self._emb:
-            return  # already shown with its snapshot's neighbours
-        self._emb, self._neighbours = emb, {}
+    def set_embeddings(self, emb: Embeddings | None, answered: Mapping | None = None) -> None:
+        """New vectors; ``answered`` holds the worker's neighbours for them, if any."""
+        self._emb, self._neighbours = emb, dict(answered or {})
         self._recompute_missing()
         self._show()
 
@@ -130,7 +123,7 @@ class WatchPanel(QWidget):
             return
         missing = tuple(w for w in self._words if w not in self._neighbours)
         if missing:
-            self._neighbours.update(watched_neighbours(self._emb, missing, TOPN))
+            self._neighbours.update(queries.watched(self._emb, missing))
 
     def _show(self) -> None:
         pinned = set(self._words)
