@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         left = _splitter(Qt.Orientation.Vertical, "leftSplitter", [
             _group("Corpus", self.corpus_panel, "corpusGroup"),
-            _group("Hyperparameters", scroll, "parametersGroup")], [250, 550])
+            _group("Hyperparameters", scroll, "parametersGroup")], [380, 420])
         top = _splitter(Qt.Orientation.Horizontal, "trainingSplitter", [
             _group("Training", self.training, "trainingGroup"),
             _group("Watch words", self.watch, "watchGroup")], [580, 360])

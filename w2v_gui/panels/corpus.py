@@ -78,7 +78,7 @@ class CorpusPanel(QWidget):
         font = QFont(self.preview.font())
         font.setPointSizeF(font.pointSizeF() * 0.9)
         self.preview.setFont(font)
-        self.preview.setMaximumHeight(110)
+        self.preview.setMinimumHeight(60)
         self.preview.setToolTip("The beginning of the first file, as read (UTF-8).")
 
         layout = QVBoxLayout(self)

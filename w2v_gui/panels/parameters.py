@@ -145,7 +145,6 @@ class ParametersPanel(QWidget):
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setVisible(False)
         self.estimate_label = QLabel(objectName="parametersEstimate", wordWrap=True)
-        self.estimate_label.setStyleSheet("color: palette(mid);")
 
         layout = QVBoxLayout(self)
         layout.addLayout(basic)

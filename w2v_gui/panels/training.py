@@ -152,6 +152,10 @@ class TrainingPanel(QWidget):
         self._lr_view.addItem(self._lr)
         legend.addItem(self._lr, "learning rate")
         item.getViewBox().sigResized.connect(self._on_view_resized)
+        self._hint = pg.TextItem("Press Train (Ctrl+T) and watch the loss fall.",
+                                 color="#555555", anchor=(0.5, 0.5))
+        item.addItem(self._hint, ignoreBounds=True)
+        self._hint.setPos(0.5, 0.5)
 
     # -- state -------------------------------------------------------------------------
     def set_state(self, state: str, can_train: bool) -> None:
@@ -175,6 +179,7 @@ class TrainingPanel(QWidget):
     # -- records -----------------------------------------------------------------------
     def start_run(self, epochs: int) -> None:
         self._records.clear()
+        self._hint.setVisible(False)
         self._ema = self._ema_weight = 0.0
         self._epoch_losses = ()
         self.progress_bar.setValue(0)

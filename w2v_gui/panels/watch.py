@@ -58,7 +58,7 @@ class WatchPanel(QWidget):
         row.addWidget(pin)
 
         self.table = QTableWidget(0, 3, objectName="watchTable")
-        self.table.setHorizontalHeaderLabels(["Word", f"Top {TOPN} neighbours (cosine)", ""])
+        self.table.setHorizontalHeaderLabels(["Word", f"Nearest {TOPN} (hover for cosines)", ""])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.verticalHeader().setVisible(False)
@@ -86,8 +86,7 @@ class WatchPanel(QWidget):
             self.table.setItem(row, 0, QTableWidgetItem(word))
             label = QLabel()
             label.setTextFormat(Qt.TextFormat.RichText)
-            label.setWordWrap(True)
-            label.setContentsMargins(4, 2, 4, 2)
+            label.setContentsMargins(4, 0, 4, 0)
             self.table.setCellWidget(row, 1, label)
             unpin = QToolButton(text="✕", autoRaise=True)
             unpin.setToolTip(f"Stop watching “{word}”")
@@ -129,17 +128,18 @@ class WatchPanel(QWidget):
         pinned = set(self._words)
         for row, word in enumerate(self._words):
             label = self.table.cellWidget(row, 1)
+            rows = self._neighbours.get(word, ())
             if self._emb is None:
                 text = "<span style='color:gray'>appears when training starts</span>"
             elif word not in self._emb:
                 text = "<span style='color:gray'>not in the vocabulary</span>"
             else:
+                # Words only, so a row stays one line; the cosines are in the tooltip.
                 text = ", ".join(
-                    (f"<b style='color:{HIGHLIGHT}'>{escape(w)}</b>" if w in pinned else escape(w))
-                    + f" <span style='color:gray'>{cos:.2f}</span>"
-                    for w, cos in self._neighbours.get(word, ()))
+                    f"<b style='color:{HIGHLIGHT}'>{escape(w)}</b>" if w in pinned else escape(w)
+                    for w, _ in rows)
             label.setText(text)
-        self.table.resizeRowsToContents()
+            label.setToolTip("\n".join(f"{w}\t{cos:.3f}" for w, cos in rows))
 
     def _on_pin_clicked(self) -> None:
         self.pin(self.input.text())
