@@ -270,3 +270,12 @@ def test_token_pattern_change_rereads_the_corpus(qtbot, window, corpus_file):
     assert blocker.args[0].lowercase is False
     assert window.session.corpus.lowercase is False
     assert TrainingConfig.from_dict(window.parameters.config().to_dict()).lowercase is False
+
+
+def test_training_error_reaches_a_dialog(qtbot, window, corpus_file, dialogs):
+    load(qtbot, window, [corpus_file], SMALL.replace(min_count=100_000))
+    with qtbot.waitSignal(window.session.failed, timeout=10_000):
+        window.training.train_action.trigger()
+    [(title, text)] = dialogs.of("critical")
+    assert title == "Training failed" and "min_count" in text
+    assert window.session.state == IDLE and window.training.train_button.isEnabled()
