@@ -20,14 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..session import CorpusInfo
-
-
-def format_bytes(n: float) -> str:
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1000
-    return ""
+from ..text import format_bytes
 
 
 class CorpusPanel(QWidget):

@@ -7,7 +7,6 @@ Below the form: a live estimate of memory and time from ``core.sgns.estimate``.
 
 from __future__ import annotations
 
-import math
 import re
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -27,6 +26,8 @@ from PySide6.QtWidgets import (
 from core.config import ParamInfo, TrainingConfig
 from core.sgns import estimate
 from core.vocab import Scan
+
+from ..text import format_bytes, format_duration
 
 # Shown up front; the rest sit under "More settings". A choice of presentation only.
 BASIC = ("vector_size", "window", "negative", "min_count", "epochs", "alpha")
@@ -89,21 +90,6 @@ def _editor(info: ParamInfo) -> QWidget:
     w.setToolTip(f"<p>{info.help}</p><p><i>{info.name}</i></p>")
     w.setObjectName(f"param_{info.name}")
     return w
-
-
-def _format_bytes(n: float) -> str:
-    for unit in ("B", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return ""
-
-
-def format_duration(seconds: float) -> str:
-    seconds = max(0, int(math.ceil(seconds)))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 class ParametersPanel(QWidget):
@@ -247,7 +233,7 @@ class ParametersPanel(QWidget):
         # The in-vocabulary token count is at most the raw word count: a safe upper bound.
         est = estimate(cfg, vocab_size, raw, raw)
         self.estimate_label.setText(
-            f"Estimate: about {_format_bytes(est.memory_bytes)} of memory and "
+            f"Estimate: about {format_bytes(est.memory_bytes)} of memory and "
             f"{format_duration(est.seconds)} to train {cfg.epochs} epochs "
             f"on {vocab_size:,} words.")
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from core.sgns import TrainingProgress
 
 from ..session import IDLE, PAUSED, STOPPING, TRAINING
-from .parameters import format_duration
+from ..text import format_duration
 
 LOSS_COLOUR = "#9db8d9"
 SMOOTH_COLOUR = "#1f4e8c"

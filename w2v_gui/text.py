@@ -1,0 +1,22 @@
+"""How numbers are written for people: sizes and durations."""
+
+from __future__ import annotations
+
+import math
+
+
+def format_bytes(n: float) -> str:
+    """1234567 -> '1.2 MB' (decimal units, as file managers show them)."""
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return ""
+
+
+def format_duration(seconds: float) -> str:
+    """75 -> '1:15', 3725 -> '1:02:05' (rounded up: an ETA should not promise too much)."""
+    seconds = max(0, int(math.ceil(seconds)))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
