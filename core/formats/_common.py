@@ -66,7 +66,8 @@ def finish(words: list[str], vectors: np.ndarray, dtype: np.dtype, path: Any,
            counts: np.ndarray | None = None, what: str = "vector") -> Embeddings:
     """Round through ``dtype``, drop repeated words (keeping the first, with a warning)."""
     if dtype != np.float32 or vectors.dtype != np.float32:
-        vectors = np.asarray(vectors).astype(dtype).astype(np.float32)
+        with np.errstate(over="ignore"):  # too large for the type: inf, as when parsing
+            vectors = np.asarray(vectors).astype(dtype).astype(np.float32)
     emb = Embeddings(words, np.ascontiguousarray(vectors, dtype=np.float32), counts, copy=False)
     if len(emb.index) == len(emb):
         return emb
@@ -97,7 +98,8 @@ def blocks(f: IO[bytes], size: int, start: int, progress: Progress | None,
     offset = start  # file offset of the first byte of pending
     done = start
     while True:
-        data = f.read(block)
+        # Never ask for more than the file has left: read(n) allocates n bytes first.
+        data = f.read(min(block, max(size - done, 0) + 1))
         if not data:
             break
         done += len(data)
@@ -235,7 +237,8 @@ class TextBlockParser:
                     row[j] = float(tok)
                 except ValueError:
                     where.fail(i, f"{tok[:40].decode('ascii', 'replace')!r} is not a number")
-        return words, out.astype(self.dtype)
+        with np.errstate(over="ignore"):  # "1e300" is inf in float32, as on the fast path
+            return words, out.astype(self.dtype)
 
     def _decode(self, words: list[bytes], where: _Where) -> list[str]:
         if self.rule == NONE:

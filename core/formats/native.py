@@ -164,14 +164,7 @@ class _Archive:
                 raise FormatError(f"member {name!r} claims {info.file_size} bytes, more than "
                                   f"the archive can hold", path, info.header_offset)
             with self._zf.open(info) as fp:
-                version = np.lib.format.read_magic(fp)
-                if version == (1, 0):
-                    shape, fortran, dtype = np.lib.format.read_array_header_1_0(fp)
-                elif version == (2, 0):
-                    shape, fortran, dtype = np.lib.format.read_array_header_2_0(fp)
-                else:
-                    raise FormatError(f"member {name!r} has an unsupported .npy version "
-                                      f"{version}", path, info.header_offset)
+                shape, fortran, dtype = _npy_header(fp, name, path, info.header_offset)
                 if dtype.hasobject:
                     raise FormatError(f"member {name!r} holds Python objects, which would "
                                       f"need unpickling; refused", path, info.header_offset)
@@ -270,6 +263,26 @@ def _read(archive: Any, path: Any) -> NativeModel:
     emb = Embeddings(words, np.ascontiguousarray(vectors, dtype=np.float32), counts,
                      copy=False)
     return NativeModel(emb, context, config, state)
+
+
+def _npy_header(fp: Any, name: str, path: Any, offset: int) -> tuple[tuple[int, ...], bool,
+                                                                   np.dtype]:
+    """(shape, fortran_order, dtype) from a .npy header, which is parsed, never run."""
+    try:
+        version = np.lib.format.read_magic(fp)
+        if version == (1, 0):
+            return np.lib.format.read_array_header_1_0(fp)
+        if version == (2, 0):
+            return np.lib.format.read_array_header_2_0(fp)
+    except _ZIP_ERRORS as exc:
+        raise FormatError(f"member {name!r} has a bad .npy header: {exc}", path, offset) from None
+    except Exception as exc:  # noqa: BLE001 - NumPy parses the header text with tokenize and
+        # ast.literal_eval, whose errors (TokenError, SyntaxError, MemoryError on deep nesting
+        # ...) all mean the same thing here: the header is not a valid one.
+        raise FormatError(f"member {name!r} has a bad .npy header ({type(exc).__name__}: "
+                          f"{exc})", path, offset) from None
+    raise FormatError(f"member {name!r} has an unsupported .npy version {version}", path,
+                      offset)
 
 
 def _member(archive: _Archive, name: str, path: Any) -> np.ndarray:

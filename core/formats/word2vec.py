@@ -40,6 +40,8 @@ from core.vectors import Embeddings
 # Bytes a text-format vector line may contain after the word (numbers, inf, nan).
 _NUMBER_BYTES = b"0123456789+-.eEinfatyINFATY \t\r"
 _BOM = b"\xef\xbb\xbf"
+#: More dimensions than this in a header means a damaged file, not a model (a 64 MB vector).
+MAX_DIMENSIONS = 1 << 24
 
 
 def load(path: str | os.PathLike[str], *, binary: bool | None = None, limit: int | None = None,
@@ -190,6 +192,9 @@ def _parse_header(header: bytes, path: Any) -> tuple[int, int]:
         shown = header[:60].decode("utf-8", "replace").rstrip("\n")
         raise FormatError(f"the first line must be '<count> <dimensions>' (two whole numbers), "
                           f"found {shown!r}", path, 0)
+    if dim > MAX_DIMENSIONS:
+        raise FormatError(f"the header says each vector has {dim} dimensions; more than "
+                          f"{MAX_DIMENSIONS} is not a word2vec file", path, 0)
     return count, dim
 
 
