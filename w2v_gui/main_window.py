@@ -206,7 +206,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Read {info.name}: {info.scan.raw_words:,} tokens.", 5000)
 
     def _on_session_training_started(self, config: TrainingConfig) -> None:
-        self.training.start_run(config.epochs)
+        self.training.start_run(config.epochs, config.alpha)
 
     def _on_session_embeddings_changed(self, emb, answers) -> None:
         self.vocabulary.set_embeddings(emb)

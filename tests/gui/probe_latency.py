@@ -78,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         window.parameters.set_config(window.parameters.config().replace(epochs=args.epochs))
     probe = Probe()
 
+    # The floor: the same probe with nothing running (other processes still compete).
+    probe.start()
+    wait_for(probe.timer.timeout, 10, lambda: len(probe.times) >= 300)
+    report("idle (baseline)", probe.stop())
+
     probe.start()
     window.open_corpus(corpus)
     info = wait_for(window.session.corpus_loaded, 300)[0]

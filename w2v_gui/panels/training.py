@@ -3,6 +3,11 @@
 Plot items are created once and updated with ``setData`` from a throttled timer (at most
 10 redraws a second, and only when a record arrived); records go into a NumPy buffer that
 grows by doubling. Arriving records therefore cost an append, never a redraw.
+
+The view ranges are set by hand and change only when the data leaves them: pyqtgraph's
+auto-range re-lays out and repaints every axis on each update, which is Python code that
+must win the GIL back from the trainer's threads call after call (measured: 50–120 ms
+stalls of the event loop; tests/gui/probe_latency.py).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -131,6 +137,9 @@ class TrainingPanel(QWidget):
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
         item.setMenuEnabled(False)
+        item.disableAutoRange()
+        item.setYRange(0, 1, padding=0)
+        self._y_range = (0.0, 1.0)
         legend = item.addLegend(offset=(-10, 10), labelTextSize="8pt")
         self._loss = item.plot(pen=pg.mkPen(LOSS_COLOUR, width=1), name="loss (per report)")
         self._smooth = item.plot(pen=pg.mkPen(SMOOTH_COLOUR, width=2.5), name="smoothed")
@@ -139,6 +148,7 @@ class TrainingPanel(QWidget):
         item.addItem(self._epochs)  # named items join the legend by themselves
         # Learning rate on its own axis at the right: a second ViewBox sharing x.
         self._lr_view = pg.ViewBox(enableMouse=False)
+        self._lr_view.disableAutoRange()
         item.showAxis("right")
         item.scene().addItem(self._lr_view)
         right = item.getAxis("right")
@@ -152,6 +162,10 @@ class TrainingPanel(QWidget):
         self._lr_view.addItem(self._lr)
         legend.addItem(self._lr, "learning rate")
         item.getViewBox().sigResized.connect(self._on_view_resized)
+        # Axes and legend change rarely: let Qt repaint them from a pixmap instead of
+        # calling their Python paint() (and taking the GIL) on every curve update.
+        for static in [*(item.getAxis(a) for a in ("left", "bottom", "right")), legend]:
+            static.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._hint = pg.TextItem("Press Train (Ctrl+T) and watch the loss fall.",
                                  color="#555555", anchor=(0.5, 0.5))
         item.addItem(self._hint, ignoreBounds=True)
@@ -177,7 +191,7 @@ class TrainingPanel(QWidget):
             self._on_redraw_timeout()
 
     # -- records -----------------------------------------------------------------------
-    def start_run(self, epochs: int) -> None:
+    def start_run(self, epochs: int, alpha: float) -> None:
         self._records.clear()
         self._hint.setVisible(False)
         self._ema = self._ema_weight = 0.0
@@ -186,6 +200,8 @@ class TrainingPanel(QWidget):
         self.progress_bar.setFormat("Starting…")
         self.status.setText(f"Training {epochs} epochs…")
         self.plot.getPlotItem().setXRange(0, epochs, padding=0.02)
+        self._lr_view.setYRange(0, alpha * 1.05, padding=0)
+        self._y_range = (math.inf, -math.inf)  # the first points set it
         self._dirty = True
 
     def add_progress(self, p: TrainingProgress) -> None:
@@ -227,8 +243,16 @@ class TrainingPanel(QWidget):
         n = len(self._epoch_losses)
         self._epochs.setData(np.arange(1, n + 1, dtype=float), np.asarray(self._epoch_losses))
         if len(r):
-            lr = r.column(3)
-            self._lr_view.setYRange(0, float(lr.max()) * 1.05, padding=0)
+            self._fit_y(float(r.column(1).min()), float(r.column(1).max()))
+
+    def _fit_y(self, lo: float, hi: float) -> None:
+        """Widen the loss axis to whole tenths around [lo, hi], only if the data left it."""
+        y0, y1 = self._y_range
+        if y0 <= lo and hi <= y1:
+            return
+        self._y_range = (math.floor(min(lo, y0) * 10) / 10 - 0.1,
+                         math.ceil(max(hi, y1) * 10) / 10 + 0.1)
+        self.plot.getPlotItem().setYRange(*self._y_range, padding=0)
 
     def _on_view_resized(self) -> None:
         self._lr_view.setGeometry(self.plot.getPlotItem().getViewBox().sceneBoundingRect())
