@@ -32,6 +32,8 @@ from .settings import Settings
 
 APP_NAME = "w2v-gui"
 DEFAULT_SIZE = (1280, 800)
+# .txt is left out: plain text is far more often a corpus than word2vec text vectors.
+MODEL_SUFFIXES = {".npz", ".bin", ".vec"}
 
 
 def _group(title: str, widget: QWidget, name: str) -> QGroupBox:
@@ -125,7 +127,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         s, f, c, p, t = self.session, self.files, self.corpus_panel, self.parameters, self.training
         f.corpus_chosen.connect(self.open_corpus)
-        c.paths_dropped.connect(self.open_corpus)
+        c.paths_dropped.connect(self.open_dropped)
         c.recent_chosen.connect(self.open_corpus)
         c.cancel_requested.connect(s.cancel)
         f.model_chosen.connect(s.open_model)
@@ -160,6 +162,13 @@ class MainWindow(QMainWindow):
 
     def open_model(self, path: str) -> None:
         self.session.open_model(path)
+
+    def open_dropped(self, paths: Sequence[str]) -> None:
+        """A dropped model file (.npz, .bin, .vec) opens as vectors; anything else as text."""
+        if len(paths) == 1 and Path(paths[0]).suffix.lower() in MODEL_SUFFIXES:
+            self.open_model(paths[0])
+        else:
+            self.open_corpus(paths)
 
     # -- handlers --------------------------------------------------------------------------
     def _on_train_triggered(self) -> None:

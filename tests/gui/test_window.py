@@ -217,6 +217,9 @@ def test_save_export_and_open_model(qtbot, window, corpus_file, tmp_path, dialog
     with qtbot.waitSignal(other.session.embeddings_changed, timeout=10_000):
         other.open_model(str(tmp_path / "vectors.bin"))
     assert other.session.embeddings.words == trained.embeddings.words
+    with qtbot.waitSignal(other.session.embeddings_changed, timeout=10_000):
+        other.open_dropped([str(path)])  # a dropped model opens as vectors, not as text
+    assert other.session.path == str(path)
     assert not dialogs.of("critical")
     other.close()
 
