@@ -127,11 +127,13 @@ class Session(QObject):
         self.document_changed.emit()
 
     def _start(self, worker: QObject, state: str, name: str) -> None:
-        self._stop.clear()
-        self._pause.clear()
         self._worker = worker
         start_in_thread(worker, name)
         self._set_state(state)
+
+    def _new_events(self) -> None:
+        # Fresh events per run: a worker still winding down keeps seeing its own stop.
+        self._stop, self._pause = threading.Event(), threading.Event()
 
     def _ended(self) -> None:
         self._worker = None
@@ -139,6 +141,7 @@ class Session(QObject):
 
     def _task(self, fn: Callable, state: str, doing: str, title: str,
               on_done: Callable[[Any], None]) -> None:
+        self._new_events()
         worker = TaskWorker(fn, self._stop, doing)
         self._task_done, self._task_title = on_done, title
         # Bound methods of this QObject, not lambdas: Qt then queues the calls to the
@@ -186,6 +189,7 @@ class Session(QObject):
     def train(self, config: TrainingConfig) -> None:
         if self.busy or self.corpus is None:
             return
+        self._new_events()
         worker = TrainingWorker(self.corpus.scan, config, stop=self._stop, pause=self._pause,
                                 questions=self.questions)
         worker.progressed.connect(self._on_training_progressed)

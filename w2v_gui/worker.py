@@ -61,6 +61,9 @@ def _message(exc: BaseException, doing: str) -> str:
     """What the person sees: core's own message, or a short line for a bug."""
     if isinstance(exc, W2VError):
         return str(exc)
+    if isinstance(exc, OSError):  # a full disk, a folder without write permission, ...
+        return f"Error while {doing}: {exc.strerror or exc}" + (
+            f" ({exc.filename})" if exc.filename else "")
     # A bug, not bad input: keep the traceback for the terminal, not for the dialog.
     traceback.print_exception(exc)
     return f"Unexpected error while {doing}: {type(exc).__name__}: {exc}"

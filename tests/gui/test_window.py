@@ -128,7 +128,8 @@ def test_pause_resume_and_stop_keep_vectors(qtbot, window, corpus_file):
         qtbot.mouseClick(find(window, QPushButton, "stopButton"), Qt.MouseButton.LeftButton)
     outcome = blocker.args[0]
     assert outcome.progress.stopped and 0 < outcome.progress.fraction < 1
-    assert session.state == IDLE and not worker.running_threads()
+    assert session.state == IDLE
+    qtbot.waitUntil(lambda: not worker.running_threads(), timeout=5000)  # winds down after
     # The vectors so far are there at once, and the model can be saved.
     window.neighbours.set_query("king")
     assert window.neighbours.results()
@@ -222,6 +223,17 @@ def test_save_export_and_open_model(qtbot, window, corpus_file, tmp_path, dialog
     assert other.session.path == str(path)
     assert not dialogs.of("critical")
     other.close()
+
+
+def test_failed_save_shows_an_error(qtbot, window, corpus_file, tmp_path, dialogs):
+    load(qtbot, window, [corpus_file])
+    train(qtbot, window)
+    target = tmp_path / "no such folder" / "model.npz"
+    with qtbot.waitSignal(window.session.failed, timeout=10_000):
+        window.files.save_chosen.emit(str(target))
+    [(title, text)] = dialogs.of("critical")
+    assert title == "Cannot save the model" and "No such file" in text
+    assert "no such folder" in text and window.isWindowModified()
 
 
 def test_bad_model_file_shows_an_error(qtbot, window, tmp_path, dialogs):
