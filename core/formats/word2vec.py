@@ -212,13 +212,15 @@ def _read_binary(f: Any, path: Any, size: int, start: int, n: int, count: int, d
     if n == 0:
         return [], np.empty((0, dim), dtype=np.float32)
     vectors = np.empty((n, dim), dtype="<f4")
-    spaces: list[int] = []
+    raw: list[bytes] = []  # the words' bytes
     mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     src, dst = memoryview(mm), memoryview(vectors).cast("B")
     try:
         # Per word: one find for the space that ends the word (a vector can contain a
-        # space byte, so the scan hops over each vector) and one memory copy of the vector.
-        find = mm.find
+        # space byte, so the scan hops over each vector), one slice for the word and one
+        # memory copy of the vector. Words are decoded afterwards in one comprehension,
+        # which is cheaper than decoding inside this loop.
+        find, add = mm.find, raw.append
         pos = start
         lo = 0
         step = max(1, _common.BLOCK // (nb + 1))  # records between progress calls
@@ -230,28 +232,28 @@ def _read_binary(f: Any, path: Any, size: int, start: int, n: int, count: int, d
                 if space < 0 or end > size:
                     _cut_off(mm, path, pos, space, size, i, count, encoding, unicode_errors)
                 dst[i * nb:(i + 1) * nb] = src[space + 1:end]
-                spaces.append(space)
+                add(mm[pos:space])
                 pos = end
             lo = hi
             if progress is not None and lo < n:
                 progress(pos, size)
-        # word2vec.c ends each vector with "\n"; like gensim, strip it from the next word.
-        starts = [start] + [sp + 1 + nb for sp in spaces[:-1]]
-        try:
-            words = [mm[a:b].decode(encoding, unicode_errors).lstrip("\n")
-                     for a, b in zip(starts, spaces, strict=True)]
-        except UnicodeDecodeError:
-            for a, b in zip(starts, spaces, strict=True):
-                try:
-                    mm[a:b].decode(encoding, unicode_errors)
-                except UnicodeDecodeError as exc:
-                    raise FormatError(f"a word is not valid {encoding}: {exc.reason} "
-                                      f"({mm[a:b][:60]!r})", path, a) from None
-            raise
     finally:
         src.release()
         dst.release()
         mm.close()
+    # word2vec.c ends each vector with "\n"; like gensim, strip it from the next word.
+    try:
+        words = [w.decode(encoding, unicode_errors).lstrip("\n") for w in raw]
+    except UnicodeDecodeError:
+        offset = start
+        for w in raw:
+            try:
+                w.decode(encoding, unicode_errors)
+            except UnicodeDecodeError as exc:
+                raise FormatError(f"a word is not valid {encoding}: {exc.reason} ({w[:60]!r})",
+                                  path, offset) from None
+            offset += len(w) + 1 + nb
+        raise
     return words, vectors
 
 
