@@ -432,7 +432,7 @@ class Trainer:
         final = self._record(time.perf_counter() - t_last, words_last, loss_last, pairs_last,
                              False)
         # The last record's speed is the run's average, not the (short) last interval's.
-        speed = final.words_done / self._elapsed if self._elapsed > 0 else 0.0
+        speed = float(final.words_done / self._elapsed) if self._elapsed > 0 else 0.0
         yield TrainingProgress(**{**final.__dict__, "done": True, "words_per_sec": speed,
                                   "stopped": not self.finished})
 
@@ -451,7 +451,7 @@ class Trainer:
         return TrainingProgress(
             epoch=epoch, epochs=self.config.epochs, words_done=words,
             words_total=self.words_total, loss=loss, lr=self._lr(words / max(self.words_total, 1)),
-            words_per_sec=(t.words - words_last) / dt if dt > 0 else 0.0,
+            words_per_sec=float((t.words - words_last) / dt) if dt > 0 else 0.0,
             elapsed=self._elapsed, epoch_losses=epoch_losses, paused=paused)
 
     def _lr(self, progress: float) -> float:

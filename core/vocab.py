@@ -112,6 +112,10 @@ class Scan:
         """Size of the vocabulary these settings would give (cheap, no text pass)."""
         return len(self._kept(min_count, max_vocab_size))
 
+    def token_count(self, min_count: int, max_vocab_size: int | None = None) -> int:
+        """Corpus tokens covered by the vocabulary these settings would give."""
+        return int(self.counts[self._kept(min_count, max_vocab_size)].sum())
+
     def build(self, min_count: int, max_vocab_size: int | None = None
               ) -> tuple[Vocab, TokenStream]:
         """Cut the vocabulary and encode the text with it."""

@@ -101,6 +101,7 @@ def test_scan_counts_and_builds_stream_with_sentence_starts(tmp_path):
     sc = scan(Corpus([tmp_path / "a.txt"]))
     assert sc.raw_words == 7
     assert sc.vocab_size(1) == 4 and sc.vocab_size(2) == 2 and sc.vocab_size(1, 3) == 3
+    assert sc.token_count(1) == 7 and sc.token_count(2) == 5 and sc.token_count(1, 1) == 3
     vocab, stream = sc.build(min_count=2)
     # Count descending, ties alphabetical: a (3), b (2).
     assert vocab.words == ("a", "b") and list(vocab.counts) == [3, 2]
