@@ -83,7 +83,7 @@ class TrainingConfig:
         help="Threads that train at once. NumPy releases the interpreter lock, so up to "
              "the number of CPU cores helps.")
     batch_words: int = _param(
-        256, 16, 8192, label="Centre words per batch",
+        1024, 64, 8192, label="Centre words per batch",
         help="Centre words updated together in one vectorized step. Larger is faster "
              "per word; the engine caps each row's step so large batches stay stable.")
     lowercase: bool = _param(

@@ -43,6 +43,11 @@ from .vocab import Vocab, TokenStream
 GROUP = 64          # centres sharing one pool of negatives
 MAX_ROW_LOAD = 40   # target mean pair-gradients per pooled negative row
 CURVATURE_CAP = 2.0
+# Expected occurrences of the most frequent (kept) word per batch, at most. The curvature
+# cap bounds each row's own step, but a word repeated ~100 times in one batch moves both
+# its input and context rows so far that their product overshoots (the cross term grows
+# with the square of the repeats): tiny vocabularies diverged at 1,024 centres.
+MAX_ROW_REPEATS = 16
 JOB_TOKENS = 1 << 16
 # float32 sigmoid saturates: per-term loss −log(1 − σ) is capped at 16.6 (= −log 2⁻²⁴).
 _SIG_MAX = np.float32(1 - 2**-24)
@@ -62,6 +67,14 @@ def sigmoid_(x: np.ndarray) -> np.ndarray:
     x += 1.0
     x *= 0.5
     return x
+
+
+def batch_size(requested: int, top_frequency: float) -> int:
+    """Centres per batch: as requested, but so that the most frequent word (share
+    ``top_frequency`` of the kept tokens) appears at most MAX_ROW_REPEATS times; a
+    multiple of GROUP."""
+    b = min(requested, int(MAX_ROW_REPEATS / max(top_frequency, 1e-12)))
+    return max(GROUP, b - b % GROUP)
 
 
 def pool_size(window: int, negative: int) -> int:
@@ -181,13 +194,14 @@ def batch_gradients(X: np.ndarray, Y: np.ndarray, N: np.ndarray, mask: np.ndarra
 
 
 def sum_rows(rows: np.ndarray, updates: np.ndarray, curvature: np.ndarray,
-             cap: float = CURVATURE_CAP) -> tuple[np.ndarray, np.ndarray]:
+             cap: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Unique ``rows`` (sorted) and, for each, the sum of its updates scaled by
     ``min(1, cap / Σ Λ)``, the stable step size for the row's summed curvature.
 
     Summing runs of equal rows is a sparse (rows × contributions) matrix of ones times
     the update block: 3–4× faster than ``np.add.reduceat`` or ``np.add.at`` here.
     """
+    cap = CURVATURE_CAP if cap is None else cap
     n = len(rows)
     order = np.argsort(rows)
     r = rows[order]
@@ -203,7 +217,7 @@ def sum_rows(rows: np.ndarray, updates: np.ndarray, curvature: np.ndarray,
 
 
 def scatter_capped(matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray,
-                   curvature: np.ndarray, cap: float = CURVATURE_CAP) -> None:
+                   curvature: np.ndarray, cap: float | None = None) -> None:
     """``matrix[r] += Σ updates of r``, each row's sum scaled by ``min(1, cap / Σ Λ of r)``."""
     uniq, summed = sum_rows(rows, updates, curvature, cap)
     matrix[uniq] += summed
@@ -333,6 +347,8 @@ class Trainer:
         self._cdf = np.cumsum(vocab.noise_distribution(config.ns_exponent))
         self._cdf /= self._cdf[-1]
         self._pool = pool_size(config.window, config.negative)
+        kept = self._keep * vocab.counts
+        self.batch_size = batch_size(config.batch_words, float(kept.max() / kept.sum()))
         n = len(stream.ids)
         bounds = list(range(0, n, job_tokens)) + [n]
         self._jobs = [_Job(e * (len(bounds) - 1) + k, e, bounds[k], bounds[k + 1])
@@ -483,9 +499,8 @@ class Trainer:
 
     def _run_job(self, job: _Job, stop: threading.Event, pause: threading.Event) -> None:
         cfg = self.config
-        W, B, K, P = cfg.window, cfg.batch_words, cfg.negative, self._pool
+        W, B, K, P = cfg.window, self.batch_size, cfg.negative, self._pool
         V = len(self.vocab)
-        B = max(GROUP, B - B % GROUP)
         G = B // GROUP
         rng = np.random.default_rng([cfg.seed, job.index])
         ids = self.stream.ids[job.start:job.stop]

@@ -150,11 +150,27 @@ def test_planted_structure_is_learned():
         assert top <= family, (word, top)
     best = emb.most_similar(positive=["king", "woman"], negative=["man"], topn=1)[0][0]
     assert best == "queen"
-    # The loss falls: the last epoch's mean is well below the first's.
+    # The loss falls: below the first epoch's mean, and far below untrained vectors'
+    # (1 + negative)·ln 2 per pair.
     losses = records[-1].epoch_losses
-    assert len(losses) == 5 and losses[-1] < 0.8 * losses[0]
+    assert len(losses) == 5 and losses[-1] < losses[0]
+    assert losses[-1] < 0.5 * 6 * math.log(2)
     assert records[-1].done and not records[-1].stopped
     assert records[-1].words_done == records[-1].words_total
+
+
+def test_batches_shrink_so_no_word_floods_one(monkeypatch):
+    from core.sgns import GROUP, MAX_ROW_REPEATS, batch_size
+
+    assert batch_size(1024, 0.012) == 1024                 # a real corpus: as asked
+    assert batch_size(1024, 0.1) == 128                    # a tiny vocabulary: smaller
+    assert batch_size(1024, 0.9) == GROUP                  # never below one group
+    assert batch_size(1000, 0.0) == 960                    # a multiple of GROUP
+    # With a 47-word vocabulary and no subsampling, 1,024 centres per batch diverged.
+    trainer, _ = _train_lines(_planted_corpus(n_sent=2000), batch_words=4096, epochs=1)
+    top = trainer.vocab.counts.max() / trainer.vocab.counts.sum()   # sample=0: all kept
+    assert trainer.batch_size * top <= MAX_ROW_REPEATS < (trainer.batch_size + GROUP) * top
+    assert np.isfinite(trainer.snapshot().vectors).all()
 
 
 def test_seed_determinism_with_one_worker():
