@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +23,7 @@ from core.config import TrainingConfig
 from .panels.analogy import AnalogyPanel
 from .panels.corpus import CorpusPanel
 from .panels.files import FileActions
+from .panels.learn import LearnPanel
 from .panels.neighbours import NeighboursPanel
 from .panels.parameters import ParametersPanel
 from .panels.training import TrainingPanel
@@ -71,6 +73,7 @@ class MainWindow(QMainWindow):
         self.watch = WatchPanel(self.vocabulary, self.settings.watched())
         self.neighbours = NeighboursPanel(self.vocabulary)
         self.analogy = AnalogyPanel(self.vocabulary)
+        self.learn = LearnPanel(self.settings.config())
         self._build_layout()
         self._build_menus()
         self._wire()
@@ -104,7 +107,10 @@ class MainWindow(QMainWindow):
         main.setStretchFactor(1, 1)
         main.setContentsMargins(4, 4, 4, 0)
         self._splitters = [left, top, bottom, right, main]
-        self.setCentralWidget(main)
+        self.tabs = QTabWidget(objectName="mainTabs", documentMode=True)
+        self.tabs.addTab(main, "Train and explore")
+        self.tabs.addTab(self.learn, "Learn")
+        self.setCentralWidget(self.tabs)
         self.statusBar().setSizeGripEnabled(True)
 
     def _build_menus(self) -> None:
@@ -138,6 +144,7 @@ class MainWindow(QMainWindow):
         t.stop_action.triggered.connect(s.stop)
         self.find_action.triggered.connect(self.neighbours.focus_query)
         p.config_changed.connect(self._on_parameters_config_changed)
+        p.config_changed.connect(self.learn.set_config)
         p.validity_changed.connect(self._update_actions)
         self.watch.watched_changed.connect(self._on_watch_watched_changed)
         self.neighbours.query_changed.connect(self._on_neighbours_query_changed)
@@ -213,6 +220,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._on_session_document_changed()
         self.statusBar().showMessage(f"Read {info.name}: {info.scan.raw_words:,} tokens.", 5000)
+        self.learn.set_corpus(info.name, info.scan, self.parameters.config())
 
     def _on_session_training_started(self, config: TrainingConfig) -> None:
         self.training.start_run(config.epochs, config.alpha)
@@ -222,6 +230,7 @@ class MainWindow(QMainWindow):
         self.watch.set_embeddings(emb, answers and answers.watched)
         self.neighbours.set_embeddings(emb, answers and answers.neighbours)
         self.analogy.set_embeddings(emb, answers and answers.analogy)
+        self.learn.set_embeddings(emb)
 
     def _on_watch_watched_changed(self, words: tuple[str, ...]) -> None:
         self.settings.set_watched(words)
@@ -291,4 +300,5 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop any worker and wait for its thread (also called when the app quits)."""
+        self.learn.shutdown()
         self.session.shutdown()
