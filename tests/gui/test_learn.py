@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QListWidget, QPushButton, QTabWidget
 from core.corpus import Corpus
 from core.sgns import Trainer
 from core.vocab import scan
+from core.walkthrough import corpus_prefix
 from w2v_gui.panels.learn import LearnPanel
 from w2v_gui.panels.learn_common import cells
 
@@ -243,6 +244,11 @@ def test_step6_compares_two_quick_runs(qtbot, panel):
     step.word.setText("unicorn")
     step.show_neighbours()
     assert step.neighbours(0) == [] and "not in this vocabulary" in step.summaries[0].text()
+    # Another corpus: the old runs are not shown as if they were its own.
+    with qtbot.waitSignal(panel.data_changed, timeout=10_000):
+        panel.set_corpus("start.txt", corpus_prefix(panel.story.data.scan, 700))
+    assert step.runs == [] and step.neighbours(0) == []
+    assert "start.txt" in panel.corpus_label.text()
 
 
 def test_shutdown_stops_a_running_comparison(qtbot, panel):

@@ -268,12 +268,16 @@ class WordVectorsStep(Page):
         cfg = story.config.replace(vector_size=50, epochs=5, workers=1,
                                    min_count=min(story.config.min_count, 5))
         self._task = self.tasks.run(
-            lambda progress, stop: quick_train(data.scan, cfg, QUICK_TOKENS, stop),
+            lambda progress, stop: (data, quick_train(data.scan, cfg, QUICK_TOKENS, stop)),
             self._on_quick_finished, self._on_quick_failed, "training a quick model")
         self.refresh()
 
-    def _on_quick_finished(self, run) -> None:
+    def _on_quick_finished(self, result) -> None:
         self._task = None
+        data, run = result
+        if data is not self.story.data:  # another corpus was opened meanwhile
+            self.refresh()
+            return
         self.story.quick = run.embeddings
         self.story.embeddings = None  # the quick model is what was asked for
         self.refresh()

@@ -514,6 +514,7 @@ class HyperStep(Page):
             row.addWidget(box, 1)
         self.picture.addLayout(row, 1)
         self.runs: list = []
+        self._runs_for = None   # the LearnData the runs were trained on
         self._task = None
         self._started = 0.0
         self.cancel_button.hide()
@@ -526,6 +527,9 @@ class HyperStep(Page):
     def refresh(self) -> None:
         story = self.story
         has = story.data is not None
+        if self.runs and self._runs_for is not story.data:  # trained on another corpus
+            self.runs = []
+            self.word.clear()
         self.compare_button.setEnabled(has and self._task is None)
         if has and not self.word.text():
             vocab = story.data.vocab
@@ -550,7 +554,7 @@ class HyperStep(Page):
                 progress(i, len(configs))
                 out.append(quick_train(data.scan, cfg, tokens, stop))
             progress(len(configs), len(configs))
-            return out
+            return data, out
 
         self.runs = []
         self._started = time.monotonic()
@@ -566,10 +570,14 @@ class HyperStep(Page):
             seconds = time.monotonic() - self._started
             self.status.setText(f"Training {'AB'[done]}… ({seconds:.0f} s)")
 
-    def _on_compare_finished(self, runs) -> None:
+    def _on_compare_finished(self, result) -> None:
         self._task = None
-        self.runs = runs
+        data, runs = result
         self.cancel_button.hide()
+        if data is not self.story.data:  # another corpus was opened meanwhile
+            self.refresh()
+            return
+        self.runs, self._runs_for = runs, data
         self.status.setText(f"Done in {time.monotonic() - self._started:.1f} s on the first "
                             f"{runs[0].tokens:,} words.")
         self.refresh()
