@@ -10,7 +10,7 @@ functions return, so every number in a picture can be tested here.
 - :func:`thin_labels` picks which labels of a crowded scatter plot to draw.
 - :func:`strip_rows`, :func:`diverging_colours`, :func:`symmetric_limit` and
   :func:`column_order` make "The Illustrated Word2Vec"'s coloured vector strips.
-- :func:`zipf`, :func:`zipf_exponent`, :func:`min_count_curve` and
+- :func:`zipf`, :func:`zipf_fit`, :func:`min_count_curve` and
   :func:`vocabulary_table` describe the vocabulary.
 """
 
@@ -122,29 +122,43 @@ class Projection:
 
 
 def pca(vectors: np.ndarray, k: int = 2) -> Projection:
-    """Principal components of ``vectors`` (rows), via the SVD of the centred matrix.
+    """Principal components of ``vectors`` (rows): the top right singular vectors of the
+    centred matrix.
 
-    An SVD may return any component with either sign, and which one depends on the BLAS
-    and on tiny changes of the input. So that the same words always give the same map,
-    each component is flipped to make its largest-magnitude coefficient positive (the
-    convention of scikit-learn's ``svd_flip``). With fewer than ``k`` directions of
-    variance the remaining components are zero and map everything to 0.
+    With more rows than dimensions (a map of thousands of words), they are computed as
+    the eigenvectors of the small d × d Gram matrix, which gives the same vectors and
+    singular values² as the SVD of the n × d matrix at a fraction of the cost (10,000 ×
+    100: a few ms against 150 ms for LAPACK's SVD on one core here); with fewer rows,
+    by the SVD itself.
+
+    An SVD or eigensolver may return any component with either sign, and which one
+    depends on the LAPACK build and on tiny changes of the input. So that the same words
+    always give the same map, each component is flipped to make its largest-magnitude
+    coefficient positive (the convention of scikit-learn's ``svd_flip``). With fewer
+    than ``k`` directions of variance the remaining components are zero and map
+    everything to 0.
     """
     x = np.asarray(vectors, dtype=np.float64)
     if x.ndim != 2 or x.shape[0] == 0:
         raise ValueError(f"pca needs a non-empty 2-D array of vectors, got shape {x.shape}")
     mean = x.mean(axis=0)
     centred = x - mean
-    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    if x.shape[0] > x.shape[1]:
+        eigval, eigvec = np.linalg.eigh(centred.T @ centred)   # ascending
+        var = np.maximum(eigval[::-1], 0.0)
+        vt = eigvec[:, ::-1].T
+    else:
+        _, s, vt = np.linalg.svd(centred, full_matrices=False)
+        var = s**2
     # Directions without variance (rank deficiency) carry an arbitrary basis: zero them.
-    rank = int(np.sum(s > s[0] * 1e-10)) if s.size and s[0] > 0 else 0
+    # The threshold sits above the Gram matrix's rounding noise (~1e-16 of the largest).
+    rank = int(np.sum(var > var[0] * 1e-13)) if var.size and var[0] > 0 else 0
     comps = np.zeros((k, x.shape[1]))
     m = min(k, rank)
     comps[:m] = vt[:m]
     biggest = np.argmax(np.abs(comps), axis=1)
     signs = np.sign(comps[np.arange(k), biggest])
     comps *= np.where(signs == 0, 1.0, signs)[:, None]
-    var = s**2
     total = var.sum()
     explained = np.zeros(k)
     if total > 0:
@@ -222,10 +236,22 @@ def parallelogram(emb: Embeddings, found: Analogy, projection: Projection) -> Pa
 
 # -- labels of a crowded scatter plot -------------------------------------------------
 
+@dataclass(frozen=True, eq=False)
+class Labels:
+    """Labels chosen by :func:`thin_labels`: point indices, in priority order, and the
+    side of its point each label sits on (+1 right, −1 left)."""
+
+    index: np.ndarray
+    side: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+
 def thin_labels(xy: np.ndarray, widths: np.ndarray, height: float,
                 view: tuple[float, float, float, float], size: tuple[float, float],
                 priority: np.ndarray | None = None, max_labels: int = 400,
-                offset: float = 5.0) -> np.ndarray:
+                offset: float = 5.0, always: int = 0) -> Labels:
     """Which labels to draw so that none overlaps another: a greedy pass in priority order.
 
     Parameters
@@ -233,69 +259,90 @@ def thin_labels(xy: np.ndarray, widths: np.ndarray, height: float,
     xy : (n, 2) data coordinates of the points.
     widths : (n,) label widths in pixels; ``height`` is the label height in pixels.
     view : (x_min, x_max, y_min, y_max), the data range shown; ``size`` its (width,
-        height) in pixels. Labels sit right of their point, vertically centred.
+        height) in pixels. A label sits ``offset`` pixels right of its point, or left
+        of it when the right is taken, vertically centred; only labels wholly inside
+        the view are drawn (no cut words).
     priority : (n,) smaller draws first (default: the point's index).
     max_labels : stop after this many.
-
-    Returns
-    -------
-    Indices of the labels to draw, in priority order.
+    always : the first ``always`` points in priority order (a query's own words) are
+        labelled whenever they are in view, overlapping others if they must.
 
     The greedy pass is a Python loop, so candidates are first cut down in NumPy: points
     outside the view go, and of the points whose anchors share a cell smaller than any
-    label, only the first in priority stays (two such labels always overlap). What is
-    left is at most a few hundred per screen, whatever the number of points.
+    label, only the first two in priority stay (one label could go right of its point,
+    one left; any third would overlap one of them).
+    What is left is at most a few hundred per screen, whatever the number of points.
     """
+    empty = Labels(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     xy = np.asarray(xy, dtype=np.float64)
     n = len(xy)
-    if n == 0 or max_labels <= 0:
-        return np.zeros(0, dtype=np.int64)
     x0, x1, y0, y1 = view
     w_px, h_px = size
-    if not (x1 > x0 and y1 > y0 and w_px > 0 and h_px > 0):
-        return np.zeros(0, dtype=np.int64)
+    if n == 0 or max_labels <= 0 or not (x1 > x0 and y1 > y0 and w_px > 0 and h_px > 0):
+        return empty
     widths = np.asarray(widths, dtype=np.float64)
     order = np.arange(n) if priority is None else np.argsort(priority, kind="stable")
-    sx = (xy[order, 0] - x0) * (w_px / (x1 - x0)) + offset
-    sy = (y1 - xy[order, 1]) * (h_px / (y1 - y0)) - height / 2  # screen y grows down
+    forced = np.zeros(n, dtype=bool)
+    forced[:always] = True          # positions in ``order``
+    px = (xy[order, 0] - x0) * (w_px / (x1 - x0))
+    top = (y1 - xy[order, 1]) * (h_px / (y1 - y0)) - height / 2  # screen y grows down
     w = widths[order]
-    inside = (sx + w > 0) & (sx < w_px) & (sy + height > 0) & (sy < h_px)
-    order, sx, sy, w = order[inside], sx[inside], sy[inside], w[inside]
-    if len(order) == 0:
-        return np.zeros(0, dtype=np.int64)
-
-    cell_w = max(1.0, float(w.min()))
-    cells = np.floor(sx / cell_w).astype(np.int64) * 1_000_003 + np.floor(sy / height).astype(
-        np.int64)
-    _, first = np.unique(cells, return_index=True)  # first index = highest priority
-    first.sort()
-    order, sx, sy, w = order[first], sx[first], sy[first], w[first]
+    fits_right = px + offset + w <= w_px
+    fits_left = px - offset - w >= 0
+    inside = (px >= 0) & (px <= w_px) & (top >= 0) & (top + height <= h_px) & (
+        fits_right | fits_left)
+    keep = inside.copy()
+    if np.any(inside & ~forced):
+        cell_w = max(1.0, float(w.min()))
+        cells = (np.floor(px / cell_w).astype(np.int64) * 1_000_003
+                 + np.floor(top / height).astype(np.int64))
+        free = np.flatnonzero(inside & ~forced)
+        # The best two of each cell stay (one label may go right and one left).
+        by_cell = free[np.lexsort((free, cells[free]))]
+        c = cells[by_cell]
+        starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+        rank = np.arange(len(c)) - np.repeat(starts, np.diff(np.r_[starts, len(c)]))
+        keep[free] = False
+        keep[by_cell[rank < 2]] = True
+    pos = np.flatnonzero(keep)
+    if len(pos) == 0:
+        return empty
 
     # Boxes kept so far, bucketed by grid cell of (widest label × height): a new box can
     # only meet boxes in its own and the neighbouring buckets.
-    bw = float(w.max())
+    bw = float(w[pos].max()) + offset
     grid: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
-    kept: list[int] = []
-    for i, x, y, wi in zip(order.tolist(), sx.tolist(), sy.tolist(), w.tolist(), strict=True):
-        gx, gy = int(x // bw), int(y // height)
-        clash = False
+
+    def clashes(bx0: float, by0: float, bx1: float, by1: float) -> bool:
+        gx, gy = int(bx0 // bw), int(by0 // height)
         for cx in (gx - 1, gx, gx + 1):
             for cy in (gy - 1, gy, gy + 1):
-                for bx0, by0, bx1, by1 in grid.get((cx, cy), ()):
-                    if x < bx1 and bx0 < x + wi and y < by1 and by0 < y + height:
-                        clash = True
-                        break
-                if clash:
-                    break
-            if clash:
-                break
-        if clash:
-            continue
-        grid.setdefault((gx, gy), []).append((x, y, x + wi, y + height))
-        kept.append(i)
+                for ox0, oy0, ox1, oy1 in grid.get((cx, cy), ()):
+                    if bx0 < ox1 and ox0 < bx1 and by0 < oy1 and oy0 < by1:
+                        return True
+        return False
+
+    kept: list[int] = []
+    sides: list[int] = []
+    for k in pos.tolist():
+        x, y, wi = float(px[k]), float(top[k]), float(w[k])
+        boxes = []
+        if fits_right[k]:
+            boxes.append((1, (x + offset, y, x + offset + wi, y + height)))
+        if fits_left[k]:
+            boxes.append((-1, (x - offset - wi, y, x - offset, y + height)))
+        chosen = next(((side, box) for side, box in boxes if not clashes(*box)), None)
+        if chosen is None:
+            if not forced[k]:
+                continue
+            chosen = boxes[0]
+        side, box = chosen
+        grid.setdefault((int(box[0] // bw), int(box[1] // height)), []).append(box)
+        kept.append(int(order[k]))
+        sides.append(side)
         if len(kept) >= max_labels:
             break
-    return np.asarray(kept, dtype=np.int64)
+    return Labels(np.asarray(kept, dtype=np.int64), np.asarray(sides, dtype=np.int64))
 
 
 # -- colour strips --------------------------------------------------------------------
@@ -487,15 +534,15 @@ def zipf(counts: np.ndarray, max_points: int = 2000) -> tuple[np.ndarray, np.nda
     return ranks, c[ranks - 1]
 
 
-def zipf_exponent(counts: np.ndarray) -> float:
-    """The exponent s of count ∝ rank^−s, a least-squares line in log-log space over
-    ranks spaced evenly in log(rank) (so the long tail does not outvote the head).
-    Zipf's law for natural text says s ≈ 1. NaN with fewer than two distinct ranks."""
+def zipf_fit(counts: np.ndarray) -> tuple[float, float]:
+    """Zipf's law fitted: ``(s, c)`` with count ≈ c · rank^−s, a least-squares line in
+    log-log space over ranks spaced evenly in log(rank) (so the long tail does not
+    outvote the head). Natural text gives s ≈ 1. NaNs with fewer than two ranks."""
     ranks, c = zipf(counts, max_points=200)
     if len(ranks) < 2:
-        return float("nan")
-    slope = np.polyfit(np.log(ranks), np.log(c), 1)[0]
-    return float(-slope)
+        return float("nan"), float("nan")
+    slope, intercept = np.polyfit(np.log(ranks), np.log(c), 1)
+    return float(-slope), float(np.exp(intercept))
 
 
 def min_count_curve(counts: np.ndarray, min_counts: np.ndarray | None = None
