@@ -24,9 +24,12 @@ from .panels.analogy import AnalogyPanel
 from .panels.corpus import CorpusPanel
 from .panels.files import FileActions
 from .panels.learn import LearnPanel
+from .panels.map2d import MapPanel
 from .panels.neighbours import NeighboursPanel
 from .panels.parameters import ParametersPanel
+from .panels.strips import StripsPanel
 from .panels.training import TrainingPanel
+from .panels.vocabulary import VocabularyPanel
 from .panels.watch import WatchPanel
 from .panels.words import Vocabulary
 from .session import IDLE, SCANNING, CorpusInfo, Session
@@ -73,6 +76,9 @@ class MainWindow(QMainWindow):
         self.watch = WatchPanel(self.vocabulary, self.settings.watched())
         self.neighbours = NeighboursPanel(self.vocabulary)
         self.analogy = AnalogyPanel(self.vocabulary)
+        self.map = MapPanel(self.vocabulary, self.analogy.words())
+        self.strips = StripsPanel(self.analogy.words())
+        self.vocabulary_view = VocabularyPanel(self.settings.config())
         self.learn = LearnPanel(self.settings.config())
         self._build_layout()
         self._build_menus()
@@ -102,7 +108,11 @@ class MainWindow(QMainWindow):
         bottom = _splitter(Qt.Orientation.Horizontal, "exploreSplitter", [
             _group("Nearest neighbours", self.neighbours, "neighboursGroup"),
             _group("Analogy", self.analogy, "analogyGroup")], [400, 540])
-        right = _splitter(Qt.Orientation.Vertical, "rightSplitter", [top, bottom], [400, 400])
+        explore = QTabWidget(objectName="exploreTabs")
+        for widget, title in ((bottom, "Neighbours && analogy"), (self.map, "Map"),
+                              (self.strips, "Strips"), (self.vocabulary_view, "Vocabulary")):
+            explore.addTab(widget, title)
+        right = _splitter(Qt.Orientation.Vertical, "rightSplitter", [top, explore], [400, 400])
         main = _splitter(Qt.Orientation.Horizontal, "mainSplitter", [left, right], [330, 950])
         main.setStretchFactor(1, 1)
         main.setContentsMargins(4, 4, 4, 0)
@@ -149,6 +159,12 @@ class MainWindow(QMainWindow):
         self.watch.watched_changed.connect(self._on_watch_watched_changed)
         self.neighbours.query_changed.connect(self._on_neighbours_query_changed)
         self.analogy.query_changed.connect(self._on_analogy_query_changed)
+        for view in (self.map, self.strips):
+            self.analogy.query_changed.connect(view.set_analogy)
+        for view in (self.map, self.strips, self.vocabulary_view):
+            s.embeddings_changed.connect(view.set_embeddings)
+        s.corpus_loaded.connect(self.vocabulary_view.set_corpus)
+        p.config_changed.connect(self.vocabulary_view.set_config)
 
         s.state_changed.connect(self._on_session_state_changed)
         s.scan_progressed.connect(self._on_session_scan_progressed)

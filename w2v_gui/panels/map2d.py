@@ -1,0 +1,575 @@
+"""The 2-D map: chosen words projected with PCA, labelled, an analogy as a parallelogram.
+
+The maths is ``core.pictures``; this panel asks it and draws. All points are one
+``ScatterPlotItem``; labels are one item that paints a thinned, non-overlapping subset
+(recomputed shortly after the view changes, so panning moves the labels it has at
+every frame and re-thins once the view rests). Work on many words runs off the GUI
+thread; nothing is computed while the panel is hidden.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import pictures
+from core.errors import UnknownWordError
+from core.vectors import Embeddings
+
+from .neighbours import DEBOUNCE_MS
+from .plotting import Background, ExportButton, export_plot
+from .words import Vocabulary
+
+WORDS, NEIGHBOURS, ANALOGY, FREQUENT = "words", "neighbours", "analogy", "frequent"
+MODES = ((ANALOGY, "The analogy"), (NEIGHBOURS, "Neighbours of"), (WORDS, "These words"),
+         (FREQUENT, "Most frequent"))
+DEFAULT_WORDS = "king, queen, man, woman, prince, princess, boy, girl, father, mother"
+DEFAULT_COUNTS = {WORDS: 0, NEIGHBOURS: 40, ANALOGY: 8, FREQUENT: 1000}
+FIT_TOP = 10_000          # "fit on the most frequent words" uses this many
+# Estimated multiply-adds beyond which a thread does the work (~10-20 ms on one core):
+# a PCA costs about words × dimensions², ranking the vocabulary words × dimensions.
+BIG_WORK = 20_000_000
+RETHIN_MS = 60            # labels are re-thinned this long after the view stops changing
+HOVER_PX = 9              # a point this close to the mouse (pixels) is hovered
+HOVER_TOPN = 8
+MAX_LABELS = 400
+POINT_SIZE, STRONG_SIZE, IDEAL_SIZE = 7, 11, 13
+LABEL_OFFSET = 7          # pixels between a point and its label
+
+POINT = QColor(78, 121, 167, 170)
+STRONG = QColor("#c03d3e")
+RELATION = QColor("#d9822b")
+SIDE = QColor("#8c8c8c")
+TEXT = QColor("#303030")
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    mode: str
+    text: str
+    count: int
+    analogy: tuple[str, str, str]
+    fit_frequent: bool
+
+
+@dataclass(frozen=True, eq=False)
+class MapResult:
+    request: MapRequest
+    emb: Embeddings | None = None
+    map: pictures.WordMap | None = None
+    shape: pictures.Parallelogram | None = None
+    strong: int = 0                      # the first ``strong`` words are the query's own
+    missing: tuple[str, ...] = ()
+    error: str | None = None
+    fit_words: int = 0
+
+
+def compute(emb: Embeddings, req: MapRequest) -> MapResult:
+    """Choose the words of ``req`` and project them (pure: runs in a worker)."""
+    found = None
+    missing: list[str] = []
+    try:
+        if req.mode == WORDS:
+            rows, missing = pictures.find_words(emb, pictures.parse_words(req.text))
+            strong = 0
+        elif req.mode == NEIGHBOURS:
+            if not req.text.strip():
+                return MapResult(req, error="Type a word to see it among its neighbours.")
+            rows, strong = pictures.neighbourhood(emb, req.text.strip(), req.count), 1
+        elif req.mode == ANALOGY:
+            if not all(req.analogy):
+                return MapResult(req, error="Type an analogy in the Analogy panel.")
+            found = pictures.analogy(emb, *req.analogy, others=req.count)
+            rows, strong = list(found.rows) + list(found.others), 4
+        else:
+            rows, strong = pictures.most_frequent(emb, req.count), 0
+    except UnknownWordError as exc:
+        return MapResult(req, error=str(exc).capitalize() + ".")
+    if len(rows) == 0:
+        return MapResult(req, missing=tuple(missing),
+                         error="None of these words is in the vocabulary." if missing
+                         else "Type some words to place them on the map.")
+    fit = pictures.most_frequent(emb, FIT_TOP) if req.fit_frequent else None
+    wmap = pictures.word_map(emb, rows, fit)
+    shape = pictures.parallelogram(emb, found, wmap.projection) if found else None
+    return MapResult(req, emb, wmap, shape, strong, tuple(missing),
+                     fit_words=len(fit) if fit is not None else len(rows))
+
+
+class PixelLayer(pg.GraphicsObject):
+    """Paints in pixels over the plot (text and arrowheads keep their size when zooming).
+
+    It covers the visible view and has no data bounds, so auto-range ignores it.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.setZValue(10)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        rect = self.viewRect()
+        return rect if rect is not None else QRectF()
+
+    def dataBounds(self, *_args, **_kwargs):  # noqa: N802 - pyqtgraph hook
+        return None
+
+    def viewTransformChanged(self) -> None:  # noqa: N802 - pyqtgraph hook
+        self.prepareGeometryChange()
+
+    def paint(self, painter: QPainter, *_args) -> None:
+        to_device = painter.transform()
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        self.paint_pixels(painter, lambda x, y: to_device.map(QPointF(float(x), float(y))))
+        painter.restore()
+
+    def paint_pixels(self, painter: QPainter, to_px) -> None:
+        raise NotImplementedError
+
+
+class LabelLayer(PixelLayer):
+    """The labels of chosen points, beside them, in one paint call; the first ``strong``
+    in bold red (the query's own words)."""
+
+    def __init__(self, font: QFont):
+        super().__init__()
+        self._font = font
+        self._bold = QFont(font)
+        self._bold.setBold(True)
+        self._xy = np.zeros((0, 2))
+        self._texts: tuple[str, ...] = ()
+        self._shown: list[int] = []
+        self._sides: list[int] = []
+        self._strong = 0
+        self._padding = 0.0
+
+    def set_points(self, xy: np.ndarray, texts: tuple[str, ...], strong: int,
+                   padding: float = 0.0) -> None:
+        """``padding``: pixels to keep free around the points when auto-ranging, so that
+        the labels that matter fit."""
+        self._xy, self._texts, self._strong = xy, texts, strong
+        self._padding = padding
+        self._shown, self._sides = [], []
+        self.informViewBoundsChanged()
+        self.update()
+
+    def dataBounds(self, axis: int, frac: float = 1.0, orthoRange=None):  # noqa: N802
+        if len(self._xy) == 0:
+            return None
+        return float(self._xy[:, axis].min()), float(self._xy[:, axis].max())
+
+    def pixelPadding(self) -> float:  # noqa: N802 - pyqtgraph hook
+        return self._padding
+
+    def set_shown(self, labels: pictures.Labels) -> None:
+        self._shown, self._sides = labels.index.tolist(), labels.side.tolist()
+        self.update()
+
+    def shown(self) -> list[str]:
+        return [self._texts[i] for i in self._shown]
+
+    def paint_pixels(self, painter: QPainter, to_px) -> None:
+        xy, texts = self._xy, self._texts
+        for bold in (False, True):
+            font = self._bold if bold else self._font
+            metrics = QFontMetricsF(font)
+            dy = metrics.ascent() - metrics.height() / 2
+            painter.setFont(font)
+            painter.setPen(STRONG if bold else TEXT)
+            for i, side in zip(self._shown, self._sides, strict=True):
+                if (i < self._strong) == bold:
+                    p = to_px(*xy[i])
+                    x = (p.x() + LABEL_OFFSET if side > 0
+                         else p.x() - LABEL_OFFSET - metrics.horizontalAdvance(texts[i]))
+                    painter.drawText(QPointF(x, p.y() + dy), texts[i])
+
+
+class ShapeLayer(PixelLayer):
+    """An analogy's parallelogram: the two relation arrows (a→c, b→d), the two other
+    sides dashed, and the label of the ideal corner b − a + c."""
+
+    def __init__(self, font: QFont):
+        super().__init__()
+        self._font = font
+        self.shape: pictures.Parallelogram | None = None
+        self.setZValue(-1)   # under the points
+
+    def set_shape(self, shape: pictures.Parallelogram | None) -> None:
+        self.shape = shape
+        self.update()
+
+    def paint_pixels(self, painter: QPainter, to_px) -> None:
+        shape = self.shape
+        if shape is None:
+            return
+        side = QPen(SIDE, 1.3, Qt.PenStyle.DashLine)
+        painter.setPen(side)
+        for p, q in shape.sides:
+            painter.drawLine(to_px(*p), to_px(*q))
+        painter.setPen(QPen(RELATION, 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        painter.setBrush(RELATION)
+        for p, q in shape.arrows:
+            _arrow(painter, to_px(*p), to_px(*q), gap=STRONG_SIZE / 2 + 2)
+        a, b, c, _ = shape.words
+        painter.setFont(self._font)
+        painter.setPen(RELATION)
+        p = to_px(*shape.ideal)
+        painter.drawText(QPointF(p.x() + IDEAL_SIZE / 2 + 3, p.y() - IDEAL_SIZE / 2),
+                         f"{b} − {a} + {c}")
+
+
+def _arrow(painter: QPainter, p: QPointF, q: QPointF, gap: float, head: float = 13.0) -> None:
+    """A line from ``p`` to ``q`` with its head at ``q``, both ends ``gap`` pixels short
+    (outside the markers)."""
+    dx, dy = q.x() - p.x(), q.y() - p.y()
+    length = math.hypot(dx, dy)
+    if length <= 2 * gap + 2:
+        return
+    ux, uy = dx / length, dy / length
+    start = QPointF(p.x() + ux * gap, p.y() + uy * gap)
+    tip = QPointF(q.x() - ux * gap, q.y() - uy * gap)
+    head = min(head, (length - 2 * gap) * 0.6)
+    base = QPointF(tip.x() - ux * head, tip.y() - uy * head)
+    painter.drawLine(start, base)
+    w = head * 0.45
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawPolygon(QPolygonF([tip, QPointF(base.x() - uy * w, base.y() + ux * w),
+                                   QPointF(base.x() + uy * w, base.y() - ux * w)]))
+    painter.setPen(QPen(RELATION, 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+
+
+class MapPanel(QWidget):
+    """Words as points on a plane: the two directions along which they differ most."""
+
+    def __init__(self, vocabulary: Vocabulary, analogy: tuple[str, str, str] = ("", "", ""),
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._emb: Embeddings | None = None
+        self._analogy = tuple(analogy)
+        self._stale = True
+        self._result: MapResult | None = None
+        self._widths = np.zeros(0)
+        self._hovered: int | None = None
+        self.hover_text = ""
+        self._counts = dict(DEFAULT_COUNTS)
+        self._texts = {WORDS: DEFAULT_WORDS, NEIGHBOURS: "king"}
+
+        self.mode = QComboBox(objectName="mapMode")
+        for key, text in MODES:
+            self.mode.addItem(text, key)
+        self.mode.setToolTip("Which words to place on the map")
+        self.words = QLineEdit(objectName="mapWords", clearButtonEnabled=True)
+        self.words.setCompleter(vocabulary.completer(self.words))
+        self.count = QSpinBox(objectName="mapCount", minimum=1, maximum=1_000_000,
+                              singleStep=10)
+        self.count.setGroupSeparatorShown(True)
+        self.fit = QComboBox(objectName="mapFit")
+        self.fit.addItem("PCA of these words", False)
+        self.fit.addItem(f"PCA of the {FIT_TOP:,} most frequent", True)
+        self.fit.setToolTip(
+            "Which words choose the map's two axes: the words shown (their own two main "
+            "directions of difference) or the most frequent words (the same axes for "
+            "every choice, so maps can be compared).")
+        self.export_button = ExportButton(lambda: self.plot.plotItem, "mapExport", "map")
+        self.hint = QLabel(objectName="mapHint")   # stands where the words field is not
+        controls = QHBoxLayout()
+        controls.addWidget(self.mode)
+        controls.addWidget(self.words, 1)
+        controls.addWidget(self.hint, 1)
+        controls.addWidget(self.count)
+        controls.addWidget(self.fit)
+        controls.addWidget(self.export_button)
+
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setObjectName("mapPlot")
+        self.plot.setMinimumHeight(200)
+        self.plot.setAspectLocked(True)   # distances in the plane mean something
+        self.plot.hideButtons()
+        self.plot.plotItem.vb.setDefaultPadding(0.06)
+        for side in ("left", "bottom"):
+            # Coordinates along principal directions mean nothing to read off. No grid
+            # either: its lines cost ~15 ms a frame, more than 10,000 points.
+            axis = self.plot.getAxis(side)
+            axis.setStyle(showValues=False)
+            axis.enableAutoSIPrefix(False)
+            axis.setTextPen("#707070")
+            axis.setPen("#b0b0b0")
+        font = QFont(self.font())
+        self._metrics = QFontMetricsF(font)
+        self.points = pg.ScatterPlotItem(size=POINT_SIZE, pen=None, brush=pg.mkBrush(POINT))
+        self.strong_points = pg.ScatterPlotItem(size=STRONG_SIZE, pen=pg.mkPen("w", width=1.5),
+                                                brush=pg.mkBrush(STRONG))
+        self.ideal = pg.ScatterPlotItem(size=IDEAL_SIZE, pen=pg.mkPen(RELATION, width=2),
+                                        brush=pg.mkBrush(255, 255, 255, 0))
+        self.ring = pg.ScatterPlotItem(size=17, pen=pg.mkPen("#202020", width=1.5),
+                                       brush=pg.mkBrush(0, 0, 0, 0))
+        self.labels = LabelLayer(font)
+        self.shape = ShapeLayer(font)
+        for item in (self.points, self.strong_points, self.ideal, self.ring):
+            self.plot.addItem(item)
+        self.plot.addItem(self.shape, ignoreBounds=True)
+        self.plot.addItem(self.labels)
+
+        self.message = QLabel(objectName="mapMessage", wordWrap=True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(controls)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.message)
+
+        self._work = Background(self._show, "projecting words", self)
+        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.refresh)
+        self._rethin = QTimer(self, singleShot=True, interval=RETHIN_MS)
+        self._rethin.timeout.connect(self._thin)
+        self.mode.currentIndexChanged.connect(self._on_mode_changed)
+        self.words.textEdited.connect(self._on_words_edited)
+        self.words.returnPressed.connect(self.refresh)
+        self.count.valueChanged.connect(self._on_count_changed)
+        self.fit.currentIndexChanged.connect(self.refresh)
+        self.plot.plotItem.vb.sigRangeChanged.connect(self._on_view_changed)
+        self.plot.plotItem.vb.sigResized.connect(self._on_view_changed)
+        self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+        self._on_mode_changed()
+
+    # -- what the window calls ----------------------------------------------------------
+    def set_embeddings(self, emb: Embeddings | None, _answers=None) -> None:
+        self._emb = emb
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def set_analogy(self, words: tuple[str, str, str]) -> None:
+        self._analogy = tuple(words)
+        self._update_hint()
+        if self.mode.currentData() == ANALOGY:
+            self._stale = True
+            if self.isVisible():
+                self.refresh()
+
+    def _update_hint(self) -> None:
+        a, b, c = (w or "?" for w in self._analogy)
+        self.hint.setText(f"{a} is to {b} as {c} is to ?  (from the Analogy panel)"
+                          if self.mode.currentData() == ANALOGY
+                          else "the words the corpus uses most")
+
+    def set_mode(self, mode: str, text: str | None = None, count: int | None = None) -> None:
+        """Show ``mode`` (WORDS, NEIGHBOURS, ANALOGY, FREQUENT) with ``text``/``count``."""
+        if text is not None:
+            self._texts[mode] = text
+        if count is not None:
+            self._counts[mode] = count
+        index = self.mode.findData(mode)
+        if index == self.mode.currentIndex():
+            self._on_mode_changed()
+        else:
+            self.mode.setCurrentIndex(index)
+
+    def export(self, path: str) -> None:
+        export_plot(self.plot.plotItem, path)
+
+    def shown_words(self) -> tuple[str, ...]:
+        m = self._result.map if self._result else None
+        return m.words if m is not None else ()
+
+    def labelled_words(self) -> list[str]:
+        return self.labels.shown()
+
+    @property
+    def busy(self) -> bool:
+        return self._work.busy
+
+    def refresh(self) -> None:
+        """Recompute the map for the current choice (on a thread if it is big)."""
+        self._debounce.stop()
+        if self._emb is None:
+            self._clear()
+            self.message.setText("No vectors yet: train on a corpus or open a model.")
+            return
+        self._stale = False
+        mode = self.mode.currentData()
+        text = self.words.text()
+        req = MapRequest(mode, text, self.count.value(), self._analogy,
+                         bool(self.fit.currentData()))
+        emb = self._emb
+        n = {WORDS: len(pictures.parse_words(text)), NEIGHBOURS: req.count,
+             ANALOGY: req.count, FREQUENT: req.count}[mode]
+        d = emb.vector_size
+        work = (n + (FIT_TOP if req.fit_frequent else 0)) * d * d
+        if mode in (NEIGHBOURS, ANALOGY):
+            work += len(emb) * d
+        if mode == FREQUENT:
+            work += len(emb) * 20   # sorting the counts
+        self._work.run(lambda: compute(emb, req), big=work > BIG_WORK)
+
+    # -- drawing -----------------------------------------------------------------------
+    def _clear(self) -> None:
+        self._result = None
+        self.points.setData([], [])
+        self.strong_points.setData([], [])
+        self.labels.set_points(np.zeros((0, 2)), (), 0)
+        self._draw_shape(None)
+        self._set_hovered(None)
+
+    def _show(self, result: MapResult | Exception) -> None:
+        if isinstance(result, Exception):
+            self.message.setText(str(result))
+            return
+        self._set_hovered(None)
+        previous = self._result.request if self._result is not None else None
+        if result.error:
+            self._clear()
+            self.message.setText(result.error)
+            return
+        self._result = result
+        m = result.map
+        xy = m.xy
+        self.points.setData(pos=xy, data=np.arange(len(xy)))
+        self.strong_points.setData(pos=xy[: result.strong])
+        bold = QFontMetricsF(self.labels._bold)
+        self._widths = np.array([(bold if i < result.strong else self._metrics)
+                                 .horizontalAdvance(w) for i, w in enumerate(m.words)])
+        widest = self._widths[: result.strong].max(initial=40.0)
+        if result.shape is not None:
+            a, b, c, _ = result.shape.words
+            widest = max(widest, self._metrics.horizontalAdvance(f"{b} − {a} + {c}"))
+        self.labels.set_points(xy, m.words, result.strong, min(widest + LABEL_OFFSET, 200.0))
+        self._draw_shape(result.shape)
+        ex = m.projection.explained
+        self.plot.setLabel("bottom", f"first principal direction · {ex[0]:.0%} of the variance")
+        self.plot.setLabel("left", f"second · {ex[1]:.0%}")
+        if result.request != previous:
+            # A new choice of words is framed whole; new vectors for the same choice (a
+            # training snapshot) keep the user's zoom, if any.
+            self.plot.plotItem.vb.enableAutoRange()
+        vb = self.plot.plotItem.vb
+        if any(vb.autoRangeEnabled()):
+            vb.updateAutoRange()   # now, not at the next paint: labels are thinned for it
+        self._thin()
+        self.message.setText(self._describe(result))
+
+    def _describe(self, r: MapResult) -> str:
+        n = len(r.map.words)
+        fitted = (f"axes from the {r.fit_words:,} most frequent words" if r.request.fit_frequent
+                  else "axes from these words")
+        text = f"{n:,} words · {fitted} · hover a point for its nearest words"
+        if r.shape is not None:
+            a, b, c, d = r.shape.words
+            text = (f"{a} → {c} and {b} → {d} (orange) carry the same relation; the ring is "
+                    f"{b} − {a} + {c}, where a perfect analogy would put {d}. " + text)
+        if r.missing:
+            text += f" · not in the vocabulary: {', '.join(r.missing)}"
+        return text
+
+    def _draw_shape(self, shape: pictures.Parallelogram | None) -> None:
+        self.shape.set_shape(shape)
+        self.ideal.setData(pos=shape.ideal[None, :] if shape is not None else np.zeros((0, 2)))
+
+    def _view_geometry(self):
+        vb = self.plot.plotItem.vb
+        (x0, x1), (y0, y1) = vb.viewRange()
+        size = vb.boundingRect()
+        return (x0, x1, y0, y1), (size.width(), size.height())
+
+    def _thin(self) -> None:
+        self._rethin.stop()
+        r = self._result
+        if r is None or r.map is None:
+            return
+        view, size = self._view_geometry()
+        self.labels.set_shown(pictures.thin_labels(
+            r.map.xy, self._widths, self._metrics.height(), view, size, max_labels=MAX_LABELS,
+            offset=LABEL_OFFSET, always=r.strong))
+
+    def _on_view_changed(self, *_args) -> None:
+        self._rethin.start()
+
+    # -- hover -----------------------------------------------------------------------------
+    def _on_scene_mouse_moved(self, scene_pos: QPointF) -> None:
+        r = self._result
+        vb = self.plot.plotItem.vb
+        if r is None or not vb.sceneBoundingRect().contains(scene_pos):
+            self._set_hovered(None)
+            return
+        p = vb.mapSceneToView(scene_pos)
+        view, size = self._view_geometry()
+        sx = size[0] / (view[1] - view[0])
+        sy = size[1] / (view[3] - view[2])
+        xy = r.map.xy
+        d2 = ((xy[:, 0] - p.x()) * sx) ** 2 + ((xy[:, 1] - p.y()) * sy) ** 2
+        i = int(np.argmin(d2))
+        self._set_hovered(i if d2[i] <= HOVER_PX**2 else None)
+        if self._hovered is not None:
+            QToolTip.showText(QCursor.pos(), self.hover_text, self.plot)
+
+    def _set_hovered(self, i: int | None) -> None:
+        if i == self._hovered:
+            return
+        self._hovered = i
+        if i is None or self._result is None:
+            self.ring.setData([], [])
+            self.hover_text = ""
+            QToolTip.hideText()
+            return
+        r = self._result
+        word = r.map.words[i]
+        self.ring.setData(pos=r.map.xy[i: i + 1])
+        near = r.emb.most_similar(word, topn=HOVER_TOPN)
+        rows = "".join(f"<tr><td>{w}</td><td align='right'>&nbsp;{c:.2f}</td></tr>"
+                       for w, c in near)
+        self.hover_text = f"<b>{word}</b> — nearest words:<table>{rows}</table>"
+
+    # -- controls -------------------------------------------------------------------------
+    def _on_mode_changed(self, *_args) -> None:
+        mode = self.mode.currentData()
+        self.words.setVisible(mode in (WORDS, NEIGHBOURS))
+        self.hint.setVisible(mode not in (WORDS, NEIGHBOURS))
+        self._update_hint()
+        self.words.setText(self._texts.get(mode, ""))
+        self.words.setPlaceholderText({WORDS: "Words to place, e.g. king, queen, man, woman",
+                                       NEIGHBOURS: "A word"}.get(mode, ""))
+        self.count.setVisible(mode != WORDS)
+        self.count.blockSignals(True)
+        self.count.setValue(self._counts[mode])
+        self.count.blockSignals(False)
+        self.count.setPrefix({NEIGHBOURS: "nearest ", ANALOGY: "+ next ",
+                              FREQUENT: "top "}.get(mode, ""))
+        self.count.setToolTip({NEIGHBOURS: "How many neighbours to show",
+                               ANALOGY: "How many further answers to show beside the best",
+                               FREQUENT: "How many of the most frequent words"}.get(mode, ""))
+        self.refresh_if_visible()
+
+    def refresh_if_visible(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def _on_words_edited(self, text: str) -> None:
+        self._texts[self.mode.currentData()] = text
+        self._debounce.start()
+
+    def _on_count_changed(self, value: int) -> None:
+        self._counts[self.mode.currentData()] = value
+        self._debounce.start()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()

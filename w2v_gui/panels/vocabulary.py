@@ -1,0 +1,352 @@
+"""The vocabulary: Zipf's law, what min_count keeps, and a searchable table of words.
+
+Counts come from the scanned corpus (every word, also those below min_count) or, when
+only a model is open, from the model's own counts. The maths is ``core.pictures``; big
+vocabularies are sorted and searched on a thread.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import pictures
+from core.config import TrainingConfig
+from core.vectors import Embeddings
+
+from .neighbours import DEBOUNCE_MS
+from .plotting import Background, ExportButton, export_plot
+
+BIG_VOCABULARY = 200_000  # words beyond which sorting and searching run on a thread
+CURVE = "#1f4e8c"
+CUT = "#c03d3e"
+FIT = "#d9822b"
+DROPPED = QColor("#9a9a9a")
+COLUMNS = ("#", "Word", "Count", "Per million", "Keep probability")
+
+
+@dataclass(frozen=True, eq=False)
+class VocabularyData:
+    table: pictures.VocabularyTable
+    zipf: tuple[np.ndarray, np.ndarray]
+    fit: tuple[float, float]      # Zipf's s and c: count ≈ c · rank^−s
+    curve: tuple[np.ndarray, np.ndarray, np.ndarray]
+    source: str
+
+
+def compute(words, counts, config: TrainingConfig, source: str) -> VocabularyData:
+    table = pictures.vocabulary_table(words, counts, config.min_count, config.sample,
+                                      config.max_vocab_size)
+    return VocabularyData(table, pictures.zipf(table.counts), pictures.zipf_fit(table.counts),
+                          pictures.min_count_curve(table.counts), source)
+
+
+class WordsModel(QAbstractTableModel):
+    """Rows of a :class:`~core.pictures.VocabularyTable` (a search's matches)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.table: pictures.VocabularyTable | None = None
+        self.rows = np.zeros(0, dtype=np.int64)
+
+    def set_rows(self, table: pictures.VocabularyTable | None, rows: np.ndarray) -> None:
+        self.beginResetModel()
+        self.table, self.rows = table, rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008 - Qt override
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008 - Qt override
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section]
+            if role == Qt.ItemDataRole.ToolTipRole and section == 4:
+                return ("How often training keeps an occurrence of the word when "
+                        "subsampling frequent words (the 'sample' setting).")
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole):
+        t = self.table
+        if t is None or not index.isValid():
+            return None
+        i = int(self.rows[index.row()])
+        col = index.column()
+        kept = i < t.kept
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return f"{i + 1:,}"
+            if col == 1:
+                return t.words[i]
+            if col == 2:
+                return f"{int(t.counts[i]):,}"
+            if col == 3:
+                return f"{t.counts[i] / t.total * 1e6:,.1f}"
+            return f"{t.keep[i]:.3f}" if kept else "—"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col != 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and not kept:
+            return DROPPED
+        if role == Qt.ItemDataRole.ToolTipRole and not kept:
+            return "Not in the vocabulary at these settings (min_count / max vocabulary size)."
+        return None
+
+
+def _plot(name: str, title: str) -> pg.PlotWidget:
+    plot = pg.PlotWidget(background="w")
+    plot.setObjectName(name)
+    plot.setTitle(title, color="#303030", size="10pt")
+    plot.setMinimumHeight(170)
+    plot.hideButtons()
+    plot.setLogMode(True, True)
+    plot.showGrid(x=True, y=True, alpha=0.15)
+    for side in ("left", "bottom"):
+        axis = plot.getAxis(side)
+        axis.setTextPen("#404040")
+        axis.setPen("#b0b0b0")
+    return plot
+
+
+class VocabularyPanel(QWidget):
+    """How the corpus's words are distributed and which of them training will use."""
+
+    def __init__(self, config: TrainingConfig | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._config = config or TrainingConfig()
+        self._corpus: tuple[list[str], np.ndarray, str] | None = None
+        self._emb: Embeddings | None = None
+        self._emb_shown: Embeddings | None = None   # whose counts are on show
+        self._data: VocabularyData | None = None
+        self._stale = True
+
+        self.zipf_plot = _plot("zipfPlot", "Zipf's law: a word's count against its rank")
+        self.zipf_plot.setLabel("bottom", "rank (1 = most frequent)", color="#404040")
+        self.zipf_plot.setLabel("left", "count", color="#404040")
+        self.zipf_curve = self.zipf_plot.plot(pen=pg.mkPen(CURVE, width=2), name="words")
+        self.zipf_fit = self.zipf_plot.plot(pen=pg.mkPen(FIT, width=1.5,
+                                                         style=Qt.PenStyle.DashLine))
+        self.zipf_cut = pg.InfiniteLine(angle=0, pen=pg.mkPen(CUT, width=1.2,
+                                                              style=Qt.PenStyle.DotLine))
+        self.zipf_cut_text = pg.TextItem(color=CUT, anchor=(0, 1))
+        self.zipf_plot.addItem(self.zipf_cut, ignoreBounds=True)
+        self.zipf_plot.addItem(self.zipf_cut_text, ignoreBounds=True)
+        self.zipf_legend = self.zipf_plot.addLegend(offset=(-10, 10), labelTextColor="#303030")
+
+        self.size_plot = _plot("minCountPlot", "Vocabulary size for each min_count")
+        self.size_plot.setLabel("bottom", "min_count", color="#404040")
+        self.size_plot.setLabel("left", "words kept", color="#404040")
+        self.size_curve = self.size_plot.plot(pen=pg.mkPen(CURVE, width=2))
+        self.size_cut = pg.InfiniteLine(angle=90, pen=pg.mkPen(CUT, width=1.2))
+        # A PlotDataItem, not a ScatterPlotItem: only the former follows the log axes.
+        self.size_marker = pg.PlotDataItem(pen=None, symbol="o", symbolSize=9,
+                                           symbolBrush=pg.mkBrush(CUT), symbolPen=None)
+        self.size_text = pg.TextItem(color=CUT, anchor=(-0.05, 1))
+        self.size_plot.addItem(self.size_cut, ignoreBounds=True)
+        self.size_plot.addItem(self.size_marker)
+        self.size_plot.addItem(self.size_text, ignoreBounds=True)
+        self._exports = {"zipf": self.zipf_plot, "min_count": self.size_plot}
+
+        plots = QSplitter(Qt.Orientation.Horizontal, childrenCollapsible=False)
+        for name, plot in self._exports.items():
+            box = QWidget()
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(0, 0, 0, 0)
+            box_layout.addWidget(plot, 1)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(ExportButton(lambda p=plot: p.plotItem, f"{name}Export", name))
+            box_layout.addLayout(row)
+            plots.addWidget(box)
+
+        self.search = QLineEdit(objectName="vocabularySearch", clearButtonEnabled=True)
+        self.search.setPlaceholderText("Search words…")
+        self.model = WordsModel(self)
+        self.table = QTableView(objectName="vocabularyTable")
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.search)
+        table_layout.addWidget(self.table, 1)
+        split = QSplitter(Qt.Orientation.Horizontal, childrenCollapsible=False)
+        split.addWidget(plots)
+        split.addWidget(table_box)
+        split.setStretchFactor(0, 1)
+        table_box.setMinimumWidth(330)
+        split.setSizes([700, 400])
+
+        self.message = QLabel(objectName="vocabularyMessage", wordWrap=True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.message)
+
+        self._work = Background(self._show, "sorting the vocabulary", self)
+        self._searching = Background(self._show_matches, "searching the vocabulary", self)
+        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.run_search)
+        self.search.textEdited.connect(self._debounce.start)
+        self.search.returnPressed.connect(self.run_search)
+        self._show_message()
+
+    # -- what the window calls ----------------------------------------------------------
+    def set_corpus(self, info) -> None:
+        """A scanned corpus (``session.CorpusInfo``): its counts of every word."""
+        words, counts = pictures.corpus_counts(info.scan)
+        self._corpus = (words, counts, info.name)
+        self._changed()
+
+    def set_embeddings(self, emb: Embeddings | None, _answers=None) -> None:
+        """Vectors: their counts are shown only while no corpus is open."""
+        self._emb = emb
+        if self._corpus is not None:
+            return
+        # Snapshots of one run share one words tuple and equal counts: nothing to redo.
+        shown = self._emb_shown
+        if emb is None or shown is None or emb.words is not shown.words or not np.array_equal(
+                emb.counts, shown.counts):
+            self._changed()
+
+    def set_config(self, config: TrainingConfig) -> None:
+        old = self._config
+        self._config = config
+        if (old.min_count, old.sample, old.max_vocab_size) != (
+                config.min_count, config.sample, config.max_vocab_size):
+            self._changed()
+
+    def export(self, which: str, path: str) -> None:
+        """Write the "zipf" or "min_count" plot to ``path`` (.png or .svg)."""
+        export_plot(self._exports[which].plotItem, path)
+
+    def table_words(self) -> list[str]:
+        t = self.model.table
+        return [t.words[i] for i in self.model.rows] if t is not None else []
+
+    @property
+    def busy(self) -> bool:
+        return self._work.busy or self._searching.busy
+
+    def refresh(self) -> None:
+        self._stale = False
+        config = self._config
+        self._emb_shown = self._emb
+        if self._corpus is not None:
+            words, counts, name = self._corpus
+            source = f"the corpus {name}"
+        elif self._emb is not None and self._emb.counts.any():
+            words, counts = self._emb.words, self._emb.counts
+            source = "the model's counts (only the words it kept)"
+        else:
+            self._data = None
+            self.model.set_rows(None, np.zeros(0, dtype=np.int64))
+            self._show_message()
+            return
+        self._work.run(lambda: compute(words, counts, config, source),
+                       big=len(words) > BIG_VOCABULARY)
+
+    def run_search(self) -> None:
+        self._debounce.stop()
+        data = self._data
+        if data is None:
+            return
+        text = self.search.text()
+        self._searching.run(lambda: (data, data.table.search(text)),
+                            big=len(data.table.words) > BIG_VOCABULARY)
+
+    # -- drawing -----------------------------------------------------------------------
+    def _changed(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def _show_message(self) -> None:
+        if self._emb is not None and self._corpus is None:
+            self.message.setText("This model has no word counts (word2vec files do not "
+                                 "store them): open its corpus to see them.")
+        else:
+            self.message.setText("No corpus yet: open one to see its vocabulary.")
+
+    def _show(self, data: VocabularyData | Exception) -> None:
+        if isinstance(data, Exception):
+            self.message.setText(str(data))
+            return
+        self._data = data
+        t = data.table
+        config = self._config
+        ranks, counts = data.zipf
+        self.zipf_curve.setData(ranks, counts)
+        self.zipf_legend.clear()
+        self.zipf_legend.addItem(self.zipf_curve, "words")
+        s, c = data.fit
+        if math.isfinite(s):
+            self.zipf_fit.setData(ranks, c * ranks.astype(np.float64) ** -s)
+            self.zipf_legend.addItem(self.zipf_fit, f"fitted: count ∝ rank^−{s:.2f}")
+        else:
+            self.zipf_fit.setData([], [])
+        self.zipf_cut.setPos(math.log10(max(config.min_count, 1)))
+        # Labelled in place: an InfiniteLine in a legend crashes pyqtgraph 0.14 (segfault).
+        self.zipf_cut_text.setText(f"min_count {config.min_count}")
+        self.zipf_cut_text.setPos(0, math.log10(max(config.min_count, 1)))
+
+        m, sizes, share = data.curve
+        keep = sizes > 0
+        self.size_curve.setData(m[keep], sizes[keep])
+        x = math.log10(max(config.min_count, 1))
+        self.size_cut.setPos(x)
+        kept_share = t.counts[: t.kept].sum() / t.total if t.total else 0.0
+        if t.kept:
+            self.size_marker.setData([config.min_count], [t.kept])
+            self.size_text.setText(f"min_count {config.min_count}:\n{t.kept:,} words,\n"
+                                   f"{kept_share:.1%} of the tokens")
+            self.size_text.setPos(x, math.log10(t.kept))
+        else:
+            self.size_marker.setData([], [])
+            self.size_text.setText("")
+        self.run_search()
+        capped = (f", capped at {config.max_vocab_size:,}" if config.max_vocab_size
+                  and t.kept == config.max_vocab_size else "")
+        self.message.setText(
+            f"From {data.source}: {len(t.words):,} distinct words, {t.total:,} tokens. "
+            f"At min_count {config.min_count}{capped} training keeps {t.kept:,} words "
+            f"({kept_share:.1%} of the tokens); grey rows are left out. Keep probabilities "
+            f"are for sample = {config.sample:g}.")
+
+    def _show_matches(self, result) -> None:
+        if isinstance(result, Exception):
+            self.message.setText(str(result))
+            return
+        data, rows = result
+        if data is self._data:
+            self.model.set_rows(data.table, rows)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
