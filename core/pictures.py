@@ -251,7 +251,8 @@ class Labels:
 def thin_labels(xy: np.ndarray, widths: np.ndarray, height: float,
                 view: tuple[float, float, float, float], size: tuple[float, float],
                 priority: np.ndarray | None = None, max_labels: int = 400,
-                offset: float = 5.0, always: int = 0) -> Labels:
+                offset: float = 5.0, always: int = 0, radius: float = 4.0,
+                avoid_points: int = 300) -> Labels:
     """Which labels to draw so that none overlaps another: a greedy pass in priority order.
 
     Parameters
@@ -266,6 +267,9 @@ def thin_labels(xy: np.ndarray, widths: np.ndarray, height: float,
     max_labels : stop after this many.
     always : the first ``always`` points in priority order (a query's own words) are
         labelled whenever they are in view, overlapping others if they must.
+    radius, avoid_points : with at most ``avoid_points`` points in view, labels also
+        keep off the other points (discs of ``radius`` < ``offset`` pixels); in a
+        denser crowd that would leave few labels, so there they may cover points.
 
     The greedy pass is a Python loop, so candidates are first cut down in NumPy: points
     outside the view go, and of the points whose anchors share a cell smaller than any
@@ -321,6 +325,17 @@ def thin_labels(xy: np.ndarray, widths: np.ndarray, height: float,
                     if bx0 < ox1 and ox0 < bx1 and by0 < oy1 and oy0 < by1:
                         return True
         return False
+
+    cy_all = top + height / 2
+    visible = np.flatnonzero((px >= -radius) & (px <= w_px + radius) & (cy_all >= -radius)
+                             & (cy_all <= h_px + radius))
+    if len(visible) <= avoid_points:
+        # The points as obstacles in the same buckets. A label starts ``offset`` pixels
+        # from its own point, so with radius < offset it never meets its own disc.
+        for k in visible.tolist():
+            cy = float(cy_all[k])
+            box = (float(px[k]) - radius, cy - radius, float(px[k]) + radius, cy + radius)
+            grid.setdefault((int(box[0] // bw), int(box[1] // height)), []).append(box)
 
     kept: list[int] = []
     sides: list[int] = []

@@ -190,17 +190,32 @@ def test_labels_go_left_when_right_is_taken_and_query_words_always_show():
     xy = np.array([[0.0, 0.0], [0.02, 0.0], [0.5, 0.5], [0.51, 0.5], [0.52, 0.5]])
     widths = np.full(5, 60.0)
     view, size = (-1, 1, -1, 1), (400, 400)
-    kept = P.thin_labels(xy, widths, 14, view, size)
-    # 1's right label would cover 0's: it goes left, where 0's right label is not...
-    # ...but 0's point is 4 px away, so its left label overlaps 0's right label too? No:
-    # left boxes end 5 px left of their point, right ones start 5 px right of theirs.
+    kept = P.thin_labels(xy, widths, 14, view, size, avoid_points=0)
+    # 1 is 4 px right of 0: its label would cover 0's, so it goes left; of three points
+    # in a row, the third finds both sides taken.
     assert dict(zip(kept.index.tolist(), kept.side.tolist(), strict=True)) == {
         0: 1, 1: -1, 2: 1, 3: -1}
+    # Keeping off the points too: 0's right label would cover point 1, so 0 goes left.
+    clear = P.thin_labels(xy, widths, 14, view, size)
+    assert dict(zip(clear.index.tolist(), clear.side.tolist(), strict=True))[0] == -1
     forced = P.thin_labels(xy, widths, 14, view, size, always=5)
     assert sorted(forced.index.tolist()) == [0, 1, 2, 3, 4]
     # A label that fits on neither side of a point in view is not drawn, even forced.
     wide = P.thin_labels(np.array([[0.0, 0.0]]), np.array([300.0]), 14, view, size, always=1)
     assert len(wide) == 0
+
+
+def test_sparse_labels_keep_off_other_points():
+    rng = np.random.default_rng(4)
+    xy = rng.uniform(-1, 1, size=(150, 2))
+    widths = np.full(150, 45.0)
+    view, size = (-1.0, 1.0, -1.0, 1.0), (700.0, 500.0)
+    kept = P.thin_labels(xy, widths, 14, view, size, radius=4)
+    b = boxes(xy[kept.index], widths[kept.index], 14, view, size, kept.side)
+    px, py = (xy[:, 0] + 1) * 350, (1 - xy[:, 1]) * 250
+    for x0, y0, x1, y1 in b:
+        assert not np.any((px + 4 > x0) & (px - 4 < x1) & (py + 4 > y0) & (py - 4 < y1))
+    assert len(kept) > 40
 
 
 def test_sparse_labels_all_show_and_outside_ones_do_not():
