@@ -238,3 +238,18 @@ def test_too_large_a_run_is_refused_up_front_with_the_estimate(monkeypatch):
     monkeypatch.setattr(core.sgns, "available_memory", lambda: 10_000)
     with pytest.raises(InsufficientMemory, match="GiB.*min_count"):
         Trainer(config, vocab, stream)
+
+
+def test_two_workers_on_a_tiny_vocabulary_do_not_diverge():
+    # Concurrent batches hit the same rows, so the per-batch repeat cap must count the
+    # batches in flight: with 2 workers, 4 of these 8 seeds diverged at 576 centres.
+    from tests.gui.planted import planted_text  # plain Python, no Qt
+
+    config, vocab, stream = _setup(planted_text().splitlines(), workers=2, window=5,
+                                   batch_words=1024)
+    one = Trainer(config.replace(workers=1), vocab, stream).batch_size
+    for seed in range(1, 9):
+        trainer = Trainer(config.replace(seed=seed), vocab, stream)
+        assert trainer.batch_size <= one // 2
+        list(trainer.run())
+        assert np.isfinite(trainer.snapshot().vectors).all()
