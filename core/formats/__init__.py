@@ -48,7 +48,9 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[
     """Open a temporary file beside ``path``; on success it replaces ``path`` atomically.
 
     The data is flushed and fsync'ed before the rename. If the block raises, the
-    temporary file is removed and ``path`` is left untouched.
+    temporary file is removed and ``path`` is left untouched. A process killed while
+    saving leaves its temporary file behind; the temporary name carries the process id,
+    so the next save of the same file removes those whose process is gone.
 
     Parameters
     ----------
@@ -62,8 +64,9 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[
     path = os.fspath(path)
     folder, name = os.path.split(os.path.abspath(path))
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    _remove_stale_temporaries(folder, name)
     while True:
-        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
         try:
             # 0o666 minus the umask gives the permissions a plain open() would.
             fd = os.open(tmp, flags, 0o666)
@@ -98,6 +101,35 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[
             pass
         finally:
             os.close(dir_fd)
+
+
+def _remove_stale_temporaries(folder: str, name: str) -> None:
+    """Delete ``atomic_write`` temporaries of ``name`` left by processes that have died."""
+    if os.name != "posix":
+        return  # os.kill(pid, 0) is not a liveness probe elsewhere
+    prefix = f".{name}."
+    try:
+        entries = [e for e in os.listdir(folder) if e.startswith(prefix) and e.endswith(".tmp")]
+    except OSError:
+        return
+    for entry in entries:
+        pid, sep, token = entry[len(prefix):-len(".tmp")].partition("-")
+        if not (sep and pid.isdigit() and len(token) == 8) or _alive(int(pid)):
+            continue
+        try:
+            os.unlink(os.path.join(folder, entry))
+        except OSError:
+            pass  # gone already, or not ours to remove
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process (or an absurd number): leave its file alone
+    return True
 
 
 def format_name(name: str) -> str:
