@@ -238,11 +238,13 @@ def parallelogram(emb: Embeddings, found: Analogy, projection: Projection) -> Pa
 
 @dataclass(frozen=True, eq=False)
 class Labels:
-    """Labels chosen by :func:`thin_labels`: point indices, in priority order, and the
-    side of its point each label sits on (+1 right, −1 left)."""
+    """Labels chosen by :func:`thin_labels`: point indices, in priority order, the side
+    of its point each label sits on (+1 right, −1 left), and how many pixels it is moved
+    down (negative: up) from being centred on its point."""
 
     index: np.ndarray
     side: np.ndarray
+    lift: np.ndarray
 
     def __len__(self) -> int:
         return len(self.index)
@@ -252,7 +254,7 @@ def thin_labels(xy: np.ndarray, widths: np.ndarray, height: float,
                 view: tuple[float, float, float, float], size: tuple[float, float],
                 priority: np.ndarray | None = None, max_labels: int = 400,
                 offset: float = 5.0, always: int = 0, radius: float = 4.0,
-                avoid_points: int = 300) -> Labels:
+                avoid_points: int = 300, prefer: np.ndarray | None = None) -> Labels:
     """Which labels to draw so that none overlaps another: a greedy pass in priority order.
 
     Parameters
@@ -266,7 +268,10 @@ def thin_labels(xy: np.ndarray, widths: np.ndarray, height: float,
     priority : (n,) smaller draws first (default: the point's index).
     max_labels : stop after this many.
     always : the first ``always`` points in priority order (a query's own words) are
-        labelled whenever they are in view, overlapping others if they must.
+        labelled whenever they are in view: moved up or down by a line or two when both
+        sides are taken, overlapping others only if that fails too.
+    prefer : (n,) the side to try first for each label: +1 right (the default), −1 left
+        (e.g. away from lines drawn between points).
     radius, avoid_points : with at most ``avoid_points`` points in view, labels also
         keep off the other points (discs of ``radius`` < ``offset`` pixels); in a
         denser crowd that would leave few labels, so there they may cover points.
@@ -277,7 +282,7 @@ def thin_labels(xy: np.ndarray, widths: np.ndarray, height: float,
     one left; any third would overlap one of them).
     What is left is at most a few hundred per screen, whatever the number of points.
     """
-    empty = Labels(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    empty = Labels(*(np.zeros(0, dtype=np.int64),) * 3)
     xy = np.asarray(xy, dtype=np.float64)
     n = len(xy)
     x0, x1, y0, y1 = view
@@ -291,6 +296,8 @@ def thin_labels(xy: np.ndarray, widths: np.ndarray, height: float,
     px = (xy[order, 0] - x0) * (w_px / (x1 - x0))
     top = (y1 - xy[order, 1]) * (h_px / (y1 - y0)) - height / 2  # screen y grows down
     w = widths[order]
+    left_first = (np.zeros(n, dtype=bool) if prefer is None
+                  else np.asarray(prefer)[order] < 0)
     fits_right = px + offset + w <= w_px
     fits_left = px - offset - w >= 0
     inside = (px >= 0) & (px <= w_px) & (top >= 0) & (top + height <= h_px) & (
@@ -339,25 +346,35 @@ def thin_labels(xy: np.ndarray, widths: np.ndarray, height: float,
 
     kept: list[int] = []
     sides: list[int] = []
+    lifts: list[float] = []
     for k in pos.tolist():
         x, y, wi = float(px[k]), float(top[k]), float(w[k])
+        lifts_to_try = (0.0, height, -height, 2 * height, -2 * height) if forced[k] else (0.0,)
         boxes = []
-        if fits_right[k]:
-            boxes.append((1, (x + offset, y, x + offset + wi, y + height)))
-        if fits_left[k]:
-            boxes.append((-1, (x - offset - wi, y, x - offset, y + height)))
-        chosen = next(((side, box) for side, box in boxes if not clashes(*box)), None)
+        for lift in lifts_to_try:
+            if not 0 <= y + lift <= h_px - height:
+                continue
+            pair = []
+            if fits_right[k]:
+                pair.append((1, lift, (x + offset, y + lift, x + offset + wi, y + lift + height)))
+            if fits_left[k]:
+                pair.append((-1, lift, (x - offset - wi, y + lift, x - offset,
+                                        y + lift + height)))
+            boxes.extend(pair[::-1] if left_first[k] else pair)
+        chosen = next((b for b in boxes if not clashes(*b[2])), None)
         if chosen is None:
             if not forced[k]:
                 continue
             chosen = boxes[0]
-        side, box = chosen
+        side, lift, box = chosen
         grid.setdefault((int(box[0] // bw), int(box[1] // height)), []).append(box)
         kept.append(int(order[k]))
         sides.append(side)
+        lifts.append(lift)
         if len(kept) >= max_labels:
             break
-    return Labels(np.asarray(kept, dtype=np.int64), np.asarray(sides, dtype=np.int64))
+    return Labels(np.asarray(kept, dtype=np.int64), np.asarray(sides, dtype=np.int64),
+                  np.asarray(lifts, dtype=np.float64))
 
 
 # -- colour strips --------------------------------------------------------------------

@@ -200,6 +200,13 @@ def test_labels_go_left_when_right_is_taken_and_query_words_always_show():
     assert dict(zip(clear.index.tolist(), clear.side.tolist(), strict=True))[0] == -1
     forced = P.thin_labels(xy, widths, 14, view, size, always=5)
     assert sorted(forced.index.tolist()) == [0, 1, 2, 3, 4]
+    # The query's words that found both sides taken moved a line up or down instead.
+    b = boxes(xy[forced.index], widths[forced.index], 14, view, size, forced.side)
+    b[:, [1, 3]] += forced.lift[:, None]
+    assert not overlapping(b) and set(np.abs(forced.lift)) > {0.0}
+    # A preferred side is tried first.
+    leftish = P.thin_labels(xy[:1], widths[:1], 14, view, size, prefer=np.array([-1]))
+    assert leftish.side.tolist() == [-1]
     # A label that fits on neither side of a point in view is not drawn, even forced.
     wide = P.thin_labels(np.array([[0.0, 0.0]]), np.array([300.0]), 14, view, size, always=1)
     assert len(wide) == 0

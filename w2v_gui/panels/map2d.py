@@ -104,7 +104,14 @@ def compute(emb: Embeddings, req: MapRequest) -> MapResult:
         return MapResult(req, missing=tuple(missing),
                          error="None of these words is in the vocabulary." if missing
                          else "Type some words to place them on the map.")
-    fit = pictures.most_frequent(emb, FIT_TOP) if req.fit_frequent else None
+    if req.fit_frequent:
+        fit = pictures.most_frequent(emb, FIT_TOP)
+    elif found is not None:
+        # The plane of the four corners shows the parallelogram best; the further answers
+        # are placed on it, rather than tilting it towards themselves.
+        fit = list(found.rows)
+    else:
+        fit = None
     wmap = pictures.word_map(emb, rows, fit)
     shape = pictures.parallelogram(emb, found, wmap.projection) if found else None
     return MapResult(req, emb, wmap, shape, strong, tuple(missing),
@@ -145,8 +152,9 @@ class PixelLayer(pg.GraphicsObject):
 
 
 class LabelLayer(PixelLayer):
-    """The labels of chosen points, beside them, in one paint call; the first ``strong``
-    in bold red (the query's own words)."""
+    """The labels of chosen points, beside them, in one paint call: the first ``strong``
+    in bold red (the query's own words), an analogy's ideal corner (the last, if
+    ``ideal``) in orange."""
 
     def __init__(self, font: QFont):
         super().__init__()
@@ -157,16 +165,19 @@ class LabelLayer(PixelLayer):
         self._texts: tuple[str, ...] = ()
         self._shown: list[int] = []
         self._sides: list[int] = []
+        self._lifts: list[float] = []
         self._strong = 0
+        self._ideal = -1
         self._padding = 0.0
 
     def set_points(self, xy: np.ndarray, texts: tuple[str, ...], strong: int,
-                   padding: float = 0.0) -> None:
+                   ideal: bool = False, padding: float = 0.0) -> None:
         """``padding``: pixels to keep free around the points when auto-ranging, so that
         the labels that matter fit."""
         self._xy, self._texts, self._strong = xy, texts, strong
+        self._ideal = len(texts) - 1 if ideal else -1
         self._padding = padding
-        self._shown, self._sides = [], []
+        self._shown, self._sides, self._lifts = [], [], []
         self.informViewBoundsChanged()
         self.update()
 
@@ -180,6 +191,7 @@ class LabelLayer(PixelLayer):
 
     def set_shown(self, labels: pictures.Labels) -> None:
         self._shown, self._sides = labels.index.tolist(), labels.side.tolist()
+        self._lifts = labels.lift.tolist()
         self.update()
 
     def shown(self) -> list[str]:
@@ -187,27 +199,27 @@ class LabelLayer(PixelLayer):
 
     def paint_pixels(self, painter: QPainter, to_px) -> None:
         xy, texts = self._xy, self._texts
-        for bold in (False, True):
-            font = self._bold if bold else self._font
+        styles = ((self._font, TEXT), (self._bold, STRONG), (self._font, RELATION))
+        for kind, (font, colour) in enumerate(styles):
             metrics = QFontMetricsF(font)
             dy = metrics.ascent() - metrics.height() / 2
             painter.setFont(font)
-            painter.setPen(STRONG if bold else TEXT)
-            for i, side in zip(self._shown, self._sides, strict=True):
-                if (i < self._strong) == bold:
+            painter.setPen(colour)
+            for i, side, lift in zip(self._shown, self._sides, self._lifts, strict=True):
+                if (2 if i == self._ideal else 1 if i < self._strong else 0) == kind:
                     p = to_px(*xy[i])
-                    x = (p.x() + LABEL_OFFSET if side > 0
-                         else p.x() - LABEL_OFFSET - metrics.horizontalAdvance(texts[i]))
-                    painter.drawText(QPointF(x, p.y() + dy), texts[i])
+                    gap = IDEAL_SIZE / 2 + 3 if kind == 2 else LABEL_OFFSET
+                    x = (p.x() + gap if side > 0
+                         else p.x() - gap - metrics.horizontalAdvance(texts[i]))
+                    painter.drawText(QPointF(x, p.y() + dy + lift), texts[i])
 
 
 class ShapeLayer(PixelLayer):
     """An analogy's parallelogram: the two relation arrows (a→c, b→d), the two other
-    sides dashed, and the label of the ideal corner b − a + c."""
+    sides dashed, and a dotted line from the ideal corner b − a + c to d."""
 
-    def __init__(self, font: QFont):
+    def __init__(self):
         super().__init__()
-        self._font = font
         self.shape: pictures.Parallelogram | None = None
         self.setZValue(-1)   # under the points
 
@@ -227,12 +239,9 @@ class ShapeLayer(PixelLayer):
         painter.setBrush(RELATION)
         for p, q in shape.arrows:
             _arrow(painter, to_px(*p), to_px(*q), gap=STRONG_SIZE / 2 + 2)
-        a, b, c, _ = shape.words
-        painter.setFont(self._font)
-        painter.setPen(RELATION)
-        p = to_px(*shape.ideal)
-        painter.drawText(QPointF(p.x() + IDEAL_SIZE / 2 + 3, p.y() - IDEAL_SIZE / 2),
-                         f"{b} − {a} + {c}")
+        # How far the answer is from where a perfect analogy would put it.
+        painter.setPen(QPen(RELATION, 1.3, Qt.PenStyle.DotLine))
+        painter.drawLine(to_px(*shape.ideal), to_px(*shape.corners[3]))
 
 
 def _arrow(painter: QPainter, p: QPointF, q: QPointF, gap: float, head: float = 13.0) -> None:
@@ -266,6 +275,10 @@ class MapPanel(QWidget):
         self._stale = True
         self._result: MapResult | None = None
         self._widths = np.zeros(0)
+        self._label_xy = np.zeros((0, 2))
+        self._priority = np.zeros(0)
+        self._always = 0
+        self._prefer: np.ndarray | None = None
         self._width_cache: dict[str, float] = {}
         self._hovered: int | None = None
         self.hover_text = ""
@@ -282,7 +295,7 @@ class MapPanel(QWidget):
                               singleStep=10)
         self.count.setGroupSeparatorShown(True)
         self.fit = QComboBox(objectName="mapFit")
-        self.fit.addItem("PCA of these words", False)
+        self.fit.addItem("PCA of the words shown", False)
         self.fit.addItem(f"PCA of the {FIT_TOP:,} most frequent", True)
         self.fit.setToolTip(
             "Which words choose the map's two axes: the words shown (their own two main "
@@ -322,7 +335,7 @@ class MapPanel(QWidget):
         self.ring = pg.ScatterPlotItem(size=17, pen=pg.mkPen("#202020", width=1.5),
                                        brush=pg.mkBrush(0, 0, 0, 0))
         self.labels = LabelLayer(font)
-        self.shape = ShapeLayer(font)
+        self.shape = ShapeLayer()
         for item in (self.points, self.strong_points, self.ideal, self.ring):
             self.plot.addItem(item)
         self.plot.addItem(self.shape, ignoreBounds=True)
@@ -444,12 +457,30 @@ class MapPanel(QWidget):
         xy = m.xy
         self.points.setData(pos=xy)
         self.strong_points.setData(pos=xy[: result.strong])
-        self._widths = self._label_widths(m.words, result.strong)
-        widest = self._widths[: result.strong].max(initial=40.0)
+        texts, label_xy = m.words, xy
         if result.shape is not None:
             a, b, c, _ = result.shape.words
-            widest = max(widest, self._metrics.horizontalAdvance(f"{b} − {a} + {c}"))
-        self.labels.set_points(xy, m.words, result.strong, min(widest + LABEL_OFFSET, 200.0))
+            texts = texts + (f"{b} − {a} + {c}",)
+            label_xy = np.vstack([xy, result.shape.ideal[None, :]])
+        self._widths = self._label_widths(texts, result.strong)
+        if result.shape is not None:
+            self._widths[-1] += IDEAL_SIZE / 2 + 3 - LABEL_OFFSET   # its ring is bigger
+        # The ideal corner's label comes right after the query's own words.
+        self._priority = np.arange(len(texts), dtype=np.float64)
+        if result.shape is not None:
+            self._priority[-1] = result.strong - 0.5
+        self._always = result.strong + (result.shape is not None)
+        # An analogy's labels go outwards, away from the arrows inside its figure.
+        self._prefer = None
+        if result.shape is not None:
+            centre = result.shape.corners.mean(axis=0)[0]
+            self._prefer = np.ones(len(texts))
+            self._prefer[:4] = np.where(result.shape.corners[:, 0] < centre, -1, 1)
+            self._prefer[-1] = -1 if result.shape.ideal[0] < centre else 1
+        widest = self._widths[np.argsort(self._priority)[: self._always]].max(initial=40.0)
+        self.labels.set_points(label_xy, texts, result.strong, result.shape is not None,
+                               min(widest + LABEL_OFFSET, 200.0))
+        self._label_xy = label_xy
         self._draw_shape(result.shape)
         ex = m.projection.explained
         self.plot.setLabel("bottom", f"first principal direction · {ex[0]:.0%} of the variance")
@@ -480,6 +511,7 @@ class MapPanel(QWidget):
     def _describe(self, r: MapResult) -> str:
         n = len(r.map.words)
         fitted = (f"axes from the {r.fit_words:,} most frequent words" if r.request.fit_frequent
+                  else "axes from the analogy's four words" if r.shape is not None
                   else "axes from these words")
         text = f"{n:,} words · {fitted} · hover a point for its nearest words"
         if r.shape is not None:
@@ -507,8 +539,9 @@ class MapPanel(QWidget):
             return
         view, size = self._view_geometry()
         self.labels.set_shown(pictures.thin_labels(
-            r.map.xy, self._widths, self._metrics.height(), view, size, max_labels=MAX_LABELS,
-            offset=LABEL_OFFSET, always=r.strong, radius=POINT_SIZE / 2 + 1))
+            self._label_xy, self._widths, self._metrics.height(), view, size, self._priority,
+            max_labels=MAX_LABELS, offset=LABEL_OFFSET, always=self._always,
+            radius=POINT_SIZE / 2 + 1, prefer=self._prefer))
 
     def _on_view_changed(self, *_args) -> None:
         self._rethin.start()
