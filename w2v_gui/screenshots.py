@@ -1,7 +1,8 @@
 """Regenerate the README screenshots: ``python -m w2v_gui.screenshots [--out DIR]``.
 
 Drives the real window offscreen through three moments: the demo corpus loaded, training
-half-way with the loss curve, and exploring king − man + woman after training. Uses fresh
+half-way with the loss curve, and exploring king − man + woman after training; then the
+pictures of the trained vectors: the map with an analogy, the strips, the vocabulary. Uses fresh
 settings in a temporary folder so your own preferences do not change the pictures.
 """
 
@@ -48,6 +49,44 @@ def settle(ms: int = 300) -> None:
     loop.exec()
 
 
+# Analogies with their textbook answers; the map shows the first the vectors get right
+# (runs differ: two worker threads make training nondeterministic).
+ANALOGIES = [("king", "queen", "prince", "princess"), ("son", "daughter", "father", "mother"),
+             ("man", "woman", "he", "she"), ("france", "french", "germany", "german")]
+
+
+def _pictures(window, out: Path, analogy: list[str] | None) -> None:
+    """The map, strips and vocabulary tabs, with the exploring area given more room."""
+    from PySide6.QtWidgets import QSplitter, QTabWidget
+
+    from core.errors import UnknownWordError
+    from core.pictures import analogy as complete
+
+    def right(a: str, b: str, c: str, d: str) -> bool:
+        try:
+            return complete(window.session.embeddings, a, b, c).words[3] == d
+        except UnknownWordError:
+            return False
+
+    if analogy is None:
+        analogy = next((q[:3] for q in ANALOGIES if right(*q)), ANALOGIES[0][:3])
+    window.findChild(QSplitter, "rightSplitter").setSizes([250, 550])
+    window.analogy.set_words(*analogy)
+    # The seed's king / man / woman figure, columns sorted by the sum so that the
+    # dimensions it shares with its nearest word line up.
+    window.strips.set_rows("king, man, woman, king - man + woman, queen",
+                           sort_by="king − man + woman")
+    tabs = window.findChild(QTabWidget, "exploreTabs")
+    for name, panel in (("04-map.png", window.map), ("05-strips.png", window.strips),
+                        ("06-vocabulary.png", window.vocabulary_view)):
+        tabs.setCurrentWidget(panel)
+        settle()
+        while panel.busy:
+            settle(50)
+        settle()
+        window.grab().save(str(out / name))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", nargs="+", help="corpus to show (default: the demo)")
@@ -55,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
                                              / "assets" / "screenshots"))
     parser.add_argument("--at", type=float, default=0.45,
                         help="training fraction for the mid-training picture")
+    parser.add_argument("--analogy", nargs=3, metavar=("A", "B", "C"),
+                        help="the analogy drawn on the map (default: the first of a few "
+                             "textbook ones the vectors get right)")
     args = parser.parse_args(argv)
     corpus = args.corpus or ([str(demo_corpus_path())] if demo_corpus_path() else None)
     if not corpus:
@@ -89,10 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     window.analogy.set_words("man", "king", "woman")
     settle()
     window.grab().save(str(out / "03-analogy.png"))
+    _pictures(window, out, args.analogy)
     window.session.dirty = False  # nothing to save: close without asking
     window.close()
     tmp.cleanup()
-    print(f"wrote 01-loaded.png, 02-training.png, 03-analogy.png to {out}")
+    print(f"wrote 01-loaded.png … 06-vocabulary.png to {out}")
     return 0
 
 
