@@ -117,6 +117,40 @@ def blocks(f: IO[bytes], size: int, start: int, progress: Progress | None,
         yield offset, b"".join(pending)
 
 
+class Rows:
+    """An (n, dim) array filled block by block when n is not known in advance.
+
+    Sized from an estimate and grown or shrunk in place (``ndarray.resize``: a realloc,
+    which for large arrays remaps pages instead of copying), so the end result never
+    exists twice in memory as it would with a list of blocks and ``np.concatenate``.
+    """
+
+    def __init__(self, dim: int, dtype: np.dtype, estimate: int):
+        self._a = np.empty((max(16, estimate), dim), dtype=dtype)
+        self.n = 0
+
+    def add(self, values: np.ndarray) -> None:
+        need = self.n + len(values)
+        if need > len(self._a):
+            # Only this object refers to the buffer, hence refcheck=False.
+            self._a.resize((max(need, len(self._a) * 3 // 2), self._a.shape[1]),
+                           refcheck=False)
+        self._a[self.n:need] = values
+        self.n = need
+
+    def result(self) -> np.ndarray:
+        self._a.resize((self.n, self._a.shape[1]), refcheck=False)
+        out, self._a = self._a, np.empty((0, self._a.shape[1]), dtype=self._a.dtype)
+        return out
+
+
+def estimate_rows(block: bytes, records: int, size: int, limit: int | None) -> int:
+    """Rows a file of ``size`` bytes likely holds, from its first block (bounded by the
+    file size, so never a huge allocation)."""
+    rows = records * size // max(1, len(block)) + records // 50 + 16
+    return rows if limit is None else min(rows, limit)
+
+
 class TextBlockParser:
     """Parses blocks of text records ``word n1 n2 ... n_dim`` (or bare numbers).
 

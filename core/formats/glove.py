@@ -23,9 +23,11 @@ from core.formats import atomic_write
 from core.formats._common import (
     LAST,
     Progress,
+    Rows,
     TextBlockParser,
     blocks,
     check_options,
+    estimate_rows,
     file_size,
     finish,
     parse_dtype,
@@ -75,7 +77,7 @@ def load(path: str | os.PathLike[str], *, limit: int | None = None, dtype: Any =
         f.seek(start)
         parser: TextBlockParser | None = None
         words: list[str] = []
-        parts: list[np.ndarray] = []
+        rows: Rows | None = None
         for offset, block in blocks(f, size, start, progress):
             if parser is None:
                 dim = vector_size or _infer_dim(block, path, offset)
@@ -85,15 +87,16 @@ def load(path: str | os.PathLike[str], *, limit: int | None = None, dtype: Any =
             if want == 0:
                 break
             w, v = parser.parse(offset, block, want)
+            if rows is None:
+                rows = Rows(parser.dim, parser.dtype, estimate_rows(block, len(w), size, limit))
             words += w
-            parts.append(v)
+            rows.add(v)
     if parser is None:
         raise FormatError("the file is empty: a GloVe file has a word and its numbers on "
                           "each line", path, 0)
     if progress is not None:
         progress(size, size)
-    vectors = (np.concatenate(parts) if len(parts) != 1 else parts[0]) if parts else \
-        np.empty((0, parser.dim), dtype=np.float32)
+    vectors = rows.result() if rows is not None else np.empty((0, parser.dim), np.float32)
     return finish(words, vectors, dt, path, what="line")
 
 

@@ -26,9 +26,11 @@ from core.formats import atomic_write
 from core.formats._common import (
     NONE,
     Progress,
+    Rows,
     TextBlockParser,
     blocks,
     check_options,
+    estimate_rows,
     file_size,
     finish,
     parse_dtype,
@@ -183,8 +185,8 @@ def _read_vectors(f: Any, path: Any, size: int, limit: int | None, dtype: np.dty
     start = len(_BOM) if f.read(len(_BOM)) == _BOM else 0
     f.seek(start)
     parser: TextBlockParser | None = None
-    parts: list[np.ndarray] = []
-    rows = blank = 0
+    rows: Rows | None = None
+    blank = 0
     for offset, block in blocks(f, size, start, progress):
         if parser is None:
             first = next((ln for ln in block.split(b"\n") if ln.strip()), b"")
@@ -194,17 +196,16 @@ def _read_vectors(f: Any, path: Any, size: int, limit: int | None, dtype: np.dty
                 continue
             parser = TextBlockParser(path, dim, NONE, b"\t", dtype, "ascii", "strict")
             parser.line += blank
-        want = None if limit is None else limit - rows
+        want = None if limit is None else limit - (rows.n if rows is not None else 0)
         if want == 0:
             break
         _, v = parser.parse(offset, block, want)
-        parts.append(v)
-        rows += len(v)
+        if rows is None:
+            rows = Rows(parser.dim, dtype, estimate_rows(block, len(v), size, limit))
+        rows.add(v)
     if parser is None:
         raise FormatError("no vectors: the file is empty", path, 0)
-    if not parts:
-        return np.empty((0, parser.dim), dtype=dtype)
-    return np.concatenate(parts) if len(parts) > 1 else parts[0]
+    return rows.result() if rows is not None else np.empty((0, parser.dim), dtype=dtype)
 
 
 def _read_metadata(data: bytes, path: Any, limit: int | None, encoding: str,
