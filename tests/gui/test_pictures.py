@@ -25,10 +25,7 @@ from w2v_gui.session import CorpusInfo
 from .conftest import SMALL, load
 from .planted import planted_text
 
-# One worker: with two, Hogwild updates of this 44-word vocabulary diverge at times
-# since the engine's batch change (9abf38d); these tests are about pictures, not that.
-ONE = SMALL.replace(workers=1)
-LONG = ONE.replace(epochs=1000)
+LONG = SMALL.replace(epochs=1000)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +38,7 @@ def planted_corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def emb(planted_corpus):
     """Vectors trained on the planted corpus (by core directly: once for the module)."""
-    trainer = Trainer.from_corpus(Corpus([planted_corpus]), ONE)
+    trainer = Trainer.from_corpus(Corpus([planted_corpus]), SMALL)
     for _ in trainer.run():
         pass
     return trainer.snapshot()
