@@ -18,7 +18,6 @@ import numpy as np
 from .corpus import NEWLINE, Corpus, ReadStats
 from .errors import CorpusError, W2VError
 
-
 _REMAP_SLICE = 1 << 22
 
 
@@ -97,33 +96,51 @@ class Scan:
     newline_id: int
     raw_words: int
     stats: ReadStats
+    source: str = ""    # the files, for messages ("a.txt, b.txt, ...")
 
-    def _kept(self, min_count: int, max_vocab_size: int | None) -> np.ndarray:
+    def _word_counts(self) -> np.ndarray:
         counts = self.counts.copy()
         if self.newline_id >= 0:
-            counts[self.newline_id] = 0
+            counts[self.newline_id] = 0   # line breaks are not words
+        return counts
+
+    def _kept(self, min_count: int, max_vocab_size: int | None) -> np.ndarray:
+        counts = self._word_counts()
         kept = np.flatnonzero(counts >= min_count)
         if max_vocab_size is not None and len(kept) > max_vocab_size:
-            # Same order as Vocab.from_counts: count descending, then word.
-            kept = np.array(sorted(kept, key=lambda i: (-counts[i], self.words[i]))[:max_vocab_size])
+            # Same choice as Vocab.from_counts' order (count descending, then word), with
+            # only the words at the cut-off count sorted by word: sorting a million-word
+            # vocabulary in Python took 0.8 s.
+            c = counts[kept]
+            cut = np.partition(c, len(c) - max_vocab_size)[len(c) - max_vocab_size]
+            above = kept[c > cut]
+            ties = sorted(kept[c == cut].tolist(), key=self.words.__getitem__)
+            kept = np.sort(np.concatenate(
+                [above, np.array(ties[:max_vocab_size - len(above)], dtype=above.dtype)]))
         return kept
 
     def vocab_size(self, min_count: int, max_vocab_size: int | None = None) -> int:
         """Size of the vocabulary these settings would give (cheap, no text pass)."""
-        return len(self._kept(min_count, max_vocab_size))
+        n = int(np.count_nonzero(self._word_counts() >= min_count))
+        return n if max_vocab_size is None else min(n, max_vocab_size)
 
     def token_count(self, min_count: int, max_vocab_size: int | None = None) -> int:
         """Corpus tokens covered by the vocabulary these settings would give."""
-        return int(self.counts[self._kept(min_count, max_vocab_size)].sum())
+        c = self._word_counts()
+        c = c[c >= min_count]
+        if max_vocab_size is not None and len(c) > max_vocab_size:
+            c = np.partition(c, len(c) - max_vocab_size)[len(c) - max_vocab_size:]
+        return int(c.sum())
 
     def build(self, min_count: int, max_vocab_size: int | None = None
               ) -> tuple[Vocab, TokenStream]:
         """Cut the vocabulary and encode the text with it."""
         kept = self._kept(min_count, max_vocab_size)
         if len(kept) == 0:
-            top = int(self.counts.max(initial=0)) if self.raw_words else 0
+            top = int(self._word_counts().max(initial=0))
             raise CorpusError(
-                f"no word occurs at least {min_count} times (the most frequent occurs "
+                (f"{self.source}: " if self.source else "")
+                + f"no word occurs at least {min_count} times (the most frequent occurs "
                 f"{top} times); lower min_count or add text")
         vocab = Vocab.from_counts([self.words[i] for i in kept], self.counts[kept])
         remap = np.full(len(self.words), -1, dtype=np.int32)
@@ -168,11 +185,12 @@ def scan(corpus: Corpus, progress: Callable[[int, int], None] | None = None,
     newline_id = ids_of.get(NEWLINE, -1)
     raw = len(ids) - (int(counts[newline_id]) if newline_id >= 0 else 0)
     stats = corpus.last_stats
+    names = ", ".join(map(str, corpus.files[:3])) + (", …" if len(corpus.files) > 3 else "")
     if raw == 0:
-        names = ", ".join(str(f) for f in corpus.files[:3])
-        extra = f" ({stats.invalid_bytes} bytes were not valid UTF-8)" if stats.invalid_bytes else ""
+        bad = stats.invalid_bytes
+        extra = f" ({bad} bytes were not valid UTF-8)" if bad else ""
         raise CorpusError(f"{names}: contains no words{extra}")
-    return Scan(words, counts, ids, newline_id, raw, stats)
+    return Scan(words, counts, ids, newline_id, raw, stats, names)
 
 
 def build(corpus: Corpus, min_count: int = 5, max_vocab_size: int | None = None,

@@ -108,7 +108,8 @@ def test_scan_counts_and_builds_stream_with_sentence_starts(tmp_path):
     assert [vocab.words[i] for i in stream.ids] == ["b", "a", "a", "b", "a"]
     assert list(stream.sentence_starts) == [3]   # "rare" dropped, the second line starts at 3
     assert stream.raw_words == 7
-    with pytest.raises(CorpusError, match="min_count"):
+    with pytest.raises(CorpusError, match=r"a\.txt: no word occurs at least 10 times \(the "
+                                          r"most frequent occurs 3 times\); lower min_count"):
         sc.build(min_count=10)
 
 
@@ -134,3 +135,27 @@ def test_noise_distribution_is_unigram_to_the_power():
     p = v.noise_distribution(0.75)
     np.testing.assert_allclose(p, np.array([27, 8, 1]) / 36)
     np.testing.assert_allclose(v.noise_distribution(0.0), [1 / 3] * 3)
+
+
+def test_max_vocab_size_keeps_the_most_frequent_ties_by_word():
+    # The cut must match Vocab.from_counts' order (count descending, then word) without
+    # sorting the whole vocabulary; checked against that sort on tie-heavy random data.
+    from core.corpus import ReadStats
+    from core.vocab import Scan
+
+    rng = np.random.default_rng(1)
+    for _ in range(300):
+        n = int(rng.integers(1, 60))
+        words = [f"{'abc'[int(rng.integers(3))]}{i}" for i in range(n)]
+        counts = rng.integers(0, 6, size=n).astype(np.int64)
+        newline = int(rng.integers(-1, n))
+        sc = Scan(words, counts, np.zeros(1, np.int32), newline, 1, ReadStats(1, 1, 0))
+        min_count, limit = int(rng.integers(1, 4)), int(rng.integers(1, n + 2))
+        word_counts = counts.copy()
+        if newline >= 0:
+            word_counts[newline] = 0
+        kept = [i for i in range(n) if word_counts[i] >= min_count]
+        expected = sorted(sorted(kept, key=lambda i: (-word_counts[i], words[i]))[:limit])
+        assert sc._kept(min_count, limit).tolist() == expected
+        assert sc.vocab_size(min_count, limit) == len(expected)
+        assert sc.token_count(min_count, limit) == int(word_counts[expected].sum())
