@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ENGINES = ("ours", "gensim", "gensim-file")
+ENGINES = ("ours", "gensim", "gensim-file")  # also "ours-1w": one worker thread
 PARAMS = dict(vector_size=100, window=5, negative=5, sample=1e-3, min_count=5,
               alpha=0.025, min_alpha=0.0001, workers=2, seed=1)
 
@@ -70,13 +70,13 @@ def _peak_rss_mb() -> float:
 def run_one(engine: str, corpus: str, epochs: int, quality: bool) -> dict:
     """Runs inside a child process: one training, timed from the first byte read."""
     t0 = time.perf_counter()
-    if engine == "ours":
+    if engine in ("ours", "ours-1w"):
         sys.path.insert(0, str(ROOT))
         from core.config import TrainingConfig
         from core.corpus import Corpus
         from core.sgns import Trainer
         from core.vocab import scan
-        cfg = TrainingConfig(epochs=epochs, **PARAMS)
+        cfg = TrainingConfig(epochs=epochs, **{**PARAMS, "workers": 1 if engine == "ours-1w" else 2})
         vocab, stream = scan(Corpus.from_config([corpus], cfg)).build(cfg.min_count)
         t1 = time.perf_counter()
         trainer = Trainer(cfg, vocab, stream, report_interval=5.0)
@@ -145,6 +145,29 @@ def tokenize_copy(src: str, dst: Path) -> int:
     return n
 
 
+NAMES = {"ours": "w2v-gui (NumPy)", "ours-1w": "w2v-gui, 1 worker", "gensim": "gensim 4.4, iterable",
+         "gensim-file": "gensim 4.4, corpus_file"}
+
+
+def markdown_table(args, tokens: int, med: dict, quality: dict) -> str:
+    base = med["gensim"]["words_per_s"]
+    rows = ["| engine | words/s | × gensim iterable | vocabulary scan | peak memory | "
+            "analogy (coverage) | WS-353 ρ | SimLex ρ |", "|---|---|---|---|---|---|---|---|"]
+    for e, m in med.items():
+        q = quality.get(e)
+        qual = (f"{q['analogy']:.3f} ({q['analogy_coverage']:.0%}) | {q['ws353']:.3f} | "
+                f"{q['simlex']:.3f}") if q else "– | – | –"
+        rows.append(f"| {NAMES[e]} | {m['words_per_s'] / 1e3:.0f}k | "
+                    f"{m['words_per_s'] / base:.2f} | {m['vocab_s']:.2f} s | "
+                    f"{m['peak_rss_mb']:.0f} MB | {qual} |")
+    return (f"Corpus `{Path(args.corpus).name}`, {tokens:,} tokens; sg, d100, window 5, "
+            f"negative 5, sample 1e-3, min_count 5, 2 workers. Speed: median of "
+            f"{args.rounds} alternating rounds of {args.speed_epochs} epoch, whole process "
+            f"(reading, vocabulary, training). Quality: {args.quality_epochs} epochs, scored by "
+            f"gensim's evaluators (analogies restricted to the 30,000 most frequent words).\n\n"
+            + "\n".join(rows) + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("corpus")
@@ -154,6 +177,7 @@ def main() -> None:
     ap.add_argument("--engines", default=",".join(ENGINES))
     ap.add_argument("--no-quality", action="store_true")
     ap.add_argument("--json", help="write all runs here")
+    ap.add_argument("--markdown", help="write the summary table here (for the README)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--epochs", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--quality", action="store_true", help=argparse.SUPPRESS)
@@ -195,6 +219,8 @@ def main() -> None:
     if "ours" in med and "gensim-file" in med:
         print(f"  ours / gensim corpus_file: "
               f"{med['ours']['words_per_s'] / med['gensim-file']['words_per_s']:.2f}x")
+    if args.markdown:
+        Path(args.markdown).write_text(markdown_table(args, n, med, quality))
     if args.json:
         Path(args.json).write_text(json.dumps({"corpus": args.corpus, "tokens": n, "runs": runs,
                                                "median": med, "quality": quality}, indent=1))

@@ -25,9 +25,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TextIO
 
-from .config import TrainingConfig
-from .errors import DuplicateWordWarning, W2VError
-from .formats import ALIASES, FORMATS
+from . import prefer_single_threaded_blas
+
+prefer_single_threaded_blas()  # before NumPy is imported below
+
+from .config import TrainingConfig  # noqa: E402
+from .errors import DuplicateWordWarning, W2VError  # noqa: E402
+from .formats import ALIASES, FORMATS  # noqa: E402
 
 EXIT_USAGE = 2
 
