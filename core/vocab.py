@@ -19,6 +19,7 @@ from .corpus import NEWLINE, Corpus, ReadStats
 from .errors import CorpusError, W2VError
 
 _REMAP_SLICE = 1 << 22
+_PART_TOKENS = 1 << 22   # 16 MB of int32 ids
 
 
 class Cancelled(W2VError):
@@ -162,6 +163,41 @@ class Scan:
         return vocab, TokenStream(ids, starts, self.raw_words)
 
 
+class _IdBuffer:
+    """Token ids collected in large fixed-size parts, joined once at the end.
+
+    Joining one small array per chunk needed twice the id array at the end; here ``join``
+    frees each part as soon as it is copied, so the peak is the id array plus one part.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[np.ndarray] = []
+        self._fill = _PART_TOKENS
+
+    def extend(self, ids: np.ndarray) -> None:
+        while len(ids):
+            if self._fill == _PART_TOKENS:
+                self._parts.append(np.empty(_PART_TOKENS, dtype=np.int32))
+                self._fill = 0
+            take = min(len(ids), _PART_TOKENS - self._fill)
+            self._parts[-1][self._fill:self._fill + take] = ids[:take]
+            self._fill += take
+            ids = ids[take:]
+
+    def join(self) -> np.ndarray:
+        parts, self._parts = self._parts, []
+        if parts:
+            parts[-1] = parts[-1][:self._fill]
+        out = np.empty(sum(len(p) for p in parts), dtype=np.int32)
+        at = 0
+        while parts:
+            part = parts.pop(0)
+            out[at:at + len(part)] = part
+            at += len(part)
+            del part  # unmapped now, not after the last copy
+        return out
+
+
 def scan(corpus: Corpus, progress: Callable[[int, int], None] | None = None,
          stop: threading.Event | None = None) -> Scan:
     """Read ``corpus`` once: count tokens and record the text as provisional ids.
@@ -172,16 +208,19 @@ def scan(corpus: Corpus, progress: Callable[[int, int], None] | None = None,
     ids_of: defaultdict[str, int] = defaultdict()
     # A new word gets the next free id; map(ids_of.__getitem__) stays in C per token.
     ids_of.default_factory = ids_of.__len__
-    parts: list[np.ndarray] = []
+    ids = _IdBuffer()
     for tokens in corpus.iter_chunks(progress):
         if stop is not None and stop.is_set():
             raise Cancelled("reading the corpus was cancelled")
-        parts.append(np.fromiter(map(ids_of.__getitem__, tokens), dtype=np.int32,
-                                 count=len(tokens)))
-    ids = np.concatenate(parts) if parts else np.zeros(0, np.int32)
-    del parts
+        ids.extend(np.fromiter(map(ids_of.__getitem__, tokens), dtype=np.int32,
+                               count=len(tokens)))
+    ids = ids.join()
     words = list(ids_of)
-    counts = np.bincount(ids, minlength=len(words)).astype(np.int64)
+    # bincount copies its input to int64: counted in slices, that copy stays small (whole,
+    # it doubled the peak of a 200 MB scan).
+    counts = np.zeros(len(words), dtype=np.int64)
+    for lo in range(0, len(ids), _REMAP_SLICE):
+        counts += np.bincount(ids[lo:lo + _REMAP_SLICE], minlength=len(words))
     newline_id = ids_of.get(NEWLINE, -1)
     raw = len(ids) - (int(counts[newline_id]) if newline_id >= 0 else 0)
     stats = corpus.last_stats

@@ -159,3 +159,15 @@ def test_max_vocab_size_keeps_the_most_frequent_ties_by_word():
         assert sc._kept(min_count, limit).tolist() == expected
         assert sc.vocab_size(min_count, limit) == len(expected)
         assert sc.token_count(min_count, limit) == int(word_counts[expected].sum())
+
+
+def test_scan_ids_are_the_same_across_part_and_slice_boundaries(tmp_path, monkeypatch):
+    import core.vocab
+
+    (tmp_path / "a.txt").write_text("b a c a\n\nrare b a\n" * 50)
+    whole = scan(Corpus([tmp_path / "a.txt"]))
+    monkeypatch.setattr(core.vocab, "_PART_TOKENS", 7)
+    monkeypatch.setattr(core.vocab, "_REMAP_SLICE", 5)
+    parts = scan(Corpus([tmp_path / "a.txt"], chunk_bytes=16))
+    assert np.array_equal(parts.ids, whole.ids) and np.array_equal(parts.counts, whole.counts)
+    assert parts.words == whole.words and parts.raw_words == 350
