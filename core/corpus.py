@@ -124,9 +124,26 @@ class _InvalidCounter:
 codecs.register_error(_InvalidCounter.name, _InvalidCounter.handle)
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" if ``head`` reads as mostly-ASCII UTF-16 without a BOM.
+
+    Windows tools write such files; their every other byte is zero, which would otherwise
+    make them look binary.
+    """
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    even, odd = head[0:2 * pairs:2], head[1:2 * pairs:2]
+    for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * pairs and other.count(0) == 0:
+            return encoding
+    return None
+
+
 def _sniff_binary(head: bytes, name: str) -> None:
     if head.startswith(_BINARY_MAGIC) or (head and head.count(b"\x00") > len(head) // 10
-                                          and not head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+                                          and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+                                          and _utf16_without_bom(head) is None):
         raise CorpusError(f"{name}: looks like a binary file, not text")
 
 
@@ -233,6 +250,8 @@ class Corpus:
             block = block[3:]
         elif block.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             encoding = "utf-16"
+        else:
+            encoding = _utf16_without_bom(block[:4096]) or encoding
         return codecs.getincrementaldecoder(encoding)(errors=counter.name), block
 
 

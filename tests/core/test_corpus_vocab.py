@@ -63,10 +63,14 @@ def test_invalid_utf8_is_replaced_and_counted(tmp_path):
     assert corpus.last_stats.invalid_bytes == 3
 
 
-def test_utf16_with_bom_and_crlf(tmp_path):
-    (tmp_path / "u16.txt").write_bytes("héllo wörld\r\nzweite Zeile\r\n".encode("utf-16"))
-    words = [t for t in tokens(Corpus([tmp_path / "u16.txt"])) if t != NEWLINE]
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_or_without_bom_and_crlf(tmp_path, encoding):
+    # Without a BOM, mostly-ASCII UTF-16 is told by its zero bytes (else it looks binary).
+    (tmp_path / "u16.txt").write_bytes("héllo wörld\r\nzweite Zeile\r\n".encode(encoding))
+    corpus = Corpus([tmp_path / "u16.txt"], chunk_bytes=33)   # odd: splits code units
+    words = [t for t in tokens(corpus) if t != NEWLINE]
     assert words == ["héllo", "wörld", "zweite", "zeile"]
+    assert corpus.last_stats.invalid_bytes == 0
 
 
 def test_configurable_tokenization(tmp_path):

@@ -1,0 +1,161 @@
+"""Bad input through the real window: every bad corpus gets a message naming the file,
+odd but valid text is read, and the window stays usable (a good corpus then loads and
+trains). PNG and empty files are covered in test_window.py."""
+
+from __future__ import annotations
+
+import builtins
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+import core.corpus
+from w2v_gui.session import IDLE
+
+from .conftest import SMALL, load
+
+
+def train(qtbot, window, timeout=30_000):
+    """Click Train; return the outcome, or fail at once with the dialog's text."""
+    session, ended = window.session, []
+    window.training_finished.connect(lambda outcome: ended.append(outcome))
+    session.failed.connect(lambda title, text: ended.append(f"{title}: {text}"))
+    qtbot.mouseClick(window.training.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(ended), timeout=timeout)
+    assert not isinstance(ended[0], str), ended[0]
+    return ended[0]
+
+
+def _fails(qtbot, window, paths) -> None:
+    with qtbot.waitSignal(window.session.failed, timeout=20_000):
+        window.open_corpus([str(p) for p in paths])
+
+
+def _png(path: Path) -> Path:
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    return path
+
+
+def _only_punctuation(tmp: Path) -> tuple[list[Path], str, str]:
+    (tmp / "dots.txt").write_text("... !!! ??? --- ;;;\n" * 100)
+    return [tmp / "dots.txt"], "dots.txt", "contains no words"
+
+
+def _zip_of_images(tmp: Path) -> tuple[list[Path], str, str]:
+    with zipfile.ZipFile(tmp / "photos.zip", "w") as z:
+        z.writestr("a.png", _png(tmp / "a.png").read_bytes())
+        z.writestr("b.jpg", b"\xff\xd8\xff\xe0" + bytes(500))
+    return [tmp / "photos.zip"], "photos.zip", "holds no text files"
+
+
+def _image_named_txt_in_folder(tmp: Path) -> tuple[list[Path], str, str]:
+    folder = tmp / "texts"
+    folder.mkdir()
+    (folder / "a.txt").write_text("good words here\n")
+    _png(folder / "b.txt")   # an image with the wrong name, among good files
+    return [folder], "b.txt", "binary"
+
+
+def _folder_of_images(tmp: Path) -> tuple[list[Path], str, str]:
+    folder = tmp / "pictures"
+    folder.mkdir()
+    _png(folder / "a.png")
+    (folder / "b.jpg").write_bytes(b"\xff\xd8\xff")
+    return [folder], "pictures", "no text files"
+
+
+def _fifo_named_txt(tmp: Path) -> tuple[list[Path], str, str]:
+    os.mkfifo(tmp / "pipe.txt")
+    return [tmp / "pipe.txt"], "pipe.txt", "not a regular file"
+
+
+@pytest.mark.parametrize("make", [_only_punctuation, _zip_of_images, _image_named_txt_in_folder,
+                                  _folder_of_images, _fifo_named_txt])
+def test_bad_corpus_is_named_and_the_window_stays_usable(qtbot, window, tmp_path, corpus_file,
+                                                         dialogs, make):
+    paths, name, problem = make(tmp_path)
+    _fails(qtbot, window, paths)
+    [(title, text)] = dialogs.of("critical")
+    assert title == "Cannot read the corpus"
+    assert name in text and problem in text and "Traceback" not in text, text
+    assert window.session.state == IDLE and window.session.corpus is None
+    load(qtbot, window, [corpus_file])
+    assert train(qtbot, window).progress.done
+
+
+def test_unreadable_file_in_a_folder_is_named(qtbot, window, tmp_path, corpus_file, dialogs,
+                                              monkeypatch):
+    # Tests run as root, where chmod 000 does not stop reading: refuse it in open().
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "a.txt").write_text("good words here\n")
+    (folder / "secret.txt").write_text("cannot see me\n")
+
+    def fake_open(path, *args, **kwargs):
+        if Path(path).name == "secret.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return builtins.open(path, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(core.corpus, "open", fake_open, raising=False)
+        _fails(qtbot, window, [folder])
+    [(title, text)] = dialogs.of("critical")
+    assert "secret.txt" in text and "Permission denied" in text, text
+    load(qtbot, window, [corpus_file])
+    assert train(qtbot, window).progress.done
+
+
+def test_folder_skips_what_is_not_text(qtbot, window, tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "a.txt").write_text("alpha beta gamma\n")
+    (folder / "notes.md").write_text("delta epsilon\n")
+    _png(folder / "photo.png")
+    (folder / "program.exe").write_bytes(b"MZ" + bytes(100))
+    (folder / ".hidden.txt").write_text("secret\n")
+    (folder / "folder.txt").mkdir()           # a folder with a text file's name
+    (folder / "folder.txt" / "inner.txt").write_text("zeta\n")
+    os.mkfifo(folder / "pipe.txt")            # would block a naive reader for ever
+    load(qtbot, window, [folder])
+    info = window.session.corpus
+    assert [Path(f).name for f in info.files] == ["a.txt", "inner.txt", "notes.md"]
+    assert info.scan.raw_words == 6
+    assert "3 files" in window.corpus_panel.summary.text()
+
+
+@pytest.mark.parametrize("content, tokens, invalid", [
+    (b"caf\xc3\xa9 na\xefve \xff\xfe words\nmore \xc3 text\n", 6, 4),    # broken UTF-8
+    ("héllo wörld\r\nzweite Zeile\r\n".encode("utf-16"), 4, 0),          # UTF-16 with BOM
+    ("héllo wörld\r\nzweite Zeile\r\n".encode("utf-16-le"), 4, 0),       # and without
+    (b"\xef\xbb\xbfcrlf line one\r\nline two\r\n\r\n", 5, 0),             # BOM, CRLF
+])
+def test_odd_but_valid_text_is_read(qtbot, window, tmp_path, content, tokens, invalid):
+    path = tmp_path / "odd.txt"
+    path.write_bytes(content)
+    load(qtbot, window, [path])
+    scan = window.session.corpus.scan
+    assert scan.raw_words == tokens and scan.stats.invalid_bytes == invalid
+    assert not any("\r" in w or "\ufeff" in w for w in scan.words)
+    summary = window.corpus_panel.summary.text()
+    assert f"{tokens:,} tokens" in summary
+    assert (f"{invalid:,} invalid bytes" if invalid else "no invalid bytes") in summary
+    window.parameters.editor("min_count").setValue(1)
+    train(qtbot, window)
+
+
+def test_empty_vocabulary_names_the_corpus_then_training_works(qtbot, window, corpus_file,
+                                                               dialogs):
+    load(qtbot, window, [corpus_file], SMALL.replace(min_count=100_000))
+    assert "<b>0</b> words at min_count 100000" in window.corpus_panel.summary.text()
+    with qtbot.waitSignal(window.session.failed, timeout=10_000):
+        window.training.train_action.trigger()
+    [(title, text)] = dialogs.of("critical")
+    assert title == "Training failed"
+    assert "planted.txt" in text and "100000 times" in text and "lower min_count" in text
+    assert window.session.model is None and not window.files.save.isEnabled()
+    with qtbot.waitSignal(window.parameters.config_changed, timeout=2000):
+        window.parameters.editor("min_count").setValue(1)
+    assert train(qtbot, window).progress.done
