@@ -29,9 +29,11 @@ from core.vocab import Cancelled, Scan
 
 from .queries import Answers, Questions, answer
 
-# QThreads started here and not yet seen finished: tests assert none is left running,
-# and holding the Python reference keeps a running thread from being garbage collected.
-_threads: set[QThread] = set()
+# QThreads started here and not yet seen finished, with their workers: tests assert none
+# is left running, and holding both Python references keeps a running thread and its
+# worker from being garbage collected (a dropped worker left its thread hanging, run()
+# never called).
+_threads: dict[QThread, QObject] = {}
 
 
 def start_in_thread(worker: QObject, name: str) -> QThread:
@@ -45,7 +47,7 @@ def start_in_thread(worker: QObject, name: str) -> QThread:
         if hasattr(worker, end):
             getattr(worker, end).connect(thread.quit)
     thread.finished.connect(worker.deleteLater)
-    _threads.add(thread)
+    _threads[thread] = worker
     thread.start()
     return thread
 
@@ -53,7 +55,7 @@ def start_in_thread(worker: QObject, name: str) -> QThread:
 def running_threads() -> list[QThread]:
     """Threads from :func:`start_in_thread` that are still running."""
     for t in [t for t in _threads if t.isFinished()]:
-        _threads.discard(t)
+        del _threads[t]
     return [t for t in _threads if t.isRunning()]
 
 
