@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from core.errors import UnknownWordError
+from core.pictures import resolve
 from core.vectors import Embeddings
 
 NEIGHBOURS_TOPN = 15
@@ -21,15 +22,6 @@ ANALOGY_TOPN = 10
 WATCH_TOPN = 5
 
 Rows = tuple[tuple[str, float], ...]
-
-
-def lookup(emb: Embeddings, text: str) -> str:
-    """``text`` as it is in the vocabulary, trying lower case second (vocabularies are
-    usually lowercased, people type "King"). Raises UnknownWordError."""
-    for word in (text, text.lower()):
-        if word in emb:
-            return word
-    raise UnknownWordError(text)
 
 
 @dataclass(frozen=True)
@@ -51,7 +43,7 @@ class AnalogyAnswer:
 
 def neighbours(emb: Embeddings, text: str, topn: int = NEIGHBOURS_TOPN) -> NeighboursAnswer:
     try:
-        word = lookup(emb, text)
+        word = resolve(emb, text)
         return NeighboursAnswer(text, word, tuple(emb.most_similar(word, topn=topn)))
     except UnknownWordError as exc:
         return NeighboursAnswer(text, error=str(exc))
@@ -61,7 +53,7 @@ def analogy(emb: Embeddings, query: tuple[str, str, str], topn: int = ANALOGY_TO
             ) -> AnalogyAnswer:
     """A is to B as C is to ?, i.e. words near B − A + C, by both methods."""
     try:
-        a, b, c = (lookup(emb, t) for t in query)
+        a, b, c = (resolve(emb, t) for t in query)
         add = emb.most_similar(positive=[b, c], negative=[a], topn=topn)
         mul = emb.most_similar_cosmul(positive=[b, c], negative=[a], topn=topn)
     except UnknownWordError as exc:
