@@ -13,7 +13,7 @@ import codecs
 import numbers
 import os
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 import numpy as np
@@ -80,6 +80,43 @@ def finish(words: list[str], vectors: np.ndarray, dtype: np.dtype, path: Any,
         f"{what} {first + 1}; the first vector of each word was kept"), stacklevel=4)
     return Embeddings([emb.words[i] for i in keep.tolist()], emb.vectors[keep],
                       emb.counts[keep], copy=False)
+
+
+def encode_words(words: Iterable[str], path: Any, bad: Callable[[bytes], bool],
+                 problem: str) -> list[bytes]:
+    """Each word as UTF-8 for a writer, refusing one the format cannot store.
+
+    Raises :class:`FormatError` ``word 'w' {problem}`` for the first word whose bytes
+    ``bad`` is true of (or which cannot be written as UTF-8).
+    """
+    encoded = []
+    for w in words:
+        try:
+            b = w.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise FormatError(f"word {w!r} cannot be written as UTF-8: {exc.reason}",
+                              path) from None
+        if bad(b):
+            raise FormatError(f"word {w!r} {problem}", path)
+        encoded.append(b)
+    return encoded
+
+
+def write_step(dim: int) -> int:
+    """Vectors per write: about 4 MB of float32 at a time."""
+    return max(1, (1 << 22) // max(1, dim * 4))
+
+
+def write_text_records(f: IO[bytes], encoded: list[bytes], vectors: np.ndarray) -> None:
+    """Lines ``word n1 n2 ...`` with 9 significant digits, which read back to the same
+    float32 bit for bit (word2vec text and GloVe)."""
+    n, dim = vectors.shape
+    step = write_step(dim)
+    fmt = " ".join(["%.9g"] * dim)
+    for lo in range(0, n, step):
+        rows = vectors[lo:lo + step].tolist()
+        f.write(b"".join(w + b" " + (fmt % tuple(row)).encode("ascii") + b"\n"
+                         for w, row in zip(encoded[lo:lo + step], rows, strict=True)))
 
 
 def file_size(f: IO[bytes]) -> int:

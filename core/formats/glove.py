@@ -27,10 +27,12 @@ from core.formats._common import (
     TextBlockParser,
     blocks,
     check_options,
+    encode_words,
     estimate_rows,
     file_size,
     finish,
     parse_dtype,
+    write_text_records,
 )
 from core.vectors import Embeddings
 
@@ -110,26 +112,11 @@ def save(emb: Embeddings, path: str | os.PathLike[str]) -> None:
     FormatError
         If a word is empty or contains a line break.
     """
-    encoded = []
-    for w in emb.words:
-        try:
-            b = w.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise FormatError(f"word {w!r} cannot be written as UTF-8: {exc.reason}",
-                              path) from None
-        if not b.strip() or b"\n" in b or b"\r" in b:
-            raise FormatError(f"word {w!r} is blank or contains a line break, which the GloVe "
-                              f"format cannot store", path)
-        encoded.append(b)
-    vectors = emb.vectors
-    n, dim = vectors.shape
-    step = max(1, (1 << 22) // max(1, dim * 4))
-    fmt = " ".join(["%.9g"] * dim)
+    encoded = encode_words(
+        emb.words, path, lambda b: not b.strip() or b"\n" in b or b"\r" in b,
+        "is blank or contains a line break, which the GloVe format cannot store")
     with atomic_write(path, "wb") as f:
-        for lo in range(0, n, step):
-            rows = vectors[lo:lo + step].tolist()
-            f.write(b"".join(w + b" " + (fmt % tuple(row)).encode("ascii") + b"\n"
-                             for w, row in zip(encoded[lo:lo + step], rows, strict=True)))
+        write_text_records(f, encoded, emb.vectors)
 
 
 def sniff(head: bytes) -> bool:

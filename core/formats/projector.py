@@ -34,6 +34,7 @@ from core.formats._common import (
     file_size,
     finish,
     parse_dtype,
+    write_step,
 )
 from core.vectors import Embeddings
 
@@ -135,7 +136,7 @@ def save(emb: Embeddings, path: str | os.PathLike[str], *,
         f.write(data)
     vectors = emb.vectors
     n, dim = vectors.shape
-    step = max(1, (1 << 22) // max(1, dim * 4))
+    step = write_step(dim)
     fmt = "\t".join(["%.9g"] * dim) + "\n"
     with atomic_write(path, "wb") as f:
         for lo in range(0, n, step):

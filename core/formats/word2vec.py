@@ -31,9 +31,12 @@ from core.formats._common import (
     TextBlockParser,
     blocks,
     check_options,
+    encode_words,
     file_size,
     finish,
     parse_dtype,
+    write_step,
+    write_text_records,
 )
 from core.vectors import Embeddings
 
@@ -114,34 +117,22 @@ def save(emb: Embeddings, path: str | os.PathLike[str], *, binary: bool) -> None
     FormatError
         If a word is empty or contains a space or line break (the format cannot hold it).
     """
-    encoded = []
-    for w in emb.words:
-        try:
-            b = w.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise FormatError(f"word {w!r} cannot be written as UTF-8: {exc.reason}",
-                              path) from None
-        if not b or b" " in b or b"\n" in b or b"\r" in b:
-            raise FormatError(f"word {w!r} is empty or contains a space or line break, "
-                              f"which the word2vec format cannot store", path)
-        encoded.append(b)
+    encoded = encode_words(
+        emb.words, path, lambda b: not b or b" " in b or b"\n" in b or b"\r" in b,
+        "is empty or contains a space or line break, which the word2vec format cannot store")
     vectors = emb.vectors
     n, dim = vectors.shape
-    step = max(1, (1 << 22) // max(1, dim * 4))  # ~4 MB of vectors per write
     with atomic_write(path, "wb") as f:
         f.write(f"{n} {dim}\n".encode("ascii"))
         if binary:
             little = vectors.astype("<f4", copy=False)
+            step = write_step(dim)
             for lo in range(0, n, step):
                 f.write(b"".join(w + b" " + row.tobytes()
                                  for w, row in zip(encoded[lo:lo + step], little[lo:lo + step],
                                                    strict=True)))
         else:
-            fmt = " ".join(["%.9g"] * dim)
-            for lo in range(0, n, step):
-                rows = vectors[lo:lo + step].tolist()
-                f.write(b"".join(w + b" " + (fmt % tuple(row)).encode("ascii") + b"\n"
-                                 for w, row in zip(encoded[lo:lo + step], rows, strict=True)))
+            write_text_records(f, encoded, vectors)
 
 
 def sniff_binary(head: bytes) -> bool | None:
