@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from core.cli import main
+from core.config import TrainingConfig
 from core.formats import load_embeddings, native, save_embeddings
 from core.vectors import Embeddings
 from tests.core.test_sgns import _planted_corpus
@@ -210,3 +211,31 @@ def test_convert_and_evaluate_errors_are_one_line(tmp_path, small_model, argv, m
     assert message in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("info", [f for f in TrainingConfig.field_info()
+                                  if f.kind in (int, float)], ids=lambda f: f.name)
+def test_every_numeric_option_refuses_nan_negative_zero_and_huge(tmp_path, capsys, info):
+    flag = "--" + info.name.replace("_", "-")
+    for text in ("nan", "-1", "0", "1e12", "999999999999"):
+        try:
+            value = info.kind(text) if info.kind is float else int(text)
+        except ValueError:
+            value = None   # "nan" for a whole-number option: argparse refuses it
+        try:
+            TrainingConfig(**{info.name: value})
+            refused = value is None
+        except ValueError:
+            refused = True
+        argv = ["train", str(tmp_path / "missing.txt"), "-o", str(tmp_path / "o.bin"), flag, text]
+        try:
+            code, _, err = run(*argv)
+        except SystemExit as exc:   # argparse's own refusal, on stderr
+            code, err = exc.code, capsys.readouterr().err
+        assert code == 2 and len(err.strip().splitlines()) == 1, (text, err)
+        # Refused values name the option; accepted ones get as far as the missing corpus.
+        if refused:
+            assert info.name in err or flag in err, (text, err)
+        else:
+            assert "no such file" in err, (text, err)
+        assert not (tmp_path / "o.bin").exists()

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 import core.corpus
+from core.config import TrainingConfig
 from w2v_gui.session import IDLE
 
 from .conftest import SMALL, load
@@ -159,3 +160,83 @@ def test_empty_vocabulary_names_the_corpus_then_training_works(qtbot, window, co
     with qtbot.waitSignal(window.parameters.config_changed, timeout=2000):
         window.parameters.editor("min_count").setValue(1)
     assert train(qtbot, window).progress.done
+
+
+# -- bad parameters ----------------------------------------------------------------------
+
+NUMERIC = [i for i in TrainingConfig.field_info() if i.kind in (int, float)]
+
+
+def _core_refuses(name: str, value) -> bool:
+    try:
+        TrainingConfig(**{name: value})
+    except ValueError:
+        return True
+    return False
+
+
+def _type(qtbot, editor, text: str) -> None:
+    editor.setFocus()
+    editor.lineEdit().selectAll()
+    qtbot.keyClicks(editor.lineEdit(), text)
+
+
+@pytest.mark.parametrize("info", NUMERIC, ids=lambda i: i.name)
+def test_form_refuses_nan_negative_zero_and_huge_naming_the_field(qtbot, window, corpus_file,
+                                                                   info):
+    load(qtbot, window, [corpus_file])
+    form, train_button = window.parameters, window.training.train_button
+    error = form.error_label
+    editor = form.editor(info.name)
+    before = form.config()
+    huge = ("1e12", "999999999999") if info.kind is float else ("999999999999",)
+    for text in ("nan", "-1", "0", *huge):
+        if info.kind is int and text == "nan":
+            _type(qtbot, editor, text)   # letters never get into a whole-number box
+            assert editor.lineEdit().text() != "nan" and form.config() == before
+            form.set_config(before)
+            continue
+        value = info.kind(text)
+        _type(qtbot, editor, text)
+        if info.optional and text == "0":   # the box's "no limit"
+            assert form.config() is not None and getattr(form.config(), info.name) is None
+        elif _core_refuses(info.name, value):
+            assert form.config() is None and not train_button.isEnabled(), text
+            assert error.isVisible() and info.name in error.text(), (text, error.text())
+            assert info.label in error.text()
+            # Leaving the field puts the previous value back, and says so.
+            qtbot.keyClick(editor.lineEdit(), Qt.Key.Key_Return)
+            assert form.config() == before and train_button.isEnabled()
+            assert "was not accepted" in error.text() and info.name in error.text()
+        else:
+            assert getattr(form.config(), info.name) == value and train_button.isEnabled()
+        form.set_config(before)
+        assert not error.isVisible() and train_button.isEnabled()
+
+
+def test_form_refuses_a_bad_token_pattern_naming_the_field(qtbot, window, corpus_file):
+    load(qtbot, window, [corpus_file])
+    form = window.parameters
+    pattern = form.editor("token_pattern")
+    for text, message in (("", "non-empty"), ("([a-z", "regular expression")):
+        pattern.setText(text)
+        pattern.editingFinished.emit()
+        assert form.config() is None and not window.training.train_button.isEnabled()
+        assert "token_pattern" in form.error_label.text() and message in form.error_label.text()
+    pattern.setText(TrainingConfig().token_pattern)
+    pattern.editingFinished.emit()
+    assert form.config() is not None and window.training.train_button.isEnabled()
+
+
+def test_settings_with_bad_values_fall_back_to_the_defaults(qtbot, settings_dir):
+    from w2v_gui.main_window import MainWindow
+    from w2v_gui.settings import Settings
+
+    settings = Settings()
+    settings._set_json("training/config", {**TrainingConfig().to_dict(), "alpha": float("nan"),
+                                           "window": -3})
+    settings.sync()
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.parameters.config() == TrainingConfig()
+    w.close()

@@ -3,6 +3,13 @@
 Defaults, bounds and tooltips come from core; validation is ``TrainingConfig`` itself
 (its ``ValueError`` names the field, which is then marked and the message shown inline).
 Below the form: a live estimate of memory and time from ``core.sgns.estimate``.
+
+Spin boxes validate what is *typed*, not their last accepted value: Qt's own spin boxes
+swallow keys that leave the range (typing 5000 into a 2–1000 box gave 500) and keep the
+old value behind text that shows something else (typing 0 showed 0 and trained with 100).
+Here any number-like text stays visible, is checked by ``TrainingConfig`` as typed and,
+if refused, disables training with core's message; leaving the field restores the value it
+had before and says so.
 """
 
 from __future__ import annotations
@@ -34,6 +41,27 @@ BASIC = ("vector_size", "window", "negative", "min_count", "epochs", "alpha")
 _INT_MAX = 2**31 - 1
 
 
+# Text that is on its way to a number (or is one out of range): kept, and explained.
+_INT_LIKE = re.compile(r"[+-]?[\d,.'\s\u00a0\u202f]*")
+_FLOAT_LIKE = re.compile(r"[+-]?(\d*\.?\d*)?([eE][+-]?\d*)?")
+_NON_FINITE = ("nan", "inf", "infinity")
+
+
+def _partial_non_finite(text: str) -> bool:
+    word = text.strip().lstrip("+-").lower()
+    return bool(word) and any(w.startswith(word) for w in _NON_FINITE)
+
+
+class IntSpinBox(QSpinBox):
+    """A spin box that keeps out-of-range numbers visible (Intermediate), not swallowed."""
+
+    def validate(self, text: str, pos: int):
+        state, text, pos = super().validate(text, pos)
+        if state == QValidator.State.Invalid and _INT_LIKE.fullmatch(text):
+            state = QValidator.State.Intermediate
+        return state, text, pos
+
+
 class FloatSpinBox(QDoubleSpinBox):
     """A spin box showing floats as ``%g`` (0.001, 1e-05), stepping by ×2 on log fields."""
 
@@ -57,7 +85,7 @@ class FloatSpinBox(QDoubleSpinBox):
         try:
             value = float(text)
         except ValueError:
-            partial = re.fullmatch(r"[+-]?(\d*\.?\d*)?([eE][+-]?\d*)?", text) is not None
+            partial = _FLOAT_LIKE.fullmatch(text) is not None or _partial_non_finite(text)
             return (QValidator.State.Intermediate if partial else QValidator.State.Invalid,
                     text, pos)
         ok = self.minimum() <= value <= self.maximum()
@@ -81,12 +109,16 @@ def _editor(info: ParamInfo) -> QWidget:
     elif info.kind is float:
         w = FloatSpinBox(info)
     else:
-        w = QSpinBox()
+        w = IntSpinBox()
         lo = int(info.lo) - (1 if info.optional else 0)
         w.setRange(lo, int(min(info.hi, _INT_MAX)))
         if info.optional:
             w.setSpecialValueText("no limit")
         w.setGroupSeparatorShown(True)
+    if isinstance(w, (QSpinBox, QDoubleSpinBox)):
+        # The value changes when editing is done, not at each key: on the way to 5000 a
+        # 2–1000 box would otherwise take 500, and keep it once 5000 is refused.
+        w.setKeyboardTracking(False)
     w.setToolTip(f"<p>{info.help}</p><p><i>{info.name}</i></p>")
     w.setObjectName(f"param_{info.name}")
     return w
@@ -105,6 +137,7 @@ class ParametersPanel(QWidget):
         self._valid = True
         self._config = config
         self._scan: Scan | None = None
+        self._refused: tuple[str, str, str] | None = None   # field, its text, core's message
 
         basic, more = QFormLayout(), QFormLayout()
         for form in (basic, more):
@@ -154,9 +187,13 @@ class ParametersPanel(QWidget):
             editor.editingFinished.connect(self._on_editor_changed)
         else:
             editor.valueChanged.connect(self._on_editor_changed)
+            # Every keystroke, also those that leave the value unchanged (out of range).
+            editor.lineEdit().textEdited.connect(self._on_editor_changed)
+            editor.editingFinished.connect(self._on_spin_editing_finished)
 
     # -- reading and writing the form -------------------------------------------------
     def set_config(self, config: TrainingConfig) -> None:
+        self._refused = None
         for name, editor in self._editors.items():
             value = getattr(config, name)
             editor.blockSignals(True)
@@ -176,18 +213,39 @@ class ParametersPanel(QWidget):
             self._update_estimate()
 
     def values(self) -> dict:
+        """The form's values as typed (a spin box's text, even out of range)."""
         out = {}
         for name, editor in self._editors.items():
             if isinstance(editor, QCheckBox):
                 out[name] = editor.isChecked()
             elif isinstance(editor, QLineEdit):
                 out[name] = editor.text()
-            elif isinstance(editor, QSpinBox):
-                v = editor.value()
-                out[name] = None if self._infos[name].optional and v < self._infos[name].lo else v
             else:
-                out[name] = editor.value()
+                out[name] = self._typed(name, editor)
         return out
+
+    def _typed(self, name: str, editor: QSpinBox | QDoubleSpinBox):
+        """The number in ``editor``'s text; the text itself if it is none (core says why)."""
+        text = editor.cleanText().strip()
+        if self._infos[name].optional and text == editor.specialValueText():
+            return None
+        if isinstance(editor, QSpinBox):
+            digits = text.replace(editor.locale().groupSeparator(), "")
+            for sep in (",", "'", " ", "\u00a0", "\u202f"):
+                digits = digits.replace(sep, "")
+            try:
+                value = int(digits)
+            except ValueError:
+                try:
+                    return float(digits)   # "2.5": core says it must be a whole number
+                except ValueError:
+                    return text
+            # The box's minimum below the field's own is "no limit" (shown as such).
+            return None if self._infos[name].optional and value == editor.minimum() else value
+        try:
+            return float(text)
+        except ValueError:
+            return text
 
     def config(self) -> TrainingConfig | None:
         """The form's config, or None while it is invalid."""
@@ -208,6 +266,9 @@ class ParametersPanel(QWidget):
                           if message.startswith(n)), None)
             if field is not None:
                 self._editors[field].setStyleSheet("border: 1px solid #b00020;")
+                editor = self._editors[field]
+                if isinstance(editor, (QSpinBox, QDoubleSpinBox)):
+                    self._refused = (field, editor.text(), message)
                 message = f"{self._infos[field].label}: {message}"
             self.error_label.setText(message)
             valid = False
@@ -248,6 +309,19 @@ class ParametersPanel(QWidget):
         else:
             self._debounce.stop()
             self._update_estimate()
+
+    def _on_spin_editing_finished(self) -> None:
+        # Leaving a refused field: Qt has put the last accepted value back. Say so, or a
+        # person who typed 5000 would see 100 come back without a word.
+        refused, self._refused = self._refused, None
+        if refused is None or not self._validate():
+            return
+        field, text, message = refused
+        editor = self._editors[field]
+        if editor.text() != text:
+            self.error_label.setText(f"{self._infos[field].label}: {text!r} was not accepted "
+                                     f"({message}); kept {editor.text()}.")
+            self.error_label.setVisible(True)
 
     def _on_debounce_timeout(self) -> None:
         if self._valid:
