@@ -7,20 +7,13 @@ the demo corpus (or ``--corpus``) and fresh settings in a temporary folder.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
-
-from .app import make_application  # noqa: E402
-from .resources import demo_corpus_path  # noqa: E402
-from .screenshots import SIZE, settle, wait_for  # noqa: E402
+from .screenshots import arguments, open_window, settle, wait_for  # noqa: E402
 
 
 def settle_until(condition, timeout_s: float) -> None:
@@ -32,28 +25,9 @@ def settle_until(condition, timeout_s: float) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", nargs="+", help="corpus to show (default: the demo)")
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent
-                                             / "assets" / "screenshots"))
+    parser = arguments(__doc__)
     args = parser.parse_args(argv)
-    corpus = args.corpus or ([str(demo_corpus_path())] if demo_corpus_path() else None)
-    if not corpus:
-        parser.error("no demo corpus in this installation: pass --corpus")
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-
-    tmp = tempfile.TemporaryDirectory()
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp.name)
-    app = make_application()  # noqa: F841 - keeps the application alive
-    from .main_window import MainWindow
-
-    window = MainWindow()
-    window.resize(*SIZE)
-    window.show()
-    window.open_corpus(corpus)
-    wait_for(window.session.corpus_loaded, 120)
+    app, window, out, tmp = open_window(parser, args)  # noqa: F841 - app: keep it alive
     learn = window.learn
     window.tabs.setCurrentWidget(learn)
     wait_for(learn.data_changed, 120)

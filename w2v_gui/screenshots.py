@@ -49,6 +49,42 @@ def settle(ms: int = 300) -> None:
     loop.exec()
 
 
+def arguments(doc: str) -> argparse.ArgumentParser:
+    """The options every screenshot script takes: ``--corpus`` and ``--out``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--corpus", nargs="+", help="corpus to show (default: the demo)")
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent
+                                             / "assets" / "screenshots"))
+    return parser
+
+
+def open_window(parser: argparse.ArgumentParser, args: argparse.Namespace):
+    """The window at :data:`SIZE` with the corpus read, and fresh settings in a temporary
+    folder so a person's own preferences do not change the pictures.
+
+    Returns ``(app, window, out, tmp)``: keep ``app`` referenced while the window lives,
+    and clean ``tmp`` up at the end.
+    """
+    corpus = args.corpus or ([str(demo_corpus_path())] if demo_corpus_path() else None)
+    if not corpus:
+        parser.error("no demo corpus in this installation: pass --corpus")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    tmp = tempfile.TemporaryDirectory()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp.name)
+    app = make_application()
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(*SIZE)
+    window.show()
+    window.open_corpus(corpus)
+    wait_for(window.session.corpus_loaded, 120)
+    return app, window, out, tmp
+
+
 # Analogies with their textbook answers; the map shows the first the vectors get right
 # (runs differ: two worker threads make training nondeterministic).
 ANALOGIES = [("king", "queen", "prince", "princess"), ("son", "daughter", "father", "mother"),
@@ -88,33 +124,14 @@ def _pictures(window, out: Path, analogy: list[str] | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", nargs="+", help="corpus to show (default: the demo)")
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent
-                                             / "assets" / "screenshots"))
+    parser = arguments(__doc__)
     parser.add_argument("--at", type=float, default=0.45,
                         help="training fraction for the mid-training picture")
     parser.add_argument("--analogy", nargs=3, metavar=("A", "B", "C"),
                         help="the analogy drawn on the map (default: the first of a few "
                              "textbook ones the vectors get right)")
     args = parser.parse_args(argv)
-    corpus = args.corpus or ([str(demo_corpus_path())] if demo_corpus_path() else None)
-    if not corpus:
-        parser.error("no demo corpus in this installation: pass --corpus")
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-
-    tmp = tempfile.TemporaryDirectory()
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp.name)
-    app = make_application()  # noqa: F841 - keeps the application alive
-    from .main_window import MainWindow
-
-    window = MainWindow()
-    window.resize(*SIZE)
-    window.show()
-    window.open_corpus(corpus)
-    wait_for(window.session.corpus_loaded, 120)
+    app, window, out, tmp = open_window(parser, args)  # noqa: F841 - app: keep it alive
     window.watch.set_words(["king", "queen", "man", "woman", "dog"])
     settle()
     window.grab().save(str(out / "01-loaded.png"))
