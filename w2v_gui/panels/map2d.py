@@ -42,7 +42,7 @@ from .map_layers import (
     ShapeLayer,
 )
 from .neighbours import DEBOUNCE_MS
-from .plotting import Background, ExportButton, export_plot
+from .plotting import Background, ExportButton, LazyPicture, export_plot
 from .words import Vocabulary
 
 WORDS, NEIGHBOURS, ANALOGY, FREQUENT = "words", "neighbours", "analogy", "frequent"
@@ -120,15 +120,13 @@ def compute(emb: Embeddings, req: MapRequest) -> MapResult:
                      fit_words=len(fit) if fit is not None else len(rows))
 
 
-class MapPanel(QWidget):
+class MapPanel(LazyPicture):
     """Words as points on a plane: the two directions along which they differ most."""
 
     def __init__(self, vocabulary: Vocabulary, analogy: tuple[str, str, str] = ("", "", ""),
                  parent: QWidget | None = None):
         super().__init__(parent)
-        self._emb: Embeddings | None = None
         self._analogy = tuple(analogy)
-        self._stale = True
         self._result: MapResult | None = None
         self._widths = np.zeros(0)
         self._label_xy = np.zeros((0, 2))
@@ -220,19 +218,11 @@ class MapPanel(QWidget):
         self._on_mode_changed()
 
     # -- what the window calls ----------------------------------------------------------
-    def set_embeddings(self, emb: Embeddings | None, _answers=None) -> None:
-        self._emb = emb
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
     def set_analogy(self, words: tuple[str, str, str]) -> None:
         self._analogy = tuple(words)
         self._update_hint()
         if self.mode.currentData() == ANALOGY:
-            self._stale = True
-            if self.isVisible():
-                self.refresh()
+            self.refresh_if_visible()
 
     def _update_hint(self) -> None:
         a, b, c = (w or "?" for w in self._analogy)
@@ -261,10 +251,6 @@ class MapPanel(QWidget):
 
     def labelled_words(self) -> list[str]:
         return self.labels.shown()
-
-    @property
-    def busy(self) -> bool:
-        return self._work.busy
 
     def refresh(self) -> None:
         """Recompute the map for the current choice (on a thread if it is big)."""
@@ -457,11 +443,6 @@ class MapPanel(QWidget):
                                FREQUENT: "How many of the most frequent words"}.get(mode, ""))
         self.refresh_if_visible()
 
-    def refresh_if_visible(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
     def _on_words_edited(self, text: str) -> None:
         self._texts[self.mode.currentData()] = text
         self._debounce.start()
@@ -469,8 +450,3 @@ class MapPanel(QWidget):
     def _on_count_changed(self, value: int) -> None:
         self._counts[self.mode.currentData()] = value
         self._debounce.start()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()

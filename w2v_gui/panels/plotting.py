@@ -1,5 +1,6 @@
-"""Pieces the picture panels share: exporting a plot, an Export button, and running a
-computation off the GUI thread when it is big, newest request winning."""
+"""Pieces the picture panels share: exporting a plot, an Export button, running a
+computation off the GUI thread when it is big, newest request winning, and redrawing
+only while shown."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from typing import Any
 import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
+
+from core.vectors import Embeddings
 
 from ..worker import TaskWorker, start_in_thread
 
@@ -154,3 +158,40 @@ class Background(QObject):
         seq = self._running_seq
         self._next()
         self._deliver(seq, RuntimeError(message))
+
+
+class LazyPicture(QWidget):
+    """A picture of the vectors drawn only while it is shown: a change made while it is
+    hidden (on another tab) marks it stale, and showing it brings it up to date, so new
+    snapshots during training cost nothing in panels nobody looks at.
+
+    Subclasses implement ``refresh`` (which sets ``_stale`` to False) and compute in a
+    :class:`Background` kept as ``_work``.
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._emb: Embeddings | None = None
+        self._stale = True
+        self._work: Background
+
+    def set_embeddings(self, emb: Embeddings | None, _answers=None) -> None:
+        self._emb = emb
+        self.refresh_if_visible()
+
+    def refresh_if_visible(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def busy(self) -> bool:
+        return self._work.busy
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()

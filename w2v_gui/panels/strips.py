@@ -30,7 +30,7 @@ from core import pictures
 from core.vectors import Embeddings
 
 from .neighbours import DEBOUNCE_MS
-from .plotting import Background, ExportButton, export_plot
+from .plotting import Background, ExportButton, LazyPicture, export_plot
 
 CELL_PX = 8
 ROW_GAP = 0.22            # blank part of each row's height, between strips
@@ -57,14 +57,12 @@ def compute(emb: Embeddings, text: str) -> StripsResult:
     return StripsResult(rows, pictures.symmetric_limit(rows.values))
 
 
-class StripsPanel(QWidget):
+class StripsPanel(LazyPicture):
     """Words as strips of coloured cells, one cell per dimension of the unit vector."""
 
     def __init__(self, analogy: tuple[str, str, str] = ("", "", ""),
                  parent: QWidget | None = None):
         super().__init__(parent)
-        self._emb: Embeddings | None = None
-        self._stale = True
         self._edited = False       # typed rows are kept when the analogy changes
         self._result: StripsResult | None = None
         self._order = np.zeros(0, dtype=np.int64)
@@ -128,19 +126,11 @@ class StripsPanel(QWidget):
         self.view.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
 
     # -- what the window calls ----------------------------------------------------------
-    def set_embeddings(self, emb: Embeddings | None, _answers=None) -> None:
-        self._emb = emb
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
     def set_analogy(self, words: tuple[str, str, str]) -> None:
         """Follow the Analogy panel until the person types rows of their own."""
         if not self._edited:
             self.rows.setText(default_rows(tuple(words)))
-            self._stale = True
-            if self.isVisible():
-                self.refresh()
+            self.refresh_if_visible()
 
     def set_rows(self, text: str, sort_by: str | None = None) -> None:
         """Show rows ``text``, columns sorted by the row labelled ``sort_by`` (if given)."""
@@ -167,10 +157,6 @@ class StripsPanel(QWidget):
 
     def export(self, path: str) -> None:
         export_plot(self.view.ci, path)
-
-    @property
-    def busy(self) -> bool:
-        return self._work.busy
 
     def refresh(self) -> None:
         self._debounce.stop()
@@ -300,8 +286,3 @@ class StripsPanel(QWidget):
     def _on_sort_changed(self, _index: int) -> None:
         if self._result is not None and self._result.rows.labels:
             self._draw()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
