@@ -2,7 +2,8 @@
 
 Each worker is a plain ``QObject`` moved to a ``QThread`` and wired the way Qt documents
 it (:func:`start_in_thread`): ``thread.started → worker.run``, ``finished``/``failed →
-thread.quit``, ``thread.finished → deleteLater``. Workers never touch a widget; what
+thread.quit``; the worker is freed by Python once its thread has finished, not by
+``deleteLater`` (both at once crashed). Workers never touch a widget; what
 they emit is immutable (frozen records, :class:`~core.vectors.Embeddings` snapshots) or
 handed over and never touched again by the worker (a finished :class:`~core.vocab.Scan`).
 Stop and pause are ``threading.Event`` objects owned by the caller, so asking a worker
@@ -46,7 +47,9 @@ def start_in_thread(worker: QObject, name: str) -> QThread:
     for end in ("finished", "failed", "cancelled"):  # every way a worker's run ends
         if hasattr(worker, end):
             getattr(worker, end).connect(thread.quit)
-    thread.finished.connect(worker.deleteLater)
+    # No worker.deleteLater: Python owns the worker (and frees it once the thread is seen
+    # finished, in running_threads). With both, the worker thread's deferred delete and
+    # the GUI thread dropping the last reference could free it at once (a segfault).
     _threads[thread] = worker
     thread.start()
     return thread
