@@ -134,7 +134,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(f.quit)
         t = self.training
         training_menu = self.menuBar().addMenu("&Training")
-        training_menu.addActions([t.train_action, t.pause_action, t.stop_action])
+        training_menu.addActions([t.train_action, t.pause_action, t.stop_action,
+                                  t.continue_action])
         explore_menu = self.menuBar().addMenu("&Explore")
         self.find_action = QAction("Find &neighbours", self)
         self.find_action.setShortcut(QKeySequence("Ctrl+F"))
@@ -152,6 +153,7 @@ class MainWindow(QMainWindow):
         t.train_action.triggered.connect(self._on_train_triggered)
         t.pause_action.triggered.connect(s.toggle_pause)
         t.stop_action.triggered.connect(s.stop)
+        t.continue_action.triggered.connect(s.continue_training)
         self.find_action.triggered.connect(self.neighbours.focus_query)
         p.config_changed.connect(self._on_parameters_config_changed)
         p.config_changed.connect(self.learn.set_config)
@@ -174,6 +176,7 @@ class MainWindow(QMainWindow):
         s.training_progressed.connect(t.add_progress)
         s.embeddings_changed.connect(self._on_session_embeddings_changed)
         s.training_finished.connect(self._on_session_training_finished)
+        s.training_failed.connect(t.fail)
         s.document_changed.connect(self._on_session_document_changed)
         s.failed.connect(self._on_session_failed)
 
@@ -209,7 +212,7 @@ class MainWindow(QMainWindow):
         s = self.session
         idle = s.state == IDLE
         can_train = s.corpus is not None and self.parameters.config() is not None
-        self.training.set_state(s.state, can_train)
+        self.training.set_state(s.state, can_train, s.can_continue)
         for action in (self.files.open_corpus, self.files.open_folder, self.files.open_model):
             action.setEnabled(idle)
         self.corpus_panel.recent_menu.setEnabled(idle)

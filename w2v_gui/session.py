@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,7 @@ class CorpusInfo:
     lowercase: bool
     token_pattern: str
     scan: Scan  # handed over by the scan worker; only read from here on
+    checksum: int | None = None   # of the tokens: "is it still the same text?"
 
     @property
     def name(self) -> str:
@@ -70,8 +72,15 @@ def _scan_corpus(paths: tuple[str, ...], lowercase: bool, token_pattern: str):
         preview = corpus.preview(1500)
         result = scan(corpus, progress=progress, stop=stop)
         return CorpusInfo(paths, tuple(map(str, corpus.files)), corpus.total_bytes, preview,
-                          lowercase, token_pattern, result)
+                          lowercase, token_pattern, result, _checksum(result))
     return run
+
+
+def _checksum(result: Scan) -> int:
+    """CRC-32 of the text as ids and of the words the ids stand for (a renamed word keeps
+    its id, so the ids alone would not see it)."""
+    crc = zlib.crc32(result.ids)
+    return zlib.crc32("\n".join(result.words).encode("utf-8", "surrogatepass"), crc)
 
 
 def _load_model(path: str):
@@ -80,6 +89,26 @@ def _load_model(path: str):
             return native.load(path)
         return NativeModel(load_embeddings(path))
     return run
+
+
+def continue_problem(model: NativeModel | None) -> str | None:
+    """Why ``model`` cannot be continued, or None if it can."""
+    if model is None:
+        return "no model is open"
+    state = model.state
+    corpus = state.get("corpus")
+    if model.context is None or model.config is None or not isinstance(corpus, dict):
+        return ("this model holds no training state to continue (only a stopped run "
+                "saved by w2v-gui as .npz can be continued)")
+    if state.get("finished", True):
+        return "this model's training already finished"
+    if not (isinstance(corpus.get("paths"), list) and corpus["paths"]
+            and all(isinstance(p, str) for p in corpus["paths"])
+            and isinstance(corpus.get("raw_words"), int)
+            and isinstance(corpus.get("lowercase"), bool)
+            and isinstance(corpus.get("token_pattern"), str)):
+        return "this model's record of its corpus is damaged"
+    return None
 
 
 class Session(QObject):
@@ -94,6 +123,7 @@ class Session(QObject):
     training_progressed = Signal(object)      # TrainingProgress
     training_snapshotted = Signal(object)     # Snapshot
     training_finished = Signal(object)        # TrainingOutcome
+    training_failed = Signal(str)             # why (also sent as failed(title, message))
     document_changed = Signal()               # file name or unsaved flag changed
     failed = Signal(str, str)                 # title, message
 
@@ -111,6 +141,7 @@ class Session(QObject):
         self._worker: QObject | None = None
         self._task_done: Callable[[Any], None] = lambda result: None
         self._task_title = ""
+        self._continuing = False
 
     # -- state ---------------------------------------------------------------------
     @property
@@ -189,15 +220,71 @@ class Session(QObject):
     def train(self, config: TrainingConfig) -> None:
         if self.busy or self.corpus is None:
             return
+        self._start_training(config, None)
+
+    def _start_training(self, config: TrainingConfig, resume: NativeModel | None) -> None:
         self._new_events()
-        worker = TrainingWorker(self.corpus.scan, config, stop=self._stop, pause=self._pause,
-                                questions=self.questions)
+        self._continuing = resume is not None
+        c = self.corpus
+        # Saved with the model, so "Continue training" can find and check the text again.
+        corpus = {"paths": list(c.paths), "raw_words": c.scan.raw_words,
+                  "checksum": c.checksum, "lowercase": c.lowercase,
+                  "token_pattern": c.token_pattern}
+        worker = TrainingWorker(c.scan, config, stop=self._stop, pause=self._pause,
+                                questions=self.questions, resume=resume,
+                                extra_state={"corpus": corpus})
         worker.progressed.connect(self._on_training_progressed)
         worker.snapshotted.connect(self._on_training_snapshotted)
         worker.finished.connect(self._on_training_finished)
         worker.failed.connect(self._on_training_failed)
         self._start(worker, TRAINING, "training")
         self.training_started.emit(config)
+
+    @property
+    def can_continue(self) -> bool:
+        """The model is a stopped run of this program that "Continue training" can resume."""
+        return continue_problem(self.model) is None
+
+    def continue_training(self) -> None:
+        """Resume the stopped run of the open model, on the corpus it was trained on.
+
+        The corpus is read again (unless it is the open one) and must give the same token
+        count and vocabulary; otherwise ``failed`` says what changed.
+        """
+        model = self.model
+        if self.busy:
+            return
+        problem = continue_problem(model)
+        if problem is not None:
+            self.failed.emit("Cannot continue training", problem)
+            return
+        src = model.state["corpus"]
+        paths = tuple(str(p) for p in src["paths"])
+        config = model.config
+        self.config_loaded.emit(config)   # the run's own settings, whatever the form shows
+        c = self.corpus
+
+        def same(info: CorpusInfo) -> bool:
+            return (info.scan.raw_words == src["raw_words"]
+                    and src.get("checksum") in (None, info.checksum))
+
+        if c is not None and (c.paths, c.lowercase, c.token_pattern) == (
+                paths, src["lowercase"], src["token_pattern"]) and same(c):
+            self._start_training(config, model)
+            return
+
+        def scanned(info: CorpusInfo) -> None:
+            if not same(info):
+                self.failed.emit("Cannot continue training", (
+                    f"{info.scan.source}: the corpus changed since the model was saved "
+                    f"({info.scan.raw_words:,} tokens now, {src['raw_words']:,} then); "
+                    f"training can only continue on the same text"))
+                return
+            self._on_scan_finished(info)
+            self._start_training(config, model)
+
+        self._task(_scan_corpus(paths, src["lowercase"], src["token_pattern"]), SCANNING,
+                   "reading the corpus", "Cannot continue training", scanned)
 
     def set_paused(self, paused: bool) -> None:
         if self.state in (TRAINING, PAUSED):
@@ -234,11 +321,17 @@ class Session(QObject):
         self.model = outcome.model
         self.embeddings = outcome.model.embeddings
         self._ended()
-        self._set_document(None, True)
+        # A continued run is still the opened file's model: Save writes it back there.
+        self._set_document(self.path if self._continuing else None, True)
         self.training_finished.emit(outcome)
 
     def _on_training_failed(self, message: str) -> None:
         self._ended()
+        # The failed run's snapshots (after divergence, garbage) must not stay on show
+        # as if they were the model that Save would write: back to the last real model.
+        self.embeddings = self.model.embeddings if self.model is not None else None
+        self.embeddings_changed.emit(self.embeddings, None)
+        self.training_failed.emit(message)
         self.failed.emit("Training failed", message)
 
     # -- model files ---------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from core.config import TrainingConfig
-from core.errors import W2VError
+from core.errors import CorpusError, W2VError
 from core.formats.native import NativeModel
 from core.sgns import Trainer, TrainingProgress
 from core.vectors import Embeddings
@@ -137,6 +137,11 @@ class TrainingWorker(QObject):
     Snapshot)`` about every ``snapshot_every`` seconds and at the end, then
     ``finished(TrainingOutcome)`` — also when stopped, with the vectors learned so far —
     or ``failed(str)``.
+
+    ``resume`` (a stopped run's model) continues that run where it stopped: its vectors,
+    context and schedule, if the scan gives the model's vocabulary. ``extra_state`` goes
+    into the finished model's state beside the trainer's own (the session keeps the
+    corpus there, so a saved model knows what to continue on).
     """
 
     progressed = Signal(object)
@@ -146,10 +151,13 @@ class TrainingWorker(QObject):
 
     def __init__(self, scan: Scan, config: TrainingConfig, *, stop: threading.Event,
                  pause: threading.Event, questions: Questions | None = None,
-                 report_interval: float = 0.25, snapshot_every: float = 1.0):
+                 report_interval: float = 0.25, snapshot_every: float = 1.0,
+                 resume: NativeModel | None = None, extra_state: dict | None = None):
         super().__init__()
         self._scan = scan
         self._config = config
+        self._resume = resume
+        self._extra_state = extra_state or {}
         self._stop = stop
         self._pause = pause
         # Replaced whole (one reference swap, atomic) by the GUI thread, never mutated.
@@ -167,7 +175,11 @@ class TrainingWorker(QObject):
         try:
             cfg = self._config
             vocab, stream = self._scan.build(cfg.min_count, cfg.max_vocab_size)
-            trainer = Trainer(cfg, vocab, stream, report_interval=self._report_interval)
+            start = {}
+            if self._resume is not None:
+                start = _resume_from(self._resume, vocab, self._scan.source)
+            trainer = Trainer(cfg, vocab, stream, report_interval=self._report_interval,
+                              **start)
             last_snap = time.monotonic()
             rec = None
             for rec in trainer.run(self._stop, self._pause):
@@ -179,7 +191,20 @@ class TrainingWorker(QObject):
             self.snapshotted.emit(final)
             context = trainer.context_snapshot()
             context.flags.writeable = False
-            model = NativeModel(final.embeddings, context, cfg, trainer.state())
+            # What "Continue training" needs besides the trainer's own position.
+            state = {**trainer.state(), **self._extra_state, "finished": not rec.stopped}
+            model = NativeModel(final.embeddings, context, cfg, state)
             self.finished.emit(TrainingOutcome(model, rec))
         except Exception as exc:  # noqa: BLE001 - every error must reach the person
             self.failed.emit(_message(exc, "training"))
+
+
+def _resume_from(model: NativeModel, vocab, source: str) -> dict:
+    """Trainer arguments that continue ``model``'s run on the corpus now scanned."""
+    if tuple(vocab.words) != tuple(model.embeddings.words):
+        raise CorpusError(
+            f"{source}: the text gives another vocabulary ({len(vocab):,} words) than the "
+            f"model was trained on ({len(model.embeddings):,}); it changed since the model "
+            f"was saved, so training cannot continue where it stopped")
+    return {"vectors": model.embeddings.vectors, "context": model.context,
+            "state": model.state}

@@ -9,11 +9,13 @@ import os
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
 import core.corpus
 from core.config import TrainingConfig
+from w2v_gui import worker
 from w2v_gui.session import IDLE
 
 from .conftest import SMALL, load
@@ -240,3 +242,143 @@ def test_settings_with_bad_values_fall_back_to_the_defaults(qtbot, settings_dir)
     qtbot.addWidget(w)
     assert w.parameters.config() == TrainingConfig()
     w.close()
+
+
+# -- divergence ----------------------------------------------------------------------------
+
+
+def test_divergence_is_shown_and_nothing_garbage_can_be_saved(qtbot, window, corpus_file,
+                                                              dialogs):
+    load(qtbot, window, [corpus_file])
+    good = train(qtbot, window).model            # a real model, saved nowhere yet
+    session = window.session
+    window.parameters.set_config(SMALL.replace(alpha=1.0, epochs=50))
+    shown = []
+    session.embeddings_changed.connect(lambda emb, answers: shown.append(emb))
+    with qtbot.waitSignal(session.failed, timeout=30_000):
+        window.training.train_action.trigger()
+    [(title, text)] = dialogs.of("critical")
+    assert title == "Training failed" and "diverged" in text and "lower alpha" in text
+    assert "Failed" in window.training.progress_bar.format()
+    assert "lower alpha" in window.training.status.text()
+    # The good model is still the one to save and the one on show, not the run's snapshots.
+    assert session.model is good and shown[-1] is good.embeddings
+    assert session.embeddings is good.embeddings
+    assert window.files.save.isEnabled() and not window.training.continue_button.isVisible()
+    window.parameters.set_config(SMALL)
+    assert train(qtbot, window).progress.done    # and the window trains again
+
+
+# -- resume ----------------------------------------------------------------------------------
+
+RESUMABLE = SMALL.replace(workers=1, epochs=40, seed=11)
+
+
+def _reference(corpus_file: Path, config: TrainingConfig):
+    """The uninterrupted run, by core alone."""
+    from core.corpus import Corpus
+    from core.sgns import Trainer
+    from core.vocab import scan
+
+    vocab, stream = scan(Corpus.from_config([corpus_file], config)).build(
+        config.min_count, config.max_vocab_size)
+    trainer = Trainer(config, vocab, stream)
+    list(trainer.run())
+    return trainer
+
+
+def _stop_midway(qtbot, window):
+    session = window.session
+    with qtbot.waitSignal(session.training_progressed, timeout=20_000):
+        window.training.train_action.trigger()
+    with qtbot.waitSignal(window.training_finished, timeout=20_000) as blocker:
+        window.training.stop_action.trigger()
+    progress = blocker.args[0].progress
+    assert progress.stopped and 0 < progress.fraction < 1
+    qtbot.waitUntil(lambda: not worker.running_threads(), timeout=5000)
+    return blocker.args[0].model
+
+
+def _continue(qtbot, window):
+    button = window.training.continue_button
+    assert button.isVisible() and button.isEnabled()
+    with qtbot.waitSignal(window.training_finished, timeout=60_000) as blocker:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0].progress.done and not blocker.args[0].progress.stopped
+    return blocker.args[0].model
+
+
+def test_stop_save_open_continue_is_bit_identical_to_an_uninterrupted_run(qtbot, window,
+                                                                        corpus_file, tmp_path,
+                                                                        dialogs):
+    from w2v_gui.main_window import MainWindow
+
+    reference = _reference(corpus_file, RESUMABLE)
+    load(qtbot, window, [corpus_file], RESUMABLE)
+    stopped = _stop_midway(qtbot, window)
+    assert stopped.state["corpus"]["paths"] == [str(corpus_file)]
+    path = tmp_path / "half.npz"
+    with qtbot.waitSignal(window.session.document_changed, timeout=10_000):
+        window.files.save_chosen.emit(str(path))
+
+    # In another window, as after a restart: open the file, continue.
+    other = MainWindow()
+    qtbot.addWidget(other)
+    other.show()
+    other.parameters.set_config(SMALL.replace(epochs=3, window=2))   # ignored: the run's own
+    with qtbot.waitSignal(other.session.embeddings_changed, timeout=10_000):
+        other.open_model(str(path))
+    resumed = _continue(qtbot, other)
+    assert np.array_equal(resumed.embeddings.vectors, reference.snapshot().vectors)
+    assert np.array_equal(resumed.context, reference.context_snapshot())
+    assert other.session.corpus.paths == (str(corpus_file),)   # read again for the run
+    assert other.parameters.config() == RESUMABLE
+    assert other.session.path == str(path) and other.isWindowModified()
+    assert not other.training.continue_button.isVisible()       # finished: nothing to continue
+
+    # In the first window, straight after Stop (the corpus is still open: no re-read).
+    resumed_here = _continue(qtbot, window)
+    assert np.array_equal(resumed_here.embeddings.vectors, reference.snapshot().vectors)
+    assert not dialogs.of("critical")
+    other.session.dirty = False
+    other.close()
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda p: p.write_text(p.read_text() + "king queen\n"), "changed since the model was saved"),
+    (lambda p: p.write_text(p.read_text().replace("king", "emperor")), "changed since"),
+    (lambda p: p.unlink(), "no such file"),
+])
+def test_continue_refuses_a_corpus_that_changed_or_went(qtbot, window, corpus_file, tmp_path,
+                                                       dialogs, change, message):
+    from w2v_gui.main_window import MainWindow
+
+    load(qtbot, window, [corpus_file], RESUMABLE)
+    _stop_midway(qtbot, window)
+    path = tmp_path / "half.npz"
+    with qtbot.waitSignal(window.session.document_changed, timeout=10_000):
+        window.files.save_chosen.emit(str(path))
+    change(corpus_file)
+    other = MainWindow()
+    qtbot.addWidget(other)
+    with qtbot.waitSignal(other.session.embeddings_changed, timeout=10_000):
+        other.open_model(str(path))
+    with qtbot.waitSignal(other.session.failed, timeout=20_000):
+        other.training.continue_button.click()
+    [(title, text)] = dialogs.of("critical")
+    assert title == "Cannot continue training" and message in text and "planted.txt" in text
+    assert other.session.state == IDLE and other.training.continue_button.isEnabled()
+    other.close()
+
+
+def test_models_that_cannot_continue_do_not_offer_it(qtbot, window, corpus_file, tmp_path):
+    load(qtbot, window, [corpus_file])
+    train(qtbot, window)                       # finished: nothing left to continue
+    assert not window.training.continue_button.isVisible()
+    with qtbot.waitSignal(window.session.state_changed, timeout=10_000,
+                          check_params_cb=lambda s: s == IDLE):
+        window.files.export_chosen.emit(str(tmp_path / "v.bin"), "word2vec-binary")
+    with qtbot.waitSignal(window.session.embeddings_changed, timeout=10_000):
+        window.open_model(str(tmp_path / "v.bin"))   # vectors only, no training state
+    assert not window.training.continue_button.isVisible()
+    assert not window.training.continue_action.isEnabled()

@@ -13,6 +13,7 @@ stalls of the event loop; tests/gui/probe_latency.py).
 from __future__ import annotations
 
 import math
+from html import escape
 
 import numpy as np
 import pyqtgraph as pg
@@ -83,9 +84,14 @@ class TrainingPanel(QWidget):
         self.pause_action = _action("&Pause", ["Ctrl+P", "Space"], "Pause or resume", self)
         self.stop_action = _action("&Stop", ["Esc", "Ctrl+."],
                                    "Stop; the vectors learned so far are kept", self)
+        self.continue_action = _action(
+            "&Continue", ["Ctrl+Shift+T"],
+            "Continue the stopped run of the open model where it left off (same schedule, "
+            "same corpus)", self)
         self.train_button = self._button(self.train_action, "trainButton")
         self.pause_button = self._button(self.pause_action, "pauseButton")
         self.stop_button = self._button(self.stop_action, "stopButton")
+        self.continue_button = self._button(self.continue_action, "continueButton")
         self.train_button.setDefault(True)
 
         self.progress_bar = QProgressBar(objectName="progressBar", textVisible=True)
@@ -94,9 +100,10 @@ class TrainingPanel(QWidget):
         self.progress_bar.setFormat("Ready")
         self.status = QLabel(objectName="trainingStatus")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setWordWrap(True)   # a failure's message can be long
 
         controls = QHBoxLayout()
-        for b in (self.train_button, self.pause_button, self.stop_button):
+        for b in (self.train_button, self.pause_button, self.stop_button, self.continue_button):
             controls.addWidget(b)
         controls.addWidget(self.progress_bar, 1)
 
@@ -172,9 +179,11 @@ class TrainingPanel(QWidget):
         self._hint.setPos(0.5, 0.5)
 
     # -- state -------------------------------------------------------------------------
-    def set_state(self, state: str, can_train: bool) -> None:
+    def set_state(self, state: str, can_train: bool, can_continue: bool = False) -> None:
         running = state in (TRAINING, PAUSED, STOPPING)
         self.train_action.setEnabled(state == IDLE and can_train)
+        self.continue_action.setEnabled(state == IDLE and can_continue)
+        self.continue_button.setVisible(state == IDLE and can_continue)
         self.pause_action.setEnabled(state in (TRAINING, PAUSED))
         self.stop_action.setEnabled(state in (TRAINING, PAUSED))
         text = "Resume" if state == PAUSED else "Pause"
@@ -230,6 +239,12 @@ class TrainingPanel(QWidget):
         self.status.setText(
             f"Epoch {p.epoch} of {p.epochs} · {p.words_per_sec:,.0f} words/s · loss {loss} · "
             f"learning rate {p.lr:.4g} · {format_duration(p.elapsed)} elapsed")
+
+    def fail(self, message: str) -> None:
+        """The run ended in an error: say so where its progress was shown."""
+        self.progress_bar.setFormat("Failed")
+        self.status.setText(f"<span style='color:#b00020'>Training failed: {escape(message)}"
+                            "</span>")
 
     def _on_redraw_timeout(self) -> None:
         if not self._dirty:
