@@ -292,6 +292,20 @@ def cells(t: QTableWidget) -> list[list[str]]:
     return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
 
 
+def line_plot(name: str, title: str, bottom: str, left: str) -> pg.PlotWidget:
+    """A white plot with a light grid, labelled axes and a title, no menu or buttons:
+    the look of the steps' curves."""
+    plot = pg.PlotWidget(background="w", objectName=name)
+    item = plot.getPlotItem()
+    item.setMenuEnabled(False)
+    item.hideButtons()
+    item.showGrid(x=True, y=True, alpha=0.15)
+    item.setLabel("bottom", bottom)
+    item.setLabel("left", left)
+    item.setTitle(title, size="10pt", color="#333333")
+    return plot
+
+
 class HeatMap(pg.PlotWidget):
     """A matrix as coloured cells (blue < 0 < red), rows labelled, rows outlined on demand.
 

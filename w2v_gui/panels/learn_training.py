@@ -34,6 +34,7 @@ from .learn_common import (
     coloured,
     fill,
     hbox,
+    line_plot,
     note,
     table,
 )
@@ -79,7 +80,8 @@ class NegativesStep(Page):
         self.controls.addWidget(self.shares)
 
         self.table = table(("input word", "output word", "target"), "learnSamples")
-        self.curve = pg.PlotWidget(background="w", objectName="learnNoiseCurve")
+        self.curve = line_plot("learnNoiseCurve", "Which words are drawn as negatives",
+                               "rank of the word (1 = most frequent)", "probability")
         self._build_curve()
         self.picture.addWidget(self.table, 1)
         self.picture.addWidget(self.curve, 1)
@@ -88,13 +90,7 @@ class NegativesStep(Page):
 
     def _build_curve(self) -> None:
         item = self.curve.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
         item.setLogMode(x=True, y=True)
-        item.showGrid(x=True, y=True, alpha=0.15)
-        item.setLabel("bottom", "rank of the word (1 = most frequent)")
-        item.setLabel("left", "probability")
-        item.setTitle("Which words are drawn as negatives", size="10pt", color="#333333")
         legend = item.addLegend(offset=(-10, 10), labelTextSize="9pt")
         self.unigram = item.plot(pen=pg.mkPen("#888888", width=2), name="frequency (count¹)")
         self.noise = item.plot(pen=pg.mkPen(NEGATIVE_COLOUR, width=2.5), name="count^0.75")
@@ -227,14 +223,9 @@ class TrainingStep(Page):
         self.maths = table(("output word", "target", "input · output", "σ", "error"),
                            "learnStepTable", stretch=0)
         self.maths.setMinimumHeight(160)
-        self.loss_plot = pg.PlotWidget(background="w", objectName="learnToyLoss")
+        self.loss_plot = line_plot("learnToyLoss", "Loss of the slice", "steps",
+                                   "loss per pair")
         item = self.loss_plot.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.showGrid(x=True, y=True, alpha=0.15)
-        item.setLabel("bottom", "steps")
-        item.setLabel("left", "loss per pair")
-        item.setTitle("Loss of the slice", size="10pt", color="#333333")
         item.getAxis("bottom").enableAutoSIPrefix(False)
         self.loss_curve = item.plot(pen=pg.mkPen("#1f4e8c", width=2), symbol="o",
                                     symbolSize=4, symbolBrush="#1f4e8c", symbolPen=None)
