@@ -28,11 +28,12 @@ from .panels.map2d import MapPanel
 from .panels.neighbours import NeighboursPanel
 from .panels.parameters import ParametersPanel
 from .panels.strips import StripsPanel
+from .panels.task_status import TaskStatus
 from .panels.training import TrainingPanel
 from .panels.vocabulary import VocabularyPanel
 from .panels.watch import WatchPanel
 from .panels.words import Vocabulary
-from .session import IDLE, SCANNING, CorpusInfo, Session
+from .session import IDLE, LOADING, SAVING, SCANNING, CorpusInfo, Session
 from .settings import Settings
 
 APP_NAME = "w2v-gui"
@@ -122,6 +123,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.learn, "Learn")
         self.setCentralWidget(self.tabs)
         self.statusBar().setSizeGripEnabled(True)
+        self.task_status = TaskStatus()
+        self.statusBar().addPermanentWidget(self.task_status)
 
     def _build_menus(self) -> None:
         f = self.files
@@ -147,6 +150,7 @@ class MainWindow(QMainWindow):
         c.paths_dropped.connect(self.open_dropped)
         c.recent_chosen.connect(self.open_corpus)
         c.cancel_requested.connect(s.cancel)
+        self.task_status.cancel_requested.connect(s.cancel)
         f.model_chosen.connect(s.open_model)
         f.save_chosen.connect(s.save_model)
         f.export_chosen.connect(s.export)
@@ -222,6 +226,11 @@ class MainWindow(QMainWindow):
 
     def _on_session_state_changed(self, state: str) -> None:
         self.corpus_panel.set_scanning(state == SCANNING)
+        if state in (LOADING, SAVING):
+            self.task_status.start("Opening the model…" if state == LOADING else "Saving…",
+                                   cancellable=state == LOADING)
+        else:
+            self.task_status.finish()
         self._update_actions()
         if state != IDLE:
             self.statusBar().showMessage(f"{state.capitalize()}…")
@@ -229,7 +238,10 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     def _on_session_scan_progressed(self, progress: tuple[int, int]) -> None:
-        self.corpus_panel.set_scan_progress(*progress)
+        if self.session.state in (LOADING, SAVING):
+            self.task_status.set_progress(*progress)
+        else:
+            self.corpus_panel.set_scan_progress(*progress)
 
     def _on_session_corpus_loaded(self, info: CorpusInfo) -> None:
         self.corpus_panel.set_corpus(info)

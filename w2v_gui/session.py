@@ -25,7 +25,7 @@ from core.corpus import Corpus
 from core.formats import NATIVE, detect_format, load_embeddings, native, save_embeddings
 from core.formats.native import NativeModel
 from core.vectors import Embeddings
-from core.vocab import Scan, scan
+from core.vocab import Cancelled, Scan, scan
 
 from .queries import Questions
 from .worker import (
@@ -85,9 +85,19 @@ def _checksum(result: Scan) -> int:
 
 def _load_model(path: str):
     def run(progress, stop) -> NativeModel:
+        def progress_or_stop(done: int, total: int) -> None:
+            if stop.is_set():   # the loaders let this through and stop reading
+                raise Cancelled("opening the model was cancelled")
+            progress(done, total)
+
         if detect_format(path) == NATIVE:
-            return native.load(path)
-        return NativeModel(load_embeddings(path))
+            model = native.load(path, progress=progress_or_stop)
+        else:
+            model = NativeModel(load_embeddings(path, progress=progress_or_stop))
+        # Normalised here, or the first query would do it on the GUI thread (1.8 s for a
+        # million words × 100).
+        model.embeddings.unit  # noqa: B018
+        return model
     return run
 
 
@@ -205,8 +215,8 @@ class Session(QObject):
         self.corpus_loaded.emit(info)
 
     def cancel(self) -> None:
-        """Cancel a running scan (training has its own stop)."""
-        if self.state == SCANNING:
+        """Cancel a running scan or model load (training has its own stop)."""
+        if self.state in (SCANNING, LOADING):
             self._stop.set()
 
     def apply_config(self, config: TrainingConfig) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from core.vectors import Embeddings
 
 from .. import queries
+from ..asker import Asker
 from .neighbours import DEBOUNCE_MS
 from .words import Vocabulary
 
@@ -36,6 +37,7 @@ class AnalogyPanel(QWidget):
         super().__init__(parent)
         self._emb: Embeddings | None = None
         self._asked: tuple[str, ...] | None = None
+        self._asker = Asker(self)
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.search)
         self.inputs = []
@@ -122,7 +124,15 @@ class AnalogyPanel(QWidget):
             self.message.setText("No vectors yet: train on a corpus or open a model.")
             return
         if all(words):
-            self._show(queries.analogy(self._emb, words))
+            emb = self._emb
+            if not self._asker.inline(emb.vectors.size):
+                self.message.setText("Searching…")
+            self._asker.ask(emb.vectors.size, lambda: queries.analogy(emb, words),
+                            self._on_answered)
+
+    def _on_answered(self, answer: queries.AnalogyAnswer) -> None:
+        if answer.query == self.words():   # else the words changed meanwhile
+            self._show(answer)
 
     def _show(self, answer: queries.AnalogyAnswer) -> None:
         if answer.error:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from core.vectors import Embeddings
 
 from .. import queries
+from ..asker import Asker
 from .words import BarDelegate, Vocabulary
 
 DEBOUNCE_MS = 200
@@ -34,6 +35,7 @@ class NeighboursPanel(QWidget):
         super().__init__(parent)
         self._emb: Embeddings | None = None
         self._asked = ""
+        self._asker = Asker(self)
         self.query = QLineEdit(objectName="neighboursQuery", clearButtonEnabled=True)
         self.query.setPlaceholderText("Type a word to see its neighbours (Ctrl+F)")
         completer = vocabulary.completer(self)
@@ -97,7 +99,15 @@ class NeighboursPanel(QWidget):
             self._fill([])
             self._show_message()
             return
-        self._show(queries.neighbours(self._emb, text))
+        emb = self._emb
+        if not self._asker.inline(emb.vectors.size):
+            self.message.setText(f"Searching the neighbours of “{text}”…")
+        self._asker.ask(emb.vectors.size, lambda: queries.neighbours(emb, text),
+                        self._on_answered)
+
+    def _on_answered(self, answer: queries.NeighboursAnswer) -> None:
+        if answer.query == self.query.text().strip():   # else the field changed meanwhile
+            self._show(answer)
 
     def _show(self, answer: queries.NeighboursAnswer) -> None:
         self._fill(answer.rows)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from core.vectors import Embeddings
 
 from .. import queries
+from ..asker import Asker
 from .words import Vocabulary
 
 TOPN = queries.WATCH_TOPN
@@ -46,6 +47,7 @@ class WatchPanel(QWidget):
         self._words: list[str] = []
         self._emb: Embeddings | None = None
         self._neighbours: Mapping[str, tuple[tuple[str, float], ...]] = {}
+        self._asker = Asker(self)
 
         self.input = QLineEdit(objectName="watchInput", clearButtonEnabled=True)
         self.input.setPlaceholderText("Pin a word to watch…")
@@ -117,12 +119,20 @@ class WatchPanel(QWidget):
         return tuple(self._neighbours.get(word, ()))
 
     def _recompute_missing(self) -> None:
-        # Words pinned since the snapshot was taken: ask the vectors here (one query each).
-        if self._emb is None:
+        # Words pinned since the snapshot was taken, or vectors opened from a file: ask
+        # the vectors (one query each; in a worker when they are large).
+        emb = self._emb
+        if emb is None:
             return
         missing = tuple(w for w in self._words if w not in self._neighbours)
         if missing:
-            self._neighbours.update(queries.watched(self._emb, missing))
+            self._asker.ask(emb.vectors.size, lambda: queries.watched(emb, missing),
+                            lambda found: self._on_answered(emb, found))
+
+    def _on_answered(self, emb: Embeddings, found: Mapping) -> None:
+        if emb is self._emb:   # else newer vectors came meanwhile; they ask again
+            self._neighbours.update(found)
+            self._show()
 
     def _show(self) -> None:
         pinned = set(self._words)

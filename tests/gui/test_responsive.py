@@ -1,0 +1,114 @@
+"""The window never waits for slow work: model files load in a worker with progress and
+Cancel, and queries on large vectors run in a worker, newest question first."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QTimer
+
+import w2v_gui.session as session_module
+from core.formats import save_embeddings
+from core.vectors import Embeddings
+from w2v_gui import asker, queries
+from w2v_gui.session import IDLE, LOADING
+
+
+@pytest.fixture
+def model_file(tmp_path):
+    rng = np.random.default_rng(3)
+    words = ["king", "queen", "man", "woman"] + [f"w{i}" for i in range(3000)]
+    emb = Embeddings(words, rng.standard_normal((len(words), 16)).astype(np.float32))
+    path = tmp_path / "vectors.txt"
+    save_embeddings(emb, path, format="word2vec-text")
+    return path, emb
+
+
+def test_opening_a_model_shows_progress_and_can_be_cancelled(qtbot, window, model_file,
+                                                            monkeypatch, dialogs):
+    path, _ = model_file
+    reached, go_on = threading.Event(), threading.Event()
+    real = session_module.load_embeddings
+
+    def held(p, progress):   # the real loader, held at its first progress report
+        def report(done, total):
+            reached.set()
+            go_on.wait(10)
+            progress(done, total)
+        return real(p, progress=report)
+
+    monkeypatch.setattr(session_module, "load_embeddings", held)
+    window.open_model(str(path))
+    assert reached.wait(10) and window.session.state == LOADING
+    status = window.task_status
+    assert status.isVisible() and status.cancel_button.isEnabled()
+    with qtbot.waitSignal(window.session.state_changed, timeout=10_000,
+                          check_params_cb=lambda s: s == IDLE):
+        status.cancel_button.click()
+        go_on.set()
+    assert window.session.model is None and window.session.embeddings is None
+    assert not status.isVisible() and not dialogs.of("critical")
+
+    monkeypatch.undo()   # and a plain open still works, with its vectors normalised there
+    with qtbot.waitSignal(window.session.embeddings_changed, timeout=10_000):
+        window.open_model(str(path))
+    assert window.session.embeddings._unit is not None
+
+
+def test_queries_on_large_vectors_run_in_a_worker(qtbot, window, model_file, monkeypatch):
+    _, emb = model_file
+    monkeypatch.setattr(asker, "INLINE_FLOATS", 0)   # every vector set counts as large
+    path = model_file[0]
+    with qtbot.waitSignal(window.session.embeddings_changed, timeout=10_000):
+        window.open_model(str(path))
+    gui = threading.current_thread()
+    ran_in = []
+    real = queries.neighbours
+
+    def slow(e, text, topn=queries.NEIGHBOURS_TOPN):
+        ran_in.append(threading.current_thread())
+        time.sleep(0.3)
+        return real(e, text, topn)
+
+    monkeypatch.setattr(queries, "neighbours", slow)
+    # The event loop keeps ticking while a query runs.
+    ticks = []
+    timer = QTimer(interval=10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    panel = window.neighbours
+    panel.set_query("king")
+    assert "Searching" in panel.message.text() and not panel.results()
+    panel.set_query("queen")          # while "king" runs: only the newest is shown
+    qtbot.waitUntil(lambda: bool(panel.results()), timeout=10_000)
+    timer.stop()
+    expected = [w for w, _ in emb.most_similar("queen", topn=queries.NEIGHBOURS_TOPN)]
+    assert [w for w, _ in panel.results()] == expected
+    assert gui not in ran_in and len(ran_in) == 2
+    assert max(np.diff(ticks)) < 0.15, max(np.diff(ticks))
+
+    # Analogy and watch words take the same way.
+    window.analogy.set_words("man", "king", "woman")
+    qtbot.waitUntil(lambda: bool(window.analogy.results()), timeout=10_000)
+    add = emb.most_similar(positive=["king", "woman"], negative=["man"],
+                           topn=queries.ANALOGY_TOPN)
+    assert [r[0] for r in window.analogy.results()] == [w for w, _ in add]
+    window.watch.set_words(["queen"])
+    qtbot.waitUntil(lambda: bool(window.watch.neighbours("queen")), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.neighbours._asker.busy, timeout=10_000)
+
+
+def test_an_answer_the_field_no_longer_asks_for_is_dropped(qtbot, window, model_file,
+                                                          monkeypatch):
+    monkeypatch.setattr(asker, "INLINE_FLOATS", 0)
+    with qtbot.waitSignal(window.session.embeddings_changed, timeout=10_000):
+        window.open_model(str(model_file[0]))
+    panel = window.neighbours
+    panel.set_query("king")
+    panel.query.setText("")          # cleared before the answer came
+    panel.search()
+    qtbot.waitUntil(lambda: not panel._asker.busy, timeout=10_000)
+    assert not panel.results()
