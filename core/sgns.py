@@ -335,14 +335,19 @@ class Trainer:
                 f"set max_vocab_size or lower vector_size")
         if vectors is None:
             rng = np.random.default_rng(config.seed)
-            # gensim's initialisation: uniform in [-0.5, 0.5) / vector_size.
-            vectors = (rng.random((V, d), dtype=np.float32) - np.float32(0.5)) / np.float32(d)
-            context = np.zeros((V, d), dtype=np.float32)
-        if vectors.shape != (V, d) or context is None or context.shape != (V, d):
-            raise ValueError(f"vectors and context must both have shape ({V}, {d})")
-        # The trainer owns (and writes) its matrices: always copies of what it was given.
-        self._syn0 = np.array(vectors, dtype=np.float32, order="C")
-        self._syn1 = np.array(context, dtype=np.float32, order="C")
+            # gensim's initialisation: uniform in [-0.5, 0.5) / vector_size. In place: the
+            # expression form held three V × d temporaries at once (1.2 GB at a million
+            # words × 100, more than both matrices).
+            self._syn0 = rng.random((V, d), dtype=np.float32)
+            self._syn0 -= np.float32(0.5)
+            self._syn0 /= np.float32(d)
+            self._syn1 = np.zeros((V, d), dtype=np.float32)
+        else:
+            if vectors.shape != (V, d) or context is None or context.shape != (V, d):
+                raise ValueError(f"vectors and context must both have shape ({V}, {d})")
+            # The trainer owns (and writes) its matrices: copies of what it was given.
+            self._syn0 = np.array(vectors, dtype=np.float32, order="C")
+            self._syn1 = np.array(context, dtype=np.float32, order="C")
         self._keep = vocab.keep_probability(config.sample).astype(np.float32)
         self._cdf = np.cumsum(vocab.noise_distribution(config.ns_exponent))
         self._cdf /= self._cdf[-1]

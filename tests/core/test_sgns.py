@@ -253,3 +253,12 @@ def test_two_workers_on_a_tiny_vocabulary_do_not_diverge():
         assert trainer.batch_size <= one // 2
         list(trainer.run())
         assert np.isfinite(trainer.snapshot().vectors).all()
+
+
+def test_initial_vectors_are_gensims_uniform_draw_bit_for_bit():
+    # Made in place to save memory; the seed must still give the very same vectors.
+    config, vocab, stream = _setup(_planted_corpus(n_sent=100), seed=9, vector_size=7)
+    t = Trainer(config, vocab, stream)
+    draw = np.random.default_rng(9).random((len(vocab), 7), dtype=np.float32)
+    assert np.array_equal(t.snapshot().vectors, (draw - np.float32(0.5)) / np.float32(7))
+    assert not t.context_snapshot().any()
