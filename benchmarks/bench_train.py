@@ -67,8 +67,9 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_one(engine: str, corpus: str, epochs: int, quality: bool) -> dict:
+def run_one(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1) -> dict:
     """Runs inside a child process: one training, timed from the first byte read."""
+    PARAMS["seed"] = seed
     t0 = time.perf_counter()
     if engine in ("ours", "ours-1w"):
         sys.path.insert(0, str(ROOT))
@@ -111,9 +112,10 @@ def run_one(engine: str, corpus: str, epochs: int, quality: bool) -> dict:
     return out
 
 
-def spawn(engine: str, corpus: str, epochs: int, quality: bool) -> dict:
+def spawn(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1) -> dict:
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    cmd = [sys.executable, __file__, "--child", engine, corpus, "--epochs", str(epochs)]
+    cmd = [sys.executable, __file__, "--child", engine, corpus, "--epochs", str(epochs),
+           "--seed", str(seed)]
     if quality:
         cmd.append("--quality")
     res = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
@@ -152,19 +154,22 @@ NAMES = {"ours": "w2v-gui (NumPy)", "ours-1w": "w2v-gui, 1 worker", "gensim": "g
 def markdown_table(args, tokens: int, med: dict, quality: dict) -> str:
     base = med["gensim"]["words_per_s"]
     rows = ["| engine | words/s | × gensim iterable | vocabulary scan | peak memory | "
-            "analogy (coverage) | WS-353 ρ | SimLex ρ |", "|---|---|---|---|---|---|---|---|"]
+            "analogy (coverage) | WS-353 ρ | SimLex ρ | queen first |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for e, m in med.items():
         q = quality.get(e)
         qual = (f"{q['analogy']:.3f} ({q['analogy_coverage']:.0%}) | {q['ws353']:.3f} | "
-                f"{q['simlex']:.3f}") if q else "– | – | –"
+                f"{q['simlex']:.3f} | {q['queen_first']}/{q['runs']}") if q else "– | – | – | –"
         rows.append(f"| {NAMES[e]} | {m['words_per_s'] / 1e3:.0f}k | "
                     f"{m['words_per_s'] / base:.2f} | {m['vocab_s']:.2f} s | "
                     f"{m['peak_rss_mb']:.0f} MB | {qual} |")
     return (f"Corpus `{Path(args.corpus).name}`, {tokens:,} tokens; sg, d100, window 5, "
             f"negative 5, sample 1e-3, min_count 5, 2 workers. Speed: median of "
             f"{args.rounds} alternating rounds of {args.speed_epochs} epoch, whole process "
-            f"(reading, vocabulary, training). Quality: {args.quality_epochs} epochs, scored by "
-            f"gensim's evaluators (analogies restricted to the 30,000 most frequent words).\n\n"
+            f"(reading, vocabulary, training). Quality: mean of {args.seeds} seeds, "
+            f"{args.quality_epochs} epochs, scored by gensim's evaluators (analogies restricted "
+            f"to the 30,000 most frequent words); queen first: runs where king − man + woman "
+            f"gives queen.\n\n"
             + "\n".join(rows) + "\n")
 
 
@@ -181,9 +186,13 @@ def main() -> None:
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--epochs", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--quality", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
+    ap.add_argument("--seeds", type=int, default=3,
+                    help="quality runs per engine (seeds 1..N); the table shows their mean")
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(run_one(args.child, args.corpus, args.epochs, args.quality)))
+        print(json.dumps(run_one(args.child, args.corpus, args.epochs, args.quality,
+                                 args.seed)))
         return
     engines = args.engines.split(",")
     with tempfile.TemporaryDirectory() as tmp:
@@ -201,12 +210,23 @@ def main() -> None:
                       f"peak {res['peak_rss_mb']:.0f} MB)", flush=True)
         quality = {}
         if not args.no_quality:
-            for e in engines:
-                quality[e] = spawn(e, str(corpus), args.quality_epochs, True)
-                q = quality[e]
-                print(f"  quality {e:12s} analogy {q['analogy']:.3f} (coverage "
-                      f"{q['analogy_coverage']:.2f}) ws353 {q['ws353']:.3f} simlex "
-                      f"{q['simlex']:.3f} king-man+woman {q['king_man_woman']}", flush=True)
+            # Hogwild threads make every run differ a little: average over seeds.
+            per_seed: dict[str, list[dict]] = {e: [] for e in engines}
+            for seed in range(1, args.seeds + 1):
+                for e in engines:
+                    q = spawn(e, str(corpus), args.quality_epochs, True, seed)
+                    per_seed[e].append(q)
+                    print(f"  quality {e:12s} seed {seed} analogy {q['analogy']:.3f} (coverage "
+                          f"{q['analogy_coverage']:.2f}) ws353 {q['ws353']:.3f} simlex "
+                          f"{q['simlex']:.3f} king-man+woman {q['king_man_woman']}", flush=True)
+            for e, qs in per_seed.items():
+                quality[e] = {k: statistics.mean(q[k] for q in qs)
+                              for k in ("analogy", "analogy_coverage", "ws353", "simlex")}
+                quality[e]["queen_first"] = sum(q["king_man_woman"][:1] == ["queen"] for q in qs)
+                quality[e]["runs"] = len(qs)
+                print(f"  mean    {e:12s} analogy {quality[e]['analogy']:.3f} ws353 "
+                      f"{quality[e]['ws353']:.3f} simlex {quality[e]['simlex']:.3f} "
+                      f"queen first {quality[e]['queen_first']}/{len(qs)}", flush=True)
     med = {e: {k: statistics.median(x[k] for x in runs if x["engine"] == e)
                for k in ("words_per_s", "vocab_s", "train_s", "peak_rss_mb")} for e in engines}
     print(f"\nmedian of {args.rounds} rounds, {args.speed_epochs} epoch(s), workers=2:")
