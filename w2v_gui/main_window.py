@@ -181,6 +181,7 @@ class MainWindow(QMainWindow):
         s.embeddings_changed.connect(self._on_session_embeddings_changed)
         s.training_finished.connect(self._on_session_training_finished)
         s.training_failed.connect(t.fail)
+        s.training_cancelled.connect(t.cancel)
         s.document_changed.connect(self._on_session_document_changed)
         s.failed.connect(self._on_session_failed)
 

@@ -134,6 +134,7 @@ class Session(QObject):
     training_snapshotted = Signal(object)     # Snapshot
     training_finished = Signal(object)        # TrainingOutcome
     training_failed = Signal(str)             # why (also sent as failed(title, message))
+    training_cancelled = Signal()             # stopped before it began: no model
     document_changed = Signal()               # file name or unsaved flag changed
     failed = Signal(str, str)                 # title, message
 
@@ -247,6 +248,7 @@ class Session(QObject):
         worker.snapshotted.connect(self._on_training_snapshotted)
         worker.finished.connect(self._on_training_finished)
         worker.failed.connect(self._on_training_failed)
+        worker.cancelled.connect(self._on_training_cancelled)
         self._start(worker, TRAINING, "training")
         self.training_started.emit(config)
 
@@ -334,6 +336,10 @@ class Session(QObject):
         # A continued run is still the opened file's model: Save writes it back there.
         self._set_document(self.path if self._continuing else None, True)
         self.training_finished.emit(outcome)
+
+    def _on_training_cancelled(self) -> None:
+        self._ended()
+        self.training_cancelled.emit()
 
     def _on_training_failed(self, message: str) -> None:
         self._ended()

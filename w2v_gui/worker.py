@@ -148,6 +148,7 @@ class TrainingWorker(QObject):
     snapshotted = Signal(object)
     finished = Signal(object)
     failed = Signal(str)
+    cancelled = Signal()   # stopped before the first step (while cutting the vocabulary)
 
     def __init__(self, scan: Scan, config: TrainingConfig, *, stop: threading.Event,
                  pause: threading.Event, questions: Questions | None = None,
@@ -175,6 +176,11 @@ class TrainingWorker(QObject):
         try:
             cfg = self._config
             vocab, stream = self._scan.build(cfg.min_count, cfg.max_vocab_size)
+            if self._stop.is_set():
+                # Stopped while the vocabulary was cut (seconds, on a large corpus): there
+                # is nothing trained to keep, so no model (its vectors would be random).
+                self.cancelled.emit()
+                return
             start = {}
             if self._resume is not None:
                 start = _resume_from(self._resume, vocab, self._scan.source)

@@ -382,3 +382,27 @@ def test_models_that_cannot_continue_do_not_offer_it(qtbot, window, corpus_file,
         window.open_model(str(tmp_path / "v.bin"))   # vectors only, no training state
     assert not window.training.continue_button.isVisible()
     assert not window.training.continue_action.isEnabled()
+
+
+def test_stop_while_the_vocabulary_is_cut_keeps_no_random_model(qtbot, window, corpus_file,
+                                                                 monkeypatch, dialogs):
+    import threading
+
+    from core.vocab import Scan
+
+    load(qtbot, window, [corpus_file])
+    session, real, entered = window.session, Scan.build, threading.Event()
+
+    def slow_build(scan, *args):   # as on a large corpus: seconds before the first step
+        entered.set()
+        session._stop.wait(10)
+        return real(scan, *args)
+
+    monkeypatch.setattr(Scan, "build", slow_build)
+    window.training.train_action.trigger()
+    assert entered.wait(10)
+    with qtbot.waitSignal(session.training_cancelled, timeout=10_000):
+        window.training.stop_action.trigger()
+    assert session.state == IDLE and session.model is None and session.embeddings is None
+    assert not window.files.save.isEnabled() and not window.isWindowModified()
+    assert window.training.progress_bar.format() == "Stopped" and not dialogs.of("critical")

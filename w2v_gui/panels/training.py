@@ -240,6 +240,11 @@ class TrainingPanel(QWidget):
             f"Epoch {p.epoch} of {p.epochs} · {p.words_per_sec:,.0f} words/s · loss {loss} · "
             f"learning rate {p.lr:.4g} · {format_duration(p.elapsed)} elapsed")
 
+    def cancel(self) -> None:
+        """The run was stopped before its first step: nothing was trained."""
+        self.progress_bar.setFormat("Stopped")
+        self.status.setText("Stopped before training began; nothing was trained.")
+
     def fail(self, message: str) -> None:
         """The run ended in an error: say so where its progress was shown."""
         self.progress_bar.setFormat("Failed")
