@@ -121,6 +121,12 @@ def test_ties_are_broken_alphabetically_whatever_the_input_order():
     v1 = Vocab.from_counts(["z", "y", "x", "w"], [2, 5, 2, 5])
     v2 = Vocab.from_counts(["x", "w", "z", "y"], [2, 5, 2, 5])
     assert v1.words == v2.words == ("w", "y", "x", "z")
+    rng = np.random.default_rng(2)
+    words = [f"{'ab'[int(rng.integers(2))]}{i}é" for i in range(500)]
+    counts = rng.integers(0, 4, size=500)
+    v = Vocab.from_counts(words, counts)
+    expected = sorted(zip(words, counts.tolist(), strict=True), key=lambda wc: (-wc[1], wc[0]))
+    assert list(zip(v.words, v.counts.tolist(), strict=True)) == expected
 
 
 def test_subsampling_matches_word2vec_formula():
