@@ -288,9 +288,12 @@ def _reference(corpus_file: Path, config: TrainingConfig):
 
 
 def _stop_midway(qtbot, window):
-    session = window.session
-    with qtbot.waitSignal(session.training_progressed, timeout=20_000):
-        window.training.train_action.trigger()
+    session, records = window.session, []
+    session.training_progressed.connect(records.append)
+    window.training.train_action.trigger()
+    # Not at the first record: on a busy machine it can come before the first step.
+    qtbot.waitUntil(lambda: any(r.words_done > 0 for r in records), timeout=20_000)
+    session.training_progressed.disconnect(records.append)
     with qtbot.waitSignal(window.training_finished, timeout=20_000) as blocker:
         window.training.stop_action.trigger()
     progress = blocker.args[0].progress
