@@ -250,6 +250,10 @@ class Session(QObject):
         worker.failed.connect(self._on_training_failed)
         worker.cancelled.connect(self._on_training_cancelled)
         self._start(worker, TRAINING, "training")
+        if resume is not None:
+            # The run's own settings, whatever the form shows. Only now that the session
+            # is busy: the form's change must not start a re-read of the open corpus.
+            self.config_loaded.emit(config)
         self.training_started.emit(config)
 
     @property
@@ -273,7 +277,6 @@ class Session(QObject):
         src = model.state["corpus"]
         paths = tuple(str(p) for p in src["paths"])
         config = model.config
-        self.config_loaded.emit(config)   # the run's own settings, whatever the form shows
         c = self.corpus
 
         def same(info: CorpusInfo) -> bool:

@@ -409,3 +409,33 @@ def test_stop_while_the_vocabulary_is_cut_keeps_no_random_model(qtbot, window, c
     assert session.state == IDLE and session.model is None and session.embeddings is None
     assert not window.files.save.isEnabled() and not window.isWindowModified()
     assert window.training.progress_bar.format() == "Stopped" and not dialogs.of("critical")
+
+
+def test_continue_with_another_tokenizer_open_reads_the_corpus_once_more(qtbot, window,
+                                                                        corpus_file, tmp_path,
+                                                                        dialogs):
+    from w2v_gui.main_window import MainWindow
+
+    reference = _reference(corpus_file, RESUMABLE)
+    load(qtbot, window, [corpus_file], RESUMABLE)
+    _stop_midway(qtbot, window)
+    path = tmp_path / "half.npz"
+    with qtbot.waitSignal(window.session.document_changed, timeout=10_000):
+        window.files.save_chosen.emit(str(path))
+    other = MainWindow()
+    qtbot.addWidget(other)
+    other.show()
+    with qtbot.waitSignal(other.session.embeddings_changed, timeout=10_000):
+        other.open_model(str(path))
+    # The same text open with another tokenizer: continuing must re-read it the model's
+    # way, once (the form taking the model's settings must not start a second read).
+    load(qtbot, other, [corpus_file], RESUMABLE.replace(lowercase=False))
+    scans = []
+    other.session.corpus_loaded.connect(scans.append)
+    resumed = _continue(qtbot, other)
+    assert len(scans) == 1 and scans[0].lowercase
+    assert np.array_equal(resumed.embeddings.vectors, reference.snapshot().vectors)
+    assert other.parameters.config() == RESUMABLE and not dialogs.of("critical")
+    qtbot.waitUntil(lambda: other.session.state == IDLE, timeout=5000)
+    other.session.dirty = False
+    other.close()
