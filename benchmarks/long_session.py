@@ -201,8 +201,13 @@ class Session:
         _until(lambda: s.state == "idle", 30)
         # Train; pause and resume; stop part-way.
         self._doing("train")
+        records: list = []
+        s.training_progressed.connect(records.append)
         w.training.train_action.trigger()
-        if self._step("first progress", _wait(s.training_progressed, 60)):
+        # A first record, or the end (a run can fail at once: see "Training failed").
+        self._step("training starts", _until(lambda: records or s.state == "idle", 60))
+        s.training_progressed.disconnect(records.append)
+        if s.state in ("training", "paused"):
             w.training.pause_action.trigger()
             _settle(200)
             w.training.pause_action.trigger()
