@@ -16,6 +16,11 @@ How a batch works (no Python loop per word or pair):
   is stable only while its summed curvature ``Λ = Σ lr·σ(s)·σ(−s)·‖x_other‖²`` stays
   below 2, so each row's summed update is scaled by ``min(1, 2/Λ)``. Rows under the
   limit get the plain SGD step (see ENGINE-NOTES.md for the divergence this prevents).
+  The factor σ(s)·σ(−s) is floored at |gradient coefficient|/4: a term far on the wrong
+  side of its target (a word pushed away as a negative for a long stretch whose topic
+  returns) has almost no local curvature but a full-size gradient, and without the floor
+  its row's summed step was unbounded. With it the cap is a trust region: a row's step
+  changes its own scores by at most 2/¼ = 8. Terms with |coefficient| ≤ ¾ are unchanged.
 
 The :class:`Trainer` cuts every epoch into jobs of consecutive tokens, each with its own
 random stream derived from ``(seed, job)``; ``workers`` threads take jobs in turn
@@ -38,7 +43,7 @@ from scipy.sparse import csr_array
 from .config import TrainingConfig
 from .errors import InsufficientMemory, TrainingDiverged
 from .vectors import Embeddings
-from .vocab import Vocab, TokenStream
+from .vocab import TokenStream, Vocab
 
 GROUP = 64          # centres sharing one pool of negatives
 MAX_ROW_LOAD = 40   # target mean pair-gradients per pooled negative row
@@ -152,7 +157,7 @@ def batch_gradients(X: np.ndarray, Y: np.ndarray, N: np.ndarray, mask: np.ndarra
     sigmoid_(q)
     q *= mask
     loss = -float(np.log1p(-np.minimum(q, _SIG_MAX)).sum(dtype=np.float64))
-    cp = q * (1.0 - q)             # σ(s)·σ(−s), the curvature factor
+    cp = q * np.maximum(1.0 - q, 0.25)   # σ(s)·σ(−s), floored at q/4 (module docstring)
     cp *= lr
     q *= lr
     # Negatives: one (B/G × P) score matrix per group, weighted per centre.
@@ -161,7 +166,7 @@ def batch_gradients(X: np.ndarray, Y: np.ndarray, N: np.ndarray, mask: np.ndarra
     gn = sigmoid_(np.matmul(Xg, N.transpose(0, 2, 1)))
     per_centre = np.log1p(-np.minimum(gn, _SIG_MAX)).sum(axis=2, dtype=np.float64)
     loss -= float(np.dot(per_centre.ravel(), weight.ravel().astype(np.float64)))
-    cn = gn * (1.0 - gn)
+    cn = gn * np.maximum(1.0 - gn, 0.25)
     cn *= weight * dt.type(lr)
     gn *= weight * dt.type(-lr)
     nb = B + 2 * W
