@@ -263,8 +263,10 @@ class Estimate:
     seconds: float      # at the speed measured in benchmarks/, scaled by the settings
 
 
-# Measured on the reference 2-core machine with the default settings (benchmarks/).
-_REFERENCE_WORDS_PER_SEC_PER_WORKER = 450_000
+# Training-only speed measured by benchmarks/bench_train.py on the 2-core development
+# machine with the default settings (2026-12-01: 1 worker 254k words/s, 2 workers 398k).
+_REFERENCE_WORDS_PER_SEC_PER_WORKER = 255_000
+_TWO_WORKER_EXPONENT = 0.65   # 2 ** 0.65 = 1.57, the measured two-worker gain
 
 
 def estimate(config: TrainingConfig, vocab_size: int, tokens: int, raw_words: int) -> Estimate:
@@ -276,7 +278,8 @@ def estimate(config: TrainingConfig, vocab_size: int, tokens: int, raw_words: in
     mem = tokens * 4 + matrices + buffers + vocab_size * 64
     # Cost per word grows with dimensions and with pairs (window) and negatives.
     work = (d / 100) * (0.5 + 0.5 * (config.window + 1) / 6) * (0.6 + 0.4 * config.negative / 5)
-    speed = _REFERENCE_WORDS_PER_SEC_PER_WORKER * min(config.workers, 2) ** 0.8 / work
+    speed = (_REFERENCE_WORDS_PER_SEC_PER_WORKER
+             * min(config.workers, 2) ** _TWO_WORKER_EXPONENT / work)
     return Estimate(int(mem), raw_words * config.epochs / speed)
 
 
