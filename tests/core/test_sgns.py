@@ -217,7 +217,8 @@ def test_stop_keeps_vectors_and_resume_is_bit_identical():
     trainer = Trainer(*setup, job_tokens=2048, report_interval=0.001)
     stop = threading.Event()
     for rec in trainer.run(stop=stop):
-        if not rec.done:
+        # Stop after the first trained words (a busy machine can report before any).
+        if not rec.done and rec.words_done > 0:
             stop.set()
     assert rec.done and rec.stopped and 0 < rec.words_done < rec.words_total
     assert np.isfinite(trainer.snapshot().vectors).all()
