@@ -167,20 +167,20 @@ def test_copy_puts_the_history_on_the_clipboard_as_tsv(qtbot, trained):
     runs = [evaluate(qtbot, window)]
     panel.use_pairs.setChecked(False)
     runs.append(evaluate(qtbot, window))
-    header = ("#\ttime\tvectors\twords\tmethod\tsearched\taccuracy\tsemantic\tsyntactic\t"
-              "seen\tquestions\tcoverage\troyal-pairs ρ\troyal-pairs r\troyal-pairs OOV")
+    header = ("#\tvectors\tmethod\taccuracy\tsemantic\tsyntactic\tcoverage\tseen\tquestions\t"
+              "searched\troyal-pairs ρ\troyal-pairs r\troyal-pairs OOV\twords\ttime")
 
     def line(i, run, with_pairs):
         a = run.analogy
-        cells = [str(i), run.started, "trained · 5 epochs · 105,000 words",
-                 str(run.words), "3CosAdd", "30000", f"{a.accuracy:.4f}", f"{a.semantic:.4f}",
-                 f"{a.syntactic:.4f}", str(a.total), str(a.questions), f"{a.coverage:.4f}"]
+        cells = [str(i), "trained · 5 epochs · 105,000 words", "3CosAdd", f"{a.accuracy:.4f}",
+                 f"{a.semantic:.4f}", f"{a.syntactic:.4f}", f"{a.coverage:.4f}", str(a.total),
+                 str(a.questions), "30000"]
         if with_pairs:
             p = run.pairs[0][1]
             cells += [f"{p.spearman:.4f}", f"{p.pearson:.4f}", f"{p.oov_ratio / 100:.4f}"]
         else:
             cells += ["", "", ""]   # empty cells, not dashes: a spreadsheet reads them
-        return "\t".join(cells)
+        return "\t".join(cells + [str(run.words), run.started])
 
     expected = "\n".join([header, line(1, runs[0], True), line(2, runs[1], False)]) + "\n"
     clipboard = QGuiApplication.clipboard()

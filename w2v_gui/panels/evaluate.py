@@ -120,22 +120,23 @@ def evaluate(emb: Embeddings, req: EvalRequest, progress: Callable[[int, int], N
 
 # -- the history table: one row per run; what it shows is what it copies -------------------
 
+# The numbers people compare come first; then one group per word-pair file; then TAIL.
 COLUMNS = (
     ("#", "Run number"),
-    ("time", "When the run started"),
     ("vectors", "Which vectors were scored: a training snapshot (epoch, words trained so "
                 "far), a finished run, or an opened file"),
-    ("words", "Vocabulary size of those vectors"),
     ("method", "3CosAdd (gensim's most_similar) or 3CosMul (most_similar_cosmul)"),
-    ("searched", "Analogies searched the most frequent words only; questions with a word "
-                 "outside them were skipped, not counted wrong"),
     ("accuracy", "Analogies answered right / analogies seen"),
     ("semantic", "Accuracy over the sections not named gram…"),
     ("syntactic", "Accuracy over the gram… sections"),
+    ("coverage", "Seen / questions"),
     ("seen", "Analogy questions with all four words among the searched words"),
     ("questions", "Analogy questions in the file"),
-    ("coverage", "Seen / questions"),
+    ("searched", "Analogies searched the most frequent words only; questions with a word "
+                 "outside them were skipped, not counted wrong"),
 )
+TAIL = (("words", "Vocabulary size of the vectors scored"),
+        ("time", "When the run started"))
 PAIR_COLUMNS = (("ρ", "Spearman rank correlation of cosines with the human scores"),
                 ("r", "Pearson correlation of cosines with the human scores"),
                 ("OOV", "Share of pairs skipped because a word is not in the vocabulary"))
@@ -145,16 +146,14 @@ def run_values(number: int, run: EvalRun, pair_names: list[str]) -> list[object]
     """One history row as plain values (None: not measured in this run)."""
     a = run.analogy
     rv = run.request.restrict_vocab
-    row: list[object] = [number, run.started, run.label, run.words,
-                         dict(METHODS)[run.request.method] if a else None,
-                         (rv or "all") if a else None]
-    row += [a.accuracy, a.semantic, a.syntactic, a.total, a.questions, a.coverage] if a \
-        else [None] * 6
+    row: list[object] = [number, run.label]
+    row += [dict(METHODS)[run.request.method], a.accuracy, a.semantic, a.syntactic,
+            a.coverage, a.total, a.questions, rv or "all"] if a else [None] * 8
     pairs = dict(run.pairs)
     for name in pair_names:
         p = pairs.get(name)
         row += [p.spearman, p.pearson, p.oov_ratio / 100] if p else [None] * 3
-    return row
+    return row + [run.words, run.started]
 
 
 def cell_text(value: object, for_copy: bool = False) -> str:
@@ -332,7 +331,7 @@ class EvaluatePanel(QWidget):
                                 childrenCollapsible=False)
         self._split.addWidget(left)
         self._split.addWidget(self.plot)
-        self._split.setSizes([560, 400])
+        self._split.setSizes([600, 360])
         # One row under both halves: the chart keeps all the height there is.
         legend = QLabel(f"Bars: right / seen per section · <span style='color:{SEMANTIC}'>■"
                         f"</span> semantic &nbsp;<span style='color:{SYNTACTIC}'>■</span> "
@@ -472,16 +471,17 @@ class EvaluatePanel(QWidget):
 
     # -- showing ---------------------------------------------------------------------------
     def _headers(self) -> list[str]:
-        return [h for h, _ in COLUMNS] + [f"{Path(name).stem} {h}" for name in self._pair_names
-                                          for h, _ in PAIR_COLUMNS]
+        return ([h for h, _ in COLUMNS] + [f"{Path(name).stem} {h}" for name in self._pair_names
+                                           for h, _ in PAIR_COLUMNS] + [h for h, _ in TAIL])
 
     def _fill_history(self) -> None:
         t = self.history
         headers = self._headers()
         t.setColumnCount(len(headers))
         t.setHorizontalHeaderLabels(headers)
-        tips = [tip for _, tip in COLUMNS] + [f"{name}: {tip}" for name in self._pair_names
-                                              for _, tip in PAIR_COLUMNS]
+        tips = ([tip for _, tip in COLUMNS] + [f"{name}: {tip}" for name in self._pair_names
+                                               for _, tip in PAIR_COLUMNS]
+                + [tip for _, tip in TAIL])
         for col, tip in enumerate(tips):
             t.horizontalHeaderItem(col).setToolTip(tip)
         t.setRowCount(len(self.runs))
