@@ -28,6 +28,7 @@ from core.vectors import Embeddings
 from core.vocab import Cancelled, Scan, scan
 
 from .queries import Questions
+from .text import format_count
 from .worker import (
     Snapshot,
     TaskWorker,
@@ -122,11 +123,12 @@ def continue_problem(model: NativeModel | None) -> str | None:
 
 
 def progress_label(p) -> str:
-    """What vectors of a run at ``p`` (a TrainingProgress) are: 'epoch 2/5 · 41,000 words'."""
+    """What the vectors of a run at ``p`` (a TrainingProgress) are, for people:
+    'training · epoch 2/5 · 1.2M words' (raw corpus words trained on so far)."""
     if p.done and not p.stopped:
-        return f"trained · {p.epochs} epochs · {p.words_done:,} words"
+        return f"trained · {p.epochs} epochs · {format_count(p.words_done)} words"
     state = "stopped" if p.done else "training"
-    return f"{state} · epoch {p.epoch}/{p.epochs} · {p.words_done:,} words"
+    return f"{state} · epoch {p.epoch}/{p.epochs} · {format_count(p.words_done)} words"
 
 
 class Session(QObject):

@@ -8,6 +8,7 @@ import math
 import time
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -129,7 +130,7 @@ def test_numbers_and_bars_equal_core_and_history_keeps_every_run(qtbot, trained,
     assert core_pairs.pairs == 10 and core_pairs.pearson > 0.5
 
     shown = row_texts(panel, 0)
-    assert shown["vectors"] == "trained · 5 epochs · 105,000 words"
+    assert shown["vectors"] == "trained · 5 epochs · 105k words"
     assert shown["method"] == "3CosAdd" and shown["searched"] == "30,000"
     assert shown["words"] == f"{len(emb):,}"
     assert (shown["accuracy"], shown["semantic"], shown["syntactic"]) == (
@@ -160,6 +161,9 @@ def test_numbers_and_bars_equal_core_and_history_keeps_every_run(qtbot, trained,
     panel.history.selectRow(0)
     assert panel.bars_data() == [(n, c / t if t else 0.0) for n, c, t in core.sections]
     assert "Run 1" in panel.summary.text()
+    # One bar item, made once and updated since.
+    assert [i for i in panel.plot.plotItem.items if isinstance(i, pg.BarGraphItem)] == [
+        panel.bars]
 
 
 def test_copy_puts_the_history_on_the_clipboard_as_tsv(qtbot, trained):
@@ -172,7 +176,7 @@ def test_copy_puts_the_history_on_the_clipboard_as_tsv(qtbot, trained):
 
     def line(i, run, with_pairs):
         a = run.analogy
-        cells = [str(i), "trained · 5 epochs · 105,000 words", "3CosAdd", f"{a.accuracy:.4f}",
+        cells = [str(i), "trained · 5 epochs · 105k words", "3CosAdd", f"{a.accuracy:.4f}",
                  f"{a.semantic:.4f}", f"{a.syntactic:.4f}", f"{a.coverage:.4f}", str(a.total),
                  str(a.questions), "30000"]
         if with_pairs:

@@ -346,7 +346,7 @@ class EvaluatePanel(QWidget):
         """The vectors the next run scores, and what they are (for the history)."""
         self._emb, self._label = emb, label or ("vectors" if emb is not None else "")
         self.run_action.setEnabled(emb is not None)
-        self.source.setText(f"Scores: {self._label} ({len(emb):,} words)" if emb is not None
+        self.source.setText(f"Scores: {self._label} (vocabulary {len(emb):,})" if emb is not None
                             else "No vectors yet: train on a corpus or open a model.")
 
     def set_files(self, analogies: str | None = None, pairs=None) -> None:
@@ -502,7 +502,7 @@ class EvaluatePanel(QWidget):
     def _show_run(self, index: int) -> None:
         run = self.runs[index]
         a = run.analogy
-        parts = [f"<b>Run {index + 1}</b> · {run.label} · {run.words:,} words · at "
+        parts = [f"<b>Run {index + 1}</b> · {run.label} · vocabulary {run.words:,} · at "
                  f"{run.started}, took {run.seconds:.1f} s"]
         if a is not None:
             rv = run.request.restrict_vocab
