@@ -18,8 +18,8 @@ from core.evaluate import BUNDLED_ANALOGIES, evaluate_analogies, evaluate_word_p
 from core.formats import save_embeddings
 from core.vectors import Embeddings
 from w2v_gui import worker
+from w2v_gui.evaluation import PAIRS_RESTRICT
 from w2v_gui.main_window import MainWindow
-from w2v_gui.panels.evaluate import PAIRS_RESTRICT
 from w2v_gui.session import TRAINING
 
 from .conftest import SMALL, load
