@@ -78,7 +78,7 @@ class EvaluatePanel(QWidget):
         self._pairs = tuple(options.get("pairs") or map(str, BUNDLED_PAIRS))
         self.runs: list[EvalRun] = []
         self._pair_names: list[str] = []
-        self._runner = TaskRunner(self)
+        self._runner = TaskRunner(self, "evaluate")
         self._task = None
         self._sections: list[str] = []   # the chart's, top to bottom
 
