@@ -46,6 +46,15 @@ class EvalRun:
     pairs: tuple[tuple[str, PairsResult], ...]   # (file name, result), in request order
 
 
+def pairs_name(path: str, paths: tuple[str, ...]) -> str:
+    """The file name that stands for ``path`` in the history, with its folder if another
+    of ``paths`` has the same name (the history keys its columns by these names)."""
+    name = Path(path).name
+    if sum(Path(p).name == name for p in paths) > 1:
+        return f"{Path(path).parent.name}/{name}"
+    return name
+
+
 def evaluate(emb: Embeddings, req: EvalRequest, progress: Callable[[int, int], None],
              stop: threading.Event) -> tuple[AnalogyResult | None,
                                              tuple[tuple[str, PairsResult], ...]]:
@@ -66,7 +75,7 @@ def evaluate(emb: Embeddings, req: EvalRequest, progress: Callable[[int, int], N
         if r.pairs == 0 and r.oov_ratio == 0:
             raise FormatError("no word pairs in this file (expected lines "
                               "'word1<tab>word2<tab>score')", path)
-        pairs.append((Path(path).name, r))
+        pairs.append((pairs_name(path, req.pairs), r))
     analogy = None
     if req.analogies:
         analogy = evaluate_analogies(emb, req.analogies, restrict_vocab=req.restrict_vocab

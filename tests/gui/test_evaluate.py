@@ -307,7 +307,7 @@ def test_evaluates_the_latest_snapshot_mid_training(qtbot, window, corpus_file, 
     assert window.evaluate.history.rowCount() == 2
 
 
-def test_choices_are_remembered_and_the_shortcut_is_set(qtbot, sets):
+def test_choices_are_remembered_and_the_shortcut_is_set(qtbot, sets, tmp_path):
     first = MainWindow()
     qtbot.addWidget(first)
     panel = first.evaluate
@@ -320,7 +320,10 @@ def test_choices_are_remembered_and_the_shortcut_is_set(qtbot, sets):
     panel.restrict.setValue(5_000)
     panel.method.setCurrentIndex(1)
     panel.use_pairs.setChecked(False)
-    panel.set_files(sets[0], [sets[1], sets[1]])
+    other = tmp_path / "other" / sets[1].name   # the same name in another folder
+    other.parent.mkdir()
+    other.write_text(PAIRS, "utf-8")
+    panel.set_files(sets[0], [sets[1], other, sets[1]])
     first.close()
 
     second = MainWindow()
@@ -329,5 +332,7 @@ def test_choices_are_remembered_and_the_shortcut_is_set(qtbot, sets):
     assert (panel.restrict.value(), panel.method.currentText()) == (5_000, "3CosMul")
     assert not panel.use_pairs.isChecked() and panel.use_analogies.isChecked()
     assert panel.request().analogies == str(sets[0])
-    assert panel.pairs_files.text() == "royal-pairs.tsv, royal-pairs.tsv"
+    assert panel.options()["pairs"] == [str(sets[1]), str(other)]   # each file once
+    assert panel.pairs_files.text() == (f"{tmp_path.name}/royal-pairs.tsv, "
+                                        "other/royal-pairs.tsv")
     second.close()

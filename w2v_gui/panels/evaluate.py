@@ -52,6 +52,7 @@ from ..evaluation import (
     EvalRun,
     cell_text,
     evaluate,
+    pairs_name,
     run_values,
 )
 from .learn_common import TaskRunner
@@ -249,7 +250,7 @@ class EvaluatePanel(QWidget):
         if analogies is not None:
             self._analogies = str(analogies)
         if pairs is not None:
-            self._pairs = tuple(str(p) for p in pairs)
+            self._pairs = tuple(dict.fromkeys(str(p) for p in pairs))   # each file once
         self._show_files()
         self._on_option_changed()
 
@@ -430,7 +431,7 @@ class EvaluatePanel(QWidget):
     def _show_files(self) -> None:
         self.analogy_file.setText(Path(self._analogies).name)
         self.analogy_file.setToolTip(self._analogies)
-        self.pairs_files.setText(", ".join(Path(p).name for p in self._pairs))
+        self.pairs_files.setText(", ".join(pairs_name(p, self._pairs) for p in self._pairs))
         self.pairs_files.setToolTip("\n".join(self._pairs))
 
     def _on_option_changed(self, *_args) -> None:
