@@ -63,6 +63,15 @@ FILE_FILTER = "Text (*.txt *.tsv *.csv);;All files (*)"
 RUN_SHORTCUT = "Ctrl+Shift+E"
 
 
+def _file_row(text: str, name: str, checked: bool, tip: str, choose_tip: str
+              ) -> tuple[QCheckBox, QLineEdit, QPushButton]:
+    """A test to tick, the file(s) it reads, and a button to choose others."""
+    box = QCheckBox(text, objectName=f"evaluateUse{name}", checked=checked, toolTip=tip)
+    field = QLineEdit(objectName=f"evaluate{name}Files", readOnly=True)
+    button = QPushButton("Choose…", objectName=f"evaluateChoose{name}", toolTip=choose_tip)
+    return box, field, button
+
+
 class EvaluatePanel(QWidget):
     """Choose the sets, run, read the numbers, compare runs."""
 
@@ -106,13 +115,10 @@ class EvaluatePanel(QWidget):
 
     # -- building ------------------------------------------------------------------------
     def _build_controls(self, options: dict) -> None:
-        self.use_analogies = QCheckBox("Analogies", objectName="evaluateUseAnalogies",
-                                       checked=options.get("use_analogies", True))
-        self.use_analogies.setToolTip("Questions 'a is to b as c is to ?' (Google format: "
-                                      "': section' lines, then 'a b c d' lines)")
-        self.analogy_file = QLineEdit(objectName="evaluateAnalogyFile", readOnly=True)
-        self.choose_analogies = QPushButton("Choose…", objectName="evaluateChooseAnalogies")
-        self.choose_analogies.setToolTip("Use another analogy file")
+        self.use_analogies, self.analogy_file, self.choose_analogies = _file_row(
+            "Analogies", "Analogies", options.get("use_analogies", True),
+            "Questions 'a is to b as c is to ?' (Google format: ': section' lines, then "
+            "'a b c d' lines)", "Use another analogy file")
         self.method = QComboBox(objectName="evaluateMethod")
         for key, text in METHODS:
             self.method.addItem(text, key)
@@ -129,13 +135,10 @@ class EvaluatePanel(QWidget):
             "Analogies search only the most frequent words, and questions with a word outside "
             f"them are skipped (gensim's restrict_vocab; {RESTRICT_VOCAB:,} is usual). 0: all "
             f"words. Word pairs use gensim's {PAIRS_RESTRICT:,}.")
-        self.use_pairs = QCheckBox("Word pairs", objectName="evaluateUsePairs",
-                                   checked=options.get("use_pairs", True))
-        self.use_pairs.setToolTip("Pairs with human similarity scores ('word1<tab>word2<tab>"
-                                  "score' lines; # comments): how well cosines rank them")
-        self.pairs_files = QLineEdit(objectName="evaluatePairsFiles", readOnly=True)
-        self.choose_pairs = QPushButton("Choose…", objectName="evaluateChoosePairs")
-        self.choose_pairs.setToolTip("Use other word-pair files (several at once)")
+        self.use_pairs, self.pairs_files, self.choose_pairs = _file_row(
+            "Word pairs", "Pairs", options.get("use_pairs", True),
+            "Pairs with human similarity scores ('word1<tab>word2<tab>score' lines; # "
+            "comments): how well cosines rank them", "Use other word-pair files (several at once)")
         self.bundled = QPushButton("Bundled sets", objectName="evaluateBundled")
         self.bundled.setToolTip("Back to the bundled sets: Google analogies, WordSim-353 and "
                                 "SimLex-999 (assets/EVALUATION-SETS.md)")
