@@ -4,7 +4,9 @@ bad files are named, and it works mid-training and on an opened model."""
 
 from __future__ import annotations
 
+import gc
 import math
+import threading
 import time
 
 import numpy as np
@@ -336,3 +338,29 @@ def test_choices_are_remembered_and_the_shortcut_is_set(qtbot, sets, tmp_path):
     assert panel.pairs_files.text() == (f"{tmp_path.name}/royal-pairs.tsv, "
                                         "other/royal-pairs.tsv")
     second.close()
+
+
+def test_garbage_is_collected_on_the_gui_thread(qtbot):
+    """A worker that allocates must not run the cyclic collector: freeing Qt wrappers there
+    deadlocked the closing test once (the worker in ~QObject waiting for the GIL, the GUI
+    thread holding it and waiting for Qt's mutex)."""
+    freed_on_main = []
+
+    class Cycle:
+        def __del__(self):
+            freed_on_main.append(threading.current_thread() is threading.main_thread())
+
+    def churn(progress, stop):
+        for _ in range(100_000):   # cyclic garbage: enough for collections of all ages
+            x = [[]]
+            x.append(x)
+
+    cycle = Cycle()
+    cycle.me = cycle
+    del cycle
+    task = worker.TaskWorker(churn, threading.Event(), "churning")
+    with qtbot.waitSignal(task.finished, timeout=20_000):
+        worker.start_in_thread(task, "churn")
+    assert not gc.isenabled()
+    qtbot.waitUntil(lambda: bool(freed_on_main), timeout=5000)
+    assert freed_on_main == [True]
