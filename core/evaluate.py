@@ -12,6 +12,7 @@ Data sets (see ``assets/EVALUATION-SETS.md``): ``questions-words.txt`` (Google a
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,8 @@ class PairsResult:
 
 def evaluate_analogies(emb: Embeddings, path: str | os.PathLike[str],
                        restrict_vocab: int | None = 30000, case_insensitive: bool = True,
-                       method: str = "add") -> AnalogyResult:
+                       method: str = "add",
+                       progress: Callable[[int, int], None] | None = None) -> AnalogyResult:
     """Answer the analogy questions in ``path`` and count the right answers.
 
     Parameters
@@ -114,6 +116,10 @@ def evaluate_analogies(emb: Embeddings, path: str | os.PathLike[str],
         for all of them.
     method : {"add", "mul"}
         3CosAdd (``most_similar``, what gensim uses) or 3CosMul (``most_similar_cosmul``).
+    progress : callable, optional
+        Called as ``progress(answered, attempted)`` after each block of questions (a few
+        hundred). An exception it raises stops the test and propagates: that is how a
+        caller cancels.
 
     Raises
     ------
@@ -153,7 +159,7 @@ def evaluate_analogies(emb: Embeddings, path: str | os.PathLike[str],
     if rows:
         q = np.array(rows, dtype=np.int64)
         right = _answer(emb.unit[:stop], _canonical(emb, stop, ok, case_insensitive),
-                        q[:, 0], q[:, 1], q[:, 2], q[:, 3], method)
+                        q[:, 0], q[:, 1], q[:, 2], q[:, 3], method, progress)
         correct = np.bincount(q[:, 4], weights=right, minlength=len(names)).astype(np.int64)
         total = np.bincount(q[:, 4], minlength=len(names)).astype(np.int64)
     sections = tuple((name, int(c), int(t))
@@ -258,7 +264,8 @@ def _canonical(emb: Embeddings, stop: int, ok: dict[str, int],
 
 
 def _answer(unit: np.ndarray, canon: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray,
-            expected: np.ndarray, method: str) -> np.ndarray:
+            expected: np.ndarray, method: str,
+            progress: Callable[[int, int], None] | None = None) -> np.ndarray:
     """1.0 where the predicted word equals ``expected``, else 0.0; in blocks of questions.
 
     Replicates gensim: the three input rows are excluded from the candidates; among the
@@ -293,6 +300,8 @@ def _answer(unit: np.ndarray, canon: np.ndarray, a: np.ndarray, b: np.ndarray, c
         first = np.where(good.any(axis=1), good.argmax(axis=1), valid.sum(axis=1) - 1)
         predicted = np.where(first >= 0, key[rows, np.maximum(first, 0)], -1)
         right[sl] = predicted == qe
+        if progress is not None:
+            progress(min(lo + block, len(a)), len(a))
     return right
 
 

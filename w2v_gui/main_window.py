@@ -22,6 +22,7 @@ from core.config import TrainingConfig
 
 from .panels.analogy import AnalogyPanel
 from .panels.corpus import CorpusPanel
+from .panels.evaluate import EvaluatePanel
 from .panels.files import FileActions
 from .panels.learn import LearnPanel
 from .panels.map2d import MapPanel
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.map = MapPanel(self.vocabulary, self.analogy.words())
         self.strips = StripsPanel(self.analogy.words())
         self.vocabulary_view = VocabularyPanel(self.settings.config())
+        self.evaluate = EvaluatePanel(self.settings.evaluation())
         self.learn = LearnPanel(self.settings.config())
         self._build_layout()
         self._build_menus()
@@ -109,11 +111,13 @@ class MainWindow(QMainWindow):
         bottom = _splitter(Qt.Orientation.Horizontal, "exploreSplitter", [
             _group("Nearest neighbours", self.neighbours, "neighboursGroup"),
             _group("Analogy", self.analogy, "analogyGroup")], [400, 540])
-        explore = QTabWidget(objectName="exploreTabs")
+        self.explore = QTabWidget(objectName="exploreTabs")
         for widget, title in ((bottom, "Neighbours && analogy"), (self.map, "Map"),
-                              (self.strips, "Strips"), (self.vocabulary_view, "Vocabulary")):
-            explore.addTab(widget, title)
-        right = _splitter(Qt.Orientation.Vertical, "rightSplitter", [top, explore], [400, 400])
+                              (self.strips, "Strips"), (self.vocabulary_view, "Vocabulary"),
+                              (self.evaluate, "Evaluate")):
+            self.explore.addTab(widget, title)
+        right = _splitter(Qt.Orientation.Vertical, "rightSplitter", [top, self.explore],
+                          [400, 400])
         main = _splitter(Qt.Orientation.Horizontal, "mainSplitter", [left, right], [330, 950])
         main.setStretchFactor(1, 1)
         main.setContentsMargins(4, 4, 4, 0)
@@ -142,7 +146,7 @@ class MainWindow(QMainWindow):
         explore_menu = self.menuBar().addMenu("&Explore")
         self.find_action = QAction("Find &neighbours", self)
         self.find_action.setShortcut(QKeySequence("Ctrl+F"))
-        explore_menu.addAction(self.find_action)
+        explore_menu.addActions([self.find_action, self.evaluate.run_action])
 
     def _wire(self) -> None:
         s, f, c, p, t = self.session, self.files, self.corpus_panel, self.parameters, self.training
@@ -170,6 +174,8 @@ class MainWindow(QMainWindow):
         for view in (self.map, self.strips, self.vocabulary_view):
             s.embeddings_changed.connect(view.set_embeddings)
         s.corpus_loaded.connect(self.vocabulary_view.set_corpus)
+        self.evaluate.run_action.triggered.connect(self._on_evaluate_run_triggered)
+        self.evaluate.options_changed.connect(self.settings.set_evaluation)
         p.config_changed.connect(self.vocabulary_view.set_config)
 
         s.state_changed.connect(self._on_session_state_changed)
@@ -263,6 +269,10 @@ class MainWindow(QMainWindow):
         self.neighbours.set_embeddings(emb, answers and answers.neighbours)
         self.analogy.set_embeddings(emb, answers and answers.analogy)
         self.learn.set_embeddings(emb)
+        self.evaluate.set_embeddings(emb, self.session.embeddings_label)
+
+    def _on_evaluate_run_triggered(self) -> None:
+        self.explore.setCurrentWidget(self.evaluate)   # the shortcut works from any tab
 
     def _on_watch_watched_changed(self, words: tuple[str, ...]) -> None:
         self.settings.set_watched(words)
@@ -333,4 +343,5 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop any worker and wait for its thread (also called when the app quits)."""
         self.learn.shutdown()
+        self.evaluate.shutdown()
         self.session.shutdown()

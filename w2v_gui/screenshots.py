@@ -2,7 +2,8 @@
 
 Drives the real window offscreen through three moments: the demo corpus loaded, training
 half-way with the loss curve, and exploring king − man + woman after training; then the
-pictures of the trained vectors: the map with an analogy, the strips, the vocabulary. Uses fresh
+pictures of the trained vectors: the map with an analogy, the strips, the vocabulary; and the
+Evaluate tab with a run on the half-way snapshot beside runs on the trained model. Uses fresh
 settings in a temporary folder so your own preferences do not change the pictures.
 """
 
@@ -123,6 +124,27 @@ def _pictures(window, out: Path, analogy: list[str] | None) -> None:
         window.grab().save(str(out / name))
 
 
+def _evaluation(window, out: Path) -> None:
+    """09: the bundled sets scored on the trained model by both methods, below the run on
+    the half-way snapshot that :func:`main` started (waited for first: a new run would
+    supersede it)."""
+    from PySide6.QtWidgets import QSplitter
+
+    panel = window.evaluate
+    while panel.busy:
+        settle(100)
+    for method in ("add", "mul"):
+        panel.method.setCurrentIndex(panel.method.findData(method))
+        panel.run()
+        wait_for(panel.evaluated, 600)
+    panel.method.setCurrentIndex(panel.method.findData("add"))
+    panel.history.selectRow(len(panel.runs) - 2)   # the trained model, 3CosAdd
+    window.findChild(QSplitter, "rightSplitter").setSizes([250, 550])
+    window.explore.setCurrentWidget(panel)
+    settle()
+    window.grab().save(str(out / "09-evaluate.png"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = arguments(__doc__)
     parser.add_argument("--at", type=float, default=0.45,
@@ -142,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     wait_for(window.session.training_snapshotted, 30)
     settle()
     window.grab().save(str(out / "02-training.png"))
+    window.evaluate.run()   # scores this snapshot while training goes on (for 09)
 
     wait_for(window.training_finished, 1200)
     window.neighbours.set_query("king")
@@ -149,10 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     settle()
     window.grab().save(str(out / "03-analogy.png"))
     _pictures(window, out, args.analogy)
+    _evaluation(window, out)
     window.session.dirty = False  # nothing to save: close without asking
     window.close()
     tmp.cleanup()
-    print(f"wrote 01-loaded.png … 06-vocabulary.png to {out}")
+    print(f"wrote 01-loaded.png … 06-vocabulary.png and 09-evaluate.png to {out}")
     return 0
 
 

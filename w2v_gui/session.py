@@ -28,6 +28,7 @@ from core.vectors import Embeddings
 from core.vocab import Cancelled, Scan, scan
 
 from .queries import Questions
+from .text import format_count
 from .worker import (
     Snapshot,
     TaskWorker,
@@ -121,6 +122,15 @@ def continue_problem(model: NativeModel | None) -> str | None:
     return None
 
 
+def progress_label(p) -> str:
+    """What the vectors of a run at ``p`` (a TrainingProgress) are, for people:
+    'training · epoch 2/5 · 1.2M words' (raw corpus words trained on so far)."""
+    if p.done and not p.stopped:
+        return f"trained · {p.epochs} epochs · {format_count(p.words_done)} words"
+    state = "stopped" if p.done else "training"
+    return f"{state} · epoch {p.epoch}/{p.epochs} · {format_count(p.words_done)} words"
+
+
 class Session(QObject):
     """The open corpus and model, and the worker (if any) working on them."""
 
@@ -144,6 +154,8 @@ class Session(QObject):
         self.corpus: CorpusInfo | None = None
         self.model: NativeModel | None = None   # the last finished or opened model
         self.embeddings: Embeddings | None = None  # what to explore (a live snapshot too)
+        self.embeddings_label = ""              # what they are, for people: run, epoch, file
+        self._model_label = ""                  # the same for ``model``
         self.path: str | None = None            # the model file, once saved or opened
         self.dirty = False
         self.questions = Questions()
@@ -329,12 +341,14 @@ class Session(QObject):
 
     def _on_training_snapshotted(self, snap: Snapshot) -> None:
         self.embeddings = snap.embeddings
+        self.embeddings_label = progress_label(snap.progress)
         self.training_snapshotted.emit(snap)
         self.embeddings_changed.emit(snap.embeddings, snap.answers)
 
     def _on_training_finished(self, outcome: TrainingOutcome) -> None:
         self.model = outcome.model
         self.embeddings = outcome.model.embeddings
+        self.embeddings_label = self._model_label = progress_label(outcome.progress)
         self._ended()
         # A continued run is still the opened file's model: Save writes it back there.
         self._set_document(self.path if self._continuing else None, True)
@@ -349,6 +363,7 @@ class Session(QObject):
         # The failed run's snapshots (after divergence, garbage) must not stay on show
         # as if they were the model that Save would write: back to the last real model.
         self.embeddings = self.model.embeddings if self.model is not None else None
+        self.embeddings_label = self._model_label
         self.embeddings_changed.emit(self.embeddings, None)
         self.training_failed.emit(message)
         self.failed.emit("Training failed", message)
@@ -364,6 +379,7 @@ class Session(QObject):
     def _on_model_opened(self, path: str, model: NativeModel) -> None:
         self.model = model
         self.embeddings = model.embeddings
+        self.embeddings_label = self._model_label = Path(path).name
         self._set_document(path, False)
         if model.config is not None:
             self.config_loaded.emit(model.config)

@@ -101,5 +101,25 @@ class Settings:
     def set_watched(self, words: Sequence[str]) -> None:
         self._set_json("explore/watched", list(words))
 
+    # -- evaluation ------------------------------------------------------------------
+    def evaluation(self) -> dict:
+        """The Evaluate panel's choices; missing or mistyped entries are left out (the panel
+        uses its defaults for them). Files are paths, or None for the bundled sets."""
+        value = self._json("evaluate/options", {})
+        if not isinstance(value, dict):
+            return {}
+        types = {"restrict_vocab": int, "method": str, "use_analogies": bool,
+                 "use_pairs": bool}
+        out = {k: v for k, v in value.items() if k in types and type(v) is types[k]}
+        if isinstance(value.get("analogies"), str):
+            out["analogies"] = value["analogies"]
+        pairs = value.get("pairs")
+        if isinstance(pairs, list) and all(isinstance(p, str) for p in pairs):
+            out["pairs"] = pairs
+        return out
+
+    def set_evaluation(self, options: dict) -> None:
+        self._set_json("evaluate/options", options)
+
     def sync(self) -> None:
         self._s.sync()

@@ -1,4 +1,4 @@
-"""How numbers are written for people: sizes and durations."""
+"""How numbers are written for people: sizes, counts and durations."""
 
 from __future__ import annotations
 
@@ -12,6 +12,15 @@ def format_bytes(n: float) -> str:
             return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
         n /= 1000
     return ""
+
+
+def format_count(n: int) -> str:
+    """9999 -> '9,999', 105000 -> '105k', 22911935 -> '22.9M': a count read at a glance."""
+    if n < 10_000:
+        return f"{n:,}"
+    if n < 1_000_000:
+        return f"{n / 1000:.0f}k"
+    return f"{n / 1_000_000:.1f}M"
 
 
 def format_duration(seconds: float) -> str:

@@ -12,6 +12,7 @@ to stop needs no signal and works while the worker is busy.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import traceback
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from core.config import TrainingConfig
 from core.errors import CorpusError, W2VError
@@ -37,8 +38,44 @@ from .queries import Answers, Questions, answer
 _threads: dict[QThread, QObject] = {}
 
 
+# Python's cyclic garbage collector runs in whichever thread happens to allocate. A worker
+# that allocates many Python objects (the evaluation's line parsing, a corpus scan) then
+# frees unreachable Qt wrappers (an old window's widgets) in the worker thread: caught in
+# gdb, the worker sat in ~QObject holding Qt's signal-slot mutex waiting for the GIL while
+# the GUI thread held the GIL waiting for that mutex, forever. So once workers exist,
+# automatic collection is off and the GUI thread collects on a timer (pyqtgraph's
+# GarbageCollector does the same), with the thresholds automatic collection would use.
+_collector: QTimer | None = None
+_thresholds = gc.get_threshold()
+
+
+def _collect() -> None:
+    counts = gc.get_count()
+    for generation in range(3):
+        if counts[generation] <= _thresholds[generation]:
+            break
+        gc.collect(generation)
+
+
+def collect_on_gui_thread() -> None:
+    """Collect cyclic garbage only on the GUI thread from now on (call it there)."""
+    global _collector
+    app = QCoreApplication.instance()
+    try:
+        installed = _collector is not None and _collector.parent() is app
+    except RuntimeError:   # the timer went with an earlier application
+        installed = False
+    if app is None or installed:
+        return
+    gc.disable()
+    _collector = QTimer(app, interval=250)   # dies with the application
+    _collector.timeout.connect(_collect)
+    _collector.start()
+
+
 def start_in_thread(worker: QObject, name: str) -> QThread:
     """Move ``worker`` to a new QThread, wire it, start it and return the thread."""
+    collect_on_gui_thread()
     running_threads()  # forget the finished ones
     thread = QThread()
     thread.setObjectName(name)

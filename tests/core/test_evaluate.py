@@ -165,3 +165,23 @@ def test_analogy_file_without_known_words(tmp_path):
     assert (res.total, res.questions, res.accuracy, res.coverage) == (0, 2, 0.0, 0.0)
     with pytest.raises(ValueError):
         evaluate_analogies(Embeddings(["a"], np.ones((1, 2))), path, method="sub")
+
+
+def test_analogy_progress_reports_blocks_and_can_stop(models):
+    emb, _ = models
+    calls = []
+    plain = evaluate_analogies(emb, QUESTIONS, restrict_vocab=None)
+    counted = evaluate_analogies(emb, QUESTIONS, restrict_vocab=None,
+                                 progress=lambda done, total: calls.append((done, total)))
+    assert counted == plain   # reporting changes nothing
+    assert len(calls) > 1 and calls[-1] == (plain.total, plain.total)
+    assert [d for d, _ in calls] == sorted({d for d, _ in calls})
+
+    class Stop(Exception):
+        pass
+
+    def stop(done, total):
+        raise Stop
+
+    with pytest.raises(Stop):   # a callback that raises ends the test at its first block
+        evaluate_analogies(emb, QUESTIONS, restrict_vocab=None, method="mul", progress=stop)

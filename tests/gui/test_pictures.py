@@ -79,7 +79,7 @@ def assert_exports(tmp_path: Path, export, name: str) -> None:
 def test_picture_tabs_follow_training_and_the_analogy(qtbot, window, planted_corpus):
     tabs = window.findChild(QTabWidget, "exploreTabs")
     assert [tabs.tabText(i) for i in range(tabs.count())] == [
-        "Neighbours && analogy", "Map", "Strips", "Vocabulary"]
+        "Neighbours && analogy", "Map", "Strips", "Vocabulary", "Evaluate"]
     load(qtbot, window, [planted_corpus], LONG)
     tabs.setCurrentWidget(window.map)
     session = window.session

@@ -164,7 +164,7 @@ class _Task(QObject):
         self.worker.failed.connect(self._on_failed)
         self.worker.cancelled.connect(self._on_cancelled)
         self.worker.progressed.connect(self._on_progressed)
-        self.thread: QThread = start_in_thread(self.worker, f"learn: {doing}")
+        self.thread: QThread = start_in_thread(self.worker, f"{runner.name}: {doing}")
 
     def _end(self) -> None:
         self._runner.tasks.discard(self)
@@ -193,10 +193,12 @@ class _Task(QObject):
 
 
 class TaskRunner(QObject):
-    """Starts the Learn panel's background work and stops all of it on shutdown."""
+    """Starts a panel's background work and stops all of it on shutdown (the Learn panel's,
+    and the Evaluate panel's). ``name`` prefixes the threads' names."""
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, name: str = "learn"):
         super().__init__(parent)
+        self.name = name
         self.tasks: set[_Task] = set()
 
     def run(self, fn: Callable[[Callable[[int, int], None], threading.Event], Any],

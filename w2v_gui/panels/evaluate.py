@@ -1,0 +1,459 @@
+"""Evaluate: score the vectors on word analogies and on word-pair similarity judgements.
+
+The numbers are ``core.evaluate``'s (equal to gensim's evaluators), run through
+``w2v_gui.evaluation``. A run scores the vectors on show when it starts (the latest
+training snapshot, or a trained or opened model) in a worker thread, with progress and
+Cancel; starting another supersedes it. Every run stays in the history table, which copies
+as tab-separated text for a spreadsheet; the bar chart shows the per-section accuracy of
+the run selected there.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.evaluate import BUNDLED_ANALOGIES, BUNDLED_PAIRS
+from core.vectors import Embeddings
+
+from ..evaluation import (
+    COLUMNS,
+    METHODS,
+    PAIR_COLUMNS,
+    PAIRS_RESTRICT,
+    RESTRICT_VOCAB,
+    TAIL,
+    EvalRequest,
+    EvalRun,
+    cell_text,
+    evaluate,
+    pairs_name,
+    run_values,
+)
+from .learn_common import TaskRunner
+from .plotting import ExportButton
+
+SEMANTIC, SYNTACTIC = "#1f4e8c", "#d9822b"
+FILE_FILTER = "Text (*.txt *.tsv *.csv);;All files (*)"
+RUN_SHORTCUT = "Ctrl+Shift+E"
+
+
+def _file_row(text: str, name: str, checked: bool, tip: str, choose_tip: str
+              ) -> tuple[QCheckBox, QLineEdit, QPushButton]:
+    """A test to tick, the file(s) it reads, and a button to choose others."""
+    box = QCheckBox(text, objectName=f"evaluateUse{name}", checked=checked, toolTip=tip)
+    field = QLineEdit(objectName=f"evaluate{name}Files", readOnly=True)
+    button = QPushButton("Choose…", objectName=f"evaluateChoose{name}", toolTip=choose_tip)
+    return box, field, button
+
+
+class EvaluatePanel(QWidget):
+    """Choose the sets, run, read the numbers, compare runs."""
+
+    evaluated = Signal(object)          # EvalRun
+    failed = Signal(str)
+    options_changed = Signal(dict)      # for the settings
+
+    def __init__(self, options: dict | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        options = options or {}
+        self._emb: Embeddings | None = None
+        self._label = ""
+        self._analogies = options.get("analogies") or str(BUNDLED_ANALOGIES)
+        self._pairs = tuple(options.get("pairs") or map(str, BUNDLED_PAIRS))
+        self.runs: list[EvalRun] = []
+        self._pair_names: list[str] = []
+        self._runner = TaskRunner(self, "evaluate")
+        self._task = None
+        self._sections: list[str] = []   # the chart's, top to bottom
+
+        self.run_action = QAction("E&valuate the vectors", self)
+        self.run_action.setShortcut(QKeySequence(RUN_SHORTCUT))
+        self.run_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.run_action.setToolTip(f"Score the vectors on show now ({RUN_SHORTCUT})")
+        self.run_action.triggered.connect(self.run)
+        self.copy_action = QAction("Copy", self)
+        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.copy_action.triggered.connect(self.copy)
+        self.addActions([self.run_action, self.copy_action])
+
+        self._build_controls(options)
+        self._build_results()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(self._controls)
+        layout.addWidget(self._split, 1)
+        layout.addLayout(self._bottom)
+        self._show_files()
+        self.set_embeddings(None)
+
+    # -- building ------------------------------------------------------------------------
+    def _build_controls(self, options: dict) -> None:
+        self.use_analogies, self.analogy_file, self.choose_analogies = _file_row(
+            "Analogies", "Analogies", options.get("use_analogies", True),
+            "Questions 'a is to b as c is to ?' (Google format: ': section' lines, then "
+            "'a b c d' lines)", "Use another analogy file")
+        self.method = QComboBox(objectName="evaluateMethod")
+        for key, text in METHODS:
+            self.method.addItem(text, key)
+        self.method.setCurrentIndex(max(0, self.method.findData(options.get("method", "add"))))
+        self.method.setToolTip("3CosAdd: the word nearest to b − a + c (gensim's most_similar)."
+                               "\n3CosMul: Levy & Goldberg's multiplicative form "
+                               "(most_similar_cosmul).")
+        self.restrict = QSpinBox(objectName="evaluateRestrict", minimum=0, maximum=100_000_000,
+                                 singleStep=10_000, prefix="top ", suffix=" words",
+                                 specialValueText="all words")
+        self.restrict.setGroupSeparatorShown(True)
+        self.restrict.setValue(options.get("restrict_vocab", RESTRICT_VOCAB))
+        self.restrict.setToolTip(
+            "Analogies search only the most frequent words, and questions with a word outside "
+            f"them are skipped (gensim's restrict_vocab; {RESTRICT_VOCAB:,} is usual). 0: all "
+            f"words. Word pairs use gensim's {PAIRS_RESTRICT:,}.")
+        self.use_pairs, self.pairs_files, self.choose_pairs = _file_row(
+            "Word pairs", "Pairs", options.get("use_pairs", True),
+            "Pairs with human similarity scores ('word1<tab>word2<tab>score' lines; # "
+            "comments): how well cosines rank them", "Use other word-pair files (several at once)")
+        self.bundled = QPushButton("Bundled sets", objectName="evaluateBundled")
+        self.bundled.setToolTip("Back to the bundled sets: Google analogies, WordSim-353 and "
+                                "SimLex-999 (assets/EVALUATION-SETS.md)")
+
+        self.run_button = QPushButton("Evaluate", objectName="evaluateRun")
+        self.run_button.setToolTip(self.run_action.toolTip())
+        self.run_button.clicked.connect(self.run_action.trigger)
+        self.run_action.enabledChanged.connect(self.run_button.setEnabled)
+        self.cancel_button = QPushButton("Cancel", objectName="evaluateCancel", enabled=False)
+        self.cancel_button.setToolTip("Stop this evaluation; earlier results stay")
+        self.progress = QProgressBar(objectName="evaluateProgress", textVisible=True)
+        self.progress.setMaximumWidth(260)
+        self.source = QLabel(objectName="evaluateSource")
+        self.source.setToolTip("The vectors the next run scores")
+        self.message = QLabel(objectName="evaluateMessage", wordWrap=True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        grid = QGridLayout()
+        grid.addWidget(self.use_analogies, 0, 0)
+        grid.addWidget(self.analogy_file, 0, 1)
+        grid.addWidget(self.choose_analogies, 0, 2)
+        grid.addWidget(self.method, 0, 3)
+        grid.addWidget(self.restrict, 0, 4)
+        grid.addWidget(self.use_pairs, 1, 0)
+        grid.addWidget(self.pairs_files, 1, 1)
+        grid.addWidget(self.choose_pairs, 1, 2)
+        grid.addWidget(self.bundled, 1, 3, 1, 2)
+        grid.setColumnStretch(1, 1)
+        run_row = QHBoxLayout()
+        for w in (self.run_button, self.cancel_button, self.progress):
+            run_row.addWidget(w)
+        run_row.addWidget(self.source, 1)
+        self._controls = QVBoxLayout()
+        self._controls.addLayout(grid)
+        self._controls.addLayout(run_row)
+        self._controls.addWidget(self.message)
+
+        self.cancel_button.clicked.connect(self.cancel)
+        self.choose_analogies.clicked.connect(self._on_choose_analogies_clicked)
+        self.choose_pairs.clicked.connect(self._on_choose_pairs_clicked)
+        self.bundled.clicked.connect(self._on_bundled_clicked)
+        for box in (self.use_analogies, self.use_pairs):
+            box.toggled.connect(self._on_option_changed)
+        self.method.currentIndexChanged.connect(self._on_option_changed)
+        self.restrict.valueChanged.connect(self._on_option_changed)
+
+    def _build_results(self) -> None:
+        self.history = QTableWidget(0, 0, objectName="evaluateHistory")
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.verticalHeader().setVisible(False)
+        self.history.verticalHeader().setDefaultSectionSize(22)
+        self.history.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.history.setToolTip("Every run so far. Select one to see its sections; Copy "
+                                "(Ctrl+C) puts the selected runs, or all, on the clipboard "
+                                "as tab-separated text for a spreadsheet.")
+        self.history.itemSelectionChanged.connect(self._on_history_selection_changed)
+        self.copy_button = QPushButton("Copy", objectName="evaluateCopy", enabled=False)
+        self.copy_button.setToolTip("Copy the selected runs (or all) as tab-separated text "
+                                    "(Ctrl+C)")
+        self.copy_button.clicked.connect(self.copy)
+        self.summary = QLabel(objectName="evaluateSummary", wordWrap=True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setObjectName("evaluateChart")
+        self.plot.setMinimumHeight(180)
+        self.plot.hideButtons()
+        self.plot.setMouseEnabled(False, False)
+        self.plot.invertY(True)   # the file's first section on top
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).setTextPen("#303030")
+            self.plot.getAxis(side).setPen("#b0b0b0")
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)   # 0.25, not 250 m
+        self.plot.showGrid(x=True, alpha=0.25)
+        self.bars = pg.BarGraphItem(x0=np.zeros(0), y=np.zeros(0), height=0.7,
+                                    width=np.zeros(0), pen=None)
+        self.plot.addItem(self.bars)
+        self.export_button = ExportButton(lambda: self.plot.plotItem, "evaluateExport",
+                                          "evaluation")
+
+        left = QWidget()
+        box = QVBoxLayout(left)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.summary)
+        box.addWidget(self.history, 1)
+        self._split = QSplitter(Qt.Orientation.Horizontal, objectName="evaluateSplitter",
+                                childrenCollapsible=False)
+        self._split.addWidget(left)
+        self._split.addWidget(self.plot)
+        self._split.setSizes([600, 360])
+        # One row under both halves: the chart keeps all the height there is.
+        legend = QLabel(f"Bars: right / seen per section · <span style='color:{SEMANTIC}'>■"
+                        f"</span> semantic &nbsp;<span style='color:{SYNTACTIC}'>■</span> "
+                        "syntactic (gram…)")
+        self._bottom = QHBoxLayout()
+        for w, stretch in ((QLabel("History of runs"), 0), (self.copy_button, 0),
+                           (QWidget(), 1), (legend, 0), (self.export_button, 0)):
+            self._bottom.addWidget(w, stretch)
+
+    # -- what the window calls -----------------------------------------------------------
+    def set_embeddings(self, emb: Embeddings | None, label: str = "") -> None:
+        """The vectors the next run scores, and what they are (for the history)."""
+        self._emb, self._label = emb, label or ("vectors" if emb is not None else "")
+        self.run_action.setEnabled(emb is not None)
+        self.source.setText(f"Scores: {self._label} (vocabulary {len(emb):,})" if emb is not None
+                            else "No vectors yet: train on a corpus or open a model.")
+
+    def set_files(self, analogies: str | None = None, pairs=None) -> None:
+        """Use these files (None: leave that choice as it is)."""
+        if analogies is not None:
+            self._analogies = str(analogies)
+        if pairs is not None:
+            self._pairs = tuple(dict.fromkeys(str(p) for p in pairs))   # each file once
+        self._show_files()
+        self._on_option_changed()
+
+    def options(self) -> dict:
+        """The choices to remember; bundled files are stored as None (installs move)."""
+        bundled = tuple(map(str, BUNDLED_PAIRS))
+        return {"analogies": None if self._analogies == str(BUNDLED_ANALOGIES)
+                else self._analogies,
+                "pairs": None if self._pairs == bundled else list(self._pairs),
+                "restrict_vocab": self.restrict.value(), "method": self.method.currentData(),
+                "use_analogies": self.use_analogies.isChecked(),
+                "use_pairs": self.use_pairs.isChecked()}
+
+    def request(self) -> EvalRequest:
+        return EvalRequest(self._analogies if self.use_analogies.isChecked() else None,
+                           self._pairs if self.use_pairs.isChecked() else (),
+                           self.restrict.value(), self.method.currentData())
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None
+
+    def run(self) -> None:
+        """Score the vectors on show now; a run still going is superseded."""
+        emb, label, req = self._emb, self._label, self.request()
+        if emb is None:
+            return
+        if req.analogies is None and not req.pairs:
+            self._say("Tick Analogies or Word pairs to have something to score.", error=True)
+            return
+        self._runner.cancel(self._task)   # its result, if it still comes, is dropped
+        started, t0 = datetime.now().strftime("%H:%M:%S"), time.monotonic()
+
+        def work(progress, stop) -> EvalRun:
+            analogy, pairs = evaluate(emb, req, progress, stop)
+            return EvalRun(req, label, len(emb), started, time.monotonic() - t0, analogy,
+                           pairs)
+
+        self._task = self._runner.run(work, self._on_task_done, self._on_task_failed,
+                                      "evaluating the vectors", self._on_task_progressed)
+        self._set_running(True)
+        self._say(f"Scoring {label}…")
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._runner.cancel(self._task)
+            self._task = None
+            self._set_running(False)
+            self._say("Cancelled; the panel shows the earlier runs.")
+
+    def shutdown(self) -> None:
+        """Stop a running evaluation and wait for its thread (the window is closing)."""
+        self._task = None
+        self._runner.shutdown()
+
+    def tsv(self, rows: list[int] | None = None) -> str:
+        """The history (``rows``, or every run) as tab-separated lines with a header."""
+        chosen = range(len(self.runs)) if rows is None else rows
+        lines = ["\t".join(self._headers())]
+        lines += ["\t".join(cell_text(v, for_copy=True)
+                            for v in run_values(i + 1, self.runs[i], self._pair_names))
+                  for i in chosen]
+        return "\n".join(lines) + "\n"
+
+    def copy(self) -> None:
+        if not self.runs:
+            return
+        rows = sorted({i.row() for i in self.history.selectionModel().selectedRows()})
+        QGuiApplication.clipboard().setText(self.tsv(rows or None))
+        n = len(rows) or len(self.runs)
+        self._say(f"Copied {n} run{'s' * (n != 1)} as tab-separated text.")
+
+    def bars_data(self) -> list[tuple[str, float]]:
+        """The chart's (section, accuracy) bars, top to bottom."""
+        return list(zip(self._sections, map(float, self.bars.opts["width"]), strict=True))
+
+    # -- running ---------------------------------------------------------------------------
+    def _set_running(self, running: bool) -> None:
+        self.cancel_button.setEnabled(running)
+        self.progress.setVisible(running)
+        self.progress.setRange(0, 0 if running else 1)
+        self.progress.setValue(0)
+        self.progress.setFormat("reading the sets…" if running else "")
+
+    def _on_task_progressed(self, done: int, total: int) -> None:
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+            self.progress.setFormat(f"{done:,} of {total:,} analogies")
+
+    def _on_task_done(self, run: EvalRun) -> None:
+        self._task = None
+        self._set_running(False)
+        self.runs.append(run)
+        for name, _ in run.pairs:
+            if name not in self._pair_names:
+                self._pair_names.append(name)
+        self._fill_history()
+        self.history.selectRow(len(self.runs) - 1)
+        self.copy_button.setEnabled(True)
+        self._say("")
+        self.evaluated.emit(run)
+
+    def _on_task_failed(self, message: str) -> None:
+        self._task = None
+        self._set_running(False)
+        self._say(message, error=True)
+        self.failed.emit(message)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet("color: #b00020;" if error else "color: #505050;")
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    # -- showing ---------------------------------------------------------------------------
+    def _headers(self) -> list[str]:
+        return ([h for h, _ in COLUMNS] + [f"{Path(name).stem} {h}" for name in self._pair_names
+                                           for h, _ in PAIR_COLUMNS] + [h for h, _ in TAIL])
+
+    def _fill_history(self) -> None:
+        t = self.history
+        headers = self._headers()
+        t.setColumnCount(len(headers))
+        t.setHorizontalHeaderLabels(headers)
+        tips = ([tip for _, tip in COLUMNS] + [f"{name}: {tip}" for name in self._pair_names
+                                               for _, tip in PAIR_COLUMNS]
+                + [tip for _, tip in TAIL])
+        for col, tip in enumerate(tips):
+            t.horizontalHeaderItem(col).setToolTip(tip)
+        t.setRowCount(len(self.runs))
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for row, run in enumerate(self.runs):
+            for col, value in enumerate(run_values(row + 1, run, self._pair_names)):
+                item = QTableWidgetItem(cell_text(value))
+                if isinstance(value, int | float):
+                    item.setTextAlignment(right)
+                t.setItem(row, col, item)
+        t.scrollToBottom()
+
+    def _on_history_selection_changed(self) -> None:
+        rows = [i.row() for i in self.history.selectionModel().selectedRows()]
+        if rows:
+            self._show_run(max(rows))
+
+    def _show_run(self, index: int) -> None:
+        run = self.runs[index]
+        a = run.analogy
+        parts = [f"<b>Run {index + 1}</b> · {run.label} · vocabulary {run.words:,} · at "
+                 f"{run.started}, took {run.seconds:.1f} s"]
+        if a is not None:
+            rv = run.request.restrict_vocab
+            parts.append(
+                f"<b>Analogies</b> ({dict(METHODS)[run.request.method]}, "
+                f"{'all words' if not rv else f'top {rv:,} words'}): accuracy "
+                f"<b>{a.accuracy:.4f}</b> · semantic {a.semantic:.4f} · syntactic "
+                f"{a.syntactic:.4f} · seen {a.total:,} of {a.questions:,} ({a.coverage:.1%})")
+        for name, p in run.pairs:
+            parts.append(f"<b>{name}</b>: Spearman <b>{cell_text(p.spearman)}</b> · Pearson "
+                         f"{cell_text(p.pearson)} · {p.pairs:,} pairs scored · OOV "
+                         f"{p.oov_ratio:.1f}%")
+        self.summary.setText("<br>".join(parts))
+        self._draw_sections(a.sections if a is not None else ())
+
+    def _draw_sections(self, sections) -> None:
+        n = len(sections)
+        acc = np.array([c / t if t else 0.0 for _, c, t in sections])
+        brushes = [pg.mkBrush(SYNTACTIC if name.startswith("gram") else SEMANTIC)
+                   for name, _, _ in sections]
+        self.bars.setOpts(x0=np.zeros(n), y=np.arange(n, dtype=float), width=acc,
+                          brushes=brushes)
+        self._sections = [name for name, _, _ in sections]
+        ticks = [(i, f"{name}  {c:,}/{t:,}") for i, (name, c, t) in enumerate(sections)]
+        self.plot.getAxis("left").setTicks([ticks, []])
+        self.plot.setXRange(0, max(0.1, float(acc.max(initial=0)) * 1.1), padding=0)
+        self.plot.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
+
+    # -- choices ---------------------------------------------------------------------------
+    def _show_files(self) -> None:
+        self.analogy_file.setText(Path(self._analogies).name)
+        self.analogy_file.setToolTip(self._analogies)
+        self.pairs_files.setText(", ".join(pairs_name(p, self._pairs) for p in self._pairs))
+        self.pairs_files.setToolTip("\n".join(self._pairs))
+
+    def _on_option_changed(self, *_args) -> None:
+        self.options_changed.emit(self.options())
+
+    def _on_choose_analogies_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Analogy questions",
+                                              str(Path(self._analogies).parent), FILE_FILTER)
+        if path:
+            self.use_analogies.setChecked(True)
+            self.set_files(analogies=path)
+
+    def _on_choose_pairs_clicked(self) -> None:
+        folder = str(Path(self._pairs[0]).parent) if self._pairs else ""
+        paths, _ = QFileDialog.getOpenFileNames(self, "Word pairs with similarity scores",
+                                                folder, FILE_FILTER)
+        if paths:
+            self.use_pairs.setChecked(True)
+            self.set_files(pairs=paths)
+
+    def _on_bundled_clicked(self) -> None:
+        self.set_files(str(BUNDLED_ANALOGIES), list(map(str, BUNDLED_PAIRS)))
