@@ -34,6 +34,7 @@ from .worker import (
     TaskWorker,
     TrainingOutcome,
     TrainingWorker,
+    collect_on_gui_thread,
     running_threads,
     start_in_thread,
 )
@@ -150,6 +151,7 @@ class Session(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
+        collect_on_gui_thread()   # from the start: see w2v_gui/worker.py
         self.state = IDLE
         self.corpus: CorpusInfo | None = None
         self.model: NativeModel | None = None   # the last finished or opened model

@@ -2,12 +2,36 @@
 
 Each worker is a plain ``QObject`` moved to a ``QThread`` and wired the way Qt documents
 it (:func:`start_in_thread`): ``thread.started → worker.run``, ``finished``/``failed →
-thread.quit``; the worker is freed by Python once its thread has finished, not by
-``deleteLater`` (both at once crashed). Workers never touch a widget; what
-they emit is immutable (frozen records, :class:`~core.vectors.Embeddings` snapshots) or
-handed over and never touched again by the worker (a finished :class:`~core.vocab.Scan`).
-Stop and pause are ``threading.Event`` objects owned by the caller, so asking a worker
-to stop needs no signal and works while the worker is busy.
+thread.quit``. Workers never touch a widget; what they emit is immutable (frozen records,
+:class:`~core.vectors.Embeddings` snapshots) or handed over and never touched again by the
+worker (a finished :class:`~core.vocab.Scan`). Stop and pause are ``threading.Event``
+objects owned by the caller, so asking a worker to stop needs no signal and works while
+the worker is busy.
+
+Two rules keep Qt objects from being destroyed where PySide calls back into Python while
+holding a Qt mutex (a deadlock against the GUI thread, which holds the interpreter lock
+and waits for that mutex):
+
+- **Workers and threads are destroyed on the GUI thread, by Python, once the thread has
+  ended** (:func:`running_threads`), after the GUI thread has cut the connections between
+  the two. Not ``thread.finished → worker.deleteLater``: under PySide that runs
+  ``~QObject`` on the ending thread, which looks up a Python override of the ``QThread``
+  wrapper's ``disconnectNotify`` while holding the worker's signal-slot mutex; churns of
+  3000 workers hung in 8 of 60 runs that way (gdb: the GUI thread in ``moveToThread``
+  waiting for that mutex, holding the interpreter lock), none of 40 with this design
+  (``tests/gui/probe_worker_churn.py``). Nor Python *and* ``deleteLater``: both freed the
+  worker at once (the segfault eee6984 fixed).
+- **Python's cyclic garbage collector runs only from a GUI-thread timer**
+  (:func:`collect_on_gui_thread`), never where an allocation happens to cross the
+  threshold. On a worker thread, a collection frees a closed window's widget graph there:
+  widgets are queued to the GUI thread (``Shiboken::BindingManager::
+  runDeletionInMainThread``) while the graph's other Qt objects are destroyed where the
+  collection ran — a real window collected on a worker thread segfaulted at once, and CI
+  saw the GUI thread deadlocked in ``runDeletionInMainThread``. On the GUI thread, an
+  automatic collection can start inside ``~QObject`` (PySide looks up a Python override
+  of ``disconnectNotify`` there, holding a signal-slot mutex) and free another QObject
+  that needs the same mutex: the test suite hung that way, one thread, in
+  ``QBasicMutex::lockInternal``.
 """
 
 from __future__ import annotations
@@ -31,10 +55,9 @@ from core.vocab import Cancelled, Scan
 
 from .queries import Answers, Questions, answer
 
-# QThreads started here and not yet seen finished, with their workers: tests assert none
-# is left running, and holding both Python references keeps a running thread and its
-# worker from being garbage collected (a dropped worker left its thread hanging, run()
-# never called).
+# Threads started here and not yet ended, with their workers: tests assert none is left
+# running, and holding both Python references keeps a running thread and its worker from
+# being freed (a dropped worker left its thread hanging, run() never called).
 _threads: dict[QThread, QObject] = {}
 
 
@@ -84,19 +107,28 @@ def start_in_thread(worker: QObject, name: str) -> QThread:
     for end in ("finished", "failed", "cancelled"):  # every way a worker's run ends
         if hasattr(worker, end):
             getattr(worker, end).connect(thread.quit)
-    # No worker.deleteLater: Python owns the worker (and frees it once the thread is seen
-    # finished, in running_threads). With both, the worker thread's deferred delete and
-    # the GUI thread dropping the last reference could free it at once (a segfault).
     _threads[thread] = worker
     thread.start()
     return thread
 
 
 def running_threads() -> list[QThread]:
-    """Threads from :func:`start_in_thread` that are still running."""
-    for t in [t for t in _threads if t.isFinished()]:
-        del _threads[t]
-    return [t for t in _threads if t.isRunning()]
+    """Threads from :func:`start_in_thread` that have not ended yet.
+
+    Called on the GUI thread, it also frees the workers and threads that have ended (see
+    the module's docstring): ``wait(0)``, not ``isFinished()``, which is true already
+    while the thread is still in its last steps.
+    """
+    for thread in [t for t in _threads if t.wait(0)]:
+        worker = _threads.pop(thread)
+        # Cut here, holding the interpreter lock, what links the two: destroying either
+        # of them then calls nothing back in Python under a Qt mutex (the other may be
+        # kept alive by its owner, e.g. a panel's task).
+        thread.started.disconnect(worker.run)
+        for end in ("finished", "failed", "cancelled"):
+            if hasattr(worker, end):
+                getattr(worker, end).disconnect(thread.quit)
+    return list(_threads)
 
 
 def _message(exc: BaseException, doing: str) -> str:
