@@ -243,9 +243,25 @@ class Session(QObject):
 
     # -- training ------------------------------------------------------------------
     def train(self, config: TrainingConfig) -> None:
-        if self.busy or self.corpus is None:
+        """Train on the open corpus; first read it again if ``config`` tokenizes otherwise.
+
+        The form's change re-reads the corpus only after its debounce: Train pressed
+        within it would build the vocabulary with the old tokenizer and save the new one
+        in the model.
+        """
+        c = self.corpus
+        if self.busy or c is None:
             return
-        self._start_training(config, None)
+        if (c.lowercase, c.token_pattern) == (config.lowercase, config.token_pattern):
+            self._start_training(config, None)
+            return
+
+        def scanned(info: CorpusInfo) -> None:
+            self._on_scan_finished(info)
+            self._start_training(config, None)
+
+        self._task(_scan_corpus(c.paths, config.lowercase, config.token_pattern), SCANNING,
+                   "reading the corpus", "Cannot read the corpus", scanned)
 
     def _start_training(self, config: TrainingConfig, resume: NativeModel | None) -> None:
         self._new_events()
