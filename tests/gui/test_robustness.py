@@ -14,6 +14,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 import core.corpus
+import core.sgns
+import w2v_gui.panels.parameters
 from core.config import TrainingConfig
 from w2v_gui import worker
 from w2v_gui.session import IDLE
@@ -161,6 +163,25 @@ def test_empty_vocabulary_names_the_corpus_then_training_works(qtbot, window, co
     assert window.session.model is None and not window.files.save.isEnabled()
     with qtbot.waitSignal(window.parameters.config_changed, timeout=2000):
         window.parameters.editor("min_count").setValue(1)
+    assert train(qtbot, window).progress.done
+
+
+def test_a_vocabulary_too_large_for_memory_is_refused_with_the_estimate(
+        qtbot, window, corpus_file, dialogs, monkeypatch):
+    free = 3 << 20   # 3 MB: less than a planted run with 300 dimensions needs
+    monkeypatch.setattr(core.sgns, "available_memory", lambda: free)
+    monkeypatch.setattr(w2v_gui.panels.parameters, "available_memory", lambda: free)
+    load(qtbot, window, [corpus_file], SMALL.replace(vector_size=300))
+    # Said in the form before Train is pressed ...
+    estimate = window.parameters.estimate_label.text()
+    assert "Only 3.1 MB is available" in estimate and "min_count" in estimate
+    # ... and the run is refused before its matrices are allocated.
+    with qtbot.waitSignal(window.session.failed, timeout=10_000):
+        window.training.train_action.trigger()
+    [(title, text)] = dialogs.of("critical")
+    assert title == "Training failed" and "GiB" in text and "available" in text
+    assert window.session.state == IDLE and window.session.model is None
+    monkeypatch.setattr(core.sgns, "available_memory", lambda: None)   # unknown: no limit
     assert train(qtbot, window).progress.done
 
 

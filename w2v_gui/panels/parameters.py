@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.config import ParamInfo, TrainingConfig
-from core.sgns import estimate
+from core.sgns import available_memory, estimate
 from core.vocab import Scan
 
 from ..text import format_bytes, format_duration
@@ -293,10 +293,17 @@ class ParametersPanel(QWidget):
         vocab_size = self._scan.vocab_size(cfg.min_count, cfg.max_vocab_size)
         # The in-vocabulary token count is at most the raw word count: a safe upper bound.
         est = estimate(cfg, vocab_size, raw, raw)
-        self.estimate_label.setText(
-            f"Estimate: about {format_bytes(est.memory_bytes)} of memory and "
-            f"{format_duration(est.seconds)} to train {cfg.epochs} epochs "
-            f"on {vocab_size:,} words.")
+        text = (f"Estimate: about {format_bytes(est.memory_bytes)} of memory and "
+                f"{format_duration(est.seconds)} to train {cfg.epochs} epochs "
+                f"on {vocab_size:,} words.")
+        # Said before Train is pressed; the trainer refuses such a run before allocating.
+        free = available_memory()
+        too_big = free is not None and est.memory_bytes > free
+        if too_big:
+            text += (f" Only {format_bytes(free)} is available: raise min_count, set "
+                     f"max_vocab_size or lower vector_size.")
+        self.estimate_label.setText(text)
+        self.estimate_label.setStyleSheet("color: #b00020;" if too_big else "")
 
     # -- handlers ---------------------------------------------------------------------
     def _on_more_toggled(self, shown: bool) -> None:
