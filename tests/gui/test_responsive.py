@@ -112,3 +112,31 @@ def test_an_answer_the_field_no_longer_asks_for_is_dropped(qtbot, window, model_
     panel.search()
     qtbot.waitUntil(lambda: not panel._asker.busy, timeout=10_000)
     assert not panel.results()
+
+
+def test_showing_a_large_vocabulary_asks_only_the_rows_in_view(qtbot, window, tmp_path,
+                                                               monkeypatch):
+    # Column widths measured over 1,000 rows made 64,000 Python data() calls, up to
+    # 1.9 s of frozen window, each time the Vocabulary tab showed a new corpus.
+    from w2v_gui.panels.vocabulary import WordsModel
+
+    from .conftest import SMALL, load
+
+    calls = [0]
+    real = WordsModel.data
+
+    def counted(self, index, role=0):
+        calls[0] += 1
+        return real(self, index, role)
+
+    monkeypatch.setattr(WordsModel, "data", counted)
+    words = [f"{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}x"
+             for i in range(5000)]
+    path = tmp_path / "many.txt"
+    path.write_text(" ".join(words[i % 5000] for i in range(20000)), encoding="utf-8")
+    load(qtbot, window, [path], SMALL)
+    view = window.vocabulary_view
+    window.findChild(type(window.tabs), "exploreTabs").setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 5000, timeout=10_000)
+    qtbot.wait(100)
+    assert calls[0] < 5000, f"{calls[0]} data() calls to show the tab"
