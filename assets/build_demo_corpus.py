@@ -1,6 +1,7 @@
 """Rebuild the bundled demo corpus from the WordNet 3.0 database (stdlib only).
 
-    python assets/build_demo_corpus.py [--wordnet-dir /usr/share/wordnet] [-o assets/wordnet-demo.txt.gz]
+    python assets/build_demo_corpus.py [--wordnet-dir /usr/share/wordnet] \
+        [-o assets/wordnet-demo.txt.gz]
 
 Debian's ``wordnet-base`` package provides the database files. One line per sentence,
 gzip-compressed with a fixed timestamp so rebuilds are byte-identical. For every synset:

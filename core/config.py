@@ -157,7 +157,8 @@ def _check_field(f: Any, value: Any) -> Any:
             try:
                 re.compile(value)
             except re.error as exc:
-                raise ValueError(f"token_pattern is not a valid regular expression: {exc}") from None
+                raise ValueError(
+                    f"token_pattern is not a valid regular expression: {exc}") from None
         return value
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -168,7 +169,8 @@ def _check_field(f: Any, value: Any) -> Any:
                 raise ValueError(f"{name} must be a whole number between {lo:g} and {hi:g}, "
                                  f"got {value!r}")
     else:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or not math.isfinite(value)):
             raise ValueError(f"{name} must be a finite number between {lo:g} and {hi:g}, "
                              f"got {value!r}")
     if not (lo <= value <= hi):

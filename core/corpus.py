@@ -60,7 +60,8 @@ def expand_paths(paths: Sequence[str | os.PathLike]) -> list[Path]:
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
                 and f.suffix.lower() in TEXT_SUFFIXES)
             if not found:
-                raise CorpusError(f"{p}: the folder holds no text files (.txt, .gz, .bz2, .xz, .zip)")
+                raise CorpusError(
+                    f"{p}: the folder holds no text files (.txt, .gz, .bz2, .xz, .zip)")
             out.extend(found)
         elif p.is_file():
             out.append(p)
@@ -232,7 +233,8 @@ class Corpus:
                             yield tokens
                         if progress is not None:
                             pos = _raw_position(raw)
-                            progress(done_before + min(pos, size) if pos is not None else done_before,
+                            progress(done_before + min(pos, size) if pos is not None
+                                     else done_before,
                                      self.total_bytes)
                         if not block:
                             break
