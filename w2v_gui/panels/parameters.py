@@ -294,7 +294,8 @@ class ParametersPanel(QWidget):
         # The in-vocabulary token count is at most the raw word count: a safe upper bound.
         est = estimate(cfg, vocab_size, raw, raw)
         text = (f"Estimate: about {format_bytes(est.memory_bytes)} of memory and "
-                f"{format_duration(est.seconds)} to train {cfg.epochs} epochs "
+                f"{format_duration(est.seconds)} to train {cfg.epochs} "
+                f"{'epoch' if cfg.epochs == 1 else 'epochs'} "
                 f"on {vocab_size:,} words.")
         # Said before Train is pressed; the trainer refuses such a run before allocating.
         free = available_memory()
