@@ -86,6 +86,12 @@ def _log1m(p: np.ndarray) -> np.ndarray:
     return np.log(t, out=t)
 
 
+def _curvature_factor(g: np.ndarray) -> np.ndarray:
+    """σ(s)·σ(−s) of terms with gradient coefficient g = σ(±s), floored at g/4 (module
+    docstring: the floor keeps the cap a trust region for terms on the wrong side)."""
+    return g * np.maximum(1.0 - g, 0.25)
+
+
 def batch_size(requested: int, top_frequency: float) -> int:
     """Centres per batch: as requested, but so that the most frequent word (share
     ``top_frequency`` of the kept tokens) appears at most MAX_ROW_REPEATS times; a
@@ -169,7 +175,7 @@ def batch_gradients(X: np.ndarray, Y: np.ndarray, N: np.ndarray, mask: np.ndarra
     sigmoid_(q)
     q *= mask
     loss = -float(_log1m(q).sum(dtype=np.float64))
-    cp = q * np.maximum(1.0 - q, 0.25)   # σ(s)·σ(−s), floored at q/4 (module docstring)
+    cp = _curvature_factor(q)
     cp *= lr
     q *= lr
     # Negatives: one (B/G × P) score matrix per group, weighted per centre.
@@ -178,7 +184,7 @@ def batch_gradients(X: np.ndarray, Y: np.ndarray, N: np.ndarray, mask: np.ndarra
     gn = sigmoid_(np.matmul(Xg, N.transpose(0, 2, 1)))
     per_centre = _log1m(gn).sum(axis=2)   # 48 terms: float32 is exact enough
     loss -= float(np.dot(per_centre.ravel(), weight.ravel().astype(np.float64)))
-    cn = gn * np.maximum(1.0 - gn, 0.25)
+    cn = _curvature_factor(gn)
     cn *= weight * dt.type(lr)
     gn *= weight * dt.type(-lr)
     nb = B + 2 * W
