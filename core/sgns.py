@@ -246,6 +246,11 @@ def scatter_capped(matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray,
     matrix[uniq] += summed
 
 
+# What to change when a run needs more memory than there is (the trainer and the GUI's
+# estimate say it alike).
+MEMORY_ADVICE = "raise min_count, set max_vocab_size or lower vector_size"
+
+
 def available_memory() -> int | None:
     """Bytes of memory the system can still give this process (None if unknown)."""
     try:
@@ -357,8 +362,7 @@ class Trainer:
         if free is not None and need > free:
             raise InsufficientMemory(
                 f"training needs about {need / 2**30:.1f} GiB ({V:,} words × {d} dimensions × "
-                f"2 matrices) but only {free / 2**30:.1f} GiB is available; raise min_count, "
-                f"set max_vocab_size or lower vector_size")
+                f"2 matrices) but only {free / 2**30:.1f} GiB is available; {MEMORY_ADVICE}")
         if vectors is None:
             rng = np.random.default_rng(config.seed)
             # gensim's initialisation: uniform in [-0.5, 0.5) / vector_size. In place: the

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.config import ParamInfo, TrainingConfig
-from core.sgns import available_memory, estimate
+from core.sgns import MEMORY_ADVICE, available_memory, estimate
 from core.vocab import Scan
 
 from ..text import format_bytes, format_duration
@@ -301,8 +301,7 @@ class ParametersPanel(QWidget):
         free = available_memory()
         too_big = free is not None and est.memory_bytes > free
         if too_big:
-            text += (f" Only {format_bytes(free)} is available: raise min_count, set "
-                     f"max_vocab_size or lower vector_size.")
+            text += f" Only {format_bytes(free)} is available: {MEMORY_ADVICE}."
         self.estimate_label.setText(text)
         self.estimate_label.setStyleSheet("color: #b00020;" if too_big else "")
 
