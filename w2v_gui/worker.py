@@ -61,13 +61,8 @@ from .queries import Answers, Questions, answer
 _threads: dict[QThread, QObject] = {}
 
 
-# Python's cyclic garbage collector runs in whichever thread happens to allocate. A worker
-# that allocates many Python objects (the evaluation's line parsing, a corpus scan) then
-# frees unreachable Qt wrappers (an old window's widgets) in the worker thread: caught in
-# gdb, the worker sat in ~QObject holding Qt's signal-slot mutex waiting for the GIL while
-# the GUI thread held the GIL waiting for that mutex, forever. So once workers exist,
-# automatic collection is off and the GUI thread collects on a timer (pyqtgraph's
-# GarbageCollector does the same), with the thresholds automatic collection would use.
+# The second rule of the module docstring: automatic collection off, the GUI thread collects
+# on a timer (as pyqtgraph's GarbageCollector does) with the thresholds it would have used.
 _collector: QTimer | None = None
 _thresholds = gc.get_threshold()
 
