@@ -264,8 +264,10 @@ def _pct(x: float) -> str:
 
 def _evaluate(args, out: TextIO, err: TextIO) -> int:
     from .evaluate import (
+        ANALOGY_RESTRICT,
         BUNDLED_ANALOGIES,
         BUNDLED_PAIRS,
+        PAIRS_RESTRICT,
         evaluate_analogies,
         evaluate_word_pairs,
     )
@@ -283,9 +285,9 @@ def _evaluate(args, out: TextIO, err: TextIO) -> int:
     restrict = lambda default: default if rv is None else (rv or None)  # noqa: E731
     out.write(f"{args.model}: {len(emb):,} words x {emb.vector_size} dimensions\n")
     if analogies:
-        res = evaluate_analogies(emb, analogies, restrict_vocab=restrict(30000),
+        res = evaluate_analogies(emb, analogies, restrict_vocab=restrict(ANALOGY_RESTRICT),
                                  method=args.method)
-        limit = restrict(30000)
+        limit = restrict(ANALOGY_RESTRICT)
         out.write(f"\nanalogies: {os.path.basename(analogies)} "
                   f"({'3CosAdd' if args.method == 'add' else '3CosMul'}, "
                   f"{'all' if limit is None else f'first {limit:,}'} words searched)\n")
@@ -305,7 +307,7 @@ def _evaluate(args, out: TextIO, err: TextIO) -> int:
         out.write(f"coverage: {res.total:,} of {res.questions:,} questions attempted "
                   f"({_pct(res.coverage).strip()})\n")
     if pairs:
-        limit = restrict(300000)
+        limit = restrict(PAIRS_RESTRICT)
         out.write(f"\nword pairs ({'all' if limit is None else f'first {limit:,}'} words)\n")
         width = max([len(os.path.basename(p)) for p in pairs] + [4])
         out.write(f"{'file':<{width}}  {'pairs':>6}  {'OOV':>7}  {'Spearman':>8}  "

@@ -97,8 +97,13 @@ class PairsResult:
     pairs: int
 
 
+# gensim's defaults: analogies search the 30,000 most frequent words, word pairs 300,000.
+ANALOGY_RESTRICT = 30000
+PAIRS_RESTRICT = 300000
+
+
 def evaluate_analogies(emb: Embeddings, path: str | os.PathLike[str],
-                       restrict_vocab: int | None = 30000, case_insensitive: bool = True,
+                       restrict_vocab: int | None = ANALOGY_RESTRICT, case_insensitive: bool = True,
                        method: str = "add",
                        progress: Callable[[int, int], None] | None = None) -> AnalogyResult:
     """Answer the analogy questions in ``path`` and count the right answers.
@@ -168,7 +173,7 @@ def evaluate_analogies(emb: Embeddings, path: str | os.PathLike[str],
 
 
 def evaluate_word_pairs(emb: Embeddings, path: str | os.PathLike[str],
-                        restrict_vocab: int | None = 300000, case_insensitive: bool = True,
+                        restrict_vocab: int | None = PAIRS_RESTRICT, case_insensitive: bool = True,
                         delimiter: str = "\t") -> PairsResult:
     """Correlate model cosines with human judgements (WordSim-353, SimLex-999).
 

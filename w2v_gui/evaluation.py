@@ -14,12 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import FormatError
-from core.evaluate import AnalogyResult, PairsResult, evaluate_analogies, evaluate_word_pairs
+from core.evaluate import (
+    ANALOGY_RESTRICT,
+    PAIRS_RESTRICT,
+    AnalogyResult,
+    PairsResult,
+    evaluate_analogies,
+    evaluate_word_pairs,
+)
 from core.vectors import Embeddings
 from core.vocab import Cancelled
 
-RESTRICT_VOCAB = 30_000     # analogies search the most frequent words only (gensim's habit)
-PAIRS_RESTRICT = 300_000    # gensim's evaluate_word_pairs default, as `w2v evaluate` uses
+RESTRICT_VOCAB = ANALOGY_RESTRICT   # the form's default; pairs always use PAIRS_RESTRICT
 METHODS = (("add", "3CosAdd"), ("mul", "3CosMul"))
 
 
