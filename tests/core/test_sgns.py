@@ -117,6 +117,79 @@ def test_a_row_on_the_wrong_side_of_all_its_pairs_moves_a_bounded_distance():
     assert 0 < (summed[0] @ Y[0]) <= 8 + 1e-9
 
 
+def test_step_curvature_matches_per_pair_reference_and_is_at_most_the_trace():
+    from core.sgns import step_curvature
+
+    rng = np.random.default_rng(7)
+    B, W, d, G, P, lr = 8, 2, 5, 2, 3, 0.05
+    X = rng.standard_normal((B, d))
+    Y = rng.standard_normal((B + 2 * W, d))
+    N = rng.standard_normal((G, P, d))
+    mask = rng.random((B, 2 * W + 1)) < 0.7
+    mask[:, W] = False
+    D = rng.standard_normal((B, d))
+    g = batch_gradients(X, Y, N, mask, lr, 5)
+    ref = np.zeros(B)
+    for b in range(B):
+        live = [j for j in range(2 * W + 1) if mask[b, j]]
+        weight = len(live) * 5 / P
+        for j in live:
+            ref[b] += lr * _curvature(_sig(-(X[b] @ Y[b + j]))) * (Y[b + j] @ D[b]) ** 2
+        for n in N[b // (B // G)]:
+            ref[b] += lr * weight * _curvature(_sig(X[b] @ n)) * (n @ D[b]) ** 2
+    num = step_curvature(D, Y, N, g)
+    np.testing.assert_allclose(num, ref, rtol=1e-10, atol=1e-12)
+    assert (num / (D * D).sum(axis=1) <= g.c_centres + 1e-12).all()
+
+
+def test_input_rows_are_capped_by_the_curvature_along_their_step_not_the_trace():
+    # One input row whose 16 context rows are orthogonal unit vectors: the trace counts
+    # every ‖y‖² (Λ = 16 × lr·¼·1 = 4, over the cap: step halved), but the loss curves
+    # along the actual step (the sum of the 16 directions) only 1/16th as much: the row
+    # takes its full SGD step. Context rows keep the trace bound.
+    from core.sgns import CURVATURE_CAP, row_steps, sum_rows
+
+    d, W = 16, 8
+    lr = 1.0
+    Y = np.zeros((1 + 2 * W, d))
+    Y[:W] = np.eye(d)[:W]
+    Y[W + 1:] = np.eye(d)[W:]
+    X = np.zeros((1, d))
+    N = np.zeros((1, 1, d))                 # a zero negative: no pull, no curvature
+    mask = np.ones((1, 2 * W + 1), dtype=bool)
+    mask[0, W] = False
+    g = batch_gradients(X, Y, N, mask, lr, 1)
+    V = 1
+    rows = np.concatenate(([0], V + np.arange(1 + 2 * W), [V + 1 + 2 * W]))
+    uniq, steps, lam = row_steps(rows, g, Y, N, V)
+    assert g.c_centres[0] == pytest.approx(4.0)         # trace: over the cap
+    assert lam[0] == pytest.approx(4.0 / 16)             # along the step: well under it
+    np.testing.assert_allclose(steps[0], g.d_centres[0], rtol=1e-6)
+    _, trace_steps = sum_rows(rows, g.updates, g.curvature)
+    np.testing.assert_allclose(trace_steps[0], g.d_centres[0] * CURVATURE_CAP / 4.0)
+    np.testing.assert_allclose(steps[1:], trace_steps[1:])
+
+
+def test_a_row_on_the_wrong_side_stays_bounded_under_the_trainers_cap():
+    # The trust-region case above, through what the trainer applies (row_steps): every
+    # term of the row points the same way, so the curvature along the step is the trace.
+    from core.sgns import row_steps
+
+    B, W, d = 64, 2, 10
+    u = np.ones(d) / np.sqrt(d)
+    X = np.tile(-5.0 * u, (B, 1))
+    Y = np.tile(5.0 * u, (B + 2 * W, 1))
+    N = np.tile(5.0 * u, (1, 4, 1))
+    mask = np.ones((B, 2 * W + 1), dtype=bool)
+    mask[:, W] = False
+    g = batch_gradients(X, Y, N, mask, 0.025, 5)
+    rows = np.concatenate((np.zeros(B, dtype=np.int64), 1 + np.arange(B + 2 * W),
+                           [1 + B + 2 * W] * 4))
+    uniq, steps, _ = row_steps(rows, g, Y, N, 1)
+    assert uniq[0] == 0
+    assert 0 < (steps[0] @ Y[0]) <= 8 + 1e-9
+
+
 def _planted_corpus(seed=0, n_sent=6000):
     """Two families of words that share contexts only within the family, plus an analogy.
 
