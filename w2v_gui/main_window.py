@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         s.training_cancelled.connect(t.cancel)
         s.document_changed.connect(self._on_session_document_changed)
         s.failed.connect(self._on_session_failed)
+        s.task_cancelled.connect(self._on_session_task_cancelled)
 
     # -- what the app and tests call -------------------------------------------------------
     def open_corpus(self, paths: Sequence[str]) -> None:
@@ -233,9 +234,11 @@ class MainWindow(QMainWindow):
 
     def _on_session_state_changed(self, state: str) -> None:
         self.corpus_panel.set_scanning(state == SCANNING)
-        if state in (LOADING, SAVING):
-            self.task_status.start("Opening the model…" if state == LOADING else "Saving…",
-                                   cancellable=state == LOADING)
+        if state == LOADING:
+            self.task_status.start("Opening the model…")
+        elif state == SAVING:
+            self.task_status.start("Saving…", "Stop saving; the old file stays as it was",
+                                   in_bytes=False)
         else:
             self.task_status.finish()
         self._update_actions()
@@ -303,6 +306,9 @@ class MainWindow(QMainWindow):
         self.setWindowModified(s.dirty)
         self._update_actions()
 
+    def _on_session_task_cancelled(self, message: str) -> None:
+        self.statusBar().showMessage(message, 5000)
+
     def _on_session_failed(self, title: str, message: str) -> None:
         self.statusBar().showMessage(title, 5000)
         QMessageBox.critical(self, title, message)
@@ -327,8 +333,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         s = self.session
         if s.dirty or s.state not in (IDLE, SCANNING):
-            what = ("Training is running." if s.state != IDLE
-                    else "The trained vectors are not saved.")
+            what = {IDLE: "The trained vectors are not saved.",
+                    SAVING: "The save is not finished (the old file stays as it was)."}.get(
+                s.state, "Training is running.")
             answer = QMessageBox.question(
                 self, "Quit w2v-gui", f"{what} Quit anyway and lose them?",
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,

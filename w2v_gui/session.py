@@ -85,13 +85,20 @@ def _checksum(result: Scan) -> int:
     return zlib.crc32("\n".join(result.words).encode("utf-8", "surrogatepass"), crc)
 
 
+def _or_stop(progress: Callable[[int, int], None], stop: threading.Event, what: str
+             ) -> Callable[[int, int], None]:
+    """``progress`` for core's loaders and savers, raising Cancelled once ``stop`` is set
+    (they let it through and stop; a save then leaves the old file)."""
+    def progress_or_stop(done: int, total: int) -> None:
+        if stop.is_set():
+            raise Cancelled(f"{what} was cancelled")
+        progress(done, total)
+    return progress_or_stop
+
+
 def _load_model(path: str):
     def run(progress, stop) -> NativeModel:
-        def progress_or_stop(done: int, total: int) -> None:
-            if stop.is_set():   # the loaders let this through and stop reading
-                raise Cancelled("opening the model was cancelled")
-            progress(done, total)
-
+        progress_or_stop = _or_stop(progress, stop, "opening the model")
         if detect_format(path) == NATIVE:
             model = native.load(path, progress=progress_or_stop)
         else:
@@ -146,6 +153,7 @@ class Session(QObject):
     training_finished = Signal(object)        # TrainingOutcome
     training_failed = Signal(str)             # why (also sent as failed(title, message))
     training_cancelled = Signal()             # stopped before it began: no model
+    task_cancelled = Signal(str)              # what a cancelled save left, for people
     document_changed = Signal()               # file name or unsaved flag changed
     failed = Signal(str, str)                 # title, message
 
@@ -166,6 +174,7 @@ class Session(QObject):
         self._worker: QObject | None = None
         self._task_done: Callable[[Any], None] = lambda result: None
         self._task_title = ""
+        self._task_cancelled = ""
         self._continuing = False
 
     # -- state ---------------------------------------------------------------------
@@ -196,16 +205,17 @@ class Session(QObject):
         self._set_state(IDLE)
 
     def _task(self, fn: Callable, state: str, doing: str, title: str,
-              on_done: Callable[[Any], None]) -> None:
+              on_done: Callable[[Any], None], cancelled: str = "") -> None:
         self._new_events()
         worker = TaskWorker(fn, self._stop, doing)
         self._task_done, self._task_title = on_done, title
+        self._task_cancelled = cancelled
         # Bound methods of this QObject, not lambdas: Qt then queues the calls to the
         # GUI thread, where this object lives.
         worker.progressed.connect(self.scan_progressed)
         worker.finished.connect(self._on_task_finished)
         worker.failed.connect(self._on_task_failed)
-        worker.cancelled.connect(self._ended)
+        worker.cancelled.connect(self._on_task_cancelled)
         self._start(worker, state, doing)
 
     def _on_task_finished(self, result: Any) -> None:
@@ -215,6 +225,11 @@ class Session(QObject):
     def _on_task_failed(self, message: str) -> None:
         self._ended()
         self.failed.emit(self._task_title, message)
+
+    def _on_task_cancelled(self) -> None:
+        self._ended()
+        if self._task_cancelled:
+            self.task_cancelled.emit(self._task_cancelled)
 
     # -- corpus --------------------------------------------------------------------
     def open_corpus(self, paths: Sequence[str | os.PathLike], config: TrainingConfig) -> None:
@@ -230,8 +245,8 @@ class Session(QObject):
         self.corpus_loaded.emit(info)
 
     def cancel(self) -> None:
-        """Cancel a running scan or model load (training has its own stop)."""
-        if self.state in (SCANNING, LOADING):
+        """Cancel a running scan, model load or save (training has its own stop)."""
+        if self.state in (SCANNING, LOADING, SAVING):
             self._stop.set()
 
     def apply_config(self, config: TrainingConfig) -> None:
@@ -412,9 +427,10 @@ class Session(QObject):
 
         def run(progress, stop) -> None:
             native.save(path, model.embeddings, context=model.context, config=model.config,
-                        state=model.state)
+                        state=model.state, progress=_or_stop(progress, stop, "saving"))
         self._task(run, SAVING, "saving the model", "Cannot save the model",
-                   lambda _: self._set_document(path, False))
+                   lambda _: self._set_document(path, False),
+                   f"Save cancelled: {Path(path).name} was not changed.")
 
     def export(self, path: str | os.PathLike, fmt: str) -> None:
         """Write the vectors in a word2vec format (``core.formats`` name)."""
@@ -422,8 +438,12 @@ class Session(QObject):
         if self.busy or emb is None:
             return
         path = str(path)
-        self._task(lambda progress, stop: save_embeddings(emb, path, format=fmt), SAVING,
-                   "exporting the vectors", "Cannot export the vectors", lambda _: None)
+
+        def run(progress, stop) -> None:
+            save_embeddings(emb, path, format=fmt, progress=_or_stop(progress, stop,
+                                                                     "exporting"))
+        self._task(run, SAVING, "exporting the vectors", "Cannot export the vectors",
+                   lambda _: None, f"Export cancelled: {Path(path).name} was not changed.")
 
     # -- ending ----------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 10_000) -> bool:

@@ -1,17 +1,8 @@
-"""How numbers are written for people: sizes, counts and durations."""
+"""How numbers are written for people: counts and durations (sizes: ``core.units``)."""
 
 from __future__ import annotations
 
 import math
-
-
-def format_bytes(n: float) -> str:
-    """1234567 -> '1.2 MB' (decimal units, as file managers show them)."""
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1000
-    return ""
 
 
 def format_count(n: int) -> str:

@@ -14,7 +14,10 @@ Every loader takes ``limit`` (first N words), ``dtype`` (round values through a 
 type) and ``progress`` (``progress(bytes_done, bytes_total)`` every few MB), and warns
 with :class:`~core.errors.DuplicateWordWarning` when a word repeats (the first vector is
 kept). Every saver writes through :func:`atomic_write`, so a crash or a full disk never
-leaves a half-written file where a good one was.
+leaves a half-written file where a good one was, and takes ``progress`` too
+(``progress(vectors_written, vectors_total)``; bytes of array data for ``.npz``), called
+before the first write and after every few MB. An exception raised by ``progress`` stops
+a load or a save: that is how a caller cancels, and a cancelled save leaves the old file.
 """
 
 from __future__ import annotations
@@ -234,6 +237,9 @@ def save_embeddings(emb: Embeddings, path: str | os.PathLike[str], format: str |
         .npz.
     FormatError
         If a word cannot be stored in the format (e.g. a space in a word2vec word).
+
+    ``**kw`` goes to the format's ``save``: ``progress`` works for every format,
+    ``metadata`` for the projector; ``context``, ``config`` and ``state`` for native.
     """
     from core.formats import glove, native, projector, word2vec
 

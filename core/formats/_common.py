@@ -21,10 +21,12 @@ import numpy as np
 from core.errors import DuplicateWordWarning, FormatError
 from core.vectors import Embeddings
 
-#: ``progress(bytes_done, bytes_total)``; raising from it aborts the load.
+#: ``progress(done, total)``: bytes read for loaders; vectors (or, for .npz, bytes) written
+#: for savers. Raising from it aborts the load or save.
 Progress = Callable[[int, int], None]
 
 BLOCK = 8 << 20  # bytes read at a time by text loaders: also the progress granularity
+WRITE_BYTES = 4 << 20  # float32 bytes written at a time by savers: their progress granularity
 
 # Word rules for text records.
 FIRST = "first"  # the word is everything before the first space (word2vec text)
@@ -103,20 +105,33 @@ def encode_words(words: Iterable[str], path: Any, bad: Callable[[bytes], bool],
 
 
 def write_step(dim: int) -> int:
-    """Vectors per write: about 4 MB of float32 at a time."""
-    return max(1, (1 << 22) // max(1, dim * 4))
+    """Vectors per write: about :data:`WRITE_BYTES` of float32 at a time."""
+    return max(1, WRITE_BYTES // max(1, dim * 4))  # read at call time: tests make it small
 
 
-def write_text_records(f: IO[bytes], encoded: list[bytes], vectors: np.ndarray) -> None:
+def write_rows(n: int, dim: int, progress: Progress | None) -> Iterator[tuple[int, int]]:
+    """``(lo, hi)`` row ranges of one write each; ``progress(rows_written, n)`` is called
+    before the first and after each (an exception from it stops the writer)."""
+    step = write_step(dim)
+    if progress is not None:
+        progress(0, n)
+    for lo in range(0, n, step):
+        hi = min(n, lo + step)
+        yield lo, hi
+        if progress is not None:
+            progress(hi, n)
+
+
+def write_text_records(f: IO[bytes], encoded: list[bytes], vectors: np.ndarray,
+                       progress: Progress | None = None) -> None:
     """Lines ``word n1 n2 ...`` with 9 significant digits, which read back to the same
     float32 bit for bit (word2vec text and GloVe)."""
     n, dim = vectors.shape
-    step = write_step(dim)
     fmt = " ".join(["%.9g"] * dim)
-    for lo in range(0, n, step):
-        rows = vectors[lo:lo + step].tolist()
+    for lo, hi in write_rows(n, dim, progress):
+        rows = vectors[lo:hi].tolist()
         f.write(b"".join(w + b" " + (fmt % tuple(row)).encode("ascii") + b"\n"
-                         for w, row in zip(encoded[lo:lo + step], rows, strict=True)))
+                         for w, row in zip(encoded[lo:hi], rows, strict=True)))
 
 
 def file_size(f: IO[bytes]) -> int:

@@ -102,10 +102,12 @@ def load(path: str | os.PathLike[str], *, limit: int | None = None, dtype: Any =
     return finish(words, vectors, dt, path, what="line")
 
 
-def save(emb: Embeddings, path: str | os.PathLike[str]) -> None:
+def save(emb: Embeddings, path: str | os.PathLike[str], *,
+         progress: Progress | None = None) -> None:
     """Write ``emb`` as a GloVe text file, atomically.
 
     Values get 9 significant digits, which read back to the same float32 bit for bit.
+    ``progress(vectors_written, vectors_total)`` as for :func:`core.formats.word2vec.save`.
 
     Raises
     ------
@@ -116,7 +118,7 @@ def save(emb: Embeddings, path: str | os.PathLike[str]) -> None:
         emb.words, path, lambda b: not b.strip() or b"\n" in b or b"\r" in b,
         "is blank or contains a line break, which the GloVe format cannot store")
     with atomic_write(path, "wb") as f:
-        write_text_records(f, encoded, emb.vectors)
+        write_text_records(f, encoded, emb.vectors, progress)
 
 
 def sniff(head: bytes) -> bool:

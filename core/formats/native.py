@@ -30,7 +30,7 @@ import numpy as np
 
 from core.config import TrainingConfig
 from core.errors import FormatError
-from core.formats import atomic_write
+from core.formats import _common, atomic_write
 from core.formats._common import Progress, check_options, finish
 from core.vectors import Embeddings
 
@@ -55,7 +55,8 @@ class NativeModel:
 
 
 def save(path: str | os.PathLike[str], emb: Embeddings, *, context: np.ndarray | None = None,
-         config: TrainingConfig | None = None, state: dict[str, Any] | None = None) -> None:
+         config: TrainingConfig | None = None, state: dict[str, Any] | None = None,
+         progress: Progress | None = None) -> None:
     """Write a native model file atomically.
 
     Parameters
@@ -68,6 +69,10 @@ def save(path: str | os.PathLike[str], emb: Embeddings, *, context: np.ndarray |
     config : TrainingConfig, optional
     state : dict, optional
         Anything JSON can hold (NumPy scalars and arrays are converted).
+    progress : callable, optional
+        ``progress(bytes_written, bytes_total)`` of the arrays' data, before the first
+        byte and after every few MB. An exception it raises stops the save, removes the
+        unfinished file and leaves any old file at ``path`` as it was.
     """
     n, dim = emb.vectors.shape
     arrays: dict[str, np.ndarray] = {}
@@ -91,8 +96,27 @@ def save(path: str | os.PathLike[str], emb: Embeddings, *, context: np.ndarray |
         config_json=_blob(config_json),
         state_json=_blob(state_json),
     )
-    with atomic_write(path, "wb") as f:
-        np.savez(f, **arrays)
+    # (Not np.ascontiguousarray: it makes the 0-d format_version 1-d.)
+    arrays = {k: np.asarray(a, order="C") for k, a in arrays.items()}
+    total = sum(a.nbytes for a in arrays.values())
+    done = 0
+    if progress is not None:
+        progress(0, total)
+    with atomic_write(path, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED,
+                                                          allowZip64=True) as zf:
+        # What np.savez writes (stored .npy members, zip64 forced as NumPy does), one
+        # slice at a time so that progress can be told and the save stopped between them.
+        for key, array in arrays.items():
+            with zf.open(key + ".npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array_header_1_0(
+                    member, np.lib.format.header_data_from_array_1_0(array))
+                data = array.reshape(-1).view(np.uint8)
+                for lo in range(0, data.size, _common.WRITE_BYTES):
+                    chunk = data[lo:lo + _common.WRITE_BYTES]
+                    member.write(memoryview(chunk))
+                    done += chunk.size
+                    if progress is not None:
+                        progress(done, total)
 
 
 def load(path: str | os.PathLike[str], *, progress: Progress | None = None) -> NativeModel:

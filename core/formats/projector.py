@@ -34,7 +34,7 @@ from core.formats._common import (
     file_size,
     finish,
     parse_dtype,
-    write_step,
+    write_rows,
 )
 from core.vectors import Embeddings
 
@@ -103,12 +103,14 @@ def load(path: str | os.PathLike[str], *, metadata: str | os.PathLike[str] | Non
 
 
 def save(emb: Embeddings, path: str | os.PathLike[str], *,
-         metadata: str | os.PathLike[str] | None = None) -> None:
+         metadata: str | os.PathLike[str] | None = None,
+         progress: Progress | None = None) -> None:
     """Write a projector export: the vectors to ``path`` and the words beside it.
 
     The metadata has one column (the words) when all counts are zero, else a header
-    ``word<TAB>count`` and two columns. Each file is written atomically; the metadata
-    first.
+    ``word<TAB>count`` and two columns. Each file is written atomically, and neither
+    replaces its old version until both are complete (the vectors are renamed first).
+    ``progress(vectors_written, vectors_total)`` as for :func:`core.formats.word2vec.save`.
 
     Raises
     ------
@@ -132,15 +134,14 @@ def save(emb: Embeddings, path: str | os.PathLike[str], *,
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise FormatError(f"a word cannot be written as UTF-8: {exc.reason}", path) from None
-    with atomic_write(metadata, "wb") as f:
-        f.write(data)
     vectors = emb.vectors
     n, dim = vectors.shape
-    step = write_step(dim)
     fmt = "\t".join(["%.9g"] * dim) + "\n"
-    with atomic_write(path, "wb") as f:
-        for lo in range(0, n, step):
-            f.write("".join(fmt % tuple(row) for row in vectors[lo:lo + step].tolist())
+    # Nested, so that a cancelled or failed vectors file leaves the old metadata too.
+    with atomic_write(metadata, "wb") as mf, atomic_write(path, "wb") as f:
+        mf.write(data)
+        for lo, hi in write_rows(n, dim, progress):
+            f.write("".join(fmt % tuple(row) for row in vectors[lo:hi].tolist())
                     .encode("ascii"))
 
 

@@ -35,7 +35,7 @@ from core.formats._common import (
     file_size,
     finish,
     parse_dtype,
-    write_step,
+    write_rows,
     write_text_records,
 )
 from core.vectors import Embeddings
@@ -106,11 +106,16 @@ def load(path: str | os.PathLike[str], *, binary: bool | None = None, limit: int
     return finish(words, vectors, dt, path, what="vector")
 
 
-def save(emb: Embeddings, path: str | os.PathLike[str], *, binary: bool) -> None:
+def save(emb: Embeddings, path: str | os.PathLike[str], *, binary: bool,
+         progress: Progress | None = None) -> None:
     """Write ``emb`` as a word2vec binary (gensim layout) or text file, atomically.
 
     Text values are written with 9 significant digits, which reads back to the same
     float32 bit for bit.
+
+    ``progress(vectors_written, vectors_total)`` is called before the first vector and
+    after every few MB; an exception it raises stops the save, removes the unfinished
+    file and leaves any old file at ``path`` as it was.
 
     Raises
     ------
@@ -126,13 +131,11 @@ def save(emb: Embeddings, path: str | os.PathLike[str], *, binary: bool) -> None
         f.write(f"{n} {dim}\n".encode("ascii"))
         if binary:
             little = vectors.astype("<f4", copy=False)
-            step = write_step(dim)
-            for lo in range(0, n, step):
+            for lo, hi in write_rows(n, dim, progress):
                 f.write(b"".join(w + b" " + row.tobytes()
-                                 for w, row in zip(encoded[lo:lo + step], little[lo:lo + step],
-                                                   strict=True)))
+                                 for w, row in zip(encoded[lo:hi], little[lo:hi], strict=True)))
         else:
-            write_text_records(f, encoded, vectors)
+            write_text_records(f, encoded, vectors, progress)
 
 
 def sniff_binary(head: bytes) -> bool | None:

@@ -585,6 +585,53 @@ def test_options_and_progress_in_every_format(tmp_path, monkeypatch, emb, fmt, n
         load_embeddings(path, format=fmt, progress=cancel)
 
 
+@pytest.mark.parametrize("fmt, name", [(WORD2VEC_BINARY, "p.bin"), (WORD2VEC_TEXT, "p.txt"),
+                                       (GLOVE, "p.txt"), (PROJECTOR, "vectors.tsv"),
+                                       (NATIVE, "p.npz")])
+def test_every_saver_reports_progress_and_a_cancelled_save_keeps_the_old_file(
+        tmp_path, monkeypatch, emb, fmt, name):
+    from core.formats import _common
+
+    monkeypatch.setattr(_common, "WRITE_BYTES", 64)  # a write every few vectors
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    calls = []
+    save_embeddings(emb, fresh / name, format=fmt,
+                    progress=lambda done, total: calls.append((done, total)))
+    total = calls[-1][1]
+    assert len(calls) > 3 and calls[0] == (0, total) and calls[-1] == (total, total) > (0, 0)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert {t for _, t in calls} == {total}
+    back = load_embeddings(fresh / name, format=fmt)
+    assert back.words == emb.words and np.array_equal(back.vectors, emb.vectors)
+    if fmt == NATIVE:   # still what plain NumPy reads, as np.savez wrote it before
+        with np.load(fresh / name, allow_pickle=False) as z:
+            assert np.array_equal(z["vectors"], emb.vectors)
+            assert np.array_equal(z["counts"], emb.counts) and z["format_version"].shape == ()
+
+    old = tmp_path / "old"
+    old.mkdir()
+    save_embeddings(Embeddings(emb.words, emb.vectors * 2, emb.counts + 1), old / name,
+                    format=fmt)
+    before = {p.name: p.read_bytes() for p in old.iterdir()}
+
+    class Cancelled(Exception):
+        pass
+
+    seen = []
+
+    def cancel(done, total):
+        seen.append(done)
+        if len(seen) == 3:   # after some vectors were written to the temporary file
+            assert any(p.name.endswith(".tmp") for p in old.iterdir())
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        save_embeddings(emb, old / name, format=fmt, progress=cancel)
+    assert seen[-1] > 0
+    assert {p.name: p.read_bytes() for p in old.iterdir()} == before   # and no temporaries
+
+
 def test_truncated_text_files_name_line_and_offset(tmp_path, emb):
     for fmt, name, first in [(WORD2VEC_TEXT, "t.txt", 2), (GLOVE, "g.txt", 1)]:
         path = tmp_path / name

@@ -6,7 +6,8 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QPushButton, QTabWidget
 
 from core.corpus import Corpus
@@ -82,6 +83,36 @@ def test_step1_cosines_are_the_formula(panel):
         slider.setValue(int(round(float(x) * 100)))
     assert "Person #2" in step.answer.text() and "cosine 1.00" in step.answer.text()
     np.testing.assert_allclose(step.strips.matrix[0], step.people["Person #2"])
+
+
+def test_heat_map_numbers_are_one_item_painted_in_their_cells(qtbot):
+    # A pg.TextItem per cell froze the window 30-140 ms whenever step 1 was redrawn (each
+    # time the Learn tab met a new corpus): the numbers are one item now, drawn at once.
+    from w2v_gui.panels.learn_common import HeatMap
+
+    heat = HeatMap("heat")
+    qtbot.addWidget(heat)
+    heat.resize(500, 300)
+    heat.show()
+    m = np.array([[0.25, -1.0, np.nan], [0.5, 0.0, -0.125]])
+    view = heat.getPlotItem().getViewBox()
+    before = len(view.addedItems)
+    heat.set_matrix(m, ["a", "b"], numbers=True, limit=1.0)
+    assert len(view.addedItems) == before + 1
+    assert heat.numbers.texts == [(0.5, 0.5, "0.25"), (1.5, 0.5, "-1.00"), (0.5, 1.5, "0.50"),
+                                  (1.5, 1.5, "0.00"), (2.5, 1.5, "-0.12")]
+    qtbot.wait(50)
+    # Drawn: the white cell (0.00) has dark text pixels in its middle, the blank NaN none.
+    image = heat.grab().toImage()
+    to_widget = view.mapViewToScene
+
+    def dark_pixels(x, y):
+        p = heat.mapFromScene(to_widget(QPointF(x, y)))
+        return sum(QColor(image.pixel(p.x() + dx, p.y() + dy)).lightness() < 100
+                   for dx in range(-12, 13) for dy in range(-5, 6))
+    assert dark_pixels(1.5, 1.5) > 5 and dark_pixels(2.5, 0.5) == 0
+    heat.set_matrix(m, ["a", "b"])   # without numbers: the item goes
+    assert heat.numbers is None and len(view.addedItems) == before
 
 
 def test_step2_strips_cosines_and_analogy_come_from_the_vectors(qtbot, panel, planted_scan):

@@ -230,6 +230,16 @@ def test_vocabulary_view_of_a_corpus(qtbot, corpus_info, emb, tmp_path):
     assert len(table.words) == len(words) == 44 and table.total == 21_000
     assert list(table.counts) == sorted(counts, reverse=True)
     np.testing.assert_array_equal(panel.zipf_curve.yData, np.sort(counts)[::-1])
+    # Each plot's range is set once from its curves (auto-range settled it over several
+    # repaints) and shows all of them, the fitted line too.
+    for plot, curves in ((panel.zipf_plot, (panel.zipf_curve, panel.zipf_fit)),
+                         (panel.size_plot, (panel.size_curve,))):
+        vb = plot.getViewBox()
+        assert vb.autoRangeEnabled() == [False, False]
+        (x0, x1), (y0, y1) = vb.viewRange()
+        for curve in curves:
+            x, y = np.log10(curve.xData), np.log10(curve.yData)
+            assert x0 <= x.min() and x.max() <= x1 and y0 <= y.min() and y.max() <= y1
 
     panel.search.setText("prin")
     panel.run_search()

@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtCore import QTimer
 
 import w2v_gui.session as session_module
-from core.formats import save_embeddings
+from core.formats import _common, load_embeddings, save_embeddings
 from core.vectors import Embeddings
 from w2v_gui import asker, queries
-from w2v_gui.session import IDLE, LOADING
+from w2v_gui.session import IDLE, LOADING, SAVING
 
 
 @pytest.fixture
@@ -56,6 +56,80 @@ def test_opening_a_model_shows_progress_and_can_be_cancelled(qtbot, window, mode
     with qtbot.waitSignal(window.session.embeddings_changed, timeout=10_000):
         window.open_model(str(path))
     assert window.session.embeddings._unit is not None
+
+
+@pytest.mark.parametrize("action, name", [("save", "model.npz"), ("export", "vectors.bin")])
+def test_saving_shows_progress_and_a_cancelled_save_keeps_the_old_file(
+        qtbot, window, tmp_path, monkeypatch, dialogs, action, name):
+    monkeypatch.setattr(_common, "WRITE_BYTES", 1 << 17)   # 128 kB a write: many reports
+    rng = np.random.default_rng(5)
+    words = [f"w{i}" for i in range(20000)]
+    first, second = (Embeddings(words, rng.standard_normal((20000, 64)).astype(np.float32))
+                     for _ in range(2))
+    s = window.session
+
+    def open_model(emb, source):
+        save_embeddings(emb, tmp_path / source)
+        with qtbot.waitSignal(s.embeddings_changed, timeout=10_000):
+            window.open_model(str(tmp_path / source))
+        qtbot.waitUntil(lambda: s.state == IDLE, timeout=10_000)
+
+    def save():
+        if action == "save":
+            window.files.save_chosen.emit(str(target))
+        else:
+            window.files.export_chosen.emit(str(target), "word2vec-binary")
+        assert s.state == SAVING
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / name
+    open_model(first, "first.bin")
+    reports = []
+    s.scan_progressed.connect(reports.append)
+    save()
+    qtbot.waitUntil(lambda: s.state == IDLE, timeout=20_000)
+    s.scan_progressed.disconnect(reports.append)
+    assert reports[0][0] == 0 and reports[-1][0] == reports[-1][1] > 0
+    assert [d for d, _ in reports] == sorted(d for d, _ in reports)
+    back = load_embeddings(target)
+    assert back.words == first.words and np.array_equal(back.vectors, first.vectors)
+    old = target.read_bytes()
+
+    # The second save is held at a report half-way, then cancelled.
+    reached, go_on = threading.Event(), threading.Event()
+    real = session_module._or_stop
+
+    def held(progress, stop, what):
+        inner = real(progress, stop, what)
+
+        def report(done, total):
+            if 0 < done < total and not reached.is_set():
+                reached.set()
+                go_on.wait(10)
+            inner(done, total)
+        return report
+
+    monkeypatch.setattr(session_module, "_or_stop", held)
+    open_model(second, "second.bin")
+    save()
+    assert reached.wait(10)
+    status = window.task_status
+    qtbot.waitUntil(lambda: status.progress.maximum() == 1000, timeout=5_000)  # a report shown
+    assert status.isVisible() and status.cancel_button.isEnabled()
+    assert any(p.name.endswith(".tmp") for p in folder.iterdir())   # written beside it
+    with qtbot.waitSignal(s.state_changed, timeout=10_000, check_params_cb=lambda x: x == IDLE):
+        status.cancel_button.click()
+        go_on.set()
+    assert target.read_bytes() == old and [p.name for p in folder.iterdir()] == [name]
+    assert not status.isVisible() and not dialogs.of("critical")
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert window.files.save.isEnabled()   # usable at once: a save that goes through
+    monkeypatch.undo()
+    window.files.save_chosen.emit(str(folder / "again.npz"))
+    qtbot.waitUntil(lambda: s.state == IDLE, timeout=20_000)
+    again = load_embeddings(folder / "again.npz")
+    assert again.words == second.words and np.array_equal(again.vectors, second.vectors)
 
 
 def test_queries_on_large_vectors_run_in_a_worker(qtbot, window, model_file, monkeypatch):

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.units import format_bytes
+
 from ..session import CorpusInfo
-from ..text import format_bytes
 
 
 class CorpusPanel(QWidget):

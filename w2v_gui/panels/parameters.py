@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
 
 from core.config import ParamInfo, TrainingConfig
 from core.sgns import MEMORY_ADVICE, available_memory, estimate
+from core.units import format_bytes
 from core.vocab import Scan
 
-from ..text import format_bytes, format_duration
+from ..text import format_duration
 
 # Shown up front; the rest sit under "More settings". A choice of presentation only.
 BASIC = ("vector_size", "window", "negative", "min_count", "epochs", "alpha")
