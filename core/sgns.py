@@ -48,6 +48,7 @@ from scipy.sparse import csr_array
 
 from .config import TrainingConfig
 from .errors import InsufficientMemory, TrainingDiverged
+from .units import format_bytes
 from .vectors import Embeddings
 from .vocab import TokenStream, Vocab
 
@@ -431,8 +432,8 @@ class Trainer:
         free = available_memory()
         if free is not None and need > free:
             raise InsufficientMemory(
-                f"training needs about {need / 2**30:.1f} GiB ({V:,} words × {d} dimensions × "
-                f"2 matrices) but only {free / 2**30:.1f} GiB is available; {MEMORY_ADVICE}")
+                f"training needs about {format_bytes(need)} ({V:,} words × {d} dimensions × "
+                f"2 matrices) but only {format_bytes(free)} is available; {MEMORY_ADVICE}")
         if vectors is None:
             rng = np.random.default_rng(config.seed)
             # gensim's initialisation: uniform in [-0.5, 0.5) / vector_size. In place: the

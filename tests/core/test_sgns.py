@@ -338,7 +338,7 @@ def test_too_large_a_run_is_refused_up_front_with_the_estimate(monkeypatch):
 
     config, vocab, stream = _setup(_planted_corpus(n_sent=200))
     monkeypatch.setattr(core.sgns, "available_memory", lambda: 10_000)
-    with pytest.raises(InsufficientMemory, match="GiB.*min_count"):
+    with pytest.raises(InsufficientMemory, match=r"10\.0 kB is available.*min_count"):
         Trainer(config, vocab, stream)
 
 
