@@ -21,9 +21,7 @@ How a batch works (no Python loop per word or pair):
   above, its upper bound: a centre's contexts and negatives point in many directions,
   so the trace overstated the curvature several-fold and capped a fifth of the input
   rows (frequent words) that were stable; analogy accuracy on the demo corpus rose from
-  0.061 to 0.065 (mean of 3 seeds). Input rows are capped at Λ = 1, the minimum along
-  their step, since the context rows of the same pairs move too (INPUT_CURVATURE_CAP).
-  Context rows, rarely capped, keep the trace and 2.
+  0.061 to 0.065 (mean of 3 seeds). Context rows, rarely capped, keep the trace.
   The factor σ(s)·σ(−s) is floored at |gradient coefficient|/4: a term far on the wrong
   side of its target (a word pushed away as a negative for a long stretch whose topic
   returns) has almost no local curvature but a full-size gradient, and without the floor
