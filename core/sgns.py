@@ -55,13 +55,6 @@ from .vocab import TokenStream, Vocab
 GROUP = 64          # centres sharing one pool of negatives
 MAX_ROW_LOAD = 40   # target mean pair-gradients per pooled negative row
 CURVATURE_CAP = 2.0
-# Input rows are capped where their own step reaches the minimum along it (Λ = 1 with Λ
-# the curvature along the step) rather than at the edge of stability (2): the context
-# rows of the same pairs move in the same batch, so the pair's score moves by both sides'
-# steps. At 2 a tiny vocabulary without subsampling diverged at a sustained learning rate
-# of 0.025 (4 seeds of 4, two workers; 0 of 4 at 1), and analogy accuracy on the demo
-# corpus is the same at 1 and 2.
-INPUT_CURVATURE_CAP = 1.0
 # Expected occurrences of the most frequent (kept) word per batch, at most. The curvature
 # cap bounds each row's own step, but a word repeated ~100 times in one batch moves both
 # its input and context rows so far that their product overshoots (the cross term grows
@@ -291,10 +284,10 @@ def row_steps(rows: np.ndarray, g: BatchGradients, Y: np.ndarray, N: np.ndarray,
 
     ``rows`` numbers the contributions of ``g.updates`` (centres first); ids below
     ``input_rows`` are input rows, the rest context rows. Returns the unique rows
-    (sorted), each row's summed update scaled by ``min(1, cap / Λ)``, and that scale,
-    where Λ is: for an input row the curvature along its summed step ``D`` (a Rayleigh quotient,
-    :func:`step_curvature` summed over the row's centres, over ``‖D‖²``) with cap
-    ``INPUT_CURVATURE_CAP``; for a context row the trace bound with ``CURVATURE_CAP``.
+    (sorted), each row's summed update scaled by ``min(1, CURVATURE_CAP / Λ)``, and the
+    Λ used: for an input row the curvature along its summed step ``D`` (a Rayleigh
+    quotient, :func:`step_curvature` summed over the row's centres, over ``‖D‖²``);
+    for a context row the trace bound.
     """
     n = len(rows)
     B = g.batch
@@ -313,10 +306,8 @@ def row_steps(rows: np.ndarray, g: BatchGradients, Y: np.ndarray, N: np.ndarray,
                       minlength=k)[:k]
     norm2 = np.einsum("ud,ud->u", summed[:k], summed[:k])
     lam[:k] = num / np.maximum(norm2, np.finfo(np.float32).tiny)
-    scale = _cap_scale(lam, CURVATURE_CAP)
-    scale[:k] = _cap_scale(lam[:k], INPUT_CURVATURE_CAP)
-    summed *= scale.astype(summed.dtype)[:, None]
-    return r[starts], summed, scale
+    summed *= _cap_scale(lam, CURVATURE_CAP).astype(summed.dtype)[:, None]
+    return r[starts], summed, lam
 
 
 def scatter_capped(matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray,

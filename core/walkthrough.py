@@ -31,7 +31,7 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from .config import TrainingConfig
-from .sgns import Trainer, TrainingProgress, batch_gradients, row_steps, sigmoid_
+from .sgns import CURVATURE_CAP, Trainer, TrainingProgress, batch_gradients, row_steps, sigmoid_
 from .vectors import Embeddings
 from .vocab import Cancelled, Scan, TokenStream, Vocab
 
@@ -183,7 +183,7 @@ def pair_step(W_in: np.ndarray, W_out: np.ndarray, centre: int, context: int,
     mask = np.array([[False, False, True]])
     g = batch_gradients(X, band, Y_out[1:][None], mask, lr, k)
     rows = np.concatenate(([centre], np.full(3, V + context), V + neg))
-    uniq, summed, scale = row_steps(rows, g, band, Y_out[1:][None], V)
+    uniq, summed, lam = row_steps(rows, g, band, Y_out[1:][None], V)
     scores = Y_out @ x
     sig = sigmoid_(scores.copy())
     targets = np.zeros(k + 1, dtype=np.float32)
@@ -204,7 +204,7 @@ def pair_step(W_in: np.ndarray, W_out: np.ndarray, centre: int, context: int,
     updates_out = np.concatenate((g.d_band[2:3], g.d_negatives.reshape(k, d)))
     return PairStep(int(centre), outputs, targets, scores, sig, targets - sig, g.loss, lr,
                     before_in, g.d_centres[0].copy(), after_in, before_out,
-                    updates_out.copy(), after_out, bool((scale < 1).any()))
+                    updates_out.copy(), after_out, bool((lam > CURVATURE_CAP).any()))
 
 
 def pairs_loss(W_in: np.ndarray, W_out: np.ndarray, centres: np.ndarray, contexts: np.ndarray,
