@@ -238,11 +238,13 @@ def step_curvature(D: np.ndarray, Y: np.ndarray, N: np.ndarray, g: BatchGradient
     Y = np.ascontiguousarray(Y)
     Yv = _strided(Y, (B, w2, d), (Y.strides[0],) * 2 + (Y.strides[1],))
     a = np.matmul(Yv, D[:, :, None])[:, :, 0]
-    np.square(a, out=a)
-    num = np.einsum("bj,bj->b", a, g.pair_curvature)
+    a *= a
+    a *= g.pair_curvature
+    num = a.sum(axis=1)
     bn = np.matmul(D.reshape(G, B // G, d), N.transpose(0, 2, 1))
-    np.square(bn, out=bn)
-    num += np.einsum("gbp,gbp->gb", bn, g.negative_curvature).reshape(B)
+    bn *= bn
+    bn *= g.negative_curvature
+    num += bn.sum(axis=2).reshape(B)
     return num
 
 
