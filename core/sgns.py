@@ -16,12 +16,6 @@ How a batch works (no Python loop per word or pair):
   is stable only while its summed curvature ``Λ = Σ lr·σ(s)·σ(−s)·‖x_other‖²`` stays
   below 2, so each row's summed update is scaled by ``min(1, 2/Λ)``. Rows under the
   limit get the plain SGD step (see ENGINE-NOTES.md for the divergence this prevents).
-  For input (centre) rows Λ is the curvature along the row's actual step ``D`` (a
-  Rayleigh quotient, ``Σ lr·σ(s)·σ(−s)·(x_other·D)² / ‖D‖²``) rather than the trace
-  above, its upper bound: a centre's contexts and negatives point in many directions,
-  so the trace overstated the curvature several-fold and capped a fifth of the input
-  rows (frequent words) that were stable; analogy accuracy on the demo corpus rose from
-  0.061 to 0.065 (mean of 3 seeds). Context rows, rarely capped, keep the trace.
   The factor σ(s)·σ(−s) is floored at |gradient coefficient|/4: a term far on the wrong
   side of its target (a word pushed away as a negative for a long stretch whose topic
   returns) has almost no local curvature but a full-size gradient, and without the floor
@@ -127,8 +121,6 @@ class BatchGradients:
     band: int               # B + 2W
     loss: float             # summed SGNS loss over the batch's pairs (float64)
     pairs: int
-    pair_curvature: np.ndarray      # (B, 2W + 1) lr·σ(s)σ(−s) of each positive pair
-    negative_curvature: np.ndarray  # (G, B/G, P) lr·weight·σ(s)σ(−s) of each negative
 
     @property
     def d_centres(self) -> np.ndarray:
@@ -222,94 +214,30 @@ def batch_gradients(X: np.ndarray, Y: np.ndarray, N: np.ndarray, mask: np.ndarra
     np.einsum("gbp,gb->gp", cn, xx.reshape(G, B // G), out=curv[B + nb:].reshape(G, P))
     qp[2 * W:2 * W + B] = cp * xx[:, None]
     coef.sum(axis=1, out=curv[B:B + nb])
-    return BatchGradients(upd, curv, B, nb, loss, int(live.sum()), cp, cn)
-
-
-def step_curvature(D: np.ndarray, Y: np.ndarray, N: np.ndarray, g: BatchGradients
-                   ) -> np.ndarray:
-    """Per centre ``b``: ``Σ lr·σ(s)σ(−s)·(x·D_b)²`` over the rows ``x`` its terms pair it
-    with (the band rows of its live slots, its pool), i.e. ``D_bᵀ H_b D_b`` of the
-    centre's share of the loss Hessian ``H_b``. ``D`` is (B, d); ``Y`` and ``N`` are
-    as in :func:`batch_gradients`, which made ``g``.
-    """
-    B, d = D.shape
-    G, P = N.shape[:2]
-    w2 = g.pair_curvature.shape[1]
-    Y = np.ascontiguousarray(Y)
-    Yv = _strided(Y, (B, w2, d), (Y.strides[0],) * 2 + (Y.strides[1],))
-    a = np.matmul(Yv, D[:, :, None])[:, :, 0]
-    a *= a
-    a *= g.pair_curvature
-    num = a.sum(axis=1)
-    bn = np.matmul(D.reshape(G, B // G, d), N.transpose(0, 2, 1))
-    bn *= bn
-    bn *= g.negative_curvature
-    num += bn.sum(axis=2).reshape(B)
-    return num
-
-
-def _runs(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``order`` sorting ``rows``, the sorted rows, and where each run of equal rows starts."""
-    order = np.argsort(rows)
-    r = rows[order]
-    first = np.empty(len(rows), dtype=bool)
-    first[0] = True
-    np.not_equal(r[1:], r[:-1], out=first[1:])
-    return order, r, np.flatnonzero(first)
-
-
-def _cap_scale(lam: np.ndarray, cap: float) -> np.ndarray:
-    return cap / np.maximum(lam, cap)
+    return BatchGradients(upd, curv, B, nb, loss, int(live.sum()))
 
 
 def sum_rows(rows: np.ndarray, updates: np.ndarray, curvature: np.ndarray,
              cap: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Unique ``rows`` (sorted) and, for each, the sum of its updates scaled by
-    ``min(1, cap / Σ Λ)``, the stable step size for the row's summed curvature (the
-    trace bound; the trainer uses :func:`row_steps`).
+    ``min(1, cap / Σ Λ)``, the stable step size for the row's summed curvature.
 
     Summing runs of equal rows is a sparse (rows × contributions) matrix of ones times
     the update block: 3–4× faster than ``np.add.reduceat`` or ``np.add.at`` here.
     """
     cap = CURVATURE_CAP if cap is None else cap
     n = len(rows)
-    order, r, starts = _runs(rows)
-    scale = _cap_scale(np.add.reduceat(curvature[order], starts), cap).astype(updates.dtype)
+    order = np.argsort(rows)
+    r = rows[order]
+    first = np.empty(n, dtype=bool)
+    first[0] = True
+    np.not_equal(r[1:], r[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    lam = np.add.reduceat(curvature[order], starts)
+    scale = (cap / np.maximum(lam, cap)).astype(updates.dtype)
     indptr = np.append(starts, n)
     ones = csr_array((np.repeat(scale, np.diff(indptr)), order, indptr), shape=(len(starts), n))
     return r[starts], ones @ updates
-
-
-def row_steps(rows: np.ndarray, g: BatchGradients, Y: np.ndarray, N: np.ndarray,
-              input_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The capped step of every row a batch touches, as the trainer applies it.
-
-    ``rows`` numbers the contributions of ``g.updates`` (centres first); ids below
-    ``input_rows`` are input rows, the rest context rows. Returns the unique rows
-    (sorted), each row's summed update scaled by ``min(1, CURVATURE_CAP / Λ)``, and the
-    Λ used: for an input row the curvature along its summed step ``D`` (a Rayleigh
-    quotient, :func:`step_curvature` summed over the row's centres, over ``‖D‖²``);
-    for a context row the trace bound.
-    """
-    n = len(rows)
-    B = g.batch
-    order, r, starts = _runs(rows)
-    lam = np.add.reduceat(g.curvature[order], starts)
-    indptr = np.append(starts, n)
-    counts = np.diff(indptr)
-    ones = csr_array((np.ones(n, dtype=g.updates.dtype), order, indptr),
-                     shape=(len(starts), n))
-    summed = ones @ g.updates
-    k = int(np.searchsorted(r[starts], input_rows))
-    inv = np.empty(n, dtype=np.intp)
-    inv[order] = np.repeat(np.arange(len(starts)), counts)
-    centre_row = inv[:B]
-    num = np.bincount(centre_row, weights=step_curvature(summed[centre_row], Y, N, g),
-                      minlength=k)[:k]
-    norm2 = np.einsum("ud,ud->u", summed[:k], summed[:k])
-    lam[:k] = num / np.maximum(norm2, np.finfo(np.float32).tiny)
-    summed *= _cap_scale(lam, CURVATURE_CAP).astype(summed.dtype)[:, None]
-    return r[starts], summed, lam
 
 
 def scatter_capped(matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray,
@@ -659,8 +587,8 @@ class Trainer:
             band = tok[c0 - W:c0 + B + W]
             mask = live[t * B:(t + 1) * B]
             neg = negs[t]
-            Y, N = self._syn1[band], self._syn1[neg]
-            g = batch_gradients(self._syn0[centres], Y, N, mask, lr, K)
+            g = batch_gradients(self._syn0[centres], self._syn1[band], self._syn1[neg], mask,
+                                lr, K)
             if not math.isfinite(g.loss) or g.loss > g.pairs * diverged_loss:
                 self.diverged = True
                 raise TrainingDiverged(
@@ -668,7 +596,7 @@ class Trainer:
                     f"{g.loss / max(g.pairs, 1):.3g}); try a lower alpha (now {cfg.alpha})")
             # One summation for both matrices: context rows are numbered after input rows.
             rows = np.concatenate((centres, tok_ctx[c0 - W:c0 + B + W], neg_ctx[t].ravel()))
-            uniq, summed, _ = row_steps(rows, g, Y, N, V)
+            uniq, summed = sum_rows(rows, g.updates, g.curvature)
             k = np.searchsorted(uniq, V)
             self._syn0[uniq[:k]] += summed[:k]
             self._syn1[uniq[k:] - V] += summed[k:]

@@ -10,8 +10,8 @@ by calling what the trainer calls, so what a person reads is what training does:
   through a cumulative table as the trainer draws its pools.
 * :func:`pair_step` — one SGD step for one (centre, context) pair and its negatives:
   :func:`core.sgns.batch_gradients` on a batch of one centre with one live context slot
-  and its own pool, capped and summed per row by :func:`core.sgns.row_steps`, exactly as
-  the trainer applies a batch. It returns every intermediate number (scores, sigmoids, errors, the
+  and its own pool, summed per row by :func:`core.sgns.sum_rows`, exactly as the trainer
+  applies a batch. It returns every intermediate number (scores, sigmoids, errors, the
   rows before and after).
 * :class:`ToyModel` — both matrices for the words of a small slice of text, trained
   pair by pair with :func:`pair_step`, and the slice's loss as the engine defines it.
@@ -31,7 +31,7 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from .config import TrainingConfig
-from .sgns import CURVATURE_CAP, Trainer, TrainingProgress, batch_gradients, row_steps, sigmoid_
+from .sgns import CURVATURE_CAP, Trainer, TrainingProgress, batch_gradients, sigmoid_, sum_rows
 from .vectors import Embeddings
 from .vocab import Cancelled, Scan, TokenStream, Vocab
 
@@ -158,7 +158,7 @@ def pair_step(W_in: np.ndarray, W_out: np.ndarray, centre: int, context: int,
     :func:`~core.sgns.batch_gradients` runs on a batch of one centre whose only live
     context slot is ``context`` and whose negative pool is ``negatives`` (weight
     ``negative / pool = 1``, i.e. word2vec's per-pair step), and
-    :func:`~core.sgns.row_steps` combines and caps the updates per row, as the trainer does.
+    :func:`~core.sgns.sum_rows` combines the updates per row, as the trainer does.
 
     Parameters
     ----------
@@ -183,7 +183,9 @@ def pair_step(W_in: np.ndarray, W_out: np.ndarray, centre: int, context: int,
     mask = np.array([[False, False, True]])
     g = batch_gradients(X, band, Y_out[1:][None], mask, lr, k)
     rows = np.concatenate(([centre], np.full(3, V + context), V + neg))
-    uniq, summed, lam = row_steps(rows, g, band, Y_out[1:][None], V)
+    uniq, summed = sum_rows(rows, g.updates, g.curvature)
+    # Which rows the cap scaled: summed curvature of the row over CURVATURE_CAP.
+    lam = np.bincount(np.searchsorted(uniq, rows), weights=g.curvature, minlength=len(uniq))
     scores = Y_out @ x
     sig = sigmoid_(scores.copy())
     targets = np.zeros(k + 1, dtype=np.float32)
