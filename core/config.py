@@ -86,6 +86,13 @@ class TrainingConfig:
         1024, 64, 8192, label="Centre words per batch",
         help="Centre words updated together in one vectorized step. Larger is faster "
              "per word; the engine caps each row's step so large batches stay stable.")
+    shuffle: bool = _param(
+        True, None, None, kind=bool, label="Shuffle sentences",
+        help="Train the sentences of each epoch in a new random order (within windows of "
+             "4 million words). Text that repeats itself line after line, or sorted by "
+             "topic, trains markedly better shuffled; word windows never cross sentences, "
+             "so only the order of the updates changes. Off: the file's order, as "
+             "word2vec.c and gensim train.")
     lowercase: bool = _param(
         True, None, None, kind=bool, label="Lowercase",
         help="Fold text to lower case before counting words.")

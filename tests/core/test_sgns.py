@@ -201,6 +201,64 @@ def test_batches_shrink_so_no_word_floods_one(monkeypatch):
     assert np.isfinite(trainer.snapshot().vectors).all()
 
 
+def test_a_window_takes_its_sentences_whole_in_a_random_order():
+    from core.sgns import window_tokens
+
+    lengths = np.random.default_rng(0).integers(1, 9, size=300)
+    ids = np.arange(lengths.sum(), dtype=np.int32)      # token i is word i: order is visible
+    starts = np.cumsum(lengths)[:-1]
+    sentences = np.split(ids, starts)
+    a, b = starts[1] + 1, starts[-3] - 1                # the window cuts two sentences
+    inside = sorted(tuple(s[(s >= a) & (s < b)]) for s in sentences if ((s >= a) & (s < b)).any())
+    toks, first = window_tokens(ids, starts, a, b, np.random.default_rng(5))
+    assert sorted(toks) == list(ids[a:b])               # every token once
+    assert not np.array_equal(toks, ids[a:b])           # in another order
+    assert first[0] and first.sum() == len(inside)
+    # Each flagged run is one sentence (or the piece of a cut one inside the window), whole.
+    assert sorted(tuple(p) for p in np.split(toks, np.flatnonzero(first)[1:])) == inside
+    again = window_tokens(ids, starts, a, b, np.random.default_rng(5))
+    assert np.array_equal(again[0], toks) and np.array_equal(again[1], first)
+    # Without a random stream: the corpus order, same flags.
+    same, flags = window_tokens(ids, starts, a, b, None)
+    assert np.array_equal(same, ids[a:b]) and flags.sum() == len(inside)
+    assert np.flatnonzero(flags).tolist() == [0, *(starts[(starts > a) & (starts < b)] - a)]
+    empty = window_tokens(ids, starts, 7, 7, np.random.default_rng(5))
+    assert len(empty[0]) == len(empty[1]) == 0
+
+
+def test_a_batch_mixes_sentences_from_across_its_job(monkeypatch):
+    """Neighbouring lines that repeat each other (WordNet writes a definition once per
+    synonym) must not land in one batch together: the trainer shuffles sentences."""
+    import core.sgns as sgns
+
+    lines = [f"s{i} w{i % 7} x{i % 5}" for i in range(2000)]   # one job: 6,000 tokens
+    config, vocab, stream = _setup(lines, epochs=1, batch_words=64)
+    trainer = Trainer(config, vocab, stream)
+    initial = trainer.snapshot().vectors
+    first = []
+    real = sgns.batch_gradients
+
+    def spy(X, *args, **kwargs):
+        if not first:
+            first.append(X.copy())
+        return real(X, *args, **kwargs)
+
+    monkeypatch.setattr(sgns, "batch_gradients", spy)
+    list(trainer.run())
+    rows = [int(np.flatnonzero((initial == x).all(axis=1))[0]) for x in first[0]]
+    numbered = [int(w[1:]) for w in (vocab.words[r] for r in rows) if w.startswith("s")]
+    # In file order the first 64 centres come from sentences 0-21.
+    assert len(numbered) >= 15 and max(numbered) > 500
+    # shuffle=False trains in the file's order.
+    trainer = Trainer(config.replace(shuffle=False), vocab, stream)
+    initial = trainer.snapshot().vectors
+    first.clear()
+    list(trainer.run())
+    rows = [int(np.flatnonzero((initial == x).all(axis=1))[0]) for x in first[0]]
+    numbered = [int(w[1:]) for w in (vocab.words[r] for r in rows) if w.startswith("s")]
+    assert numbered == sorted(numbered) and max(numbered) < 30
+
+
 def test_seed_determinism_with_one_worker():
     lines = _planted_corpus(n_sent=800)
     a, _ = _train_lines(lines, seed=7, epochs=2)
