@@ -61,7 +61,7 @@ JOB_TOKENS = 1 << 16
 # Sentences are shuffled within windows of this many tokens (all of an epoch up to that
 # size): wider windows scored better on the demo corpus (analogy 0.069 at 16k tokens,
 # 0.073 at 256k, 0.078 at 1M, 0.083 for a whole-file shuffle). A window costs 5 bytes per
-# token; ``workers + 1`` are kept.
+# token.
 SHUFFLE_TOKENS = 1 << 22
 # float32 sigmoid saturates: per-term loss −log(1 − σ) is capped at 16.6 (= −log 2⁻²⁴).
 _SIG_MAX = np.float32(1 - 2**-24)
@@ -281,13 +281,20 @@ def window_tokens(ids: np.ndarray, sentence_starts: np.ndarray, start: int, stop
     if rng is None:
         first[bounds[:-1]] = True
         return ids[start:stop], first
-    order = rng.permutation(len(lengths))
+    order = rng.permutation(len(lengths)).astype(np.int32)
     new_lengths = lengths[order]
     new_starts = np.cumsum(new_lengths, dtype=np.int32) - new_lengths
     first[new_starts] = True
-    index = np.repeat(bounds[:-1][order] - new_starts + np.int32(start), new_lengths)
-    index += np.arange(n, dtype=np.int32)
-    return ids[index], first
+    # Token k of the new order is old token k + (old start − new start of its sentence);
+    # built 32,768 sentences at a time, so no temporary is as large as the window.
+    shift = bounds[:-1][order] - new_starts + np.int32(start)
+    out = np.empty(n, dtype=ids.dtype)
+    for k in range(0, len(order), 1 << 15):
+        a = int(new_starts[k])
+        index = np.repeat(shift[k:k + (1 << 15)], new_lengths[k:k + (1 << 15)])
+        index += np.arange(a, a + len(index), dtype=np.int32)
+        np.take(ids, index, out=out[a:a + len(index)])
+    return out, first
 
 
 # What to change when a run needs more memory than there is (the trainer and the GUI's
@@ -330,8 +337,8 @@ def estimate(config: TrainingConfig, vocab_size: int, tokens: int, raw_words: in
     matrices = 2 * vocab_size * d * 4
     batch = config.batch_words
     buffers = config.workers * (JOB_TOKENS * 24 + batch * (2 * config.window + 1) * d * 4 * 6)
-    window = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 5 if config.shuffle else 0
-    windows = (config.workers + 1) * window
+    # Two windows (5 bytes a token) alive at an epoch's or window's turn.
+    windows = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 10 if config.shuffle else 0
     mem = tokens * 4 + matrices + buffers + windows + vocab_size * 64
     # Cost per word grows with dimensions and with pairs (window) and negatives.
     work = (d / 100) * (0.5 + 0.5 * (config.window + 1) / 6) * (0.6 + 0.4 * config.negative / 5)
@@ -578,7 +585,7 @@ class Trainer:
 
     def _window(self, epoch: int, start: int) -> tuple[int, np.ndarray, np.ndarray]:
         """(first token, ids, sentence-start flags) of the shuffle window holding token
-        ``start`` in ``epoch``; the newest ``workers + 1`` windows are kept."""
+        ``start`` in ``epoch``."""
         key = (epoch, start // self._window_size)
         with self._window_lock:
             hit = self._windows.get(key)
@@ -589,9 +596,9 @@ class Trainer:
                        if self.config.shuffle else None)
                 hit = (a, *window_tokens(self.stream.ids, self.stream.sentence_starts, a, b,
                                          rng))
-                self._windows[key] = hit
-                while len(self._windows) > self.config.workers + 1:
-                    del self._windows[min(self._windows)]
+                # Only the newest is kept: jobs are taken in order, and a worker still on
+                # the previous window holds its own reference until its job ends.
+                self._windows = {key: hit}
             return hit
 
     def _work(self, stop: threading.Event, pause: threading.Event) -> None:

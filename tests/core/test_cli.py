@@ -47,6 +47,17 @@ def test_train_writes_every_format_and_queries_read_it(tmp_path, corpus_file, ex
         assert m.config.window == 3 and m.context is not None and m.state["next_job"] > 0
 
 
+def test_no_shuffle_trains_in_file_order_and_the_model_says_so(tmp_path, corpus_file):
+    common = ("--vector-size", 10, "--epochs", 1, "--min-count", 1, "--workers", 1)
+    for name, extra in (("a", ()), ("b", ("--no-shuffle",)), ("c", ("--no-shuffle",))):
+        code, _, err = run("train", corpus_file, "-o", tmp_path / f"{name}.npz", *extra, *common)
+        assert code == 0, err
+    a, b, c = (native.load(tmp_path / f"{n}.npz") for n in "abc")
+    assert a.config.shuffle and not b.config.shuffle
+    assert np.array_equal(b.embeddings.vectors, c.embeddings.vectors)
+    assert not np.array_equal(a.embeddings.vectors, b.embeddings.vectors)
+
+
 def test_cosmul_method(tmp_path, corpus_file):
     model = tmp_path / "m.bin"
     assert run("train", corpus_file, "-o", model, "--vector-size", 20, "--window", 3,

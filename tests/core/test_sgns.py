@@ -201,10 +201,11 @@ def test_batches_shrink_so_no_word_floods_one(monkeypatch):
     assert np.isfinite(trainer.snapshot().vectors).all()
 
 
-def test_a_window_takes_its_sentences_whole_in_a_random_order():
+@pytest.mark.parametrize("sentences", [300, 70_000])   # 70,000: built in three slices
+def test_a_window_takes_its_sentences_whole_in_a_random_order(sentences):
     from core.sgns import window_tokens
 
-    lengths = np.random.default_rng(0).integers(1, 9, size=300)
+    lengths = np.random.default_rng(0).integers(1, 9, size=sentences)
     ids = np.arange(lengths.sum(), dtype=np.int32)      # token i is word i: order is visible
     starts = np.cumsum(lengths)[:-1]
     sentences = np.split(ids, starts)
