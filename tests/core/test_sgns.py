@@ -343,6 +343,24 @@ def test_two_workers_on_a_tiny_vocabulary_do_not_diverge():
         assert np.isfinite(trainer.snapshot().vectors).all()
 
 
+def test_two_workers_at_a_constant_high_learning_rate_on_a_tiny_vocabulary_stay_finite():
+    """The GUI tests' long runs: 47 words, no subsampling, 1,000 epochs so the learning
+    rate stays at 0.025. With each worker's batch capped at Λ = 2, about one seed in six
+    diverged within the first 0.1 s (two workers' capped steps on the same rows add up);
+    the cap is now 2 / workers."""
+    from tests.gui.planted import planted_text  # plain Python, no Qt
+
+    config, vocab, stream = _setup(planted_text().splitlines(), workers=2, epochs=1000,
+                                   window=5)
+    for seed in range(1, 25):
+        trainer = Trainer(config.replace(seed=seed), vocab, stream, report_interval=0.05)
+        stop = threading.Event()
+        for rec in trainer.run(stop=stop):
+            if rec.elapsed > 0.3:
+                stop.set()
+        assert np.isfinite(trainer.snapshot().vectors).all() and not trainer.diverged
+
+
 def test_initial_vectors_are_gensims_uniform_draw_bit_for_bit():
     # Made in place to save memory; the seed must still give the very same vectors.
     config, vocab, stream = _setup(_planted_corpus(n_sent=100), seed=9, vector_size=7)
