@@ -453,7 +453,7 @@ class Trainer:
         # Equal windows of about SHUFFLE_TOKENS (a whole number of jobs), none a short tail.
         windows = max(1, round(n / SHUFFLE_TOKENS))
         self._window_size = job_tokens * max(1, -(-n // (windows * job_tokens)))
-        self._windows: dict[tuple[int, int], tuple[int, np.ndarray, np.ndarray]] = {}
+        self._window_cache: tuple[tuple[int, int], tuple] | None = None   # (key, window)
         self._window_lock = threading.Lock()
         self._raw_per_token = stream.raw_words / max(n, 1)
         self.words_total = int(stream.raw_words * config.epochs)
@@ -593,18 +593,16 @@ class Trainer:
         ``start`` in ``epoch``."""
         key = (epoch, start // self._window_size)
         with self._window_lock:
-            hit = self._windows.get(key)
-            if hit is None:
+            # Only the newest is kept: jobs are taken in order, and a worker still on the
+            # previous window holds its own reference until its job ends.
+            if self._window_cache is None or self._window_cache[0] != key:
                 a = key[1] * self._window_size
                 b = min(a + self._window_size, len(self.stream.ids))
                 rng = (np.random.default_rng([self.config.seed, epoch, key[1], 1])
                        if self.config.shuffle else None)
-                hit = (a, *window_tokens(self.stream.ids, self.stream.sentence_starts, a, b,
-                                         rng))
-                # Only the newest is kept: jobs are taken in order, and a worker still on
-                # the previous window holds its own reference until its job ends.
-                self._windows = {key: hit}
-            return hit
+                self._window_cache = key, (a, *window_tokens(
+                    self.stream.ids, self.stream.sentence_starts, a, b, rng))
+            return self._window_cache[1]
 
     def _work(self, stop: threading.Event, pause: threading.Event) -> None:
         try:
