@@ -275,14 +275,14 @@ def window_tokens(ids: np.ndarray, sentence_starts: np.ndarray, start: int, stop
     objective is unchanged; only the order of the SGD steps is.
     """
     n = stop - start
-    lo, hi = np.searchsorted(sentence_starts, (start, stop), side="right")
-    # Run starts (relative to start) of the sentences inside the span.
-    bounds = np.concatenate(([0], sentence_starts[lo:hi] - start, [n])).astype(np.int32)
-    bounds = bounds[np.concatenate(([True], np.diff(bounds) > 0))]
-    if bounds[-1] != n:
-        bounds = np.append(bounds, np.int32(n))
-    lengths = np.diff(bounds)
     first = np.zeros(n, dtype=bool)
+    if n == 0:
+        return ids[start:stop], first
+    # Run starts (relative to start) of the sentences inside the span: strictly increasing.
+    lo = np.searchsorted(sentence_starts, start, side="right")
+    hi = np.searchsorted(sentence_starts, stop, side="left")
+    bounds = np.concatenate(([0], sentence_starts[lo:hi] - start, [n])).astype(np.int32)
+    lengths = np.diff(bounds)
     if rng is None:
         first[bounds[:-1]] = True
         return ids[start:stop], first
@@ -294,9 +294,10 @@ def window_tokens(ids: np.ndarray, sentence_starts: np.ndarray, start: int, stop
     # built 32,768 sentences at a time, so no temporary is as large as the window.
     shift = bounds[:-1][order] - new_starts + np.int32(start)
     out = np.empty(n, dtype=ids.dtype)
-    for k in range(0, len(order), 1 << 15):
+    step = 1 << 15
+    for k in range(0, len(order), step):
         a = int(new_starts[k])
-        index = np.repeat(shift[k:k + (1 << 15)], new_lengths[k:k + (1 << 15)])
+        index = np.repeat(shift[k:k + step], new_lengths[k:k + step])
         index += np.arange(a, a + len(index), dtype=np.int32)
         np.take(ids, index, out=out[a:a + len(index)])
     return out, first
