@@ -48,8 +48,15 @@ def parse_line(line: str) -> dict:
     gloss = gloss.strip()
     examples = [m.group(1).strip() for m in QUOTE.finditer(gloss)]
     definitions = [d.strip() for d in QUOTE.sub(";", gloss).split(";") if d.strip()]
-    return {"offset": offset, "lexfile": lexfile, "pos": sstype, "words": words,
-            "pointers": pointers, "definitions": definitions, "examples": examples}
+    return {
+        "offset": offset,
+        "lexfile": lexfile,
+        "pos": sstype,
+        "words": words,
+        "pointers": pointers,
+        "definitions": definitions,
+        "examples": examples,
+    }
 
 
 def read_synsets(wordnet_dir: str) -> dict[tuple[str, str], dict]:
@@ -109,8 +116,10 @@ def main() -> None:
     ap.add_argument("-o", "--output", default=os.path.join(here, "wordnet-demo.txt.gz"))
     args = ap.parse_args()
     lines = 0
-    with open(args.output, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0,
-                                                        filename="") as gz:
+    with (
+        open(args.output, "wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz,
+    ):
         for text in sentences(read_synsets(args.wordnet_dir)):
             gz.write((text + "\n").encode("utf-8"))
             lines += 1

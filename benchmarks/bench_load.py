@@ -28,8 +28,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ("word2vec-binary", "word2vec-text", "glove")
-FILE_NAMES = {"word2vec-binary": "vectors.bin", "word2vec-text": "vectors.txt",
-              "glove": "glove.txt"}
+FILE_NAMES = {
+    "word2vec-binary": "vectors.bin",
+    "word2vec-text": "vectors.txt",
+    "glove": "glove.txt",
+}
 
 
 def _words(n: int, rng) -> list[str]:
@@ -44,7 +47,7 @@ def _words(n: int, rng) -> list[str]:
         fancy = rng.random(n) < 0.05
         pos = 0
         for i, k in enumerate(lengths.tolist()):
-            chars = [letters[c] for c in codes[pos:pos + k].tolist()]
+            chars = [letters[c] for c in codes[pos : pos + k].tolist()]
             pos += k
             if fancy[i]:
                 chars[0] = extra[i % len(extra)]
@@ -80,11 +83,20 @@ def generate(folder: Path, n: int, dim: int, formats: list[str]) -> None:
             with open(path, "w", encoding="utf-8") as f:
                 step = 10000
                 for lo in range(0, n, step):
-                    f.write("".join(f"{w} {row % tuple(v)}\n" for w, v in
-                                    zip(words[lo:lo + step], vectors[lo:lo + step].tolist(),
-                                        strict=True)))
-        print(f"  wrote {path.name}: {path.stat().st_size / 1e6:,.0f} MB "
-              f"({time.perf_counter() - t0:.0f}s)", file=sys.stderr, flush=True)
+                    f.write(
+                        "".join(
+                            f"{w} {row % tuple(v)}\n"
+                            for w, v in zip(
+                                words[lo : lo + step], vectors[lo : lo + step].tolist(), strict=True
+                            )
+                        )
+                    )
+        print(
+            f"  wrote {path.name}: {path.stat().st_size / 1e6:,.0f} MB "
+            f"({time.perf_counter() - t0:.0f}s)",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _peak_mb() -> float:
@@ -97,6 +109,7 @@ def _peak_mb() -> float:
     except OSError:
         pass
     import resource
+
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -109,6 +122,7 @@ def child(engine: str, fmt: str, path: str) -> None:
     if engine == "ours":
         sys.path.insert(0, str(ROOT))
         from core.formats import load_embeddings
+
         t0 = time.perf_counter()
         emb = load_embeddings(path, format=fmt)
         seconds = time.perf_counter() - t0
@@ -118,24 +132,35 @@ def child(engine: str, fmt: str, path: str) -> None:
             warnings.simplefilter("ignore")
             from gensim.models import KeyedVectors
         t0 = time.perf_counter()
-        kv = KeyedVectors.load_word2vec_format(path, binary=fmt == "word2vec-binary",
-                                               no_header=fmt == "glove")
+        kv = KeyedVectors.load_word2vec_format(
+            path, binary=fmt == "word2vec-binary", no_header=fmt == "glove"
+        )
         seconds = time.perf_counter() - t0
         words, vectors = kv.index_to_key, kv.vectors
     peak = _peak_mb()  # before the checks below allocate
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    print(json.dumps({
-        "seconds": seconds,
-        "peak_mb": peak,
-        "shape": list(vectors.shape),
-        "words": hashlib.blake2b("\n".join(words).encode("utf-8", "surrogatepass")).hexdigest(),
-        "vectors": hashlib.blake2b(memoryview(vectors).cast("B")).hexdigest(),
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mb": peak,
+                "shape": list(vectors.shape),
+                "words": hashlib.blake2b(
+                    "\n".join(words).encode("utf-8", "surrogatepass")
+                ).hexdigest(),
+                "vectors": hashlib.blake2b(memoryview(vectors).cast("B")).hexdigest(),
+            }
+        )
+    )
 
 
 def _run(engine: str, fmt: str, path: Path) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--child", engine, fmt, str(path)],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", engine, fmt, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"{engine} failed on {fmt}:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -148,8 +173,7 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--formats", default=",".join(FORMATS))
     p.add_argument("--dir", help="keep the generated files here (reused if present)")
-    p.add_argument("--child", nargs=3, metavar=("ENGINE", "FORMAT", "PATH"),
-                   help=argparse.SUPPRESS)
+    p.add_argument("--child", nargs=3, metavar=("ENGINE", "FORMAT", "PATH"), help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
         child(*args.child)
@@ -184,27 +208,45 @@ def main() -> None:
                     got[engine] = res
                     times[engine].append(res["seconds"])
                     peaks[engine] = max(peaks[engine], res["peak_mb"])
-                    print(f"  {fmt} round {r + 1} {engine}: {res['seconds']:.2f}s",
-                          file=sys.stderr, flush=True)
+                    print(
+                        f"  {fmt} round {r + 1} {engine}: {res['seconds']:.2f}s",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                 a, b = got["ours"], got["gensim"]
                 same = all(a[k] == b[k] for k in ("shape", "words", "vectors"))
                 if not same:
                     raise SystemExit(f"{fmt}: the engines read different data: {a} vs {b}")
             ours, theirs = statistics.median(times["ours"]), statistics.median(times["gensim"])
-            rows.append((fmt, path.stat().st_size / 1e6, ours, theirs, theirs / ours,
-                         peaks["ours"], peaks["gensim"]))
+            rows.append(
+                (
+                    fmt,
+                    path.stat().st_size / 1e6,
+                    ours,
+                    theirs,
+                    theirs / ours,
+                    peaks["ours"],
+                    peaks["gensim"],
+                )
+            )
     finally:
         if tmp is not None:
             tmp.cleanup()
 
-    print(f"\n{args.words:,} words x {args.dim} dimensions, median of {args.rounds} rounds, "
-          f"each load in a fresh process; identical words and vectors checked; peak = VmHWM, "
-          f"which counts the memory-mapped file's pages for ours\n")
-    print(f"{'format':<16} {'file MB':>8} {'ours s':>8} {'gensim s':>9} {'speed-up':>9} "
-          f"{'ours peak MB':>13} {'gensim peak MB':>15}")
+    print(
+        f"\n{args.words:,} words x {args.dim} dimensions, median of {args.rounds} rounds, "
+        f"each load in a fresh process; identical words and vectors checked; peak = VmHWM, "
+        f"which counts the memory-mapped file's pages for ours\n"
+    )
+    print(
+        f"{'format':<16} {'file MB':>8} {'ours s':>8} {'gensim s':>9} {'speed-up':>9} "
+        f"{'ours peak MB':>13} {'gensim peak MB':>15}"
+    )
     for fmt, mb, ours, theirs, ratio, pa, pb in rows:
-        print(f"{fmt:<16} {mb:>8,.0f} {ours:>8.2f} {theirs:>9.2f} {ratio:>8.1f}x "
-              f"{pa:>13,.0f} {pb:>15,.0f}")
+        print(
+            f"{fmt:<16} {mb:>8,.0f} {ours:>8.2f} {theirs:>9.2f} {ratio:>8.1f}x "
+            f"{pa:>13,.0f} {pb:>15,.0f}"
+        )
 
 
 if __name__ == "__main__":

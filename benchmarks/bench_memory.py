@@ -47,8 +47,10 @@ def write_corpus(path: Path, tokens: int, seed: int = 0) -> int:
     ends = np.cumsum(lengths)
     starts = ends - lengths
     # Distinct words: the rank in base 26 letters appended where collisions could occur.
-    words = [letters[a:b] + (b"" if r < 1000 else _base26(r)) for r, (a, b) in
-             enumerate(zip(starts.tolist(), ends.tolist(), strict=True))]
+    words = [
+        letters[a:b] + (b"" if r < 1000 else _base26(r))
+        for r, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True))
+    ]
     spaced = np.array([w + b" " for w in words], dtype=object)
     ended = np.array([w + b"\n" for w in words], dtype=object)
     del words
@@ -95,21 +97,30 @@ def measure(path: str, seconds: float, snapshots: bool, workers: int) -> dict:
     from core.sgns import Trainer, estimate
     from core.vocab import scan
 
-    config = TrainingConfig(vector_size=100, window=5, negative=5, min_count=5, epochs=1,
-                            workers=workers)
+    config = TrainingConfig(
+        vector_size=100, window=5, negative=5, min_count=5, epochs=1, workers=workers
+    )
     out = {"file_bytes": Path(path).stat().st_size, "rss_start": _status("VmRSS")}
     t = time.perf_counter()
     result = scan(Corpus.from_config([path], config))
-    out.update(scan_seconds=time.perf_counter() - t, scan_peak=_status("VmHWM"),
-               tokens=int(result.raw_words), types=len(result.words),
-               scan_ids_bytes=result.ids.nbytes,
-               # Every distinct word as a Python string, and the list holding them.
-               types_bytes=sum(map(sys.getsizeof, result.words)) + 8 * len(result.words))
+    out.update(
+        scan_seconds=time.perf_counter() - t,
+        scan_peak=_status("VmHWM"),
+        tokens=int(result.raw_words),
+        types=len(result.words),
+        scan_ids_bytes=result.ids.nbytes,
+        # Every distinct word as a Python string, and the list holding them.
+        types_bytes=sum(map(sys.getsizeof, result.words)) + 8 * len(result.words),
+    )
     _reset_peak()
     t = time.perf_counter()
     vocab, stream = result.build(config.min_count)
-    out.update(build_seconds=time.perf_counter() - t, build_peak=_status("VmHWM"),
-               vocab=len(vocab), stream_ids_bytes=stream.ids.nbytes + stream.sentence_starts.nbytes)
+    out.update(
+        build_seconds=time.perf_counter() - t,
+        build_peak=_status("VmHWM"),
+        vocab=len(vocab),
+        stream_ids_bytes=stream.ids.nbytes + stream.sentence_starts.nbytes,
+    )
     before = _reset_peak()
     trainer = Trainer(config, vocab, stream, report_interval=1.0)
     stop = threading.Event()
@@ -121,16 +132,23 @@ def measure(path: str, seconds: float, snapshots: bool, workers: int) -> dict:
         if snapshots and not rec.done:
             snap = trainer.snapshot()
             snap.unit  # noqa: B018 - as the GUI worker does, off the GUI thread
-            kept = [snap]   # the GUI holds the latest snapshot on show
+            kept = [snap]  # the GUI holds the latest snapshot on show
         if time.perf_counter() - t >= seconds:
             stop.set()
     del kept
     est = estimate(config, len(vocab), len(stream.ids), stream.raw_words)
-    out.update(train_seconds=time.perf_counter() - t, train_peak=_status("VmHWM"),
-               train_before=before, words_done=last.words_done, words_total=last.words_total,
-               words_per_sec=last.words_per_sec,
-               matrices_bytes=2 * len(vocab) * config.vector_size * 4,
-               estimate_bytes=est.memory_bytes, snapshots=snapshots, workers=workers)
+    out.update(
+        train_seconds=time.perf_counter() - t,
+        train_peak=_status("VmHWM"),
+        train_before=before,
+        words_done=last.words_done,
+        words_total=last.words_total,
+        words_per_sec=last.words_per_sec,
+        matrices_bytes=2 * len(vocab) * config.vector_size * 4,
+        estimate_bytes=est.memory_bytes,
+        snapshots=snapshots,
+        workers=workers,
+    )
     return out
 
 
@@ -139,8 +157,11 @@ def main() -> None:
     ap.add_argument("--tokens", type=float, default=100e6)
     ap.add_argument("--seconds", type=float, default=60.0, help="training time (default 60)")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--snapshots", action="store_true",
-                    help="take a normalised snapshot every second, as the GUI does")
+    ap.add_argument(
+        "--snapshots",
+        action="store_true",
+        help="take a normalised snapshot every second, as the GUI does",
+    )
     ap.add_argument("--corpus", help="use this corpus file instead of writing one")
     ap.add_argument("--json", help="also write the numbers here")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -154,27 +175,45 @@ def main() -> None:
         if not args.corpus:
             write_corpus(path, int(args.tokens))
         made = time.perf_counter() - t
-        cmd = [sys.executable, __file__, "--child", str(path), "--seconds", str(args.seconds),
-               "--workers", str(args.workers)] + (["--snapshots"] if args.snapshots else [])
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            str(path),
+            "--seconds",
+            str(args.seconds),
+            "--workers",
+            str(args.workers),
+        ] + (["--snapshots"] if args.snapshots else [])
         r = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
     r["write_seconds"] = made
     m = lambda b: f"{b / MB:,.0f} MB"  # noqa: E731
     parts = r["scan_ids_bytes"] + r["stream_ids_bytes"] + r["matrices_bytes"] + r["types_bytes"]
-    print(f"corpus: {r['file_bytes'] / MB:,.0f} MB, {r['tokens']:,} tokens, {r['types']:,} "
-          f"types, vocabulary {r['vocab']:,} at min_count 5 (written in {made:.0f} s)")
+    print(
+        f"corpus: {r['file_bytes'] / MB:,.0f} MB, {r['tokens']:,} tokens, {r['types']:,} "
+        f"types, vocabulary {r['vocab']:,} at min_count 5 (written in {made:.0f} s)"
+    )
     print(f"process at start: {m(r['rss_start'])}")
-    print(f"scan : {r['scan_seconds']:.0f} s, peak {m(r['scan_peak'])}; "
-          f"scan ids {m(r['scan_ids_bytes'])}")
-    print(f"build: {r['build_seconds']:.1f} s, peak {m(r['build_peak'])}; "
-          f"stream {m(r['stream_ids_bytes'])}")
-    print(f"train: {r['train_seconds']:.0f} s, {r['words_done']:,} of {r['words_total']:,} "
-          f"words ({r['words_per_sec']:,.0f}/s, {r['workers']} workers"
-          f"{', snapshots every second' if r['snapshots'] else ''}), peak {m(r['train_peak'])}"
-          f" (from {m(r['train_before'])} before the trainer)")
-    print(f"parts: scan ids {m(r['scan_ids_bytes'])} + stream {m(r['stream_ids_bytes'])} + "
-          f"2 matrices {m(r['matrices_bytes'])} + word strings {m(r['types_bytes'])} = "
-          f"{m(parts)}; start + parts = "
-          f"{m(r['rss_start'] + parts)}; core.sgns.estimate says {m(r['estimate_bytes'])}")
+    print(
+        f"scan : {r['scan_seconds']:.0f} s, peak {m(r['scan_peak'])}; "
+        f"scan ids {m(r['scan_ids_bytes'])}"
+    )
+    print(
+        f"build: {r['build_seconds']:.1f} s, peak {m(r['build_peak'])}; "
+        f"stream {m(r['stream_ids_bytes'])}"
+    )
+    print(
+        f"train: {r['train_seconds']:.0f} s, {r['words_done']:,} of {r['words_total']:,} "
+        f"words ({r['words_per_sec']:,.0f}/s, {r['workers']} workers"
+        f"{', snapshots every second' if r['snapshots'] else ''}), peak {m(r['train_peak'])}"
+        f" (from {m(r['train_before'])} before the trainer)"
+    )
+    print(
+        f"parts: scan ids {m(r['scan_ids_bytes'])} + stream {m(r['stream_ids_bytes'])} + "
+        f"2 matrices {m(r['matrices_bytes'])} + word strings {m(r['types_bytes'])} = "
+        f"{m(parts)}; start + parts = "
+        f"{m(r['rss_start'] + parts)}; core.sgns.estimate says {m(r['estimate_bytes'])}"
+    )
     print(f"training peak beyond start + parts: {m(r['train_peak'] - r['rss_start'] - parts)}")
     if args.json:
         Path(args.json).write_text(json.dumps(r, indent=1))

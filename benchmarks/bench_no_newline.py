@@ -50,7 +50,7 @@ def write_corpus(path: Path, megabytes: float, seed: int = 0) -> int:
     written = 0
     with open(path, "wb") as f:
         while written < target:
-            block = blocks[(written // len(blocks[0])) % len(blocks)][:target - written]
+            block = blocks[(written // len(blocks[0])) % len(blocks)][: target - written]
             f.write(block)
             written += len(block)
     return written
@@ -82,14 +82,22 @@ def measure(path: str) -> dict:
     for chunk in corpus.iter_chunks():
         tokens += len(chunk) - chunk.count(NEWLINE)
         max_chunk = max(max_chunk, len(chunk))
-    out.update(read_seconds=time.perf_counter() - t, tokens=tokens, max_chunk_tokens=max_chunk,
-               read_peak_growth=_status("VmHWM") - start)
+    out.update(
+        read_seconds=time.perf_counter() - t,
+        tokens=tokens,
+        max_chunk_tokens=max_chunk,
+        read_peak_growth=_status("VmHWM") - start,
+    )
     start = _reset_peak()
     t = time.perf_counter()
     result = scan(corpus)
-    out.update(scan_seconds=time.perf_counter() - t, ids_bytes=result.ids.nbytes,
-               vocabulary=len(result.words), scan_peak_growth=_status("VmHWM") - start,
-               scan_kept_growth=_status("VmRSS") - start)
+    out.update(
+        scan_seconds=time.perf_counter() - t,
+        ids_bytes=result.ids.nbytes,
+        vocabulary=len(result.words),
+        scan_peak_growth=_status("VmHWM") - start,
+        scan_kept_growth=_status("VmRSS") - start,
+    )
     return out
 
 
@@ -100,8 +108,12 @@ def run(megabytes: float, folder: str | None = None) -> dict:
         t = time.perf_counter()
         write_corpus(path, megabytes)
         made = time.perf_counter() - t
-        child = subprocess.run([sys.executable, __file__, "--child", str(path)],
-                               capture_output=True, text=True, check=True)
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         result = json.loads(child.stdout)
         result["write_seconds"] = made
         return result
@@ -117,12 +129,18 @@ def main() -> None:
         print(json.dumps(measure(args.child)))
         return
     r = run(args.mb)
-    print(f"{r['file_bytes'] / MB:.0f} MB, no newline, {r['tokens']:,} tokens, "
-          f"{r['vocabulary']:,} distinct (written in {r['write_seconds']:.1f} s)")
-    print(f"  read : {r['read_seconds']:.1f} s, peak +{r['read_peak_growth'] / MB:.0f} MB, "
-          f"largest chunk {r['max_chunk_tokens']:,} tokens")
-    print(f"  scan : {r['scan_seconds']:.1f} s, peak +{r['scan_peak_growth'] / MB:.0f} MB, "
-          f"kept +{r['scan_kept_growth'] / MB:.0f} MB; id array {r['ids_bytes'] / MB:.0f} MB")
+    print(
+        f"{r['file_bytes'] / MB:.0f} MB, no newline, {r['tokens']:,} tokens, "
+        f"{r['vocabulary']:,} distinct (written in {r['write_seconds']:.1f} s)"
+    )
+    print(
+        f"  read : {r['read_seconds']:.1f} s, peak +{r['read_peak_growth'] / MB:.0f} MB, "
+        f"largest chunk {r['max_chunk_tokens']:,} tokens"
+    )
+    print(
+        f"  scan : {r['scan_seconds']:.1f} s, peak +{r['scan_peak_growth'] / MB:.0f} MB, "
+        f"kept +{r['scan_kept_growth'] / MB:.0f} MB; id array {r['ids_bytes'] / MB:.0f} MB"
+    )
     if args.json:
         Path(args.json).write_text(json.dumps(r, indent=1))
 

@@ -28,12 +28,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINES = ("ours", "gensim", "gensim-file")  # also "ours-1w": one worker thread
-PARAMS = dict(vector_size=100, window=5, negative=5, sample=1e-3, min_count=5,
-              alpha=0.025, min_alpha=0.0001, workers=2, seed=1)
+PARAMS = dict(
+    vector_size=100,
+    window=5,
+    negative=5,
+    sample=1e-3,
+    min_count=5,
+    alpha=0.025,
+    min_alpha=0.0001,
+    workers=2,
+    seed=1,
+)
 
 
 def _eval_files():
     import gensim
+
     data = Path(gensim.__file__).parent / "test" / "test_data"
     assets = ROOT / "assets"
     pick = lambda name: assets / name if (assets / name).exists() else data / name  # noqa: E731
@@ -45,6 +55,7 @@ def _quality(words, vectors, counts) -> dict:
 
     import numpy as np
     from gensim.models import KeyedVectors
+
     # restrict_vocab keeps the first 30,000 words, and the engines order equal counts
     # differently (gensim: reverse first occurrence; this engine: alphabetical), so near
     # the cut they would be scored on different questions (7,213 vs 7,207 here, family
@@ -61,16 +72,24 @@ def _quality(words, vectors, counts) -> dict:
         sl_r = kv.evaluate_word_pairs(str(sl))
     total = next(s for s in sections if s["section"] == "Total accuracy")
     n_q = sum(1 for ln in open(qw, encoding="utf-8") if not ln.startswith(":"))
-    kq = kv.most_similar(positive=["king", "woman"], negative=["man"], topn=3) \
-        if all(w in kv.key_to_index for w in ("king", "man", "woman")) else []
+    kq = (
+        kv.most_similar(positive=["king", "woman"], negative=["man"], topn=3)
+        if all(w in kv.key_to_index for w in ("king", "man", "woman"))
+        else []
+    )
     seen = len(total["correct"]) + len(total["incorrect"])
-    return {"analogy": acc, "analogy_coverage": seen / n_q,
-            "ws353": float(ws_r[1][0]), "simlex": float(sl_r[1][0]),
-            "king_man_woman": [w for w, _ in kq]}
+    return {
+        "analogy": acc,
+        "analogy_coverage": seen / n_q,
+        "ws353": float(ws_r[1][0]),
+        "simlex": float(sl_r[1][0]),
+        "king_man_woman": [w for w, _ in kq],
+    }
 
 
 def _peak_rss_mb() -> float:
     import resource
+
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -84,6 +103,7 @@ def run_one(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1)
         from core.corpus import Corpus
         from core.sgns import Trainer
         from core.vocab import scan
+
         workers = 1 if engine == "ours-1w" else 2
         cfg = TrainingConfig(epochs=epochs, **{**PARAMS, "workers": workers})
         vocab, stream = scan(Corpus.from_config([corpus], cfg)).build(cfg.min_count)
@@ -96,6 +116,7 @@ def run_one(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1)
         counts = vocab.counts
     else:
         from gensim.models import Word2Vec
+
         kw = dict(sg=1, epochs=epochs, **PARAMS)
         if engine == "gensim":
             with open(corpus, encoding="utf-8") as fh:
@@ -108,15 +129,27 @@ def run_one(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1)
             model = Word2Vec(**kw)
             model.build_vocab(corpus_file=corpus)
             t1 = time.perf_counter()
-            model.train(corpus_file=corpus, total_examples=model.corpus_count,
-                        total_words=model.corpus_total_words, epochs=epochs)
+            model.train(
+                corpus_file=corpus,
+                total_examples=model.corpus_count,
+                total_words=model.corpus_total_words,
+                epochs=epochs,
+            )
         raw = model.corpus_total_words
         words, vectors = model.wv.index_to_key, model.wv.vectors
         counts = [model.wv.get_vecattr(w, "count") for w in words]
     t2 = time.perf_counter()
-    out = {"engine": engine, "epochs": epochs, "raw_words": int(raw), "vocab": len(words),
-           "vocab_s": t1 - t0, "train_s": t2 - t1, "total_s": t2 - t0,
-           "words_per_s": raw * epochs / (t2 - t0), "peak_rss_mb": _peak_rss_mb()}
+    out = {
+        "engine": engine,
+        "epochs": epochs,
+        "raw_words": int(raw),
+        "vocab": len(words),
+        "vocab_s": t1 - t0,
+        "train_s": t2 - t1,
+        "total_s": t2 - t0,
+        "words_per_s": raw * epochs / (t2 - t0),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
     if quality:
         out.update(_quality(list(words), vectors, counts))
     return out
@@ -124,8 +157,17 @@ def run_one(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1)
 
 def spawn(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1) -> dict:
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    cmd = [sys.executable, __file__, "--child", engine, corpus, "--epochs", str(epochs),
-           "--seed", str(seed)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        engine,
+        corpus,
+        "--epochs",
+        str(epochs),
+        "--seed",
+        str(seed),
+    ]
     if quality:
         cmd.append("--quality")
     res = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
@@ -137,6 +179,7 @@ def spawn(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1) -
 def tokenize_copy(src: str, dst: Path) -> int:
     sys.path.insert(0, str(ROOT))
     from core.corpus import Corpus
+
     n = 0
     # Read through the app's reader (handles .gz etc.), write one sentence per line.
     corpus = Corpus([src])
@@ -157,32 +200,47 @@ def tokenize_copy(src: str, dst: Path) -> int:
     return n
 
 
-NAMES = {"ours": "w2v-gui (NumPy)", "ours-1w": "w2v-gui, 1 worker",
-         "gensim": "gensim 4.4, iterable", "gensim-file": "gensim 4.4, corpus_file"}
+NAMES = {
+    "ours": "w2v-gui (NumPy)",
+    "ours-1w": "w2v-gui, 1 worker",
+    "gensim": "gensim 4.4, iterable",
+    "gensim-file": "gensim 4.4, corpus_file",
+}
 
 
 def markdown_table(args, tokens: int, med: dict, quality: dict) -> str:
     base = med["gensim"]["words_per_s"]
-    rows = ["| engine | words/s | × gensim iterable | vocabulary scan | peak memory | "
-            "analogy (coverage) | WS-353 ρ | SimLex ρ | queen first |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| engine | words/s | × gensim iterable | vocabulary scan | peak memory | "
+        "analogy (coverage) | WS-353 ρ | SimLex ρ | queen first |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for e, m in med.items():
         q = quality.get(e)
-        qual = (f"{q['analogy']:.3f} ({q['analogy_coverage']:.0%}) | {q['ws353']:.3f} | "
-                f"{q['simlex']:.3f} | {q['queen_first']}/{q['runs']}") if q else "– | – | – | –"
-        rows.append(f"| {NAMES[e]} | {m['words_per_s'] / 1e3:.0f}k | "
-                    f"{m['words_per_s'] / base:.2f} | {m['vocab_s']:.2f} s | "
-                    f"{m['peak_rss_mb']:.0f} MB | {qual} |")
-    return (f"Corpus `{Path(args.corpus).name}`, {tokens:,} tokens; sg, d100, window 5, "
-            f"negative 5, sample 1e-3, min_count 5, 2 workers. Speed: median of "
-            f"{args.rounds} alternating rounds of {args.speed_epochs} epoch, whole process "
-            f"(reading, vocabulary, training). Quality: mean of {args.seeds} seeds, "
-            f"{args.quality_epochs} epochs, scored by gensim's evaluators (analogies restricted "
-            f"to the 30,000 most frequent words, ranked by count then alphabetically for every "
-            f"engine, so all are scored on the same questions); queen first: runs where "
-            f"king − man + woman "
-            f"gives queen.\n\n"
-            + "\n".join(rows) + "\n")
+        qual = (
+            (
+                f"{q['analogy']:.3f} ({q['analogy_coverage']:.0%}) | {q['ws353']:.3f} | "
+                f"{q['simlex']:.3f} | {q['queen_first']}/{q['runs']}"
+            )
+            if q
+            else "– | – | – | –"
+        )
+        rows.append(
+            f"| {NAMES[e]} | {m['words_per_s'] / 1e3:.0f}k | "
+            f"{m['words_per_s'] / base:.2f} | {m['vocab_s']:.2f} s | "
+            f"{m['peak_rss_mb']:.0f} MB | {qual} |"
+        )
+    return (
+        f"Corpus `{Path(args.corpus).name}`, {tokens:,} tokens; sg, d100, window 5, "
+        f"negative 5, sample 1e-3, min_count 5, 2 workers. Speed: median of "
+        f"{args.rounds} alternating rounds of {args.speed_epochs} epoch, whole process "
+        f"(reading, vocabulary, training). Quality: mean of {args.seeds} seeds, "
+        f"{args.quality_epochs} epochs, scored by gensim's evaluators (analogies restricted "
+        f"to the 30,000 most frequent words, ranked by count then alphabetically for every "
+        f"engine, so all are scored on the same questions); queen first: runs where "
+        f"king − man + woman "
+        f"gives queen.\n\n" + "\n".join(rows) + "\n"
+    )
 
 
 def main() -> None:
@@ -199,12 +257,15 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--quality", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
-    ap.add_argument("--seeds", type=int, default=3,
-                    help="quality runs per engine (seeds 1..N); the table shows their mean")
+    ap.add_argument(
+        "--seeds",
+        type=int,
+        default=3,
+        help="quality runs per engine (seeds 1..N); the table shows their mean",
+    )
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(run_one(args.child, args.corpus, args.epochs, args.quality,
-                                 args.seed)))
+        print(json.dumps(run_one(args.child, args.corpus, args.epochs, args.quality, args.seed)))
         return
     engines = args.engines.split(",")
     with tempfile.TemporaryDirectory() as tmp:
@@ -213,13 +274,16 @@ def main() -> None:
         print(f"corpus: {args.corpus} -> {n:,} tokens", flush=True)
         runs = []
         for r in range(args.rounds):
-            order = engines[r % len(engines):] + engines[:r % len(engines)]
+            order = engines[r % len(engines) :] + engines[: r % len(engines)]
             for e in order:
                 res = spawn(e, str(corpus), args.speed_epochs, False)
                 runs.append(res)
-                print(f"  round {r + 1} {e:12s} {res['words_per_s'] / 1e3:7.0f}k words/s "
-                      f"(vocab {res['vocab_s']:.2f}s, train {res['train_s']:.2f}s, "
-                      f"peak {res['peak_rss_mb']:.0f} MB)", flush=True)
+                print(
+                    f"  round {r + 1} {e:12s} {res['words_per_s'] / 1e3:7.0f}k words/s "
+                    f"(vocab {res['vocab_s']:.2f}s, train {res['train_s']:.2f}s, "
+                    f"peak {res['peak_rss_mb']:.0f} MB)",
+                    flush=True,
+                )
         quality = {}
         if not args.no_quality:
             # Hogwild threads make every run differ a little: average over seeds.
@@ -228,34 +292,61 @@ def main() -> None:
                 for e in engines:
                     q = spawn(e, str(corpus), args.quality_epochs, True, seed)
                     per_seed[e].append(q)
-                    print(f"  quality {e:12s} seed {seed} analogy {q['analogy']:.3f} (coverage "
-                          f"{q['analogy_coverage']:.2f}) ws353 {q['ws353']:.3f} simlex "
-                          f"{q['simlex']:.3f} king-man+woman {q['king_man_woman']}", flush=True)
+                    print(
+                        f"  quality {e:12s} seed {seed} analogy {q['analogy']:.3f} (coverage "
+                        f"{q['analogy_coverage']:.2f}) ws353 {q['ws353']:.3f} simlex "
+                        f"{q['simlex']:.3f} king-man+woman {q['king_man_woman']}",
+                        flush=True,
+                    )
             for e, qs in per_seed.items():
-                quality[e] = {k: statistics.mean(q[k] for q in qs)
-                              for k in ("analogy", "analogy_coverage", "ws353", "simlex")}
+                quality[e] = {
+                    k: statistics.mean(q[k] for q in qs)
+                    for k in ("analogy", "analogy_coverage", "ws353", "simlex")
+                }
                 quality[e]["queen_first"] = sum(q["king_man_woman"][:1] == ["queen"] for q in qs)
                 quality[e]["runs"] = len(qs)
-                print(f"  mean    {e:12s} analogy {quality[e]['analogy']:.3f} ws353 "
-                      f"{quality[e]['ws353']:.3f} simlex {quality[e]['simlex']:.3f} "
-                      f"queen first {quality[e]['queen_first']}/{len(qs)}", flush=True)
-    med = {e: {k: statistics.median(x[k] for x in runs if x["engine"] == e)
-               for k in ("words_per_s", "vocab_s", "train_s", "peak_rss_mb")} for e in engines}
+                print(
+                    f"  mean    {e:12s} analogy {quality[e]['analogy']:.3f} ws353 "
+                    f"{quality[e]['ws353']:.3f} simlex {quality[e]['simlex']:.3f} "
+                    f"queen first {quality[e]['queen_first']}/{len(qs)}",
+                    flush=True,
+                )
+    med = {
+        e: {
+            k: statistics.median(x[k] for x in runs if x["engine"] == e)
+            for k in ("words_per_s", "vocab_s", "train_s", "peak_rss_mb")
+        }
+        for e in engines
+    }
     print(f"\nmedian of {args.rounds} rounds, {args.speed_epochs} epoch(s), workers=2:")
     base = med.get("gensim", {}).get("words_per_s")
     for e in engines:
         m = med[e]
         ratio = f"{m['words_per_s'] / base:.2f}x gensim" if base else ""
-        print(f"  {e:12s} {m['words_per_s'] / 1e3:7.0f}k words/s  {ratio:16s} vocab "
-              f"{m['vocab_s']:.2f}s  peak {m['peak_rss_mb']:.0f} MB")
+        print(
+            f"  {e:12s} {m['words_per_s'] / 1e3:7.0f}k words/s  {ratio:16s} vocab "
+            f"{m['vocab_s']:.2f}s  peak {m['peak_rss_mb']:.0f} MB"
+        )
     if "ours" in med and "gensim-file" in med:
-        print(f"  ours / gensim corpus_file: "
-              f"{med['ours']['words_per_s'] / med['gensim-file']['words_per_s']:.2f}x")
+        print(
+            f"  ours / gensim corpus_file: "
+            f"{med['ours']['words_per_s'] / med['gensim-file']['words_per_s']:.2f}x"
+        )
     if args.markdown:
         Path(args.markdown).write_text(markdown_table(args, n, med, quality))
     if args.json:
-        Path(args.json).write_text(json.dumps({"corpus": args.corpus, "tokens": n, "runs": runs,
-                                               "median": med, "quality": quality}, indent=1))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "corpus": args.corpus,
+                    "tokens": n,
+                    "runs": runs,
+                    "median": med,
+                    "quality": quality,
+                },
+                indent=1,
+            )
+        )
 
 
 if __name__ == "__main__":

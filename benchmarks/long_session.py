@@ -67,8 +67,9 @@ def write_corpora(folder: Path) -> list[Path]:
     small.write_text(planted_text(3000), encoding="utf-8")
     rng = np.random.default_rng(0)
     # Letters only ("w12" would read as "w" and "12", and "w" be half the text).
-    words = np.array(["".join(chr(97 + (i // 26 ** k) % 26) for k in range(3)) + "x"
-                      for i in range(5000)])
+    words = np.array(
+        ["".join(chr(97 + (i // 26**k) % 26) for k in range(3)) + "x" for i in range(5000)]
+    )
     p = 1.0 / np.arange(1, 5001)
     p /= p.sum()
     filler = [" ".join(words[rng.choice(5000, size=15, p=p)]) for _ in range(12000)]
@@ -89,20 +90,24 @@ class Recorder:
         self._saved: list = []
 
     def install(self) -> None:
-        self._saved = [sys.excepthook, threading.excepthook,
-                       *(getattr(QMessageBox, k) for k in ("critical", "warning",
-                                                           "information", "question"))]
+        self._saved = [
+            sys.excepthook,
+            threading.excepthook,
+            *(getattr(QMessageBox, k) for k in ("critical", "warning", "information", "question")),
+        ]
         sys.excepthook = self._on_exception
         threading.excepthook = lambda args: self._on_exception(
-            args.exc_type, args.exc_value, args.exc_traceback)
+            args.exc_type, args.exc_value, args.exc_traceback
+        )
         for kind in ("critical", "warning", "information", "question"):
             setattr(QMessageBox, kind, self._dialog(kind))
         qInstallMessageHandler(self._on_qt_message)
 
     def uninstall(self) -> None:
         sys.excepthook, threading.excepthook = self._saved[:2]
-        for kind, fn in zip(("critical", "warning", "information", "question"),
-                            self._saved[2:], strict=True):
+        for kind, fn in zip(
+            ("critical", "warning", "information", "question"), self._saved[2:], strict=True
+        ):
             setattr(QMessageBox, kind, fn)
         qInstallMessageHandler(None)
 
@@ -118,8 +123,12 @@ class Recorder:
     def _dialog(self, kind: str):
         def show(parent, title, text, *args, **kwargs):
             self.dialogs.append((title, text))
-            return (QMessageBox.StandardButton.Discard if kind == "question"
-                    else QMessageBox.StandardButton.Ok)
+            return (
+                QMessageBox.StandardButton.Discard
+                if kind == "question"
+                else QMessageBox.StandardButton.Ok
+            )
+
         return show
 
 
@@ -171,7 +180,7 @@ class Session:
         self.window.show()
         self.timeouts: list[str] = []
         self.rounds = 0
-        self.step = "start"   # what the script is doing, to attribute event-loop gaps
+        self.step = "start"  # what the script is doing, to attribute event-loop gaps
 
     def _doing(self, step: str) -> None:
         self.step = step
@@ -189,10 +198,15 @@ class Session:
             w.open_corpus([str(png)])
             self._step("refused PNG", _wait(s.failed, 30))
         corpus = (small, big)[self.rounds % 2]
-        config = TrainingConfig(min_count=rng.choice([1, 2, 5]), vector_size=rng.choice([20, 50]),
-                                epochs=rng.choice([2, 3, 4]), workers=rng.choice([1, 2]),
-                                window=rng.choice([2, 5]), sample=rng.choice([0.0, 1e-3]),
-                                seed=rng.randrange(1000))
+        config = TrainingConfig(
+            min_count=rng.choice([1, 2, 5]),
+            vector_size=rng.choice([20, 50]),
+            epochs=rng.choice([2, 3, 4]),
+            workers=rng.choice([1, 2]),
+            window=rng.choice([2, 5]),
+            sample=rng.choice([0.0, 1e-3]),
+            seed=rng.randrange(1000),
+        )
         self._doing("open corpus")
         w.parameters.set_config(config)
         w.open_corpus([str(corpus)])
@@ -263,7 +277,7 @@ class Session:
                 _settle(150)
             tabs.setCurrentIndex(0)
         self._doing("tab Learn")
-        w.tabs.setCurrentIndex(1)      # Learn
+        w.tabs.setCurrentIndex(1)  # Learn
         _settle(300)
         w.tabs.setCurrentIndex(0)
         _settle(50)
@@ -273,6 +287,7 @@ class Session:
         w.session.dirty = False
         w.close()
         from w2v_gui import worker
+
         _until(lambda: not worker.running_threads(), 30)
 
 
@@ -281,7 +296,7 @@ def run(seconds: float, seed: int = 0) -> dict:
     app = QApplication.instance()
     recorder = Recorder()
     ticks: list[float] = []
-    stalls: dict[str, list[float]] = {}   # step -> event-loop gaps over 100 ms in it
+    stalls: dict[str, list[float]] = {}  # step -> event-loop gaps over 100 ms in it
     session = None
 
     def tick() -> None:
@@ -315,18 +330,31 @@ def run(seconds: float, seed: int = 0) -> dict:
     rss = np.array([r for _, r in samples], dtype=float)
     t = np.array([x for x, _ in samples])
     half = len(rss) // 2
-    slope = (float(np.polyfit(t[half:], rss[half:], 1)[0]) * 60 / MB
-             if len(rss) - half >= 3 else float("nan"))
+    slope = (
+        float(np.polyfit(t[half:], rss[half:], 1)[0]) * 60 / MB
+        if len(rss) - half >= 3
+        else float("nan")
+    )
     return {
-        "seconds": float(t[-1]) if len(t) else 0.0, "rounds": session.rounds,
-        "exceptions": recorder.exceptions, "qt_critical": recorder.qt_critical,
-        "dialogs": recorder.dialogs, "timeouts": session.timeouts,
-        "rss_mb": {"start": float(rss[0] / MB), "end": float(rss[-1] / MB),
-                   "max": float(rss.max() / MB), "min": float(rss.min() / MB),
-                   "slope_second_half_mb_per_min": slope},
+        "seconds": float(t[-1]) if len(t) else 0.0,
+        "rounds": session.rounds,
+        "exceptions": recorder.exceptions,
+        "qt_critical": recorder.qt_critical,
+        "dialogs": recorder.dialogs,
+        "timeouts": session.timeouts,
+        "rss_mb": {
+            "start": float(rss[0] / MB),
+            "end": float(rss[-1] / MB),
+            "max": float(rss.max() / MB),
+            "min": float(rss.min() / MB),
+            "slope_second_half_mb_per_min": slope,
+        },
         "rss_samples_mb": [[round(x, 1), round(r / MB, 1)] for x, r in samples],
-        "event_loop_gap_ms": {"max": float(gaps.max()), "p99": float(np.percentile(gaps, 99)),
-                              "median": float(np.median(gaps))},
+        "event_loop_gap_ms": {
+            "max": float(gaps.max()),
+            "p99": float(np.percentile(gaps, 99)),
+            "median": float(np.median(gaps)),
+        },
         "stalls_over_100ms": stalls,
     }
 
@@ -342,19 +370,25 @@ def main() -> None:
     make_application()
     r = run(args.minutes * 60, args.seed)
     m = r["rss_mb"]
-    print(f"{r['rounds']} rounds in {r['seconds'] / 60:.1f} min; uncaught exceptions: "
-          f"{len(r['exceptions'])}; Qt critical messages: {len(r['qt_critical'])}; "
-          f"steps timed out: {len(r['timeouts'])}")
+    print(
+        f"{r['rounds']} rounds in {r['seconds'] / 60:.1f} min; uncaught exceptions: "
+        f"{len(r['exceptions'])}; Qt critical messages: {len(r['qt_critical'])}; "
+        f"steps timed out: {len(r['timeouts'])}"
+    )
     titles: dict[str, int] = {}
     for title, _ in r["dialogs"]:
         titles[title] = titles.get(title, 0) + 1
     print(f"dialogs: {titles or 'none'}")
-    print(f"RSS: start {m['start']:.0f} MB (after round 1), end {m['end']:.0f} MB, max "
-          f"{m['max']:.0f} MB, min {m['min']:.0f} MB; second-half slope "
-          f"{m['slope_second_half_mb_per_min']:+.1f} MB/min")
+    print(
+        f"RSS: start {m['start']:.0f} MB (after round 1), end {m['end']:.0f} MB, max "
+        f"{m['max']:.0f} MB, min {m['min']:.0f} MB; second-half slope "
+        f"{m['slope_second_half_mb_per_min']:+.1f} MB/min"
+    )
     g = r["event_loop_gap_ms"]
-    print(f"event loop gaps: max {g['max']:.0f} ms, p99 {g['p99']:.0f} ms, "
-          f"median {g['median']:.0f} ms")
+    print(
+        f"event loop gaps: max {g['max']:.0f} ms, p99 {g['p99']:.0f} ms, "
+        f"median {g['median']:.0f} ms"
+    )
     for step, gaps in sorted(r["stalls_over_100ms"].items(), key=lambda kv: -max(kv[1])):
         print(f"  stalls > 100 ms while '{step}': {len(gaps)}, longest {max(gaps)} ms")
     for text in r["exceptions"][:3]:

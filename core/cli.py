@@ -46,25 +46,41 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
     for info in TrainingConfig.field_info():
         flag = "--" + info.name.replace("_", "-")
         if info.kind is bool:
-            p.add_argument(flag, dest=info.name, action=argparse.BooleanOptionalAction,
-                           default=None, help=f"{info.help} (default: {info.default})")
+            p.add_argument(
+                flag,
+                dest=info.name,
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help=f"{info.help} (default: {info.default})",
+            )
             continue
         kind = {int: int, float: float, str: str}[info.kind]
         rng = f" [{info.lo:g}–{info.hi:g}]" if info.lo is not None else ""
-        p.add_argument(flag, dest=info.name, type=kind, default=None, metavar="N"
-                       if kind is not str else "TEXT",
-                       help=f"{info.help}{rng} (default: {info.default})")
+        p.add_argument(
+            flag,
+            dest=info.name,
+            type=kind,
+            default=None,
+            metavar="N" if kind is not str else "TEXT",
+            help=f"{info.help}{rng} (default: {info.default})",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="w2v", description="Train word2vec (skip-gram, negative sampling) and "
-                "query word vectors.")
+    p = _Parser(
+        prog="w2v",
+        description="Train word2vec (skip-gram, negative sampling) and query word vectors.",
+    )
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     t = sub.add_parser("train", help="train vectors on text files or folders")
     t.add_argument("corpus", nargs="+", help="text files or folders (.txt .gz .bz2 .xz .zip)")
-    t.add_argument("-o", "--output", required=True,
-                   help="output file; the extension picks the format: .npz (native model), "
-                        ".bin (word2vec binary), .txt or .vec (word2vec text)")
+    t.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="output file; the extension picks the format: .npz (native model), "
+        ".bin (word2vec binary), .txt or .vec (word2vec text)",
+    )
     t.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _add_config_options(t)
     s = sub.add_parser("similar", help="nearest neighbours of a word")
@@ -77,38 +93,68 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("b")
     a.add_argument("c")
     a.add_argument("--topn", type=int, default=10)
-    a.add_argument("--method", choices=("add", "mul"), default="add",
-                   help="add: 3CosAdd (most_similar); mul: 3CosMul (most_similar_cosmul)")
+    a.add_argument(
+        "--method",
+        choices=("add", "mul"),
+        default="add",
+        help="add: 3CosAdd (most_similar); mul: 3CosMul (most_similar_cosmul)",
+    )
     for cmd in (s, a):
         _add_from(cmd)
     c = sub.add_parser("convert", help="convert vectors from one file format to another")
     c.add_argument("input")
-    c.add_argument("output", help="the extension picks the format unless --to is given: "
-                   ".bin, .txt/.vec (word2vec text), .tsv (projector, writes the metadata "
-                   "file beside it), .npz")
+    c.add_argument(
+        "output",
+        help="the extension picks the format unless --to is given: "
+        ".bin, .txt/.vec (word2vec text), .tsv (projector, writes the metadata "
+        "file beside it), .npz",
+    )
     _add_from(c)
-    c.add_argument("--to", dest="to_format", choices=_FORMAT_CHOICES, metavar="FMT",
-                   help=f"output format: {', '.join(_FORMAT_CHOICES)} (GloVe has no "
-                        f"extension of its own: use --to glove)")
+    c.add_argument(
+        "--to",
+        dest="to_format",
+        choices=_FORMAT_CHOICES,
+        metavar="FMT",
+        help=f"output format: {', '.join(_FORMAT_CHOICES)} (GloVe has no "
+        f"extension of its own: use --to glove)",
+    )
     c.add_argument("--limit", type=int, metavar="N", help="convert only the first N words")
     c.add_argument("-q", "--quiet", action="store_true", help="no summary line")
-    e = sub.add_parser("evaluate", help="score vectors on word analogies and word similarity",
-                       description="Score vectors on analogies (accuracy per section, "
-                       "semantic/syntactic/total, coverage) and word-pair similarity "
-                       "(Spearman, Pearson, out-of-vocabulary pairs). Without --analogies "
-                       "and --pairs, the bundled Google analogies, WordSim-353 and "
-                       "SimLex-999 are used; with either, only the files given.")
+    e = sub.add_parser(
+        "evaluate",
+        help="score vectors on word analogies and word similarity",
+        description="Score vectors on analogies (accuracy per section, "
+        "semantic/syntactic/total, coverage) and word-pair similarity "
+        "(Spearman, Pearson, out-of-vocabulary pairs). Without --analogies "
+        "and --pairs, the bundled Google analogies, WordSim-353 and "
+        "SimLex-999 are used; with either, only the files given.",
+    )
     e.add_argument("model")
     _add_from(e)
-    e.add_argument("--analogies", metavar="FILE",
-                   help="analogy questions in the Google format (': section' lines, 'a b c d')")
-    e.add_argument("--pairs", nargs="+", metavar="FILE",
-                   help="word pairs with human scores, tab separated ('#' comments)")
-    e.add_argument("--restrict-vocab", type=int, metavar="N",
-                   help="use only the first N words of the model; 0 for all (default: "
-                        "30000 for analogies, 300000 for pairs, as gensim)")
-    e.add_argument("--method", choices=("add", "mul"), default="add",
-                   help="analogies by 3CosAdd (add, gensim's) or 3CosMul (mul)")
+    e.add_argument(
+        "--analogies",
+        metavar="FILE",
+        help="analogy questions in the Google format (': section' lines, 'a b c d')",
+    )
+    e.add_argument(
+        "--pairs",
+        nargs="+",
+        metavar="FILE",
+        help="word pairs with human scores, tab separated ('#' comments)",
+    )
+    e.add_argument(
+        "--restrict-vocab",
+        type=int,
+        metavar="N",
+        help="use only the first N words of the model; 0 for all (default: "
+        "30000 for analogies, 300000 for pairs, as gensim)",
+    )
+    e.add_argument(
+        "--method",
+        choices=("add", "mul"),
+        default="add",
+        help="analogies by 3CosAdd (add, gensim's) or 3CosMul (mul)",
+    )
     return p
 
 
@@ -116,9 +162,14 @@ _FORMAT_CHOICES = (*FORMATS, *ALIASES)
 
 
 def _add_from(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--from", dest="from_format", choices=_FORMAT_CHOICES, metavar="FMT",
-                   help=f"format of the model file: {', '.join(_FORMAT_CHOICES)} "
-                        f"(default: from its content and extension)")
+    p.add_argument(
+        "--from",
+        dest="from_format",
+        choices=_FORMAT_CHOICES,
+        metavar="FMT",
+        help=f"format of the model file: {', '.join(_FORMAT_CHOICES)} "
+        f"(default: from its content and extension)",
+    )
 
 
 def _format_seconds(s: float | None) -> str:
@@ -134,9 +185,11 @@ def progress_line(rec, width: int = 30) -> str:
     """One line of progress: bar, percent, epoch, words/s, loss, lr, ETA."""
     filled = int(width * rec.fraction)
     bar = "#" * filled + "-" * (width - filled)
-    return (f"[{bar}] {rec.fraction * 100:5.1f}%  epoch {rec.epoch}/{rec.epochs}  "
-            f"{rec.words_per_sec / 1e3:6.0f}k words/s  loss {rec.loss:6.4f}  lr {rec.lr:.5f}  "
-            f"ETA {_format_seconds(rec.eta)}")
+    return (
+        f"[{bar}] {rec.fraction * 100:5.1f}%  epoch {rec.epoch}/{rec.epochs}  "
+        f"{rec.words_per_sec / 1e3:6.0f}k words/s  loss {rec.loss:6.4f}  lr {rec.lr:.5f}  "
+        f"ETA {_format_seconds(rec.eta)}"
+    )
 
 
 def _train(args, err: TextIO) -> int:
@@ -145,8 +198,11 @@ def _train(args, err: TextIO) -> int:
     from .sgns import Trainer
     from .vocab import scan
 
-    values = {k: getattr(args, k) for k in TrainingConfig.__dataclass_fields__
-              if getattr(args, k, None) is not None}
+    values = {
+        k: getattr(args, k)
+        for k in TrainingConfig.__dataclass_fields__
+        if getattr(args, k, None) is not None
+    }
     config = TrainingConfig(**values)
     out = args.output
     ext = os.path.splitext(out)[1].lower()
@@ -168,8 +224,10 @@ def _train(args, err: TextIO) -> int:
     vocab, stream = sc.build(config.min_count, config.max_vocab_size)
     if not args.quiet:
         bad = f", {sc.stats.invalid_bytes} invalid bytes replaced" if sc.stats.invalid_bytes else ""
-        err.write(f"\r{sc.raw_words:,} words, vocabulary {len(vocab):,} at min_count "
-                  f"{config.min_count} ({time.perf_counter() - t0:.1f}s{bad})\n")
+        err.write(
+            f"\r{sc.raw_words:,} words, vocabulary {len(vocab):,} at min_count "
+            f"{config.min_count} ({time.perf_counter() - t0:.1f}s{bad})\n"
+        )
     trainer = Trainer(config, vocab, stream, report_interval=0.5 if tty else 5.0)
     stop = threading.Event()
     rec = None
@@ -186,13 +244,16 @@ def _train(args, err: TextIO) -> int:
         err.write("\n")
     emb = trainer.snapshot()
     if ext == ".npz":
-        native.save(out, emb, context=trainer.context_snapshot(), config=config,
-                    state=trainer.state())
+        native.save(
+            out, emb, context=trainer.context_snapshot(), config=config, state=trainer.state()
+        )
     else:
         save_embeddings(emb, out)
     if not args.quiet:
-        err.write(f"saved {len(emb):,} vectors of {config.vector_size} dimensions to {out} "
-                  f"({rec.elapsed:.1f}s training)\n")
+        err.write(
+            f"saved {len(emb):,} vectors of {config.vector_size} dimensions to {out} "
+            f"({rec.elapsed:.1f}s training)\n"
+        )
     return 0
 
 
@@ -209,9 +270,11 @@ def _load(path: str, fmt: str | None, err: TextIO, limit: int | None = None):
         raise FileNotFoundError(f"{path}: no such file")
     progress = None
     if err.isatty():
+
         def progress(done: int, total: int) -> None:
             err.write(f"\rloading {path}: {done / max(total, 1) * 100:5.1f}%")
             err.flush()
+
     emb = load_embeddings(path, format=fmt, limit=limit, progress=progress)
     if progress is not None:
         err.write("\r\033[K")
@@ -238,8 +301,10 @@ def _convert(args, err: TextIO) -> int:
     out = args.output
     to = format_name(args.to_format) if args.to_format else format_from_extension(out)
     if to is None:
-        raise ValueError(f"output {out!r}: cannot tell the format from the extension; use "
-                         f".bin, .txt, .vec, .tsv or .npz, or --to FORMAT")
+        raise ValueError(
+            f"output {out!r}: cannot tell the format from the extension; use "
+            f".bin, .txt, .vec, .tsv or .npz, or --to FORMAT"
+        )
     folder = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(folder):
         raise ValueError(f"output folder {folder} does not exist")
@@ -252,9 +317,12 @@ def _convert(args, err: TextIO) -> int:
         also = ""
         if to == "projector":
             from .formats.projector import metadata_path
+
             also = f" and {metadata_path(out)}"
-        err.write(f"converted {len(emb):,} vectors of {emb.vector_size} dimensions from "
-                  f"{args.input} ({src}) to {out}{also} ({to})\n")
+        err.write(
+            f"converted {len(emb):,} vectors of {emb.vector_size} dimensions from "
+            f"{args.input} ({src}) to {out}{also} ({to})\n"
+        )
     return 0
 
 
@@ -285,12 +353,15 @@ def _evaluate(args, out: TextIO, err: TextIO) -> int:
     restrict = lambda default: default if rv is None else (rv or None)  # noqa: E731
     out.write(f"{args.model}: {len(emb):,} words x {emb.vector_size} dimensions\n")
     if analogies:
-        res = evaluate_analogies(emb, analogies, restrict_vocab=restrict(ANALOGY_RESTRICT),
-                                 method=args.method)
+        res = evaluate_analogies(
+            emb, analogies, restrict_vocab=restrict(ANALOGY_RESTRICT), method=args.method
+        )
         limit = restrict(ANALOGY_RESTRICT)
-        out.write(f"\nanalogies: {os.path.basename(analogies)} "
-                  f"({'3CosAdd' if args.method == 'add' else '3CosMul'}, "
-                  f"{'all' if limit is None else f'first {limit:,}'} words searched)\n")
+        out.write(
+            f"\nanalogies: {os.path.basename(analogies)} "
+            f"({'3CosAdd' if args.method == 'add' else '3CosMul'}, "
+            f"{'all' if limit is None else f'first {limit:,}'} words searched)\n"
+        )
         width = max([len(name) for name, _, _ in res.sections] + [9])
         out.write(f"{'section':<{width}}  {'correct':>8}  {'attempted':>9}  {'accuracy':>8}\n")
         groups = {"semantic": [0, 0], "syntactic": [0, 0]}
@@ -304,18 +375,21 @@ def _evaluate(args, out: TextIO, err: TextIO) -> int:
         for name, (correct, attempted) in [*groups.items(), ("total", (res.correct, res.total))]:
             acc = _pct(correct / attempted) if attempted else "     -"
             out.write(f"{name:<{width}}  {correct:>8,}  {attempted:>9,}  {acc:>8}\n")
-        out.write(f"coverage: {res.total:,} of {res.questions:,} questions attempted "
-                  f"({_pct(res.coverage).strip()})\n")
+        out.write(
+            f"coverage: {res.total:,} of {res.questions:,} questions attempted "
+            f"({_pct(res.coverage).strip()})\n"
+        )
     if pairs:
         limit = restrict(PAIRS_RESTRICT)
         out.write(f"\nword pairs ({'all' if limit is None else f'first {limit:,}'} words)\n")
         width = max([len(os.path.basename(p)) for p in pairs] + [4])
-        out.write(f"{'file':<{width}}  {'pairs':>6}  {'OOV':>7}  {'Spearman':>8}  "
-                  f"{'Pearson':>8}\n")
+        out.write(f"{'file':<{width}}  {'pairs':>6}  {'OOV':>7}  {'Spearman':>8}  {'Pearson':>8}\n")
         for path in pairs:
             r = evaluate_word_pairs(emb, path, restrict_vocab=limit)
-            out.write(f"{os.path.basename(path):<{width}}  {r.pairs:>6,}  "
-                      f"{r.oov_ratio:>6.2f}%  {r.spearman:>8.4f}  {r.pearson:>8.4f}\n")
+            out.write(
+                f"{os.path.basename(path):<{width}}  {r.pairs:>6,}  "
+                f"{r.oov_ratio:>6.2f}%  {r.spearman:>8.4f}  {r.pearson:>8.4f}\n"
+            )
     return 0
 
 
@@ -335,8 +409,9 @@ def _warnings_as_lines(err: TextIO) -> Iterator[None]:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
-         err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     args = build_parser().parse_args(argv)
@@ -350,8 +425,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
                 return _evaluate(args, out, err)
             return _query(args, out, err)
     except (W2VError, ValueError, OSError) as exc:
-        msg = str(exc) if not isinstance(exc, OSError) or not exc.filename else \
-            f"{exc.filename}: {exc.strerror}"
+        msg = (
+            str(exc)
+            if not isinstance(exc, OSError) or not exc.filename
+            else f"{exc.filename}: {exc.strerror}"
+        )
         err.write(f"w2v: {msg}\n")
         return EXIT_USAGE
 

@@ -17,12 +17,30 @@ from typing import Any
 DEFAULT_TOKEN_PATTERN = r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+"
 
 
-def _param(default: Any, lo: float | None, hi: float | None, help: str, *, label: str,
-           kind: type = int, optional: bool = False, log: bool = False) -> Any:
+def _param(
+    default: Any,
+    lo: float | None,
+    hi: float | None,
+    help: str,
+    *,
+    label: str,
+    kind: type = int,
+    optional: bool = False,
+    log: bool = False,
+) -> Any:
     """A dataclass field with its bounds and help text kept beside it."""
-    return field(default=default, metadata={
-        "lo": lo, "hi": hi, "help": help, "label": label, "kind": kind,
-        "optional": optional, "log": log})
+    return field(
+        default=default,
+        metadata={
+            "lo": lo,
+            "hi": hi,
+            "help": help,
+            "label": label,
+            "kind": kind,
+            "optional": optional,
+            "log": log,
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -34,72 +52,141 @@ class TrainingConfig:
     """
 
     vector_size: int = _param(
-        100, 2, 1000, label="Vector size",
+        100,
+        2,
+        1000,
+        label="Vector size",
         help="Number of dimensions of each word vector. More dimensions can hold finer "
-             "distinctions but need more text and memory; 50–300 is usual.")
+        "distinctions but need more text and memory; 50–300 is usual.",
+    )
     window: int = _param(
-        5, 1, 50, label="Window",
+        5,
+        1,
+        50,
+        label="Window",
         help="How many words on each side of a word count as its context. Small windows "
-             "(2–5) make words that can replace each other similar (cat ~ dog); large "
-             "windows (10+) make words about the same topic similar (cat ~ fur).")
+        "(2–5) make words that can replace each other similar (cat ~ dog); large "
+        "windows (10+) make words about the same topic similar (cat ~ fur).",
+    )
     negative: int = _param(
-        5, 1, 50, label="Negative samples",
+        5,
+        1,
+        50,
+        label="Negative samples",
         help="How many random 'noise' words each true (word, context) pair is contrasted "
-             "with. 5–20 suits small corpora, 2–5 large ones.")
+        "with. 5–20 suits small corpora, 2–5 large ones.",
+    )
     ns_exponent: float = _param(
-        0.75, -2.0, 2.0, kind=float, label="Noise exponent",
+        0.75,
+        -2.0,
+        2.0,
+        kind=float,
+        label="Noise exponent",
         help="Negatives are drawn with probability proportional to count^exponent. 0.75 "
-             "(word2vec's choice) draws rare words more often than their frequency; 1 "
-             "follows the frequency; 0 is uniform.")
+        "(word2vec's choice) draws rare words more often than their frequency; 1 "
+        "follows the frequency; 0 is uniform.",
+    )
     sample: float = _param(
-        1e-3, 0.0, 1.0, kind=float, log=True, label="Subsampling",
+        1e-3,
+        0.0,
+        1.0,
+        kind=float,
+        log=True,
+        label="Subsampling",
         help="Frequent words are randomly dropped so that 'the' and 'of' do not dominate: "
-             "a word with frequency f is kept with probability (sqrt(f/sample)+1)·sample/f. "
-             "Smaller values drop more; 0 turns it off.")
+        "a word with frequency f is kept with probability (sqrt(f/sample)+1)·sample/f. "
+        "Smaller values drop more; 0 turns it off.",
+    )
     min_count: int = _param(
-        5, 1, 1_000_000, label="Minimum count",
+        5,
+        1,
+        1_000_000,
+        label="Minimum count",
         help="Words seen fewer times than this are ignored. Rare words get poor vectors "
-             "and cost memory.")
+        "and cost memory.",
+    )
     max_vocab_size: int | None = _param(
-        None, 1, 100_000_000, optional=True, label="Maximum vocabulary",
-        help="Keep at most this many of the most frequent words (empty: no limit).")
+        None,
+        1,
+        100_000_000,
+        optional=True,
+        label="Maximum vocabulary",
+        help="Keep at most this many of the most frequent words (empty: no limit).",
+    )
     alpha: float = _param(
-        0.025, 1e-6, 1.0, kind=float, log=True, label="Learning rate",
+        0.025,
+        1e-6,
+        1.0,
+        kind=float,
+        log=True,
+        label="Learning rate",
         help="Initial step size of stochastic gradient descent. Too high and training "
-             "diverges, too low and it learns slowly.")
+        "diverges, too low and it learns slowly.",
+    )
     min_alpha: float = _param(
-        0.0001, 0.0, 1.0, kind=float, log=True, label="Final learning rate",
-        help="The learning rate falls linearly from the initial value to this one over "
-             "all epochs.")
+        0.0001,
+        0.0,
+        1.0,
+        kind=float,
+        log=True,
+        label="Final learning rate",
+        help="The learning rate falls linearly from the initial value to this one over all epochs.",
+    )
     epochs: int = _param(
-        5, 1, 1000, label="Epochs",
-        help="Passes over the corpus. Small corpora need more passes.")
+        5, 1, 1000, label="Epochs", help="Passes over the corpus. Small corpora need more passes."
+    )
     seed: int = _param(
-        1, 0, 2**31 - 1, label="Seed",
-        help="Seed of the random numbers. With one worker, the same seed gives identical "
-             "vectors.")
+        1,
+        0,
+        2**31 - 1,
+        label="Seed",
+        help="Seed of the random numbers. With one worker, the same seed gives identical vectors.",
+    )
     workers: int = _param(
-        min(2, os.cpu_count() or 1), 1, 64, label="Worker threads",
+        min(2, os.cpu_count() or 1),
+        1,
+        64,
+        label="Worker threads",
         help="Threads that train at once. NumPy releases the interpreter lock, so up to "
-             "the number of CPU cores helps.")
+        "the number of CPU cores helps.",
+    )
     batch_words: int = _param(
-        1024, 64, 8192, label="Centre words per batch",
+        1024,
+        64,
+        8192,
+        label="Centre words per batch",
         help="Centre words updated together in one vectorized step. Larger is faster "
-             "per word; the engine caps each row's step so large batches stay stable.")
+        "per word; the engine caps each row's step so large batches stay stable.",
+    )
     shuffle: bool = _param(
-        True, None, None, kind=bool, label="Shuffle sentences",
+        True,
+        None,
+        None,
+        kind=bool,
+        label="Shuffle sentences",
         help="Train the sentences of each epoch in a new random order (within windows of "
-             "4 million words). Text that repeats itself line after line, or sorted by "
-             "topic, trains markedly better shuffled; word windows never cross sentences, "
-             "so only the order of the updates changes. Off: the file's order, as "
-             "word2vec.c and gensim train.")
+        "4 million words). Text that repeats itself line after line, or sorted by "
+        "topic, trains markedly better shuffled; word windows never cross sentences, "
+        "so only the order of the updates changes. Off: the file's order, as "
+        "word2vec.c and gensim train.",
+    )
     lowercase: bool = _param(
-        True, None, None, kind=bool, label="Lowercase",
-        help="Fold text to lower case before counting words.")
+        True,
+        None,
+        None,
+        kind=bool,
+        label="Lowercase",
+        help="Fold text to lower case before counting words.",
+    )
     token_pattern: str = _param(
-        DEFAULT_TOKEN_PATTERN, None, None, kind=str, label="Token pattern",
+        DEFAULT_TOKEN_PATTERN,
+        None,
+        None,
+        kind=str,
+        label="Token pattern",
         help="Regular expression a token must match. The default takes runs of letters "
-             "(with inner apostrophes) and runs of digits.")
+        "(with inner apostrophes) and runs of digits.",
+    )
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -128,8 +215,19 @@ class TrainingConfig:
         for f in fields(cls):
             m = f.metadata
             default = f.default if f.default is not MISSING else None
-            out.append(ParamInfo(f.name, m["label"], m["kind"], default, m["lo"], m["hi"],
-                                 m["help"], m["optional"], m["log"]))
+            out.append(
+                ParamInfo(
+                    f.name,
+                    m["label"],
+                    m["kind"],
+                    default,
+                    m["lo"],
+                    m["hi"],
+                    m["help"],
+                    m["optional"],
+                    m["log"],
+                )
+            )
         return out
 
 
@@ -165,7 +263,8 @@ def _check_field(f: Any, value: Any) -> Any:
                 re.compile(value)
             except re.error as exc:
                 raise ValueError(
-                    f"token_pattern is not a valid regular expression: {exc}") from None
+                    f"token_pattern is not a valid regular expression: {exc}"
+                ) from None
         return value
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -173,13 +272,18 @@ def _check_field(f: Any, value: Any) -> Any:
             if isinstance(value, float) and math.isfinite(value) and value.is_integer():
                 value = int(value)
             else:
-                raise ValueError(f"{name} must be a whole number between {lo:g} and {hi:g}, "
-                                 f"got {value!r}")
+                raise ValueError(
+                    f"{name} must be a whole number between {lo:g} and {hi:g}, got {value!r}"
+                )
     else:
-        if (isinstance(value, bool) or not isinstance(value, (int, float))
-                or not math.isfinite(value)):
-            raise ValueError(f"{name} must be a finite number between {lo:g} and {hi:g}, "
-                             f"got {value!r}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
+            raise ValueError(
+                f"{name} must be a finite number between {lo:g} and {hi:g}, got {value!r}"
+            )
     if not (lo <= value <= hi):
         raise ValueError(f"{name} must be between {lo:g} and {hi:g}, got {value!r}")
     return float(value) if kind is float else value

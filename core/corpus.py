@@ -31,8 +31,19 @@ CHUNK_BYTES = 1 << 20
 # Marks a line break inside a chunk's token list (cannot collide: tokens never hold "\n").
 NEWLINE = "\n"
 
-_BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"\x7fELF", b"PK\x03\x04",
-                 b"\x00\x00\x01\x00", b"RIFF", b"OggS", b"ID3", b"\x1f\x8b")
+_BINARY_MAGIC = (
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"%PDF",
+    b"\x7fELF",
+    b"PK\x03\x04",
+    b"\x00\x00\x01\x00",
+    b"RIFF",
+    b"OggS",
+    b"ID3",
+    b"\x1f\x8b",
+)
 
 
 @dataclass(frozen=True)
@@ -56,12 +67,16 @@ def expand_paths(paths: Sequence[str | os.PathLike]) -> list[Path]:
     for p in map(Path, paths):
         if p.is_dir():
             found = sorted(
-                f for f in p.rglob("*")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                and f.suffix.lower() in TEXT_SUFFIXES)
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                and f.suffix.lower() in TEXT_SUFFIXES
+            )
             if not found:
                 raise CorpusError(
-                    f"{p}: the folder holds no text files (.txt, .gz, .bz2, .xz, .zip)")
+                    f"{p}: the folder holds no text files (.txt, .gz, .bz2, .xz, .zip)"
+                )
             out.extend(found)
         elif p.is_file():
             out.append(p)
@@ -86,8 +101,11 @@ def _open_binary(path: Path) -> Iterator[tuple[str, io.BufferedIOBase]]:
             yield str(path), lzma.open(path, "rb")
         elif suffix == ".zip":
             with zipfile.ZipFile(path) as zf:
-                names = sorted(n for n in zf.namelist() if not n.endswith("/")
-                               and Path(n).suffix.lower() in TEXT_SUFFIXES - {".zip"})
+                names = sorted(
+                    n
+                    for n in zf.namelist()
+                    if not n.endswith("/") and Path(n).suffix.lower() in TEXT_SUFFIXES - {".zip"}
+                )
                 if not names:
                     raise CorpusError(f"{path}: the zip archive holds no text files")
                 for name in names:
@@ -126,7 +144,7 @@ codecs.register_error(_InvalidCounter.name, _InvalidCounter.handle)
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
-    """"utf-16-le"/"utf-16-be" if ``head`` reads as mostly-ASCII UTF-16 without a BOM.
+    """ "utf-16-le"/"utf-16-be" if ``head`` reads as mostly-ASCII UTF-16 without a BOM.
 
     Windows tools write such files; their every other byte is zero, which would otherwise
     make them look binary.
@@ -134,7 +152,7 @@ def _utf16_without_bom(head: bytes) -> str | None:
     pairs = len(head) // 2
     if pairs < 4:
         return None
-    even, odd = head[0:2 * pairs:2], head[1:2 * pairs:2]
+    even, odd = head[0 : 2 * pairs : 2], head[1 : 2 * pairs : 2]
     for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
         if zeros.count(0) >= 0.9 * pairs and other.count(0) == 0:
             return encoding
@@ -142,9 +160,12 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 
 def _sniff_binary(head: bytes, name: str) -> None:
-    if head.startswith(_BINARY_MAGIC) or (head and head.count(b"\x00") > len(head) // 10
-                                          and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
-                                          and _utf16_without_bom(head) is None):
+    if head.startswith(_BINARY_MAGIC) or (
+        head
+        and head.count(b"\x00") > len(head) // 10
+        and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        and _utf16_without_bom(head) is None
+    ):
         raise CorpusError(f"{name}: looks like a binary file, not text")
 
 
@@ -158,9 +179,14 @@ class Corpus:
     token_pattern : regular expression a token must match.
     """
 
-    def __init__(self, paths: Sequence[str | os.PathLike] | str | os.PathLike, *,
-                 lowercase: bool = True, token_pattern: str = DEFAULT_TOKEN_PATTERN,
-                 chunk_bytes: int = CHUNK_BYTES):
+    def __init__(
+        self,
+        paths: Sequence[str | os.PathLike] | str | os.PathLike,
+        *,
+        lowercase: bool = True,
+        token_pattern: str = DEFAULT_TOKEN_PATTERN,
+        chunk_bytes: int = CHUNK_BYTES,
+    ):
         self.files = expand_paths(paths)
         self.lowercase = lowercase
         self.token_pattern = token_pattern
@@ -196,8 +222,9 @@ class Corpus:
             return decoder.decode(head)[:max_chars]
         return ""
 
-    def iter_chunks(self, progress: Callable[[int, int], None] | None = None
-                    ) -> Iterator[list[str]]:
+    def iter_chunks(
+        self, progress: Callable[[int, int], None] | None = None
+    ) -> Iterator[list[str]]:
         """Yield token lists of bounded size; ``NEWLINE`` tokens mark sentence ends.
 
         ``progress(bytes_done, total_bytes)`` is called after each chunk (compressed
@@ -233,9 +260,10 @@ class Corpus:
                             yield tokens
                         if progress is not None:
                             pos = _raw_position(raw)
-                            progress(done_before + min(pos, size) if pos is not None
-                                     else done_before,
-                                     self.total_bytes)
+                            progress(
+                                done_before + min(pos, size) if pos is not None else done_before,
+                                self.total_bytes,
+                            )
                         if not block:
                             break
                     # A file's end ends a sentence.

@@ -102,10 +102,14 @@ ANALOGY_RESTRICT = 30000
 PAIRS_RESTRICT = 300000
 
 
-def evaluate_analogies(emb: Embeddings, path: str | os.PathLike[str],
-                       restrict_vocab: int | None = ANALOGY_RESTRICT, case_insensitive: bool = True,
-                       method: str = "add",
-                       progress: Callable[[int, int], None] | None = None) -> AnalogyResult:
+def evaluate_analogies(
+    emb: Embeddings,
+    path: str | os.PathLike[str],
+    restrict_vocab: int | None = ANALOGY_RESTRICT,
+    case_insensitive: bool = True,
+    method: str = "add",
+    progress: Callable[[int, int], None] | None = None,
+) -> AnalogyResult:
     """Answer the analogy questions in ``path`` and count the right answers.
 
     Parameters
@@ -147,11 +151,15 @@ def evaluate_analogies(emb: Embeddings, path: str | os.PathLike[str],
         if not words:
             continue
         if len(words) != 4:
-            raise FormatError(f"line {no}: expected four words or a ': section' line, found "
-                              f"{line.strip()[:80]!r}", path)
+            raise FormatError(
+                f"line {no}: expected four words or a ': section' line, found "
+                f"{line.strip()[:80]!r}",
+                path,
+            )
         if not names:
-            raise FormatError(f"line {no}: a question comes before the first ': section' "
-                              f"line", path)
+            raise FormatError(
+                f"line {no}: a question comes before the first ': section' line", path
+            )
         questions += 1
         if case_insensitive:
             words = [w.upper() for w in words]
@@ -163,18 +171,31 @@ def evaluate_analogies(emb: Embeddings, path: str | os.PathLike[str],
     total = np.zeros(len(names), dtype=np.int64)
     if rows:
         q = np.array(rows, dtype=np.int64)
-        right = _answer(emb.unit[:stop], _canonical(emb, stop, ok, case_insensitive),
-                        q[:, 0], q[:, 1], q[:, 2], q[:, 3], method, progress)
+        right = _answer(
+            emb.unit[:stop],
+            _canonical(emb, stop, ok, case_insensitive),
+            q[:, 0],
+            q[:, 1],
+            q[:, 2],
+            q[:, 3],
+            method,
+            progress,
+        )
         correct = np.bincount(q[:, 4], weights=right, minlength=len(names)).astype(np.int64)
         total = np.bincount(q[:, 4], minlength=len(names)).astype(np.int64)
-    sections = tuple((name, int(c), int(t))
-                     for name, c, t in zip(names, correct, total, strict=True))
+    sections = tuple(
+        (name, int(c), int(t)) for name, c, t in zip(names, correct, total, strict=True)
+    )
     return AnalogyResult(sections, int(correct.sum()), int(total.sum()), questions)
 
 
-def evaluate_word_pairs(emb: Embeddings, path: str | os.PathLike[str],
-                        restrict_vocab: int | None = PAIRS_RESTRICT, case_insensitive: bool = True,
-                        delimiter: str = "\t") -> PairsResult:
+def evaluate_word_pairs(
+    emb: Embeddings,
+    path: str | os.PathLike[str],
+    restrict_vocab: int | None = PAIRS_RESTRICT,
+    case_insensitive: bool = True,
+    delimiter: str = "\t",
+) -> PairsResult:
     """Correlate model cosines with human judgements (WordSim-353, SimLex-999).
 
     Parameters
@@ -202,14 +223,18 @@ def evaluate_word_pairs(emb: Embeddings, path: str | os.PathLike[str],
             continue
         fields = line.rstrip("\r\n").split(delimiter)
         if len(fields) != 3:
-            raise FormatError(f"line {no}: expected 'word1{_show(delimiter)}word2"
-                              f"{_show(delimiter)}score', found {line.strip()[:80]!r}", path)
+            raise FormatError(
+                f"line {no}: expected 'word1{_show(delimiter)}word2"
+                f"{_show(delimiter)}score', found {line.strip()[:80]!r}",
+                path,
+            )
         a, b = fields[0].strip(), fields[1].strip()
         try:
             score = float(fields[2])
         except ValueError:
-            raise FormatError(f"line {no}: the score {fields[2].strip()!r} is not a number",
-                              path) from None
+            raise FormatError(
+                f"line {no}: the score {fields[2].strip()!r} is not a number", path
+            ) from None
         if case_insensitive:
             a, b = a.upper(), b.upper()
         ia, ib = ok.get(a), ok.get(b)
@@ -261,16 +286,25 @@ def _vocab(emb: Embeddings, stop: int, case_insensitive: bool) -> dict[str, int]
     return ok
 
 
-def _canonical(emb: Embeddings, stop: int, ok: dict[str, int],
-               case_insensitive: bool) -> np.ndarray:
+def _canonical(
+    emb: Embeddings, stop: int, ok: dict[str, int], case_insensitive: bool
+) -> np.ndarray:
     """For each searched row, the row that stands for its key (itself, or an earlier variant)."""
-    return np.fromiter((ok[_key(w, case_insensitive)] for w in emb.words[:stop]),
-                       dtype=np.int64, count=stop)
+    return np.fromiter(
+        (ok[_key(w, case_insensitive)] for w in emb.words[:stop]), dtype=np.int64, count=stop
+    )
 
 
-def _answer(unit: np.ndarray, canon: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray,
-            expected: np.ndarray, method: str,
-            progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+def _answer(
+    unit: np.ndarray,
+    canon: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    c: np.ndarray,
+    expected: np.ndarray,
+    method: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> np.ndarray:
     """1.0 where the predicted word equals ``expected``, else 0.0; in blocks of questions.
 
     Replicates gensim: the three input rows are excluded from the candidates; among the
@@ -294,8 +328,11 @@ def _answer(unit: np.ndarray, canon: np.ndarray, a: np.ndarray, b: np.ndarray, c
         for q in (qa, qb, qc):
             scores[rows, q] = -np.inf
         m = min(_TOP, stop)
-        top = np.argpartition(-scores, m - 1, axis=1)[:, :m] if m < stop else (
-            np.broadcast_to(np.arange(stop), (k, stop)).copy())
+        top = (
+            np.argpartition(-scores, m - 1, axis=1)[:, :m]
+            if m < stop
+            else (np.broadcast_to(np.arange(stop), (k, stop)).copy())
+        )
         top_scores = np.take_along_axis(scores, top, axis=1)
         order = np.argsort(-top_scores, axis=1, kind="stable")
         top = np.take_along_axis(top, order, axis=1)

@@ -99,11 +99,16 @@ def analogy(emb: Embeddings, a: str, b: str, c: str, others: int = 0) -> Analogy
         raise ValueError("the vocabulary has no word besides the analogy's three")
     d, cosine = best[0]
     index = emb.index
-    return Analogy((a, b, c, d), (index[a], index[b], index[c], index[d]), cosine,
-                   tuple(index[w] for w, _ in best[1:]))
+    return Analogy(
+        (a, b, c, d),
+        (index[a], index[b], index[c], index[d]),
+        cosine,
+        tuple(index[w] for w, _ in best[1:]),
+    )
 
 
 # -- projecting to 2-D ----------------------------------------------------------------
+
 
 @dataclass(frozen=True, eq=False)
 class Projection:
@@ -112,9 +117,9 @@ class Projection:
     ``explained`` is the fraction of the fitted vectors' variance along each component.
     """
 
-    mean: np.ndarray        # (d,)
+    mean: np.ndarray  # (d,)
     components: np.ndarray  # (k, d), orthonormal rows (zero rows if the data had fewer)
-    explained: np.ndarray   # (k,)
+    explained: np.ndarray  # (k,)
 
     def __call__(self, vectors: np.ndarray) -> np.ndarray:
         x = np.asarray(vectors, dtype=np.float64)
@@ -144,7 +149,7 @@ def pca(vectors: np.ndarray, k: int = 2) -> Projection:
     mean = x.mean(axis=0)
     centred = x - mean
     if x.shape[0] > x.shape[1]:
-        eigval, eigvec = np.linalg.eigh(centred.T @ centred)   # ascending
+        eigval, eigvec = np.linalg.eigh(centred.T @ centred)  # ascending
         var = np.maximum(eigval[::-1], 0.0)
         vt = eigvec[:, ::-1].T
     else:
@@ -170,14 +175,17 @@ def pca(vectors: np.ndarray, k: int = 2) -> Projection:
 class WordMap:
     """Chosen words at their 2-D positions."""
 
-    rows: np.ndarray        # (n,) rows in the embeddings
+    rows: np.ndarray  # (n,) rows in the embeddings
     words: tuple[str, ...]
-    xy: np.ndarray          # (n, 2)
+    xy: np.ndarray  # (n, 2)
     projection: Projection
 
 
-def word_map(emb: Embeddings, rows: Sequence[int] | np.ndarray,
-             fit_rows: Sequence[int] | np.ndarray | None = None) -> WordMap:
+def word_map(
+    emb: Embeddings,
+    rows: Sequence[int] | np.ndarray,
+    fit_rows: Sequence[int] | np.ndarray | None = None,
+) -> WordMap:
     """Project the unit vectors of ``rows`` to 2-D with a PCA fitted on ``fit_rows``
     (default: the same rows). Unit vectors, because every query ranks by cosine."""
     rows = np.asarray(rows, dtype=np.int64)
@@ -187,8 +195,7 @@ def word_map(emb: Embeddings, rows: Sequence[int] | np.ndarray,
     fit = rows if fit_rows is None else np.asarray(fit_rows, dtype=np.int64)
     projection = pca(unit[fit])
     words = emb.words
-    return WordMap(rows, tuple(words[i] for i in rows.tolist()), projection(unit[rows]),
-                   projection)
+    return WordMap(rows, tuple(words[i] for i in rows.tolist()), projection(unit[rows]), projection)
 
 
 @dataclass(frozen=True)
@@ -203,8 +210,8 @@ class Parallelogram:
     """
 
     words: tuple[str, str, str, str]
-    corners: np.ndarray     # (4, 2)
-    ideal: np.ndarray       # (2,)
+    corners: np.ndarray  # (4, 2)
+    ideal: np.ndarray  # (2,)
 
     @property
     def arrows(self) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
@@ -236,6 +243,7 @@ def parallelogram(emb: Embeddings, found: Analogy, projection: Projection) -> Pa
 
 # -- labels of a crowded scatter plot -------------------------------------------------
 
+
 @dataclass(frozen=True, eq=False)
 class Labels:
     """Labels chosen by :func:`thin_labels`: point indices, in priority order, the side
@@ -250,11 +258,20 @@ class Labels:
         return len(self.index)
 
 
-def thin_labels(xy: np.ndarray, widths: np.ndarray, height: float,
-                view: tuple[float, float, float, float], size: tuple[float, float],
-                priority: np.ndarray | None = None, max_labels: int = 400,
-                offset: float = 5.0, always: int = 0, radius: float = 4.0,
-                avoid_points: int = 300, prefer: np.ndarray | None = None) -> Labels:
+def thin_labels(
+    xy: np.ndarray,
+    widths: np.ndarray,
+    height: float,
+    view: tuple[float, float, float, float],
+    size: tuple[float, float],
+    priority: np.ndarray | None = None,
+    max_labels: int = 400,
+    offset: float = 5.0,
+    always: int = 0,
+    radius: float = 4.0,
+    avoid_points: int = 300,
+    prefer: np.ndarray | None = None,
+) -> Labels:
     """Which labels to draw so that none overlaps another: a greedy pass in priority order.
 
     Parameters
@@ -292,21 +309,22 @@ def thin_labels(xy: np.ndarray, widths: np.ndarray, height: float,
     widths = np.asarray(widths, dtype=np.float64)
     order = np.arange(n) if priority is None else np.argsort(priority, kind="stable")
     forced = np.zeros(n, dtype=bool)
-    forced[:always] = True          # positions in ``order``
+    forced[:always] = True  # positions in ``order``
     px = (xy[order, 0] - x0) * (w_px / (x1 - x0))
     top = (y1 - xy[order, 1]) * (h_px / (y1 - y0)) - height / 2  # screen y grows down
     w = widths[order]
-    left_first = (np.zeros(n, dtype=bool) if prefer is None
-                  else np.asarray(prefer)[order] < 0)
+    left_first = np.zeros(n, dtype=bool) if prefer is None else np.asarray(prefer)[order] < 0
     fits_right = px + offset + w <= w_px
     fits_left = px - offset - w >= 0
-    inside = (px >= 0) & (px <= w_px) & (top >= 0) & (top + height <= h_px) & (
-        fits_right | fits_left)
+    inside = (
+        (px >= 0) & (px <= w_px) & (top >= 0) & (top + height <= h_px) & (fits_right | fits_left)
+    )
     keep = inside.copy()
     if np.any(inside & ~forced):
         cell_w = max(1.0, float(w.min()))
-        cells = (np.floor(px / cell_w).astype(np.int64) * 1_000_003
-                 + np.floor(top / height).astype(np.int64))
+        cells = np.floor(px / cell_w).astype(np.int64) * 1_000_003 + np.floor(top / height).astype(
+            np.int64
+        )
         free = np.flatnonzero(inside & ~forced)
         # The best two of each cell stay (one label may go right and one left).
         by_cell = free[np.lexsort((free, cells[free]))]
@@ -334,8 +352,9 @@ def thin_labels(xy: np.ndarray, widths: np.ndarray, height: float,
         return False
 
     cy_all = top + height / 2
-    visible = np.flatnonzero((px >= -radius) & (px <= w_px + radius) & (cy_all >= -radius)
-                             & (cy_all <= h_px + radius))
+    visible = np.flatnonzero(
+        (px >= -radius) & (px <= w_px + radius) & (cy_all >= -radius) & (cy_all <= h_px + radius)
+    )
     if len(visible) <= avoid_points:
         # The points as obstacles in the same buckets. A label starts ``offset`` pixels
         # from its own point, so with radius < offset it never meets its own disc.
@@ -358,8 +377,7 @@ def thin_labels(xy: np.ndarray, widths: np.ndarray, height: float,
             if fits_right[k]:
                 pair.append((1, lift, (x + offset, y + lift, x + offset + wi, y + lift + height)))
             if fits_left[k]:
-                pair.append((-1, lift, (x - offset - wi, y + lift, x - offset,
-                                        y + lift + height)))
+                pair.append((-1, lift, (x - offset - wi, y + lift, x - offset, y + lift + height)))
             boxes.extend(pair[::-1] if left_first[k] else pair)
         chosen = next((b for b in boxes if not clashes(*b[2])), None)
         if chosen is None:
@@ -373,18 +391,33 @@ def thin_labels(xy: np.ndarray, widths: np.ndarray, height: float,
         lifts.append(lift)
         if len(kept) >= max_labels:
             break
-    return Labels(np.asarray(kept, dtype=np.int64), np.asarray(sides, dtype=np.int64),
-                  np.asarray(lifts, dtype=np.float64))
+    return Labels(
+        np.asarray(kept, dtype=np.int64),
+        np.asarray(sides, dtype=np.int64),
+        np.asarray(lifts, dtype=np.float64),
+    )
 
 
 # -- colour strips --------------------------------------------------------------------
 
 #: ColorBrewer's RdBu (11 classes), from the most negative (blue) to the most positive
 #: (red): a diverging map whose middle, zero, is near-white.
-DIVERGING = np.array([
-    (0x05, 0x30, 0x61), (0x21, 0x66, 0xac), (0x43, 0x93, 0xc3), (0x92, 0xc5, 0xde),
-    (0xd1, 0xe5, 0xf0), (0xf7, 0xf7, 0xf7), (0xfd, 0xdb, 0xc7), (0xf4, 0xa5, 0x82),
-    (0xd6, 0x60, 0x4d), (0xb2, 0x18, 0x2b), (0x67, 0x00, 0x1f)], dtype=np.float64)
+DIVERGING = np.array(
+    [
+        (0x05, 0x30, 0x61),
+        (0x21, 0x66, 0xAC),
+        (0x43, 0x93, 0xC3),
+        (0x92, 0xC5, 0xDE),
+        (0xD1, 0xE5, 0xF0),
+        (0xF7, 0xF7, 0xF7),
+        (0xFD, 0xDB, 0xC7),
+        (0xF4, 0xA5, 0x82),
+        (0xD6, 0x60, 0x4D),
+        (0xB2, 0x18, 0x2B),
+        (0x67, 0x00, 0x1F),
+    ],
+    dtype=np.float64,
+)
 
 
 def symmetric_limit(values: np.ndarray) -> float:
@@ -428,7 +461,7 @@ def column_order(vector: np.ndarray | None, size: int | None = None) -> np.ndarr
 class Expression:
     """Words added and subtracted, in the order typed, e.g. king − man + woman."""
 
-    terms: tuple[tuple[int, str], ...]   # (+1 or -1, word)
+    terms: tuple[tuple[int, str], ...]  # (+1 or -1, word)
 
     @property
     def positive(self) -> tuple[str, ...]:
@@ -486,7 +519,7 @@ class StripRows:
     """
 
     labels: tuple[str, ...]
-    values: np.ndarray      # (rows, d)
+    values: np.ndarray  # (rows, d)
     kinds: tuple[str, ...]
     missing: tuple[str, ...] = ()
 
@@ -530,12 +563,12 @@ def strip_rows(emb: Embeddings, rows: Sequence[str | Expression]) -> StripRows:
             labels.append(f"≈ {word}  ({cosine:.2f})")
             values.append(unit[emb.get_index(word)])
             kinds.append("nearest")
-    matrix = (np.asarray(values, dtype=np.float64) if values
-              else np.zeros((0, emb.vector_size)))
+    matrix = np.asarray(values, dtype=np.float64) if values else np.zeros((0, emb.vector_size))
     return StripRows(tuple(labels), matrix, tuple(kinds), tuple(missing))
 
 
 # -- the vocabulary -------------------------------------------------------------------
+
 
 def corpus_counts(scan: Scan) -> tuple[list[str], np.ndarray]:
     """Every distinct word of a scanned corpus with its count (the line-break marker the
@@ -545,7 +578,7 @@ def corpus_counts(scan: Scan) -> tuple[list[str], np.ndarray]:
     keep = np.ones(len(scan.words), dtype=bool)
     keep[scan.newline_id] = False
     nl = scan.newline_id
-    return scan.words[:nl] + scan.words[nl + 1:], scan.counts[keep]
+    return scan.words[:nl] + scan.words[nl + 1 :], scan.counts[keep]
 
 
 def zipf(counts: np.ndarray, max_points: int = 2000) -> tuple[np.ndarray, np.ndarray]:
@@ -577,8 +610,9 @@ def zipf_fit(counts: np.ndarray) -> tuple[float, float]:
     return float(-slope), float(np.exp(intercept))
 
 
-def min_count_curve(counts: np.ndarray, min_counts: np.ndarray | None = None
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def min_count_curve(
+    counts: np.ndarray, min_counts: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Vocabulary size and share of corpus tokens kept, for each ``min_count``.
 
     Returns ``(min_counts, sizes, token_share)``; by default ``min_counts`` are 1, 2, 3, ...
@@ -589,7 +623,7 @@ def min_count_curve(counts: np.ndarray, min_counts: np.ndarray | None = None
         top = int(c[-1]) if c.size else 1
         min_counts = np.unique(np.rint(np.geomspace(1, max(top, 1), 200)).astype(np.int64))
     m = np.asarray(min_counts, dtype=np.int64)
-    first = np.searchsorted(c, m, side="left")      # words below min_count come first
+    first = np.searchsorted(c, m, side="left")  # words below min_count come first
     sizes = len(c) - first
     tail = np.concatenate([[0], np.cumsum(c[::-1])])  # tail[k] = sum of the k largest
     total = tail[-1]
@@ -610,7 +644,7 @@ class VocabularyTable:
     counts: np.ndarray
     keep: np.ndarray
     kept: int
-    total: int              # all tokens of the words listed
+    total: int  # all tokens of the words listed
 
     def search(self, text: str, limit: int | None = None) -> np.ndarray:
         """Rows whose word contains ``text`` (case-insensitive), words that start with
@@ -630,9 +664,13 @@ class VocabularyTable:
         return rows if limit is None else rows[:limit]
 
 
-def vocabulary_table(words: Sequence[str], counts: np.ndarray, min_count: int = 1,
-                     sample: float = 0.0, max_vocab_size: int | None = None
-                     ) -> VocabularyTable:
+def vocabulary_table(
+    words: Sequence[str],
+    counts: np.ndarray,
+    min_count: int = 1,
+    sample: float = 0.0,
+    max_vocab_size: int | None = None,
+) -> VocabularyTable:
     """Words sorted as the trainer's vocabulary sorts them (count descending, then
     alphabetically), with the keep-probabilities :meth:`Vocab.keep_probability` gives
     the vocabulary these settings would build."""
@@ -645,6 +683,7 @@ def vocabulary_table(words: Sequence[str], counts: np.ndarray, min_count: int = 
     if kept:
         # Already in order, so this sort is linear; the probabilities depend on the
         # vocabulary's own token total, as in training.
-        keep[:kept] = Vocab.from_counts(vocab.words[:kept], vocab.counts[:kept]
-                                        ).keep_probability(sample)
+        keep[:kept] = Vocab.from_counts(vocab.words[:kept], vocab.counts[:kept]).keep_probability(
+            sample
+        )
     return VocabularyTable(vocab.words, vocab.counts, keep, kept, int(vocab.counts.sum()))

@@ -50,8 +50,8 @@ from .units import format_bytes
 from .vectors import Embeddings
 from .vocab import TokenStream, Vocab
 
-GROUP = 64          # centres sharing one pool of negatives
-MAX_ROW_LOAD = 40   # target mean pair-gradients per pooled negative row
+GROUP = 64  # centres sharing one pool of negatives
+MAX_ROW_LOAD = 40  # target mean pair-gradients per pooled negative row
 CURVATURE_CAP = 2.0
 # ...for one worker. Hogwild workers' batches in flight at once land on the same frequent
 # rows, and their steps add up as if they were one batch, so each worker's batch gets
@@ -128,40 +128,41 @@ class BatchGradients:
     (context matrix)], so one summation handles all of them.
     """
 
-    updates: np.ndarray     # (2B + 2W + G·P, d)
-    curvature: np.ndarray   # (2B + 2W + G·P,) Λ contributed by each row's update
-    batch: int              # B
-    band: int               # B + 2W
-    loss: float             # summed SGNS loss over the batch's pairs (float64)
+    updates: np.ndarray  # (2B + 2W + G·P, d)
+    curvature: np.ndarray  # (2B + 2W + G·P,) Λ contributed by each row's update
+    batch: int  # B
+    band: int  # B + 2W
+    loss: float  # summed SGNS loss over the batch's pairs (float64)
     pairs: int
 
     @property
     def d_centres(self) -> np.ndarray:
-        return self.updates[:self.batch]
+        return self.updates[: self.batch]
 
     @property
     def d_band(self) -> np.ndarray:
-        return self.updates[self.batch:self.batch + self.band]
+        return self.updates[self.batch : self.batch + self.band]
 
     @property
     def d_negatives(self) -> np.ndarray:
-        return self.updates[self.batch + self.band:]
+        return self.updates[self.batch + self.band :]
 
     @property
     def c_centres(self) -> np.ndarray:
-        return self.curvature[:self.batch]
+        return self.curvature[: self.batch]
 
     @property
     def c_band(self) -> np.ndarray:
-        return self.curvature[self.batch:self.batch + self.band]
+        return self.curvature[self.batch : self.batch + self.band]
 
     @property
     def c_negatives(self) -> np.ndarray:
-        return self.curvature[self.batch + self.band:]
+        return self.curvature[self.batch + self.band :]
 
 
-def batch_gradients(X: np.ndarray, Y: np.ndarray, N: np.ndarray, mask: np.ndarray,
-                    lr: float, negative: int) -> BatchGradients:
+def batch_gradients(
+    X: np.ndarray, Y: np.ndarray, N: np.ndarray, mask: np.ndarray, lr: float, negative: int
+) -> BatchGradients:
     """SGD updates of one batch of centres against their context band and pooled negatives.
 
     Parameters
@@ -196,7 +197,7 @@ def batch_gradients(X: np.ndarray, Y: np.ndarray, N: np.ndarray, mask: np.ndarra
     Xg = X.reshape(G, B // G, d)
     weight = (live * (negative / P)).astype(dt).reshape(G, B // G, 1)
     gn = sigmoid_(np.matmul(Xg, N.transpose(0, 2, 1)))
-    per_centre = _log1m(gn).sum(axis=2)   # 48 terms: float32 is exact enough
+    per_centre = _log1m(gn).sum(axis=2)  # 48 terms: float32 is exact enough
     loss -= float(np.dot(per_centre.ravel(), weight.ravel().astype(np.float64)))
     cn = _curvature_factor(gn)
     cn *= weight * dt.type(lr)
@@ -204,17 +205,17 @@ def batch_gradients(X: np.ndarray, Y: np.ndarray, N: np.ndarray, mask: np.ndarra
     nb = B + 2 * W
     upd = np.empty((B + nb + G * P, d), dtype=dt)
     curv = np.empty(B + nb + G * P, dtype=dt)
-    d_centres, d_band, d_neg = upd[:B], upd[B:B + nb], upd[B + nb:].reshape(G, P, d)
+    d_centres, d_band, d_neg = upd[:B], upd[B : B + nb], upd[B + nb :].reshape(G, P, d)
     np.matmul(q[:, None, :], Yv, out=d_centres[:, None, :])
     d_centres += np.matmul(gn, N).reshape(B, d)
     np.matmul(gn.transpose(0, 2, 1), Xg, out=d_neg)
     # Band row p collects q[b, j]·X[b] over b + j = p. With q and X padded by 2W rows,
     # coef[p, i] = q[p+i−2W, 2W−i] is a strided view and the sum is a stacked mat-vec.
     qp = np.zeros((B + 4 * W, w2), dtype=dt)
-    qp[2 * W:2 * W + B] = q
+    qp[2 * W : 2 * W + B] = q
     coef = _strided(qp, (nb, w2), (w2 * isz, (w2 - 1) * isz), offset=2 * W)
     Xp = np.zeros((B + 4 * W, d), dtype=dt)
-    Xp[2 * W:2 * W + B] = X
+    Xp[2 * W : 2 * W + B] = X
     Xw = _strided(Xp, (nb, w2, d), (d * isz, d * isz, isz))
     np.matmul(coef[:, None, :], Xw, out=d_band[:, None, :])
     # Curvature of each contribution: lr·σ(s)σ(−s)·‖row on the other side‖².
@@ -224,14 +225,15 @@ def batch_gradients(X: np.ndarray, Y: np.ndarray, N: np.ndarray, mask: np.ndarra
     c_centres = curv[:B]
     np.einsum("bj,bj->b", cp, _strided(yy, (B, w2), (yy.strides[0],) * 2), out=c_centres)
     c_centres += np.einsum("gbp,gp->gb", cn, nn).reshape(B)
-    np.einsum("gbp,gb->gp", cn, xx.reshape(G, B // G), out=curv[B + nb:].reshape(G, P))
-    qp[2 * W:2 * W + B] = cp * xx[:, None]
-    coef.sum(axis=1, out=curv[B:B + nb])
+    np.einsum("gbp,gb->gp", cn, xx.reshape(G, B // G), out=curv[B + nb :].reshape(G, P))
+    qp[2 * W : 2 * W + B] = cp * xx[:, None]
+    coef.sum(axis=1, out=curv[B : B + nb])
     return BatchGradients(upd, curv, B, nb, loss, int(live.sum()))
 
 
-def sum_rows(rows: np.ndarray, updates: np.ndarray, curvature: np.ndarray,
-             cap: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+def sum_rows(
+    rows: np.ndarray, updates: np.ndarray, curvature: np.ndarray, cap: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Unique ``rows`` (sorted) and, for each, the sum of its updates scaled by
     ``min(1, cap / Σ Λ)``, the stable step size for the row's summed curvature.
 
@@ -253,15 +255,25 @@ def sum_rows(rows: np.ndarray, updates: np.ndarray, curvature: np.ndarray,
     return r[starts], ones @ updates
 
 
-def scatter_capped(matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray,
-                   curvature: np.ndarray, cap: float | None = None) -> None:
+def scatter_capped(
+    matrix: np.ndarray,
+    rows: np.ndarray,
+    updates: np.ndarray,
+    curvature: np.ndarray,
+    cap: float | None = None,
+) -> None:
     """``matrix[r] += Σ updates of r``, each row's sum scaled by ``min(1, cap / Σ Λ of r)``."""
     uniq, summed = sum_rows(rows, updates, curvature, cap)
     matrix[uniq] += summed
 
 
-def window_tokens(ids: np.ndarray, sentence_starts: np.ndarray, start: int, stop: int,
-                  rng: np.random.Generator | None) -> tuple[np.ndarray, np.ndarray]:
+def window_tokens(
+    ids: np.ndarray,
+    sentence_starts: np.ndarray,
+    start: int,
+    stop: int,
+    rng: np.random.Generator | None,
+) -> tuple[np.ndarray, np.ndarray]:
     """The tokens ``ids[start:stop]`` with their sentences in a random order (``rng``; None
     keeps the corpus order), and a flag on each sentence's first token. A sentence cut by
     ``start`` or ``stop`` counts as its own.
@@ -297,9 +309,9 @@ def window_tokens(ids: np.ndarray, sentence_starts: np.ndarray, start: int, stop
     step = 1 << 15
     for k in range(0, len(order), step):
         a = int(new_starts[k])
-        index = np.repeat(shift[k:k + step], new_lengths[k:k + step])
+        index = np.repeat(shift[k : k + step], new_lengths[k : k + step])
         index += np.arange(a, a + len(index), dtype=np.int32)
-        np.take(ids, index, out=out[a:a + len(index)])
+        np.take(ids, index, out=out[a : a + len(index)])
     return out, first
 
 
@@ -327,14 +339,14 @@ def available_memory() -> int | None:
 class Estimate:
     """What a run will cost, before it starts."""
 
-    memory_bytes: int   # token array + both matrices + shuffle windows + batch buffers
-    seconds: float      # at the speed measured in benchmarks/, scaled by the settings
+    memory_bytes: int  # token array + both matrices + shuffle windows + batch buffers
+    seconds: float  # at the speed measured in benchmarks/, scaled by the settings
 
 
 # Training-only speed measured by benchmarks/bench_train.py on the 2-core development
 # machine with the default settings (2026-12-01: 1 worker 254k words/s, 2 workers 398k).
 _REFERENCE_WORDS_PER_SEC_PER_WORKER = 255_000
-_TWO_WORKER_EXPONENT = 0.65   # 2 ** 0.65 = 1.57, the measured two-worker gain
+_TWO_WORKER_EXPONENT = 0.65  # 2 ** 0.65 = 1.57, the measured two-worker gain
 
 
 def estimate(config: TrainingConfig, vocab_size: int, tokens: int, raw_words: int) -> Estimate:
@@ -348,8 +360,9 @@ def estimate(config: TrainingConfig, vocab_size: int, tokens: int, raw_words: in
     mem = tokens * 4 + matrices + buffers + windows + vocab_size * 64
     # Cost per word grows with dimensions and with pairs (window) and negatives.
     work = (d / 100) * (0.5 + 0.5 * (config.window + 1) / 6) * (0.6 + 0.4 * config.negative / 5)
-    speed = (_REFERENCE_WORDS_PER_SEC_PER_WORKER
-             * min(config.workers, 2) ** _TWO_WORKER_EXPONENT / work)
+    speed = (
+        _REFERENCE_WORDS_PER_SEC_PER_WORKER * min(config.workers, 2) ** _TWO_WORKER_EXPONENT / work
+    )
     return Estimate(int(mem), raw_words * config.epochs / speed)
 
 
@@ -357,17 +370,17 @@ def estimate(config: TrainingConfig, vocab_size: int, tokens: int, raw_words: in
 class TrainingProgress:
     """One report from a running trainer."""
 
-    epoch: int                 # 1-based epoch being trained
+    epoch: int  # 1-based epoch being trained
     epochs: int
-    words_done: int            # raw corpus words processed, all epochs so far
-    words_total: int           # raw corpus words × epochs
-    loss: float                # mean SGNS loss per (centre, context) pair since last report
+    words_done: int  # raw corpus words processed, all epochs so far
+    words_total: int  # raw corpus words × epochs
+    loss: float  # mean SGNS loss per (centre, context) pair since last report
     lr: float
-    words_per_sec: float       # raw words per second since the last report
-    elapsed: float             # seconds of training (pauses excluded)
-    epoch_losses: tuple[float, ...] = ()   # mean loss per pair of each finished epoch
-    done: bool = False         # the run ended (completed or stopped)
-    stopped: bool = False      # ended by a stop request before the last epoch finished
+    words_per_sec: float  # raw words per second since the last report
+    elapsed: float  # seconds of training (pauses excluded)
+    epoch_losses: tuple[float, ...] = ()  # mean loss per pair of each finished epoch
+    done: bool = False  # the run ended (completed or stopped)
+    stopped: bool = False  # ended by a stop request before the last epoch finished
     paused: bool = False
 
     @property
@@ -407,10 +420,18 @@ class Trainer:
     ``state`` (from :meth:`state`) resumes an interrupted run with the same schedule.
     """
 
-    def __init__(self, config: TrainingConfig, vocab: Vocab, stream: TokenStream, *,
-                 report_interval: float = 0.5, job_tokens: int = JOB_TOKENS,
-                 vectors: np.ndarray | None = None, context: np.ndarray | None = None,
-                 state: dict | None = None):
+    def __init__(
+        self,
+        config: TrainingConfig,
+        vocab: Vocab,
+        stream: TokenStream,
+        *,
+        report_interval: float = 0.5,
+        job_tokens: int = JOB_TOKENS,
+        vectors: np.ndarray | None = None,
+        context: np.ndarray | None = None,
+        state: dict | None = None,
+    ):
         self.config = config
         self.vocab = vocab
         self.stream = stream
@@ -421,7 +442,8 @@ class Trainer:
         if free is not None and need > free:
             raise InsufficientMemory(
                 f"training needs about {format_bytes(need)} ({V:,} words × {d} dimensions × "
-                f"2 matrices) but only {format_bytes(free)} is available; {MEMORY_ADVICE}")
+                f"2 matrices) but only {format_bytes(free)} is available; {MEMORY_ADVICE}"
+            )
         if vectors is None:
             rng = np.random.default_rng(config.seed)
             # gensim's initialisation: uniform in [-0.5, 0.5) / vector_size. In place: the
@@ -445,16 +467,20 @@ class Trainer:
         # Hogwild: the workers' batches land on the same rows at the same time, so a word's
         # repeats add up across the batches in flight (two workers at 16 each diverged on a
         # 44-word corpus 14 times in 20).
-        self.batch_size = batch_size(config.batch_words,
-                                     float(kept.max() / kept.sum()) * config.workers)
+        self.batch_size = batch_size(
+            config.batch_words, float(kept.max() / kept.sum()) * config.workers
+        )
         n = len(stream.ids)
         bounds = list(range(0, n, job_tokens)) + [n]
-        self._jobs = [_Job(e * (len(bounds) - 1) + k, e, bounds[k], bounds[k + 1])
-                      for e in range(config.epochs) for k in range(len(bounds) - 1)]
+        self._jobs = [
+            _Job(e * (len(bounds) - 1) + k, e, bounds[k], bounds[k + 1])
+            for e in range(config.epochs)
+            for k in range(len(bounds) - 1)
+        ]
         # Equal windows of about SHUFFLE_TOKENS (a whole number of jobs), none a short tail.
         windows = max(1, round(n / SHUFFLE_TOKENS))
         self._window_size = job_tokens * max(1, -(-n // (windows * job_tokens)))
-        self._window_cache: tuple[tuple[int, int], tuple] | None = None   # (key, window)
+        self._window_cache: tuple[tuple[int, int], tuple] | None = None  # (key, window)
         self._window_lock = threading.Lock()
         self._raw_per_token = stream.raw_words / max(n, 1)
         self.words_total = int(stream.raw_words * config.epochs)
@@ -480,6 +506,7 @@ class Trainer:
     def from_corpus(cls, corpus, config: TrainingConfig, **kwargs) -> Trainer:
         """Scan ``corpus`` (a :class:`~core.corpus.Corpus`) and build a trainer for it."""
         from .vocab import scan
+
         vocab, stream = scan(corpus).build(config.min_count, config.max_vocab_size)
         return cls(config, vocab, stream, **kwargs)
 
@@ -509,8 +536,9 @@ class Trainer:
             }
 
     # -- the run -------------------------------------------------------------------
-    def run(self, stop: threading.Event | None = None, pause: threading.Event | None = None
-            ) -> Iterator[TrainingProgress]:
+    def run(
+        self, stop: threading.Event | None = None, pause: threading.Event | None = None
+    ) -> Iterator[TrainingProgress]:
         """Train, yielding a :class:`TrainingProgress` about every ``report_interval`` s.
 
         Setting ``stop`` ends the run after the current batches (vectors so far are kept
@@ -521,9 +549,12 @@ class Trainer:
         pause = pause or threading.Event()
         self._halt.clear()
         self._error = None
-        threads = [threading.Thread(target=self._work, args=(stop, pause), daemon=True,
-                                    name=f"sgns-worker-{i}")
-                   for i in range(self.config.workers)]
+        threads = [
+            threading.Thread(
+                target=self._work, args=(stop, pause), daemon=True, name=f"sgns-worker-{i}"
+            )
+            for i in range(self.config.workers)
+        ]
         t_last = time.perf_counter()
         words_last = self._tally.words
         loss_last, pairs_last = self._tally.loss, self._tally.pairs
@@ -531,8 +562,9 @@ class Trainer:
             t.start()
         try:
             while any(t.is_alive() for t in threads):
-                threads[0].join(self.report_interval) if threads[0].is_alive() else \
-                    next(t for t in threads if t.is_alive()).join(self.report_interval)
+                threads[0].join(self.report_interval) if threads[0].is_alive() else next(
+                    t for t in threads if t.is_alive()
+                ).join(self.report_interval)
                 now = time.perf_counter()
                 dt = now - t_last
                 if not pause.is_set():
@@ -548,12 +580,12 @@ class Trainer:
                 t.join()
         if self._error is not None:
             raise self._error
-        final = self._record(time.perf_counter() - t_last, words_last, loss_last, pairs_last,
-                             False)
+        final = self._record(time.perf_counter() - t_last, words_last, loss_last, pairs_last, False)
         # The last record's speed is the run's average, not the (short) last interval's.
         speed = float(final.words_done / self._elapsed) if self._elapsed > 0 else 0.0
-        yield TrainingProgress(**{**final.__dict__, "done": True, "words_per_sec": speed,
-                                  "stopped": not self.finished})
+        yield TrainingProgress(
+            **{**final.__dict__, "done": True, "words_per_sec": speed, "stopped": not self.finished}
+        )
 
     def _record(self, dt, words_last, loss_last, pairs_last, paused) -> TrainingProgress:
         with self._lock:
@@ -563,15 +595,23 @@ class Trainer:
                 self._last_loss = (t.loss - loss_last) / pairs
             loss = self._last_loss
             done_epochs = sorted(e for e, n in t.epoch_jobs_left.items() if n == 0)
-            epoch_losses = tuple(t.epoch_loss.get(e, 0.0) / max(t.epoch_pairs.get(e, 0), 1)
-                                 for e in done_epochs)
+            epoch_losses = tuple(
+                t.epoch_loss.get(e, 0.0) / max(t.epoch_pairs.get(e, 0), 1) for e in done_epochs
+            )
             words = min(int(round(t.words)), self.words_total)
             epoch = min(int(t.words / max(self.stream.raw_words, 1)) + 1, self.config.epochs)
         return TrainingProgress(
-            epoch=epoch, epochs=self.config.epochs, words_done=words,
-            words_total=self.words_total, loss=loss, lr=self._lr(words / max(self.words_total, 1)),
+            epoch=epoch,
+            epochs=self.config.epochs,
+            words_done=words,
+            words_total=self.words_total,
+            loss=loss,
+            lr=self._lr(words / max(self.words_total, 1)),
             words_per_sec=float((t.words - words_last) / dt) if dt > 0 else 0.0,
-            elapsed=self._elapsed, epoch_losses=epoch_losses, paused=paused)
+            elapsed=self._elapsed,
+            epoch_losses=epoch_losses,
+            paused=paused,
+        )
 
     def _lr(self, progress: float) -> float:
         c = self.config
@@ -599,10 +639,15 @@ class Trainer:
             if self._window_cache is None or self._window_cache[0] != key:
                 a = key[1] * self._window_size
                 b = min(a + self._window_size, len(self.stream.ids))
-                rng = (np.random.default_rng([self.config.seed, epoch, key[1], 1])
-                       if self.config.shuffle else None)
-                self._window_cache = key, (a, *window_tokens(
-                    self.stream.ids, self.stream.sentence_starts, a, b, rng))
+                rng = (
+                    np.random.default_rng([self.config.seed, epoch, key[1], 1])
+                    if self.config.shuffle
+                    else None
+                )
+                self._window_cache = (
+                    key,
+                    (a, *window_tokens(self.stream.ids, self.stream.sentence_starts, a, b, rng)),
+                )
             return self._window_cache[1]
 
     def _work(self, stop: threading.Event, pause: threading.Event) -> None:
@@ -623,8 +668,8 @@ class Trainer:
         G = B // GROUP
         rng = np.random.default_rng([cfg.seed, job.index])
         w0, w_ids, w_first = self._window(job.epoch, job.start)
-        ids = w_ids[job.start - w0:job.stop - w0]
-        labels = np.cumsum(w_first[job.start - w0:job.stop - w0])
+        ids = w_ids[job.start - w0 : job.stop - w0]
+        labels = np.cumsum(w_first[job.start - w0 : job.stop - w0])
         keep = rng.random(len(ids), dtype=np.float32) < self._keep[ids]
         pos = np.flatnonzero(keep)
         n = len(pos)
@@ -636,19 +681,22 @@ class Trainer:
         # Padded ids and sentence labels: pads get distinct negative labels (never context).
         total = nb * B + 2 * W
         tok = np.zeros(total, dtype=np.int32)
-        tok[W:W + n] = ids[pos]
+        tok[W : W + n] = ids[pos]
         sent = -np.arange(1, total + 1, dtype=np.int64)
-        sent[W:W + n] = labels[pos]
+        sent[W : W + n] = labels[pos]
         # Raw-word credit of each batch, ending where its last centre lies.
-        ends = np.append(pos[np.minimum(np.arange(1, nb + 1) * B, n) - 1][:-1] + 1,
-                         len(ids)) if nb else np.array([len(ids)])
+        ends = (
+            np.append(pos[np.minimum(np.arange(1, nb + 1) * B, n) - 1][:-1] + 1, len(ids))
+            if nb
+            else np.array([len(ids)])
+        )
         starts = np.concatenate(([0], ends[:-1]))
         # Live (centre, context) slots of the whole job: inside the drawn window, not the
         # centre itself, same sentence.
         offsets = np.abs(np.arange(-W, W + 1))
         slots = _strided(sent, (nb * B, 2 * W + 1), (sent.strides[0],) * 2)
-        live = (offsets <= reach[:, None]) & (offsets != 0) & (slots == sent[W:W + nb * B, None])
-        tok_ctx = tok + V   # context rows are numbered after input rows in the summation
+        live = (offsets <= reach[:, None]) & (offsets != 0) & (slots == sent[W : W + nb * B, None])
+        tok_ctx = tok + V  # context rows are numbered after input rows in the summation
         neg_ctx = negs + V
         n_all = len(self.stream.ids)
         span = cfg.epochs * n_all
@@ -665,19 +713,19 @@ class Trainer:
             progress = (job.epoch * n_all + job.start + starts[t]) / span
             lr = self._lr(progress)
             c0 = W + t * B
-            centres = tok[c0:c0 + B]
-            band = tok[c0 - W:c0 + B + W]
-            mask = live[t * B:(t + 1) * B]
+            centres = tok[c0 : c0 + B]
+            band = tok[c0 - W : c0 + B + W]
+            mask = live[t * B : (t + 1) * B]
             neg = negs[t]
-            g = batch_gradients(self._syn0[centres], self._syn1[band], self._syn1[neg], mask,
-                                lr, K)
+            g = batch_gradients(self._syn0[centres], self._syn1[band], self._syn1[neg], mask, lr, K)
             if not math.isfinite(g.loss) or g.loss > g.pairs * diverged_loss:
                 self.diverged = True
                 raise TrainingDiverged(
                     f"training diverged at learning rate {lr:.4g} (loss per pair "
-                    f"{g.loss / max(g.pairs, 1):.3g}); try a lower alpha (now {cfg.alpha})")
+                    f"{g.loss / max(g.pairs, 1):.3g}); try a lower alpha (now {cfg.alpha})"
+                )
             # One summation for both matrices: context rows are numbered after input rows.
-            rows = np.concatenate((centres, tok_ctx[c0 - W:c0 + B + W], neg_ctx[t].ravel()))
+            rows = np.concatenate((centres, tok_ctx[c0 - W : c0 + B + W], neg_ctx[t].ravel()))
             uniq, summed = sum_rows(rows, g.updates, g.curvature, cap)
             k = np.searchsorted(uniq, V)
             self._syn0[uniq[:k]] += summed[:k]

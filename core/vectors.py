@@ -39,16 +39,18 @@ class Embeddings:
 
     __slots__ = ("_words", "_vectors", "_counts", "_index", "_unit")
 
-    def __init__(self, words: Sequence[str], vectors: Any, counts: Any = None, *,
-                 copy: bool = True):
+    def __init__(
+        self, words: Sequence[str], vectors: Any, counts: Any = None, *, copy: bool = True
+    ):
         words = tuple(words)
         if not all(isinstance(w, str) for w in words):
             bad = next(w for w in words if not isinstance(w, str))
             raise TypeError(f"words must be str, got {type(bad).__name__}: {bad!r}")
         arr = np.asarray(vectors)
         if arr.ndim != 2:
-            raise ValueError(f"vectors must be a 2-D array (words × dimensions), "
-                             f"got shape {arr.shape}")
+            raise ValueError(
+                f"vectors must be a 2-D array (words × dimensions), got shape {arr.shape}"
+            )
         if arr.shape[0] != len(words):
             raise ValueError(f"{len(words)} words but {arr.shape[0]} vector rows")
         if not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
@@ -142,9 +144,13 @@ class Embeddings:
 
     # -- queries ------------------------------------------------------------------
 
-    def most_similar(self, positive: Term | Iterable[Term] = (),
-                     negative: Term | Iterable[Term] = (), topn: int | None = 10,
-                     restrict_vocab: int | None = None) -> list[tuple[str, float]]:
+    def most_similar(
+        self,
+        positive: Term | Iterable[Term] = (),
+        negative: Term | Iterable[Term] = (),
+        topn: int | None = 10,
+        restrict_vocab: int | None = None,
+    ) -> list[tuple[str, float]]:
         """Words closest to the mean of ``positive`` minus ``negative`` (3CosAdd).
 
         As gensim: unit vectors of the words are summed with weight +1 (positive) or
@@ -185,9 +191,13 @@ class Embeddings:
         scores = unit[:stop] @ mean.astype(np.float32)
         return self._best(scores, topn, exclude)
 
-    def most_similar_cosmul(self, positive: Term | Iterable[Term] = (),
-                            negative: Term | Iterable[Term] = (), topn: int | None = 10,
-                            restrict_vocab: int | None = None) -> list[tuple[str, float]]:
+    def most_similar_cosmul(
+        self,
+        positive: Term | Iterable[Term] = (),
+        negative: Term | Iterable[Term] = (),
+        topn: int | None = 10,
+        restrict_vocab: int | None = None,
+    ) -> list[tuple[str, float]]:
         """Words ranked by 3CosMul (Levy & Goldberg 2014), as gensim computes it.
 
         Each cosine is shifted to ``(1 + cos) / 2``; the score is the product over
@@ -218,8 +228,9 @@ class Embeddings:
         den = np.prod([shifted(t) for t in neg], axis=0) if neg else 1.0
         return self._best(num / (den + 1e-6), topn, exclude)
 
-    def similar_by_vector(self, vector: np.ndarray, topn: int | None = 10,
-                          restrict_vocab: int | None = None) -> list[tuple[str, float]]:
+    def similar_by_vector(
+        self, vector: np.ndarray, topn: int | None = 10, restrict_vocab: int | None = None
+    ) -> list[tuple[str, float]]:
         """Words closest (by cosine) to ``vector``."""
         return self.most_similar(positive=[vector], topn=topn, restrict_vocab=restrict_vocab)
 
@@ -258,12 +269,14 @@ class Embeddings:
     def _check_vector(self, vec: Any) -> np.ndarray:
         arr = np.asarray(vec, dtype=np.float64)
         if arr.shape != (self.vector_size,):
-            raise ValueError(f"a query vector must have shape ({self.vector_size},), "
-                             f"got {arr.shape}")
+            raise ValueError(
+                f"a query vector must have shape ({self.vector_size},), got {arr.shape}"
+            )
         return arr
 
-    def _best(self, scores: np.ndarray, topn: int | None,
-              exclude: list[int]) -> list[tuple[str, float]]:
+    def _best(
+        self, scores: np.ndarray, topn: int | None, exclude: list[int]
+    ) -> list[tuple[str, float]]:
         """The ``topn`` highest scores, skipping rows in ``exclude``."""
         n = len(scores)
         want = n if topn is None else int(topn)

@@ -19,8 +19,8 @@ import numpy as np
 from .corpus import NEWLINE, Corpus, ReadStats
 from .errors import CorpusError, W2VError
 
-_REMAP_SLICE = 1 << 20   # tokens per slice when counting and remapping (~25 MB of temporaries)
-_PART_TOKENS = 1 << 22   # 16 MB of int32 ids
+_REMAP_SLICE = 1 << 20  # tokens per slice when counting and remapping (~25 MB of temporaries)
+_PART_TOKENS = 1 << 22  # 16 MB of int32 ids
 
 
 class Cancelled(W2VError):
@@ -41,8 +41,9 @@ class Vocab:
         words = list(words)
         # By word, then stably by count: the same order as sorting on (-count, word), but
         # the key lookups stay in C (the tuple key took 3 s for 250,000 words).
-        by_word = np.fromiter(sorted(range(len(words)), key=words.__getitem__), dtype=np.intp,
-                              count=len(words))
+        by_word = np.fromiter(
+            sorted(range(len(words)), key=words.__getitem__), dtype=np.intp, count=len(words)
+        )
         order = by_word[np.argsort(-counts[by_word], kind="stable")]
         words = tuple(words[i] for i in order)
         counts = counts[order]
@@ -103,12 +104,12 @@ class Scan:
     newline_id: int
     raw_words: int
     stats: ReadStats
-    source: str = ""    # the files, for messages ("a.txt, b.txt, ...")
+    source: str = ""  # the files, for messages ("a.txt, b.txt, ...")
 
     def _word_counts(self) -> np.ndarray:
         counts = self.counts.copy()
         if self.newline_id >= 0:
-            counts[self.newline_id] = 0   # line breaks are not words
+            counts[self.newline_id] = 0  # line breaks are not words
         return counts
 
     def _kept(self, min_count: int, max_vocab_size: int | None) -> np.ndarray:
@@ -122,8 +123,11 @@ class Scan:
             cut = np.partition(c, len(c) - max_vocab_size)[len(c) - max_vocab_size]
             above = kept[c > cut]
             ties = sorted(kept[c == cut].tolist(), key=self.words.__getitem__)
-            kept = np.sort(np.concatenate(
-                [above, np.array(ties[:max_vocab_size - len(above)], dtype=above.dtype)]))
+            kept = np.sort(
+                np.concatenate(
+                    [above, np.array(ties[: max_vocab_size - len(above)], dtype=above.dtype)]
+                )
+            )
         return kept
 
     def vocab_size(self, min_count: int, max_vocab_size: int | None = None) -> int:
@@ -136,14 +140,13 @@ class Scan:
         c = self._word_counts()
         c = c[c >= min_count]
         if max_vocab_size is not None and len(c) > max_vocab_size:
-            c = np.partition(c, len(c) - max_vocab_size)[len(c) - max_vocab_size:]
+            c = np.partition(c, len(c) - max_vocab_size)[len(c) - max_vocab_size :]
         return int(c.sum())
 
-    def build(self, min_count: int, max_vocab_size: int | None = None
-              ) -> tuple[Vocab, TokenStream]:
+    def build(self, min_count: int, max_vocab_size: int | None = None) -> tuple[Vocab, TokenStream]:
         """Cut the vocabulary and encode the text with it."""
         result = self._build(min_count, max_vocab_size)
-        _return_freed_memory()   # once the temporaries are gone with _build's frame
+        _return_freed_memory()  # once the temporaries are gone with _build's frame
         return result
 
     def _build(self, min_count: int, max_vocab_size: int | None) -> tuple[Vocab, TokenStream]:
@@ -153,7 +156,8 @@ class Scan:
             raise CorpusError(
                 (f"{self.source}: " if self.source else "")
                 + f"no word occurs at least {min_count} times (the most frequent occurs "
-                f"{top} times); lower min_count or add text")
+                f"{top} times); lower min_count or add text"
+            )
         vocab = Vocab.from_counts([self.words[i] for i in kept], self.counts[kept])
         remap = np.full(len(self.words), -1, dtype=np.int32)
         remap[kept] = [vocab.index[self.words[i]] for i in kept]
@@ -164,12 +168,12 @@ class Scan:
         ids = np.empty(int(self.counts[kept].sum()), dtype=np.int32)
         start_parts, kept_before = [], 0
         for lo in range(0, len(self.ids), _REMAP_SLICE):
-            final = remap[self.ids[lo:lo + _REMAP_SLICE]]
+            final = remap[self.ids[lo : lo + _REMAP_SLICE]]
             keep = final >= 0
             # Kept tokens before each line break = where the next sentence starts.
             start_parts.append(np.cumsum(keep, dtype=np.int64)[final == -2] + kept_before)
             part = final[keep]
-            ids[kept_before:kept_before + len(part)] = part
+            ids[kept_before : kept_before + len(part)] = part
             kept_before += len(part)
         assert kept_before == len(ids)  # the counts came from these very ids
         starts = np.concatenate(start_parts) if start_parts else np.zeros(0, np.int64)
@@ -197,19 +201,19 @@ class _IdBuffer:
                 self._parts.append(np.empty(_PART_TOKENS, dtype=np.int32))
                 self._fill = 0
             take = min(len(ids), _PART_TOKENS - self._fill)
-            self._parts[-1][self._fill:self._fill + take] = ids[:take]
+            self._parts[-1][self._fill : self._fill + take] = ids[:take]
             self._fill += take
             ids = ids[take:]
 
     def join(self) -> np.ndarray:
         parts, self._parts = self._parts, []
         if parts:
-            parts[-1] = parts[-1][:self._fill]
+            parts[-1] = parts[-1][: self._fill]
         out = np.empty(sum(len(p) for p in parts), dtype=np.int32)
         at = 0
         while parts:
             part = parts.pop(0)
-            out[at:at + len(part)] = part
+            out[at : at + len(part)] = part
             at += len(part)
             del part  # unmapped now, not after the last copy
         return out
@@ -230,20 +234,24 @@ def _return_freed_memory() -> None:
     trim(0)
 
 
-def scan(corpus: Corpus, progress: Callable[[int, int], None] | None = None,
-         stop: threading.Event | None = None) -> Scan:
+def scan(
+    corpus: Corpus,
+    progress: Callable[[int, int], None] | None = None,
+    stop: threading.Event | None = None,
+) -> Scan:
     """Read ``corpus`` once: count tokens and record the text as provisional ids.
 
     Raises :class:`CorpusError` if the corpus holds no words, :class:`Cancelled` if
     ``stop`` gets set.
     """
     result = _scan(corpus, progress, stop)
-    _return_freed_memory()   # once the word table and the last chunk are gone with _scan
+    _return_freed_memory()  # once the word table and the last chunk are gone with _scan
     return result
 
 
-def _scan(corpus: Corpus, progress: Callable[[int, int], None] | None,
-          stop: threading.Event | None) -> Scan:
+def _scan(
+    corpus: Corpus, progress: Callable[[int, int], None] | None, stop: threading.Event | None
+) -> Scan:
     ids_of: defaultdict[str, int] = defaultdict()
     # A new word gets the next free id; map(ids_of.__getitem__) stays in C per token.
     ids_of.default_factory = ids_of.__len__
@@ -251,15 +259,14 @@ def _scan(corpus: Corpus, progress: Callable[[int, int], None] | None,
     for tokens in corpus.iter_chunks(progress):
         if stop is not None and stop.is_set():
             raise Cancelled("reading the corpus was cancelled")
-        ids.extend(np.fromiter(map(ids_of.__getitem__, tokens), dtype=np.int32,
-                               count=len(tokens)))
+        ids.extend(np.fromiter(map(ids_of.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
     ids = ids.join()
     words = list(ids_of)
     # bincount copies its input to int64: counted in slices, that copy stays small (whole,
     # it doubled the peak of a 200 MB scan).
     counts = np.zeros(len(words), dtype=np.int64)
     for lo in range(0, len(ids), _REMAP_SLICE):
-        counts += np.bincount(ids[lo:lo + _REMAP_SLICE], minlength=len(words))
+        counts += np.bincount(ids[lo : lo + _REMAP_SLICE], minlength=len(words))
     newline_id = ids_of.get(NEWLINE, -1)
     raw = len(ids) - (int(counts[newline_id]) if newline_id >= 0 else 0)
     stats = corpus.last_stats
@@ -271,8 +278,11 @@ def _scan(corpus: Corpus, progress: Callable[[int, int], None] | None,
     return Scan(words, counts, ids, newline_id, raw, stats, names)
 
 
-def build(corpus: Corpus, min_count: int = 5, max_vocab_size: int | None = None,
-          progress: Callable[[int, int], None] | None = None
-          ) -> tuple[Vocab, TokenStream]:
+def build(
+    corpus: Corpus,
+    min_count: int = 5,
+    max_vocab_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Vocab, TokenStream]:
     """Scan ``corpus`` and cut its vocabulary in one call."""
     return scan(corpus, progress).build(min_count, max_vocab_size)

@@ -40,12 +40,13 @@ T = TypeVar("T")
 
 # -- step 3: the sliding window -------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SkipGramPair(Generic[T]):
     """One row of the skip-gram table: the input (centre) word and one output (context)."""
 
-    centre: int     # position of the input word in the sentence
-    context: int    # position of the output word
+    centre: int  # position of the input word in the sentence
+    context: int  # position of the output word
     input: T
     output: T
 
@@ -58,8 +59,7 @@ def draw_reach(n: int, window: int, rng: np.random.Generator) -> np.ndarray:
     return rng.integers(1, window + 1, size=n)
 
 
-def window_mask(n: int, window: int, reach: Sequence[int] | np.ndarray | None = None
-                ) -> np.ndarray:
+def window_mask(n: int, window: int, reach: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
     """(n, 2·window + 1) bool: which neighbours of each centre of one sentence are context.
 
     Column ``window + o`` is the word at offset ``o``. The rule is the trainer's: inside
@@ -72,12 +72,12 @@ def window_mask(n: int, window: int, reach: Sequence[int] | np.ndarray | None = 
     if n and (reach.min() < 1 or reach.max() > window):
         raise ValueError(f"reach must lie in 1..{window}")
     position = np.arange(n)[:, None] + offsets
-    return ((np.abs(offsets) <= reach[:, None]) & (offsets != 0)
-            & (position >= 0) & (position < n))
+    return (np.abs(offsets) <= reach[:, None]) & (offsets != 0) & (position >= 0) & (position < n)
 
 
-def skipgram_pairs(tokens: Sequence[T], window: int,
-                   reach: Sequence[int] | np.ndarray | None = None) -> list[SkipGramPair[T]]:
+def skipgram_pairs(
+    tokens: Sequence[T], window: int, reach: Sequence[int] | np.ndarray | None = None
+) -> list[SkipGramPair[T]]:
     """The (input, output) table of one sentence, centre by centre, left to right.
 
     Parameters
@@ -88,11 +88,14 @@ def skipgram_pairs(tokens: Sequence[T], window: int,
     """
     mask = window_mask(len(tokens), window, reach)
     centres, columns = np.nonzero(mask)
-    return [SkipGramPair(int(c), int(c + k - window), tokens[c], tokens[c + k - window])
-            for c, k in zip(centres, columns, strict=True)]
+    return [
+        SkipGramPair(int(c), int(c + k - window), tokens[c], tokens[c + k - window])
+        for c, k in zip(centres, columns, strict=True)
+    ]
 
 
 # -- step 4: negative sampling ----------------------------------------------------------------
+
 
 def noise_cdf(vocab: Vocab, ns_exponent: float = 0.75) -> np.ndarray:
     """Cumulative noise distribution (count^ns_exponent, normalised), as the trainer builds it."""
@@ -101,8 +104,12 @@ def noise_cdf(vocab: Vocab, ns_exponent: float = 0.75) -> np.ndarray:
     return cdf
 
 
-def draw_negatives(vocab: Vocab | np.ndarray, k: int | tuple[int, ...],
-                   rng: np.random.Generator, ns_exponent: float = 0.75) -> np.ndarray:
+def draw_negatives(
+    vocab: Vocab | np.ndarray,
+    k: int | tuple[int, ...],
+    rng: np.random.Generator,
+    ns_exponent: float = 0.75,
+) -> np.ndarray:
     """``k`` noise word ids, P(w) ∝ count(w)^ns_exponent, drawn as the trainer draws them.
 
     ``vocab`` may be a cumulative table from :func:`noise_cdf` (to draw repeatedly).
@@ -113,6 +120,7 @@ def draw_negatives(vocab: Vocab | np.ndarray, k: int | tuple[int, ...],
 
 
 # -- step 5: one training step ------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PairStep:
@@ -126,19 +134,19 @@ class PairStep:
     """
 
     centre: int
-    outputs: np.ndarray          # (1 + k,) ids in the context matrix
-    targets: np.ndarray          # (1 + k,) 1 then 0s
-    scores: np.ndarray           # (1 + k,) input row · output row
-    sigmoids: np.ndarray         # (1 + k,) σ(score)
-    errors: np.ndarray           # (1 + k,) target − σ(score)
-    loss: float                  # −log σ(s₊) − Σ log σ(−s₋), the engine's loss of the pair
+    outputs: np.ndarray  # (1 + k,) ids in the context matrix
+    targets: np.ndarray  # (1 + k,) 1 then 0s
+    scores: np.ndarray  # (1 + k,) input row · output row
+    sigmoids: np.ndarray  # (1 + k,) σ(score)
+    errors: np.ndarray  # (1 + k,) target − σ(score)
+    loss: float  # −log σ(s₊) − Σ log σ(−s₋), the engine's loss of the pair
     lr: float
-    input_before: np.ndarray     # (d,)
-    input_update: np.ndarray     # (d,)  lr · Σ error · output row
-    input_after: np.ndarray      # (d,)
-    outputs_before: np.ndarray   # (1 + k, d)
-    output_updates: np.ndarray   # (1 + k, d)  lr · error · input row
-    outputs_after: np.ndarray    # (1 + k, d)
+    input_before: np.ndarray  # (d,)
+    input_update: np.ndarray  # (d,)  lr · Σ error · output row
+    input_after: np.ndarray  # (d,)
+    outputs_before: np.ndarray  # (1 + k, d)
+    output_updates: np.ndarray  # (1 + k, d)  lr · error · input row
+    outputs_after: np.ndarray  # (1 + k, d)
     capped: bool
 
     @property
@@ -150,9 +158,16 @@ class PairStep:
         return self.outputs[1:]
 
 
-def pair_step(W_in: np.ndarray, W_out: np.ndarray, centre: int, context: int,
-              negatives: Sequence[int] | np.ndarray, lr: float, *, apply: bool = True
-              ) -> PairStep:
+def pair_step(
+    W_in: np.ndarray,
+    W_out: np.ndarray,
+    centre: int,
+    context: int,
+    negatives: Sequence[int] | np.ndarray,
+    lr: float,
+    *,
+    apply: bool = True,
+) -> PairStep:
     """One SGD step for (``centre``, ``context``) against ``negatives``, by the engine.
 
     :func:`~core.sgns.batch_gradients` runs on a batch of one centre whose only live
@@ -204,13 +219,32 @@ def pair_step(W_in: np.ndarray, W_out: np.ndarray, centre: int, context: int,
         for j, r in enumerate(outputs):
             W_out[r] = after_out[j]
     updates_out = np.concatenate((g.d_band[2:3], g.d_negatives.reshape(k, d)))
-    return PairStep(int(centre), outputs, targets, scores, sig, targets - sig, g.loss, lr,
-                    before_in, g.d_centres[0].copy(), after_in, before_out,
-                    updates_out.copy(), after_out, bool((lam > CURVATURE_CAP).any()))
+    return PairStep(
+        int(centre),
+        outputs,
+        targets,
+        scores,
+        sig,
+        targets - sig,
+        g.loss,
+        lr,
+        before_in,
+        g.d_centres[0].copy(),
+        after_in,
+        before_out,
+        updates_out.copy(),
+        after_out,
+        bool((lam > CURVATURE_CAP).any()),
+    )
 
 
-def pairs_loss(W_in: np.ndarray, W_out: np.ndarray, centres: np.ndarray, contexts: np.ndarray,
-               negatives: np.ndarray) -> float:
+def pairs_loss(
+    W_in: np.ndarray,
+    W_out: np.ndarray,
+    centres: np.ndarray,
+    contexts: np.ndarray,
+    negatives: np.ndarray,
+) -> float:
     """Mean SGNS loss per pair of many (centre, context, negatives) rows, by the engine.
 
     ``negatives`` is (n, k). One :func:`~core.sgns.batch_gradients` call at learning
@@ -226,8 +260,9 @@ def pairs_loss(W_in: np.ndarray, W_out: np.ndarray, centres: np.ndarray, context
     band[2:] = W_out[contexts]
     mask = np.zeros((n, 3), dtype=bool)
     mask[:, 2] = True
-    g = batch_gradients(W_in[centres].astype(np.float32), band,
-                        W_out[negatives].astype(np.float32), mask, 0.0, k)
+    g = batch_gradients(
+        W_in[centres].astype(np.float32), band, W_out[negatives].astype(np.float32), mask, 0.0, k
+    )
     return g.loss / g.pairs
 
 
@@ -246,8 +281,16 @@ class ToyModel:
     vector_size, window, negative, seed : as in :class:`~core.config.TrainingConfig`.
     """
 
-    def __init__(self, sentences: Sequence[Sequence[str]], weights: dict[str, float], *,
-                 vector_size: int = 8, window: int = 2, negative: int = 5, seed: int = 1):
+    def __init__(
+        self,
+        sentences: Sequence[Sequence[str]],
+        weights: dict[str, float],
+        *,
+        vector_size: int = 8,
+        window: int = 2,
+        negative: int = 5,
+        seed: int = 1,
+    ):
         words: dict[str, int] = {}
         for s in sentences:
             for w in s:
@@ -265,11 +308,15 @@ class ToyModel:
         p = p / p.sum() if p.sum() > 0 else np.full(V, 1.0 / V)
         self.cdf = np.cumsum(p)
         self.cdf /= self.cdf[-1]
-        pairs = [(words[pr.input], words[pr.output])
-                 for s in sentences for pr in skipgram_pairs(list(s), window)]
+        pairs = [
+            (words[pr.input], words[pr.output])
+            for s in sentences
+            for pr in skipgram_pairs(list(s), window)
+        ]
         if not pairs:
-            raise ValueError("the slice has no (input, output) pairs: it needs sentences "
-                             "of two words or more")
+            raise ValueError(
+                "the slice has no (input, output) pairs: it needs sentences of two words or more"
+            )
         self.pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
         self.eval_negatives = draw_negatives(self.cdf, (len(self.pairs), negative), self.rng)
         self.steps = 0
@@ -281,8 +328,13 @@ class ToyModel:
     def draw_negatives(self) -> np.ndarray:
         return draw_negatives(self.cdf, self.negative, self.rng)
 
-    def step(self, pair: int | None = None, negatives: np.ndarray | None = None,
-             lr: float = 0.025, apply: bool = True) -> PairStep:
+    def step(
+        self,
+        pair: int | None = None,
+        negatives: np.ndarray | None = None,
+        lr: float = 0.025,
+        apply: bool = True,
+    ) -> PairStep:
         """One SGD step on table row ``pair`` (default: the next row, cycling)."""
         if pair is None:
             pair = self._next
@@ -291,8 +343,9 @@ class ToyModel:
         centre, context = self.pairs[pair]
         if negatives is None:
             negatives = self.draw_negatives()
-        out = pair_step(self.W_in, self.W_out, int(centre), int(context), negatives, lr,
-                        apply=apply)
+        out = pair_step(
+            self.W_in, self.W_out, int(centre), int(context), negatives, lr, apply=apply
+        )
         if apply:
             self.steps += 1
         return out
@@ -309,8 +362,9 @@ class ToyModel:
 
     def loss(self) -> float:
         """Mean loss per pair over the whole slice (fixed negatives)."""
-        return pairs_loss(self.W_in, self.W_out, self.pairs[:, 0], self.pairs[:, 1],
-                          self.eval_negatives)
+        return pairs_loss(
+            self.W_in, self.W_out, self.pairs[:, 0], self.pairs[:, 1], self.eval_negatives
+        )
 
     def embeddings(self) -> Embeddings:
         """The input matrix as word vectors: what is kept once the context matrix goes."""
@@ -319,6 +373,7 @@ class ToyModel:
 
 # -- step 6: small, fast real trainings -------------------------------------------------------
 
+
 def corpus_prefix(scan: Scan, max_tokens: int) -> Scan:
     """The first ``max_tokens`` tokens of a scanned corpus (cut at a line end if one is
     near), as a scan of its own: counts, and so the vocabulary, are the prefix's."""
@@ -326,7 +381,7 @@ def corpus_prefix(scan: Scan, max_tokens: int) -> Scan:
     if len(ids) > max_tokens:
         cut = max_tokens
         if scan.newline_id >= 0:
-            breaks = np.flatnonzero(ids[max_tokens // 2:max_tokens] == scan.newline_id)
+            breaks = np.flatnonzero(ids[max_tokens // 2 : max_tokens] == scan.newline_id)
             if len(breaks):
                 cut = max_tokens // 2 + int(breaks[-1]) + 1
         ids = ids[:cut]
@@ -345,12 +400,15 @@ class QuickRun:
     tokens: int
 
 
-def quick_train(scan: Scan, config: TrainingConfig, max_tokens: int = 200_000,
-                stop: threading.Event | None = None) -> QuickRun:
+def quick_train(
+    scan: Scan,
+    config: TrainingConfig,
+    max_tokens: int = 200_000,
+    stop: threading.Event | None = None,
+) -> QuickRun:
     """Train ``config`` with the real :class:`~core.sgns.Trainer` on the corpus's first
     ``max_tokens`` tokens. Raises :class:`~core.vocab.Cancelled` if ``stop`` gets set."""
-    vocab, stream = corpus_prefix(scan, max_tokens).build(config.min_count,
-                                                          config.max_vocab_size)
+    vocab, stream = corpus_prefix(scan, max_tokens).build(config.min_count, config.max_vocab_size)
     trainer = Trainer(config, vocab, stream, report_interval=0.1)
     *_, rec = trainer.run(stop)  # the last record: the run's summary
     if stop is not None and stop.is_set():

@@ -23,19 +23,29 @@ _showing_error = False
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="w2v-gui", description="Train word2vec on your own text, watch it learn, "
-                                    "explore the vectors.")
+        prog="w2v-gui",
+        description="Train word2vec on your own text, watch it learn, explore the vectors.",
+    )
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--corpus", nargs="+", metavar="FILE",
-                       help="text files or folders to open (.txt, .gz, .bz2, .xz, .zip)")
-    group.add_argument("--model", metavar="FILE",
-                       help="vectors to explore (.npz model, word2vec .bin or .txt)")
+    group.add_argument(
+        "--corpus",
+        nargs="+",
+        metavar="FILE",
+        help="text files or folders to open (.txt, .gz, .bz2, .xz, .zip)",
+    )
+    group.add_argument(
+        "--model", metavar="FILE", help="vectors to explore (.npz model, word2vec .bin or .txt)"
+    )
     parser.add_argument("--quit-after-ms", type=int, metavar="MS", help=argparse.SUPPRESS)
     return parser.parse_args(list(argv))
 
 
-def show_unexpected_error(exc_type: type[BaseException], exc: BaseException,
-                          tb: TracebackType | None, parent: QWidget | None = None) -> None:
+def show_unexpected_error(
+    exc_type: type[BaseException],
+    exc: BaseException,
+    tb: TracebackType | None,
+    parent: QWidget | None = None,
+) -> None:
     """sys.excepthook: the traceback goes to the terminal, a short message to a dialog."""
     traceback.print_exception(exc_type, exc, tb)
     global _showing_error
@@ -44,9 +54,11 @@ def show_unexpected_error(exc_type: type[BaseException], exc: BaseException,
     _showing_error = True
     try:
         QMessageBox.critical(
-            parent or QApplication.activeWindow(), "Unexpected error",
+            parent or QApplication.activeWindow(),
+            "Unexpected error",
             f"Something went wrong: {exc_type.__name__}: {exc}\n\nThe window stays usable; "
-            "if this repeats, please report it with the text printed in the terminal.")
+            "if this repeats, please report it with the text printed in the terminal.",
+        )
     finally:
         _showing_error = False
 
@@ -68,7 +80,7 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
     """
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError, TypeError):   # not glibc (macOS, Windows, musl)
+    except (OSError, AttributeError, TypeError):  # not glibc (macOS, Windows, musl)
         return False
     return bool(mallopt(_M_ARENA_MAX, arenas))
 

@@ -67,7 +67,7 @@ class Asker(QObject):
     def _on_worker_finished(self, result: Any) -> None:
         _, done = self._running
         self._running = None
-        if self._waiting is not None:   # overtaken by a newer question: answer that one
+        if self._waiting is not None:  # overtaken by a newer question: answer that one
             self._start_waiting()
         else:
             done(result)

@@ -25,7 +25,7 @@ from core.evaluate import (
 from core.vectors import Embeddings
 from core.vocab import Cancelled
 
-RESTRICT_VOCAB = ANALOGY_RESTRICT   # the form's default; pairs always use PAIRS_RESTRICT
+RESTRICT_VOCAB = ANALOGY_RESTRICT  # the form's default; pairs always use PAIRS_RESTRICT
 METHODS = (("add", "3CosAdd"), ("mul", "3CosMul"))
 
 
@@ -35,8 +35,8 @@ class EvalRequest:
 
     analogies: str | None
     pairs: tuple[str, ...]
-    restrict_vocab: int       # 0: all words
-    method: str               # "add" or "mul"
+    restrict_vocab: int  # 0: all words
+    method: str  # "add" or "mul"
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,12 @@ class EvalRun:
     """One finished run: what was asked, of which vectors, and core's results."""
 
     request: EvalRequest
-    label: str                # which vectors: "training · epoch 2/5 · …", a file name
+    label: str  # which vectors: "training · epoch 2/5 · …", a file name
     words: int
-    started: str              # local time of day
+    started: str  # local time of day
     seconds: float
     analogy: AnalogyResult | None
-    pairs: tuple[tuple[str, PairsResult], ...]   # (file name, result), in request order
+    pairs: tuple[tuple[str, PairsResult], ...]  # (file name, result), in request order
 
 
 def pairs_name(path: str, paths: tuple[str, ...]) -> str:
@@ -61,11 +61,12 @@ def pairs_name(path: str, paths: tuple[str, ...]) -> str:
     return name
 
 
-def evaluate(emb: Embeddings, req: EvalRequest, progress: Callable[[int, int], None],
-             stop: threading.Event) -> tuple[AnalogyResult | None,
-                                             tuple[tuple[str, PairsResult], ...]]:
+def evaluate(
+    emb: Embeddings, req: EvalRequest, progress: Callable[[int, int], None], stop: threading.Event
+) -> tuple[AnalogyResult | None, tuple[tuple[str, PairsResult], ...]]:
     """Core's two tests on ``emb`` (runs in a worker). Raises Cancelled once ``stop`` is
     set, and FormatError naming a file that holds nothing to score."""
+
     def check() -> None:
         if stop.is_set():
             raise Cancelled("the evaluation was cancelled")
@@ -75,20 +76,29 @@ def evaluate(emb: Embeddings, req: EvalRequest, progress: Callable[[int, int], N
         progress(done, total)
 
     pairs = []
-    for path in req.pairs:   # first: they take milliseconds, so a bad file is said at once
+    for path in req.pairs:  # first: they take milliseconds, so a bad file is said at once
         check()
         r = evaluate_word_pairs(emb, path, restrict_vocab=PAIRS_RESTRICT)
         if r.pairs == 0 and r.oov_ratio == 0:
-            raise FormatError("no word pairs in this file (expected lines "
-                              "'word1<tab>word2<tab>score')", path)
+            raise FormatError(
+                "no word pairs in this file (expected lines 'word1<tab>word2<tab>score')", path
+            )
         pairs.append((pairs_name(path, req.pairs), r))
     analogy = None
     if req.analogies:
-        analogy = evaluate_analogies(emb, req.analogies, restrict_vocab=req.restrict_vocab
-                                     or None, method=req.method, progress=tick)
+        analogy = evaluate_analogies(
+            emb,
+            req.analogies,
+            restrict_vocab=req.restrict_vocab or None,
+            method=req.method,
+            progress=tick,
+        )
         if analogy.questions == 0:
-            raise FormatError("no analogy questions in this file (expected lines "
-                              "'a b c d' under ': section' lines)", req.analogies)
+            raise FormatError(
+                "no analogy questions in this file (expected lines "
+                "'a b c d' under ': section' lines)",
+                req.analogies,
+            )
     return analogy, tuple(pairs)
 
 
@@ -97,8 +107,11 @@ def evaluate(emb: Embeddings, req: EvalRequest, progress: Callable[[int, int], N
 # The numbers people compare come first; then one group per word-pair file; then TAIL.
 COLUMNS = (
     ("#", "Run number"),
-    ("vectors", "Which vectors were scored: a training snapshot (epoch, words trained so "
-                "far), a finished run, or an opened file"),
+    (
+        "vectors",
+        "Which vectors were scored: a training snapshot (epoch, words trained so "
+        "far), a finished run, or an opened file",
+    ),
     ("method", "3CosAdd (gensim's most_similar) or 3CosMul (most_similar_cosmul)"),
     ("accuracy", "Analogies answered right / analogies seen"),
     ("semantic", "Accuracy over the sections not named gram…"),
@@ -106,14 +119,18 @@ COLUMNS = (
     ("coverage", "Seen / questions"),
     ("seen", "Analogy questions with all four words among the searched words"),
     ("questions", "Analogy questions in the file"),
-    ("searched", "Analogies searched the most frequent words only; questions with a word "
-                 "outside them were skipped, not counted wrong"),
+    (
+        "searched",
+        "Analogies searched the most frequent words only; questions with a word "
+        "outside them were skipped, not counted wrong",
+    ),
 )
-TAIL = (("words", "Vocabulary size of the vectors scored"),
-        ("time", "When the run started"))
-PAIR_COLUMNS = (("ρ", "Spearman rank correlation of cosines with the human scores"),
-                ("r", "Pearson correlation of cosines with the human scores"),
-                ("OOV", "Share of pairs skipped because a word is not in the vocabulary"))
+TAIL = (("words", "Vocabulary size of the vectors scored"), ("time", "When the run started"))
+PAIR_COLUMNS = (
+    ("ρ", "Spearman rank correlation of cosines with the human scores"),
+    ("r", "Pearson correlation of cosines with the human scores"),
+    ("OOV", "Share of pairs skipped because a word is not in the vocabulary"),
+)
 
 
 def run_values(number: int, run: EvalRun, pair_names: list[str]) -> list[object]:
@@ -121,8 +138,20 @@ def run_values(number: int, run: EvalRun, pair_names: list[str]) -> list[object]
     a = run.analogy
     rv = run.request.restrict_vocab
     row: list[object] = [number, run.label]
-    row += [dict(METHODS)[run.request.method], a.accuracy, a.semantic, a.syntactic,
-            a.coverage, a.total, a.questions, rv or "all"] if a else [None] * 8
+    row += (
+        [
+            dict(METHODS)[run.request.method],
+            a.accuracy,
+            a.semantic,
+            a.syntactic,
+            a.coverage,
+            a.total,
+            a.questions,
+            rv or "all",
+        ]
+        if a
+        else [None] * 8
+    )
     pairs = dict(run.pairs)
     for name in pair_names:
         p = pairs.get(name)

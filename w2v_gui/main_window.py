@@ -51,8 +51,9 @@ def _group(title: str, widget: QWidget, name: str) -> QGroupBox:
     return box
 
 
-def _splitter(orientation: Qt.Orientation, name: str, widgets: Sequence[QWidget],
-              sizes: Sequence[int]) -> QSplitter:
+def _splitter(
+    orientation: Qt.Orientation, name: str, widgets: Sequence[QWidget], sizes: Sequence[int]
+) -> QSplitter:
     splitter = QSplitter(orientation, objectName=name, childrenCollapsible=False)
     for w in widgets:
         splitter.addWidget(w)
@@ -63,7 +64,7 @@ def _splitter(orientation: Qt.Orientation, name: str, widgets: Sequence[QWidget]
 class MainWindow(QMainWindow):
     """Corpus and hyperparameters on the left; training, watch words and exploring right."""
 
-    training_finished = Signal(object)   # TrainingOutcome, when a run ends (done or stopped)
+    training_finished = Signal(object)  # TrainingOutcome, when a run ends (done or stopped)
 
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -88,8 +89,11 @@ class MainWindow(QMainWindow):
         self._wire()
 
         self.corpus_panel.set_recent(self.settings.recent_corpora())
-        self.session.ask(watched=self.watch.words, neighbours=self.neighbours.query.text(),
-                         analogy=self.analogy.words())
+        self.session.ask(
+            watched=self.watch.words,
+            neighbours=self.neighbours.query.text(),
+            analogy=self.analogy.words(),
+        )
         config = self.parameters.config()
         if config is not None:
             self.corpus_panel.set_vocab_settings(config.min_count, config.max_vocab_size)
@@ -102,22 +106,43 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.parameters)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        left = _splitter(Qt.Orientation.Vertical, "leftSplitter", [
-            _group("Corpus", self.corpus_panel, "corpusGroup"),
-            _group("Hyperparameters", scroll, "parametersGroup")], [380, 420])
-        top = _splitter(Qt.Orientation.Horizontal, "trainingSplitter", [
-            _group("Training", self.training, "trainingGroup"),
-            _group("Watch words", self.watch, "watchGroup")], [580, 360])
-        bottom = _splitter(Qt.Orientation.Horizontal, "exploreSplitter", [
-            _group("Nearest neighbours", self.neighbours, "neighboursGroup"),
-            _group("Analogy", self.analogy, "analogyGroup")], [400, 540])
+        left = _splitter(
+            Qt.Orientation.Vertical,
+            "leftSplitter",
+            [
+                _group("Corpus", self.corpus_panel, "corpusGroup"),
+                _group("Hyperparameters", scroll, "parametersGroup"),
+            ],
+            [380, 420],
+        )
+        top = _splitter(
+            Qt.Orientation.Horizontal,
+            "trainingSplitter",
+            [
+                _group("Training", self.training, "trainingGroup"),
+                _group("Watch words", self.watch, "watchGroup"),
+            ],
+            [580, 360],
+        )
+        bottom = _splitter(
+            Qt.Orientation.Horizontal,
+            "exploreSplitter",
+            [
+                _group("Nearest neighbours", self.neighbours, "neighboursGroup"),
+                _group("Analogy", self.analogy, "analogyGroup"),
+            ],
+            [400, 540],
+        )
         self.explore = QTabWidget(objectName="exploreTabs")
-        for widget, title in ((bottom, "Neighbours && analogy"), (self.map, "Map"),
-                              (self.strips, "Strips"), (self.vocabulary_view, "Vocabulary"),
-                              (self.evaluate, "Evaluate")):
+        for widget, title in (
+            (bottom, "Neighbours && analogy"),
+            (self.map, "Map"),
+            (self.strips, "Strips"),
+            (self.vocabulary_view, "Vocabulary"),
+            (self.evaluate, "Evaluate"),
+        ):
             self.explore.addTab(widget, title)
-        right = _splitter(Qt.Orientation.Vertical, "rightSplitter", [top, self.explore],
-                          [400, 400])
+        right = _splitter(Qt.Orientation.Vertical, "rightSplitter", [top, self.explore], [400, 400])
         main = _splitter(Qt.Orientation.Horizontal, "mainSplitter", [left, right], [330, 950])
         main.setStretchFactor(1, 1)
         main.setContentsMargins(4, 4, 4, 0)
@@ -141,8 +166,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(f.quit)
         t = self.training
         training_menu = self.menuBar().addMenu("&Training")
-        training_menu.addActions([t.train_action, t.pause_action, t.stop_action,
-                                  t.continue_action])
+        training_menu.addActions([t.train_action, t.pause_action, t.stop_action, t.continue_action])
         explore_menu = self.menuBar().addMenu("&Explore")
         self.find_action = QAction("Find &neighbours", self)
         self.find_action.setShortcut(QKeySequence("Ctrl+F"))
@@ -237,8 +261,9 @@ class MainWindow(QMainWindow):
         if state == LOADING:
             self.task_status.start("Opening the model…")
         elif state == SAVING:
-            self.task_status.start("Saving…", "Stop saving; the old file stays as it was",
-                                   in_bytes=False)
+            self.task_status.start(
+                "Saving…", "Stop saving; the old file stays as it was", in_bytes=False
+            )
         else:
             self.task_status.finish()
         self._update_actions()
@@ -275,7 +300,7 @@ class MainWindow(QMainWindow):
         self.evaluate.set_embeddings(emb, self.session.embeddings_label)
 
     def _on_evaluate_run_triggered(self) -> None:
-        self.explore.setCurrentWidget(self.evaluate)   # the shortcut works from any tab
+        self.explore.setCurrentWidget(self.evaluate)  # the shortcut works from any tab
 
     def _on_watch_watched_changed(self, words: tuple[str, ...]) -> None:
         self.settings.set_watched(words)
@@ -326,20 +351,25 @@ class MainWindow(QMainWindow):
 
     def _save_geometry(self) -> None:
         self.settings.set_geometry(self.saveGeometry())
-        self.settings.set_splitters({s.objectName(): bytes(s.saveState().toBase64()).decode()
-                                     for s in self._splitters})
+        self.settings.set_splitters(
+            {s.objectName(): bytes(s.saveState().toBase64()).decode() for s in self._splitters}
+        )
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         s = self.session
         if s.dirty or s.state not in (IDLE, SCANNING):
-            what = {IDLE: "The trained vectors are not saved.",
-                    SAVING: "The save is not finished (the old file stays as it was)."}.get(
-                s.state, "Training is running.")
+            what = {
+                IDLE: "The trained vectors are not saved.",
+                SAVING: "The save is not finished (the old file stays as it was).",
+            }.get(s.state, "Training is running.")
             answer = QMessageBox.question(
-                self, "Quit w2v-gui", f"{what} Quit anyway and lose them?",
+                self,
+                "Quit w2v-gui",
+                f"{what} Quit anyway and lose them?",
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
+                QMessageBox.StandardButton.Cancel,
+            )
             if answer != QMessageBox.StandardButton.Discard:
                 event.ignore()
                 return

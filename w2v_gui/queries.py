@@ -36,8 +36,8 @@ class NeighboursAnswer:
 class AnalogyAnswer:
     query: tuple[str, str, str]
     words: tuple[str, str, str] | None = None
-    add: Rows = ()      # 3CosAdd: most_similar(positive=[b, c], negative=[a])
-    mul: Rows = ()      # 3CosMul: most_similar_cosmul(positive=[b, c], negative=[a])
+    add: Rows = ()  # 3CosAdd: most_similar(positive=[b, c], negative=[a])
+    mul: Rows = ()  # 3CosMul: most_similar_cosmul(positive=[b, c], negative=[a])
     error: str | None = None
 
 
@@ -49,8 +49,9 @@ def neighbours(emb: Embeddings, text: str, topn: int = NEIGHBOURS_TOPN) -> Neigh
         return NeighboursAnswer(text, error=str(exc))
 
 
-def analogy(emb: Embeddings, query: tuple[str, str, str], topn: int = ANALOGY_TOPN
-            ) -> AnalogyAnswer:
+def analogy(
+    emb: Embeddings, query: tuple[str, str, str], topn: int = ANALOGY_TOPN
+) -> AnalogyAnswer:
     """A is to B as C is to ?, i.e. words near B − A + C, by both methods."""
     try:
         a, b, c = (resolve(emb, t) for t in query)
@@ -61,8 +62,7 @@ def analogy(emb: Embeddings, query: tuple[str, str, str], topn: int = ANALOGY_TO
     return AnalogyAnswer(query, (a, b, c), tuple(add), tuple(mul))
 
 
-def watched(emb: Embeddings, words: tuple[str, ...], topn: int = WATCH_TOPN
-            ) -> Mapping[str, Rows]:
+def watched(emb: Embeddings, words: tuple[str, ...], topn: int = WATCH_TOPN) -> Mapping[str, Rows]:
     """Top neighbours of each watched word that is in ``emb``."""
     return MappingProxyType({w: tuple(emb.most_similar(w, topn=topn)) for w in words if w in emb})
 
@@ -87,4 +87,5 @@ def answer(emb: Embeddings, q: Questions) -> Answers:
     return Answers(
         watched(emb, q.watched),
         neighbours(emb, q.neighbours) if q.neighbours else None,
-        analogy(emb, q.analogy) if q.analogy and all(q.analogy) else None)
+        analogy(emb, q.analogy) if q.analogy and all(q.analogy) else None,
+    )

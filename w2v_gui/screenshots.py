@@ -54,8 +54,9 @@ def arguments(doc: str) -> argparse.ArgumentParser:
     """The options every screenshot script takes: ``--corpus`` and ``--out``."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--corpus", nargs="+", help="corpus to show (default: the demo)")
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent
-                                             / "assets" / "screenshots"))
+    parser.add_argument(
+        "--out", default=str(Path(__file__).resolve().parent.parent / "assets" / "screenshots")
+    )
     return parser
 
 
@@ -88,8 +89,12 @@ def open_window(parser: argparse.ArgumentParser, args: argparse.Namespace):
 
 # Analogies with their textbook answers; the map shows the first the vectors get right
 # (runs differ: two worker threads make training nondeterministic).
-ANALOGIES = [("king", "queen", "prince", "princess"), ("son", "daughter", "father", "mother"),
-             ("man", "woman", "he", "she"), ("france", "french", "germany", "german")]
+ANALOGIES = [
+    ("king", "queen", "prince", "princess"),
+    ("son", "daughter", "father", "mother"),
+    ("man", "woman", "he", "she"),
+    ("france", "french", "germany", "german"),
+]
 
 
 def _pictures(window, out: Path, analogy: list[str] | None) -> None:
@@ -111,11 +116,15 @@ def _pictures(window, out: Path, analogy: list[str] | None) -> None:
     window.analogy.set_words(*analogy)
     # The seed's king / man / woman figure, columns sorted by the sum so that the
     # dimensions it shares with its nearest word line up.
-    window.strips.set_rows("king, man, woman, king - man + woman, queen",
-                           sort_by="king − man + woman")
+    window.strips.set_rows(
+        "king, man, woman, king - man + woman, queen", sort_by="king − man + woman"
+    )
     tabs = window.findChild(QTabWidget, "exploreTabs")
-    for name, panel in (("04-map.png", window.map), ("05-strips.png", window.strips),
-                        ("06-vocabulary.png", window.vocabulary_view)):
+    for name, panel in (
+        ("04-map.png", window.map),
+        ("05-strips.png", window.strips),
+        ("06-vocabulary.png", window.vocabulary_view),
+    ):
         tabs.setCurrentWidget(panel)
         settle()
         while panel.busy:
@@ -138,7 +147,7 @@ def _evaluation(window, out: Path) -> None:
         panel.run()
         wait_for(panel.evaluated, 600)
     panel.method.setCurrentIndex(panel.method.findData("add"))
-    panel.history.selectRow(len(panel.runs) - 2)   # the trained model, 3CosAdd
+    panel.history.selectRow(len(panel.runs) - 2)  # the trained model, 3CosAdd
     window.findChild(QSplitter, "rightSplitter").setSizes([250, 550])
     window.explore.setCurrentWidget(panel)
     settle()
@@ -147,11 +156,16 @@ def _evaluation(window, out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = arguments(__doc__)
-    parser.add_argument("--at", type=float, default=0.45,
-                        help="training fraction for the mid-training picture")
-    parser.add_argument("--analogy", nargs=3, metavar=("A", "B", "C"),
-                        help="the analogy drawn on the map (default: the first of a few "
-                             "textbook ones the vectors get right)")
+    parser.add_argument(
+        "--at", type=float, default=0.45, help="training fraction for the mid-training picture"
+    )
+    parser.add_argument(
+        "--analogy",
+        nargs=3,
+        metavar=("A", "B", "C"),
+        help="the analogy drawn on the map (default: the first of a few "
+        "textbook ones the vectors get right)",
+    )
     args = parser.parse_args(argv)
     app, window, out, tmp = open_window(parser, args)  # noqa: F841 - app: keep it alive
     window.watch.set_words(["king", "queen", "man", "woman", "dog"])
@@ -164,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     wait_for(window.session.training_snapshotted, 30)
     settle()
     window.grab().save(str(out / "02-training.png"))
-    window.evaluate.run()   # scores this snapshot while training goes on (for 09)
+    window.evaluate.run()  # scores this snapshot while training goes on (for 09)
 
     wait_for(window.training_finished, 1200)
     window.neighbours.set_query("king")

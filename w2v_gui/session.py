@@ -45,7 +45,14 @@ from .worker import (
 SCAN_CHUNK_BYTES = 1 << 18
 
 IDLE, SCANNING, LOADING, SAVING, TRAINING, PAUSED, STOPPING = (
-    "idle", "scanning", "loading", "saving", "training", "paused", "stopping")
+    "idle",
+    "scanning",
+    "loading",
+    "saving",
+    "training",
+    "paused",
+    "stopping",
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,7 @@ class CorpusInfo:
     lowercase: bool
     token_pattern: str
     scan: Scan  # handed over by the scan worker; only read from here on
-    checksum: int | None = None   # of the tokens: "is it still the same text?"
+    checksum: int | None = None  # of the tokens: "is it still the same text?"
 
     @property
     def name(self) -> str:
@@ -69,12 +76,22 @@ class CorpusInfo:
 
 def _scan_corpus(paths: tuple[str, ...], lowercase: bool, token_pattern: str):
     def run(progress, stop) -> CorpusInfo:
-        corpus = Corpus(paths, lowercase=lowercase, token_pattern=token_pattern,
-                        chunk_bytes=SCAN_CHUNK_BYTES)
+        corpus = Corpus(
+            paths, lowercase=lowercase, token_pattern=token_pattern, chunk_bytes=SCAN_CHUNK_BYTES
+        )
         preview = corpus.preview(1500)
         result = scan(corpus, progress=progress, stop=stop)
-        return CorpusInfo(paths, tuple(map(str, corpus.files)), corpus.total_bytes, preview,
-                          lowercase, token_pattern, result, _checksum(result))
+        return CorpusInfo(
+            paths,
+            tuple(map(str, corpus.files)),
+            corpus.total_bytes,
+            preview,
+            lowercase,
+            token_pattern,
+            result,
+            _checksum(result),
+        )
+
     return run
 
 
@@ -85,14 +102,17 @@ def _checksum(result: Scan) -> int:
     return zlib.crc32("\n".join(result.words).encode("utf-8", "surrogatepass"), crc)
 
 
-def _or_stop(progress: Callable[[int, int], None], stop: threading.Event, what: str
-             ) -> Callable[[int, int], None]:
+def _or_stop(
+    progress: Callable[[int, int], None], stop: threading.Event, what: str
+) -> Callable[[int, int], None]:
     """``progress`` for core's loaders and savers, raising Cancelled once ``stop`` is set
     (they let it through and stop; a save then leaves the old file)."""
+
     def progress_or_stop(done: int, total: int) -> None:
         if stop.is_set():
             raise Cancelled(f"{what} was cancelled")
         progress(done, total)
+
     return progress_or_stop
 
 
@@ -107,6 +127,7 @@ def _load_model(path: str):
         # million words × 100).
         model.embeddings.unit  # noqa: B018
         return model
+
     return run
 
 
@@ -117,15 +138,20 @@ def continue_problem(model: NativeModel | None) -> str | None:
     state = model.state
     corpus = state.get("corpus")
     if model.context is None or model.config is None or not isinstance(corpus, dict):
-        return ("this model holds no training state to continue (only a stopped run "
-                "saved by w2v-gui as .npz can be continued)")
+        return (
+            "this model holds no training state to continue (only a stopped run "
+            "saved by w2v-gui as .npz can be continued)"
+        )
     if state.get("finished", True):
         return "this model's training already finished"
-    if not (isinstance(corpus.get("paths"), list) and corpus["paths"]
-            and all(isinstance(p, str) for p in corpus["paths"])
-            and isinstance(corpus.get("raw_words"), int)
-            and isinstance(corpus.get("lowercase"), bool)
-            and isinstance(corpus.get("token_pattern"), str)):
+    if not (
+        isinstance(corpus.get("paths"), list)
+        and corpus["paths"]
+        and all(isinstance(p, str) for p in corpus["paths"])
+        and isinstance(corpus.get("raw_words"), int)
+        and isinstance(corpus.get("lowercase"), bool)
+        and isinstance(corpus.get("token_pattern"), str)
+    ):
         return "this model's record of its corpus is damaged"
     return None
 
@@ -143,30 +169,30 @@ class Session(QObject):
     """The open corpus and model, and the worker (if any) working on them."""
 
     state_changed = Signal(str)
-    scan_progressed = Signal(object)          # (bytes done, bytes total)
-    corpus_loaded = Signal(object)            # CorpusInfo
+    scan_progressed = Signal(object)  # (bytes done, bytes total)
+    corpus_loaded = Signal(object)  # CorpusInfo
     embeddings_changed = Signal(object, object)  # Embeddings to explore, Answers or None
-    config_loaded = Signal(object)            # TrainingConfig read from a model file
-    training_started = Signal(object)         # TrainingConfig
-    training_progressed = Signal(object)      # TrainingProgress
-    training_snapshotted = Signal(object)     # Snapshot
-    training_finished = Signal(object)        # TrainingOutcome
-    training_failed = Signal(str)             # why (also sent as failed(title, message))
-    training_cancelled = Signal()             # stopped before it began: no model
-    task_cancelled = Signal(str)              # what a cancelled save left, for people
-    document_changed = Signal()               # file name or unsaved flag changed
-    failed = Signal(str, str)                 # title, message
+    config_loaded = Signal(object)  # TrainingConfig read from a model file
+    training_started = Signal(object)  # TrainingConfig
+    training_progressed = Signal(object)  # TrainingProgress
+    training_snapshotted = Signal(object)  # Snapshot
+    training_finished = Signal(object)  # TrainingOutcome
+    training_failed = Signal(str)  # why (also sent as failed(title, message))
+    training_cancelled = Signal()  # stopped before it began: no model
+    task_cancelled = Signal(str)  # what a cancelled save left, for people
+    document_changed = Signal()  # file name or unsaved flag changed
+    failed = Signal(str, str)  # title, message
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        collect_on_gui_thread()   # from the start: see w2v_gui/worker.py
+        collect_on_gui_thread()  # from the start: see w2v_gui/worker.py
         self.state = IDLE
         self.corpus: CorpusInfo | None = None
-        self.model: NativeModel | None = None   # the last finished or opened model
+        self.model: NativeModel | None = None  # the last finished or opened model
         self.embeddings: Embeddings | None = None  # what to explore (a live snapshot too)
-        self.embeddings_label = ""              # what they are, for people: run, epoch, file
-        self._model_label = ""                  # the same for ``model``
-        self.path: str | None = None            # the model file, once saved or opened
+        self.embeddings_label = ""  # what they are, for people: run, epoch, file
+        self._model_label = ""  # the same for ``model``
+        self.path: str | None = None  # the model file, once saved or opened
         self.dirty = False
         self.questions = Questions()
         self._stop = threading.Event()
@@ -204,8 +230,15 @@ class Session(QObject):
         self._worker = None
         self._set_state(IDLE)
 
-    def _task(self, fn: Callable, state: str, doing: str, title: str,
-              on_done: Callable[[Any], None], cancelled: str = "") -> None:
+    def _task(
+        self,
+        fn: Callable,
+        state: str,
+        doing: str,
+        title: str,
+        on_done: Callable[[Any], None],
+        cancelled: str = "",
+    ) -> None:
         self._new_events()
         worker = TaskWorker(fn, self._stop, doing)
         self._task_done, self._task_title = on_done, title
@@ -237,8 +270,13 @@ class Session(QObject):
         if self.busy:
             return
         paths = tuple(str(p) for p in paths)
-        self._task(_scan_corpus(paths, config.lowercase, config.token_pattern), SCANNING,
-                   "reading the corpus", "Cannot read the corpus", self._on_scan_finished)
+        self._task(
+            _scan_corpus(paths, config.lowercase, config.token_pattern),
+            SCANNING,
+            "reading the corpus",
+            "Cannot read the corpus",
+            self._on_scan_finished,
+        )
 
     def _on_scan_finished(self, info: CorpusInfo) -> None:
         self.corpus = info
@@ -252,8 +290,11 @@ class Session(QObject):
     def apply_config(self, config: TrainingConfig) -> None:
         """Re-read the corpus if ``config`` tokenizes differently from the last scan."""
         c = self.corpus
-        if c is not None and not self.busy and (c.lowercase, c.token_pattern) != (
-                config.lowercase, config.token_pattern):
+        if (
+            c is not None
+            and not self.busy
+            and (c.lowercase, c.token_pattern) != (config.lowercase, config.token_pattern)
+        ):
             self.open_corpus(c.paths, config)
 
     # -- training ------------------------------------------------------------------
@@ -275,20 +316,35 @@ class Session(QObject):
             self._on_scan_finished(info)
             self._start_training(config, None)
 
-        self._task(_scan_corpus(c.paths, config.lowercase, config.token_pattern), SCANNING,
-                   "reading the corpus", "Cannot read the corpus", scanned)
+        self._task(
+            _scan_corpus(c.paths, config.lowercase, config.token_pattern),
+            SCANNING,
+            "reading the corpus",
+            "Cannot read the corpus",
+            scanned,
+        )
 
     def _start_training(self, config: TrainingConfig, resume: NativeModel | None) -> None:
         self._new_events()
         self._continuing = resume is not None
         c = self.corpus
         # Saved with the model, so "Continue training" can find and check the text again.
-        corpus = {"paths": list(c.paths), "raw_words": c.scan.raw_words,
-                  "checksum": c.checksum, "lowercase": c.lowercase,
-                  "token_pattern": c.token_pattern}
-        worker = TrainingWorker(c.scan, config, stop=self._stop, pause=self._pause,
-                                questions=self.questions, resume=resume,
-                                extra_state={"corpus": corpus})
+        corpus = {
+            "paths": list(c.paths),
+            "raw_words": c.scan.raw_words,
+            "checksum": c.checksum,
+            "lowercase": c.lowercase,
+            "token_pattern": c.token_pattern,
+        }
+        worker = TrainingWorker(
+            c.scan,
+            config,
+            stop=self._stop,
+            pause=self._pause,
+            questions=self.questions,
+            resume=resume,
+            extra_state={"corpus": corpus},
+        )
         worker.progressed.connect(self._on_training_progressed)
         worker.snapshotted.connect(self._on_training_snapshotted)
         worker.finished.connect(self._on_training_finished)
@@ -325,26 +381,41 @@ class Session(QObject):
         c = self.corpus
 
         def same(info: CorpusInfo) -> bool:
-            return (info.scan.raw_words == src["raw_words"]
-                    and src.get("checksum") in (None, info.checksum))
+            return info.scan.raw_words == src["raw_words"] and src.get("checksum") in (
+                None,
+                info.checksum,
+            )
 
-        if c is not None and (c.paths, c.lowercase, c.token_pattern) == (
-                paths, src["lowercase"], src["token_pattern"]) and same(c):
+        if (
+            c is not None
+            and (c.paths, c.lowercase, c.token_pattern)
+            == (paths, src["lowercase"], src["token_pattern"])
+            and same(c)
+        ):
             self._start_training(config, model)
             return
 
         def scanned(info: CorpusInfo) -> None:
             if not same(info):
-                self.failed.emit("Cannot continue training", (
-                    f"{info.scan.source}: the corpus changed since the model was saved "
-                    f"({info.scan.raw_words:,} tokens now, {src['raw_words']:,} then); "
-                    f"training can only continue on the same text"))
+                self.failed.emit(
+                    "Cannot continue training",
+                    (
+                        f"{info.scan.source}: the corpus changed since the model was saved "
+                        f"({info.scan.raw_words:,} tokens now, {src['raw_words']:,} then); "
+                        f"training can only continue on the same text"
+                    ),
+                )
                 return
             self._on_scan_finished(info)
             self._start_training(config, model)
 
-        self._task(_scan_corpus(paths, src["lowercase"], src["token_pattern"]), SCANNING,
-                   "reading the corpus", "Cannot continue training", scanned)
+        self._task(
+            _scan_corpus(paths, src["lowercase"], src["token_pattern"]),
+            SCANNING,
+            "reading the corpus",
+            "Cannot continue training",
+            scanned,
+        )
 
     def set_paused(self, paused: bool) -> None:
         if self.state in (TRAINING, PAUSED):
@@ -406,8 +477,13 @@ class Session(QObject):
         if self.busy:
             return
         path = str(path)
-        self._task(_load_model(path), LOADING, "opening the model", "Cannot open the model",
-                   lambda model: self._on_model_opened(path, model))
+        self._task(
+            _load_model(path),
+            LOADING,
+            "opening the model",
+            "Cannot open the model",
+            lambda model: self._on_model_opened(path, model),
+        )
 
     def _on_model_opened(self, path: str, model: NativeModel) -> None:
         self.model = model
@@ -426,11 +502,23 @@ class Session(QObject):
         path = str(path)
 
         def run(progress, stop) -> None:
-            native.save(path, model.embeddings, context=model.context, config=model.config,
-                        state=model.state, progress=_or_stop(progress, stop, "saving"))
-        self._task(run, SAVING, "saving the model", "Cannot save the model",
-                   lambda _: self._set_document(path, False),
-                   f"Save cancelled: {Path(path).name} was not changed.")
+            native.save(
+                path,
+                model.embeddings,
+                context=model.context,
+                config=model.config,
+                state=model.state,
+                progress=_or_stop(progress, stop, "saving"),
+            )
+
+        self._task(
+            run,
+            SAVING,
+            "saving the model",
+            "Cannot save the model",
+            lambda _: self._set_document(path, False),
+            f"Save cancelled: {Path(path).name} was not changed.",
+        )
 
     def export(self, path: str | os.PathLike, fmt: str) -> None:
         """Write the vectors in a word2vec format (``core.formats`` name)."""
@@ -440,10 +528,16 @@ class Session(QObject):
         path = str(path)
 
         def run(progress, stop) -> None:
-            save_embeddings(emb, path, format=fmt, progress=_or_stop(progress, stop,
-                                                                     "exporting"))
-        self._task(run, SAVING, "exporting the vectors", "Cannot export the vectors",
-                   lambda _: None, f"Export cancelled: {Path(path).name} was not changed.")
+            save_embeddings(emb, path, format=fmt, progress=_or_stop(progress, stop, "exporting"))
+
+        self._task(
+            run,
+            SAVING,
+            "exporting the vectors",
+            "Cannot export the vectors",
+            lambda _: None,
+            f"Export cancelled: {Path(path).name} was not changed.",
+        )
 
     # -- ending ----------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 10_000) -> bool:

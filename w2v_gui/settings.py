@@ -27,8 +27,13 @@ class Settings:
     def __init__(self, qsettings: QSettings | None = None):
         # INI everywhere (not the registry or plists): one format to read, and one place
         # (QSettings.setPath) for tests to redirect.
-        self._s = qsettings if qsettings is not None else QSettings(
-            QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+        self._s = (
+            qsettings
+            if qsettings is not None
+            else QSettings(
+                QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+            )
+        )
 
     def _json(self, key: str, default):
         raw = self._s.value(key)
@@ -70,8 +75,9 @@ class Settings:
         value = self._json("files/recent_corpora", [])
         if not isinstance(value, list):
             return []
-        return [e for e in value
-                if isinstance(e, list) and e and all(isinstance(p, str) for p in e)]
+        return [
+            e for e in value if isinstance(e, list) and e and all(isinstance(p, str) for p in e)
+        ]
 
     def add_recent_corpus(self, paths: Sequence[str]) -> list[list[str]]:
         entry = [str(p) for p in paths]
@@ -108,8 +114,7 @@ class Settings:
         value = self._json("evaluate/options", {})
         if not isinstance(value, dict):
             return {}
-        types = {"restrict_vocab": int, "method": str, "use_analogies": bool,
-                 "use_pairs": bool}
+        types = {"restrict_vocab": int, "method": str, "use_analogies": bool, "use_pairs": bool}
         out = {k: v for k, v in value.items() if k in types and type(v) is types[k]}
         if isinstance(value.get("analogies"), str):
             out["analogies"] = value["analogies"]

@@ -81,12 +81,12 @@ def collect_on_gui_thread() -> None:
     app = QCoreApplication.instance()
     try:
         installed = _collector is not None and _collector.parent() is app
-    except RuntimeError:   # the timer went with an earlier application
+    except RuntimeError:  # the timer went with an earlier application
         installed = False
     if app is None or installed:
         return
     gc.disable()
-    _collector = QTimer(app, interval=250)   # dies with the application
+    _collector = QTimer(app, interval=250)  # dies with the application
     _collector.timeout.connect(_collect)
     _collector.start()
 
@@ -132,7 +132,8 @@ def _message(exc: BaseException, doing: str) -> str:
         return str(exc)
     if isinstance(exc, OSError):  # a full disk, a folder without write permission, ...
         return f"Error while {doing}: {exc.strerror or exc}" + (
-            f" ({exc.filename})" if exc.filename else "")
+            f" ({exc.filename})" if exc.filename else ""
+        )
     # A bug, not bad input: keep the traceback for the terminal, not for the dialog.
     traceback.print_exception(exc)
     return f"Unexpected error while {doing}: {type(exc).__name__}: {exc}"
@@ -151,8 +152,12 @@ class TaskWorker(QObject):
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, fn: Callable[[Callable[[int, int], None], threading.Event], Any],
-                 stop: threading.Event, doing: str):
+    def __init__(
+        self,
+        fn: Callable[[Callable[[int, int], None], threading.Event], Any],
+        stop: threading.Event,
+        doing: str,
+    ):
         super().__init__()
         self._fn = fn
         self._stop = stop
@@ -212,12 +217,21 @@ class TrainingWorker(QObject):
     snapshotted = Signal(object)
     finished = Signal(object)
     failed = Signal(str)
-    cancelled = Signal()   # stopped before the first step (while cutting the vocabulary)
+    cancelled = Signal()  # stopped before the first step (while cutting the vocabulary)
 
-    def __init__(self, scan: Scan, config: TrainingConfig, *, stop: threading.Event,
-                 pause: threading.Event, questions: Questions | None = None,
-                 report_interval: float = 0.25, snapshot_every: float = 1.0,
-                 resume: NativeModel | None = None, extra_state: dict | None = None):
+    def __init__(
+        self,
+        scan: Scan,
+        config: TrainingConfig,
+        *,
+        stop: threading.Event,
+        pause: threading.Event,
+        questions: Questions | None = None,
+        report_interval: float = 0.25,
+        snapshot_every: float = 1.0,
+        resume: NativeModel | None = None,
+        extra_state: dict | None = None,
+    ):
         super().__init__()
         self._scan = scan
         self._config = config
@@ -248,8 +262,7 @@ class TrainingWorker(QObject):
             start = {}
             if self._resume is not None:
                 start = _resume_from(self._resume, vocab, self._scan.source)
-            trainer = Trainer(cfg, vocab, stream, report_interval=self._report_interval,
-                              **start)
+            trainer = Trainer(cfg, vocab, stream, report_interval=self._report_interval, **start)
             last_snap = time.monotonic()
             rec = None
             for rec in trainer.run(self._stop, self._pause):
@@ -275,6 +288,6 @@ def _resume_from(model: NativeModel, vocab, source: str) -> dict:
         raise CorpusError(
             f"{source}: the text gives another vocabulary ({len(vocab):,} words) than the "
             f"model was trained on ({len(model.embeddings):,}); it changed since the model "
-            f"was saved, so training cannot continue where it stopped")
-    return {"vectors": model.embeddings.vectors, "context": model.context,
-            "state": model.state}
+            f"was saved, so training cannot continue where it stopped"
+        )
+    return {"vectors": model.embeddings.vectors, "context": model.context, "state": model.state}

@@ -42,8 +42,13 @@ FORMATS = (WORD2VEC_BINARY, WORD2VEC_TEXT, GLOVE, PROJECTOR, NATIVE)
 #: Other names accepted wherever a format name is.
 ALIASES = {"fasttext": WORD2VEC_TEXT}
 
-_BY_EXTENSION = {".bin": WORD2VEC_BINARY, ".txt": WORD2VEC_TEXT, ".vec": WORD2VEC_TEXT,
-                 ".tsv": PROJECTOR, ".npz": NATIVE}
+_BY_EXTENSION = {
+    ".bin": WORD2VEC_BINARY,
+    ".txt": WORD2VEC_TEXT,
+    ".vec": WORD2VEC_TEXT,
+    ".tsv": PROJECTOR,
+    ".npz": NATIVE,
+}
 
 
 @contextmanager
@@ -116,7 +121,7 @@ def _remove_stale_temporaries(folder: str, name: str) -> None:
     except OSError:
         return
     for entry in entries:
-        pid, sep, token = entry[len(prefix):-len(".tmp")].partition("-")
+        pid, sep, token = entry[len(prefix) : -len(".tmp")].partition("-")
         if not (sep and pid.isdigit() and len(token) == 8) or _alive(int(pid)):
             continue
         try:
@@ -182,14 +187,19 @@ def detect_format(path: str | os.PathLike[str]) -> str:
             return GLOVE
     else:  # a header and nothing to judge the body by: the extension decides
         return by_ext or WORD2VEC_TEXT
-    raise FormatError("not a recognised vector file (expected word2vec text or binary with a "
-                      "'<count> <dimensions>' first line, GloVe text with a word and its "
-                      "numbers on each line, a projector vectors.tsv, or a native .npz "
-                      "model)", path, 0)
+    raise FormatError(
+        "not a recognised vector file (expected word2vec text or binary with a "
+        "'<count> <dimensions>' first line, GloVe text with a word and its "
+        "numbers on each line, a projector vectors.tsv, or a native .npz "
+        "model)",
+        path,
+        0,
+    )
 
 
-def load_embeddings(path: str | os.PathLike[str], format: str | None = None,
-                    **kw: Any) -> Embeddings:
+def load_embeddings(
+    path: str | os.PathLike[str], format: str | None = None, **kw: Any
+) -> Embeddings:
     """Load word vectors from a file in any supported format.
 
     Parameters
@@ -222,8 +232,9 @@ def load_embeddings(path: str | os.PathLike[str], format: str | None = None,
     return projector.load(path, **kw)
 
 
-def save_embeddings(emb: Embeddings, path: str | os.PathLike[str], format: str | None = None,
-                    **kw: Any) -> None:
+def save_embeddings(
+    emb: Embeddings, path: str | os.PathLike[str], format: str | None = None, **kw: Any
+) -> None:
     """Save word vectors, in the format named by ``format`` or by the file extension.
 
     GloVe has no extension of its own (``.txt`` means word2vec text): pass
@@ -245,8 +256,10 @@ def save_embeddings(emb: Embeddings, path: str | os.PathLike[str], format: str |
 
     fmt = format_name(format) if format else format_from_extension(path)
     if fmt is None:
-        raise ValueError(f"cannot tell the format from the name {os.fspath(path)!r}; "
-                         f"use .bin, .txt, .vec, .tsv or .npz, or pass format=")
+        raise ValueError(
+            f"cannot tell the format from the name {os.fspath(path)!r}; "
+            f"use .bin, .txt, .vec, .tsv or .npz, or pass format="
+        )
     if fmt == NATIVE:
         native.save(path, emb, **kw)
     elif fmt in (WORD2VEC_BINARY, WORD2VEC_TEXT):

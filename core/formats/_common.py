@@ -30,12 +30,13 @@ WRITE_BYTES = 4 << 20  # float32 bytes written at a time by savers: their progre
 
 # Word rules for text records.
 FIRST = "first"  # the word is everything before the first space (word2vec text)
-LAST = "last"    # the numbers are the last `dim` fields; the word is the rest (GloVe)
-NONE = "none"    # no word: the line is all numbers (projector vectors.tsv)
+LAST = "last"  # the numbers are the last `dim` fields; the word is the rest (GloVe)
+NONE = "none"  # no word: the line is all numbers (projector vectors.tsv)
 
 
-def check_options(limit: int | None, dtype: Any, encoding: str = "utf-8",
-                  unicode_errors: str = "replace") -> np.dtype:
+def check_options(
+    limit: int | None, dtype: Any, encoding: str = "utf-8", unicode_errors: str = "replace"
+) -> np.dtype:
     """Validate the loader options every format shares; return ``dtype`` as a NumPy dtype."""
     try:
         dt = np.dtype(dtype)
@@ -43,8 +44,9 @@ def check_options(limit: int | None, dtype: Any, encoding: str = "utf-8",
         raise ValueError(f"dtype must be a floating-point type, got {dtype!r}") from None
     if dt.kind != "f":
         raise ValueError(f"dtype must be a floating-point type, got {dtype!r}")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, numbers.Integral)
-                              or limit < 0):
+    if limit is not None and (
+        isinstance(limit, bool) or not isinstance(limit, numbers.Integral) or limit < 0
+    ):
         raise ValueError(f"limit must be a whole number >= 0 or None, got {limit!r}")
     try:
         codecs.lookup(encoding)
@@ -64,8 +66,14 @@ def parse_dtype(dtype: np.dtype) -> np.dtype:
     return np.dtype(np.float32) if dtype == np.float32 else np.dtype(np.float64)
 
 
-def finish(words: list[str], vectors: np.ndarray, dtype: np.dtype, path: Any,
-           counts: np.ndarray | None = None, what: str = "vector") -> Embeddings:
+def finish(
+    words: list[str],
+    vectors: np.ndarray,
+    dtype: np.dtype,
+    path: Any,
+    counts: np.ndarray | None = None,
+    what: str = "vector",
+) -> Embeddings:
     """Round through ``dtype``, drop repeated words (keeping the first, with a warning)."""
     if dtype != np.float32 or vectors.dtype != np.float32:
         with np.errstate(over="ignore"):  # too large for the type: inf, as when parsing
@@ -77,15 +85,21 @@ def finish(words: list[str], vectors: np.ndarray, dtype: np.dtype, path: Any,
     dropped = np.ones(len(emb), dtype=bool)
     dropped[keep] = False
     first = int(np.argmax(dropped))
-    warnings.warn(DuplicateWordWarning(
-        f"{path}: {int(dropped.sum())} repeated word(s), the first {emb.words[first]!r} at "
-        f"{what} {first + 1}; the first vector of each word was kept"), stacklevel=4)
-    return Embeddings([emb.words[i] for i in keep.tolist()], emb.vectors[keep],
-                      emb.counts[keep], copy=False)
+    warnings.warn(
+        DuplicateWordWarning(
+            f"{path}: {int(dropped.sum())} repeated word(s), the first {emb.words[first]!r} at "
+            f"{what} {first + 1}; the first vector of each word was kept"
+        ),
+        stacklevel=4,
+    )
+    return Embeddings(
+        [emb.words[i] for i in keep.tolist()], emb.vectors[keep], emb.counts[keep], copy=False
+    )
 
 
-def encode_words(words: Iterable[str], path: Any, bad: Callable[[bytes], bool],
-                 problem: str) -> list[bytes]:
+def encode_words(
+    words: Iterable[str], path: Any, bad: Callable[[bytes], bool], problem: str
+) -> list[bytes]:
     """Each word as UTF-8 for a writer, refusing one the format cannot store.
 
     Raises :class:`FormatError` ``word 'w' {problem}`` for the first word whose bytes
@@ -96,8 +110,9 @@ def encode_words(words: Iterable[str], path: Any, bad: Callable[[bytes], bool],
         try:
             b = w.encode("utf-8")
         except UnicodeEncodeError as exc:
-            raise FormatError(f"word {w!r} cannot be written as UTF-8: {exc.reason}",
-                              path) from None
+            raise FormatError(
+                f"word {w!r} cannot be written as UTF-8: {exc.reason}", path
+            ) from None
         if bad(b):
             raise FormatError(f"word {w!r} {problem}", path)
         encoded.append(b)
@@ -122,24 +137,30 @@ def write_rows(n: int, dim: int, progress: Progress | None) -> Iterator[tuple[in
             progress(hi, n)
 
 
-def write_text_records(f: IO[bytes], encoded: list[bytes], vectors: np.ndarray,
-                       progress: Progress | None = None) -> None:
+def write_text_records(
+    f: IO[bytes], encoded: list[bytes], vectors: np.ndarray, progress: Progress | None = None
+) -> None:
     """Lines ``word n1 n2 ...`` with 9 significant digits, which read back to the same
     float32 bit for bit (word2vec text and GloVe)."""
     n, dim = vectors.shape
     fmt = " ".join(["%.9g"] * dim)
     for lo, hi in write_rows(n, dim, progress):
         rows = vectors[lo:hi].tolist()
-        f.write(b"".join(w + b" " + (fmt % tuple(row)).encode("ascii") + b"\n"
-                         for w, row in zip(encoded[lo:hi], rows, strict=True)))
+        f.write(
+            b"".join(
+                w + b" " + (fmt % tuple(row)).encode("ascii") + b"\n"
+                for w, row in zip(encoded[lo:hi], rows, strict=True)
+            )
+        )
 
 
 def file_size(f: IO[bytes]) -> int:
     return os.fstat(f.fileno()).st_size
 
 
-def blocks(f: IO[bytes], size: int, start: int, progress: Progress | None,
-           block: int | None = None) -> Iterator[tuple[int, bytes]]:
+def blocks(
+    f: IO[bytes], size: int, start: int, progress: Progress | None, block: int | None = None
+) -> Iterator[tuple[int, bytes]]:
     """Yield ``(file offset, bytes)`` of whole lines, a few MB at a time.
 
     The last block may end without a newline (the file's last line). A line longer
@@ -185,9 +206,8 @@ class Rows:
         need = self.n + len(values)
         if need > len(self._a):
             # Only this object refers to the buffer, hence refcheck=False.
-            self._a.resize((max(need, len(self._a) * 3 // 2), self._a.shape[1]),
-                           refcheck=False)
-        self._a[self.n:need] = values
+            self._a.resize((max(need, len(self._a) * 3 // 2), self._a.shape[1]), refcheck=False)
+        self._a[self.n : need] = values
         self.n = need
 
     def result(self) -> np.ndarray:
@@ -218,14 +238,21 @@ class TextBlockParser:
         Parse numbers into this type (see :func:`parse_dtype`).
     """
 
-    def __init__(self, path: Any, dim: int, rule: str, sep: bytes, dtype: np.dtype,
-                 encoding: str, unicode_errors: str):
+    def __init__(
+        self,
+        path: Any,
+        dim: int,
+        rule: str,
+        sep: bytes,
+        dtype: np.dtype,
+        encoding: str,
+        unicode_errors: str,
+    ):
         self.path, self.dim, self.rule, self.sep = path, dim, rule, sep
         self.dtype, self.encoding, self.errors = dtype, encoding, unicode_errors
         self.line = 1  # number of the first line of the next block (1-based)
 
-    def parse(self, offset: int, block: bytes, want: int | None
-              ) -> tuple[list[str], np.ndarray]:
+    def parse(self, offset: int, block: bytes, want: int | None) -> tuple[list[str], np.ndarray]:
         """Records of one block: at most ``want`` of them (None: all)."""
         lines = block.split(b"\n")
         if lines and not lines[-1]:
@@ -268,7 +295,7 @@ class TextBlockParser:
                 if self.rule == LAST and have > want:
                     # The word itself contains spaces: the numbers are the last dim fields.
                     word = recs[i].rsplit(sep, dim)[0]
-                    words[i], rests[i] = word, recs[i][len(word) + 1:]
+                    words[i], rests[i] = word, recs[i][len(word) + 1 :]
                     if word:
                         continue
                 return words, None
@@ -302,12 +329,18 @@ class TextBlockParser:
                 # The exact rule where the numbers are single-space separated (the word
                 # keeps any spaces, even leading or trailing ones), else any whitespace.
                 fields = rec.rsplit(b" ", dim)
-                if not (len(fields) == dim + 1 and fields[0]
-                        and all(t.split() == [t] for t in fields[1:])):
+                if not (
+                    len(fields) == dim + 1
+                    and fields[0]
+                    and all(t.split() == [t] for t in fields[1:])
+                ):
                     fields = rec.rsplit(None, dim)
                     if len(fields) != dim + 1 or not fields[0].strip():
-                        where.fail(i, f"expected a word followed by {dim} numbers, found "
-                                      f"{len(rec.split())} field(s)")
+                        where.fail(
+                            i,
+                            f"expected a word followed by {dim} numbers, found "
+                            f"{len(rec.split())} field(s)",
+                        )
                 word, toks = fields[0], fields[1:]
             if len(toks) != dim:
                 what = "numbers" if self.rule == NONE else "numbers after the word"
@@ -344,8 +377,9 @@ class TextBlockParser:
 class _Where:
     """Turns "record i of this block" into a FormatError naming the line and byte offset."""
 
-    def __init__(self, path: Any, block: bytes, offset: int, first_line: int,
-                 idx: list[int] | range):
+    def __init__(
+        self, path: Any, block: bytes, offset: int, first_line: int, idx: list[int] | range
+    ):
         self.path, self.block, self.offset = path, block, offset
         self.first_line, self.idx = first_line, idx
 

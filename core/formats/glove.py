@@ -40,9 +40,16 @@ _BOM = b"\xef\xbb\xbf"
 _SNIFF_LINES = 100
 
 
-def load(path: str | os.PathLike[str], *, limit: int | None = None, dtype: Any = np.float32,
-         vector_size: int | None = None, encoding: str = "utf-8",
-         unicode_errors: str = "replace", progress: Progress | None = None) -> Embeddings:
+def load(
+    path: str | os.PathLike[str],
+    *,
+    limit: int | None = None,
+    dtype: Any = np.float32,
+    vector_size: int | None = None,
+    encoding: str = "utf-8",
+    unicode_errors: str = "replace",
+    progress: Progress | None = None,
+) -> Embeddings:
     """Read a GloVe text file.
 
     Parameters
@@ -83,8 +90,9 @@ def load(path: str | os.PathLike[str], *, limit: int | None = None, dtype: Any =
         for offset, block in blocks(f, size, start, progress):
             if parser is None:
                 dim = vector_size or _infer_dim(block, path, offset)
-                parser = TextBlockParser(path, dim, LAST, b" ", parse_dtype(dt), encoding,
-                                         unicode_errors)
+                parser = TextBlockParser(
+                    path, dim, LAST, b" ", parse_dtype(dt), encoding, unicode_errors
+                )
             want = None if limit is None else limit - len(words)
             if want == 0:
                 break
@@ -94,16 +102,18 @@ def load(path: str | os.PathLike[str], *, limit: int | None = None, dtype: Any =
             words += w
             rows.add(v)
     if parser is None:
-        raise FormatError("the file is empty: a GloVe file has a word and its numbers on "
-                          "each line", path, 0)
+        raise FormatError(
+            "the file is empty: a GloVe file has a word and its numbers on each line", path, 0
+        )
     if progress is not None:
         progress(size, size)
     vectors = rows.result() if rows is not None else np.empty((0, parser.dim), np.float32)
     return finish(words, vectors, dt, path, what="line")
 
 
-def save(emb: Embeddings, path: str | os.PathLike[str], *,
-         progress: Progress | None = None) -> None:
+def save(
+    emb: Embeddings, path: str | os.PathLike[str], *, progress: Progress | None = None
+) -> None:
     """Write ``emb`` as a GloVe text file, atomically.
 
     Values get 9 significant digits, which read back to the same float32 bit for bit.
@@ -115,8 +125,11 @@ def save(emb: Embeddings, path: str | os.PathLike[str], *,
         If a word is empty or contains a line break.
     """
     encoded = encode_words(
-        emb.words, path, lambda b: not b.strip() or b"\n" in b or b"\r" in b,
-        "is blank or contains a line break, which the GloVe format cannot store")
+        emb.words,
+        path,
+        lambda b: not b.strip() or b"\n" in b or b"\r" in b,
+        "is blank or contains a line break, which the GloVe format cannot store",
+    )
     with atomic_write(path, "wb") as f:
         write_text_records(f, encoded, emb.vectors, progress)
 
@@ -167,6 +180,9 @@ def _infer_dim(block: bytes, path: Any, offset: int) -> int:
     dim = Counter(counts).most_common(1)[0][0] if counts else 0
     if dim < 1:
         shown = lines[0][:60].decode("utf-8", "replace") if lines else ""
-        raise FormatError(f"not a GloVe file: expected a word followed by numbers on each "
-                          f"line, found {shown!r}", path, offset)
+        raise FormatError(
+            f"not a GloVe file: expected a word followed by numbers on each line, found {shown!r}",
+            path,
+            offset,
+        )
     return dim

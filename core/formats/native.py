@@ -37,11 +37,30 @@ from core.vectors import Embeddings
 FORMAT_VERSION = 1
 # What zipfile and its decompressors raise on damaged data (a missing file is raised
 # by open() before any of this).
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, lzma.LZMAError,
-               struct.error, EOFError, OSError, ValueError, TypeError, NotImplementedError,
-               RuntimeError, OverflowError, KeyError)
-_REQUIRED = ("format_version", "vectors", "words", "word_offsets", "counts", "config_json",
-             "state_json")
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    struct.error,
+    EOFError,
+    OSError,
+    ValueError,
+    TypeError,
+    NotImplementedError,
+    RuntimeError,
+    OverflowError,
+    KeyError,
+)
+_REQUIRED = (
+    "format_version",
+    "vectors",
+    "words",
+    "word_offsets",
+    "counts",
+    "config_json",
+    "state_json",
+)
 
 
 @dataclass(frozen=True)
@@ -54,9 +73,15 @@ class NativeModel:
     state: dict[str, Any] = field(default_factory=dict)
 
 
-def save(path: str | os.PathLike[str], emb: Embeddings, *, context: np.ndarray | None = None,
-         config: TrainingConfig | None = None, state: dict[str, Any] | None = None,
-         progress: Progress | None = None) -> None:
+def save(
+    path: str | os.PathLike[str],
+    emb: Embeddings,
+    *,
+    context: np.ndarray | None = None,
+    config: TrainingConfig | None = None,
+    state: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> None:
     """Write a native model file atomically.
 
     Parameters
@@ -79,8 +104,9 @@ def save(path: str | os.PathLike[str], emb: Embeddings, *, context: np.ndarray |
     if context is not None:
         context = np.asarray(context)
         if context.shape != (n, dim):
-            raise ValueError(f"context must have the shape of the vectors {(n, dim)}, "
-                             f"got {context.shape}")
+            raise ValueError(
+                f"context must have the shape of the vectors {(n, dim)}, got {context.shape}"
+            )
         arrays["context"] = context.astype(np.float32, copy=False)
     encoded = [w.encode("utf-8", "surrogatepass") for w in emb.words]
     offsets = np.zeros(n + 1, dtype=np.int64)
@@ -102,17 +128,20 @@ def save(path: str | os.PathLike[str], emb: Embeddings, *, context: np.ndarray |
     done = 0
     if progress is not None:
         progress(0, total)
-    with atomic_write(path, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED,
-                                                          allowZip64=True) as zf:
+    with (
+        atomic_write(path, "wb") as f,
+        zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as zf,
+    ):
         # What np.savez writes (stored .npy members, zip64 forced as NumPy does), one
         # slice at a time so that progress can be told and the save stopped between them.
         for key, array in arrays.items():
             with zf.open(key + ".npy", "w", force_zip64=True) as member:
                 np.lib.format.write_array_header_1_0(
-                    member, np.lib.format.header_data_from_array_1_0(array))
+                    member, np.lib.format.header_data_from_array_1_0(array)
+                )
                 data = array.reshape(-1).view(np.uint8)
                 for lo in range(0, data.size, _common.WRITE_BYTES):
-                    chunk = data[lo:lo + _common.WRITE_BYTES]
+                    chunk = data[lo : lo + _common.WRITE_BYTES]
                     member.write(memoryview(chunk))
                     done += chunk.size
                     if progress is not None:
@@ -154,8 +183,13 @@ def load(path: str | os.PathLike[str], *, progress: Progress | None = None) -> N
     return model
 
 
-def load_embeddings(path: str | os.PathLike[str], *, limit: int | None = None,
-                    dtype: Any = np.float32, progress: Progress | None = None) -> Embeddings:
+def load_embeddings(
+    path: str | os.PathLike[str],
+    *,
+    limit: int | None = None,
+    dtype: Any = np.float32,
+    progress: Progress | None = None,
+) -> Embeddings:
     """The word vectors of a native model file, with the options every loader has.
 
     ``limit`` keeps the first N words, ``dtype`` rounds the values through that type.
@@ -182,31 +216,45 @@ class _Archive:
             info = self._zf.getinfo(name + ".npy")
             # What the member can expand to: its own bytes (stored), or deflate's best
             # ratio (~1032:1) of them; and those bytes must be inside the file.
-            limit = info.compress_size * (1 if info.compress_type == zipfile.ZIP_STORED
-                                          else 1100)
+            limit = info.compress_size * (1 if info.compress_type == zipfile.ZIP_STORED else 1100)
             if info.file_size > limit or info.compress_size > self._size:
-                raise FormatError(f"member {name!r} claims {info.file_size} bytes, more than "
-                                  f"the archive can hold", path, info.header_offset)
+                raise FormatError(
+                    f"member {name!r} claims {info.file_size} bytes, more than "
+                    f"the archive can hold",
+                    path,
+                    info.header_offset,
+                )
             with self._zf.open(info) as fp:
                 shape, fortran, dtype = _npy_header(fp, name, path, info.header_offset)
                 if dtype.hasobject:
-                    raise FormatError(f"member {name!r} holds Python objects, which would "
-                                      f"need unpickling; refused", path, info.header_offset)
+                    raise FormatError(
+                        f"member {name!r} holds Python objects, which would "
+                        f"need unpickling; refused",
+                        path,
+                        info.header_offset,
+                    )
                 if any(d < 0 for d in shape):
-                    raise FormatError(f"member {name!r} has a negative shape {shape}", path,
-                                      info.header_offset)
+                    raise FormatError(
+                        f"member {name!r} has a negative shape {shape}", path, info.header_offset
+                    )
                 count = math.prod(shape)
                 nbytes = count * dtype.itemsize
                 if nbytes != info.file_size - fp.tell():
-                    raise FormatError(f"member {name!r} is damaged: its header says {shape} "
-                                      f"{dtype} ({nbytes} bytes) but it holds "
-                                      f"{info.file_size - fp.tell()} bytes", path,
-                                      info.header_offset)
+                    raise FormatError(
+                        f"member {name!r} is damaged: its header says {shape} "
+                        f"{dtype} ({nbytes} bytes) but it holds "
+                        f"{info.file_size - fp.tell()} bytes",
+                        path,
+                        info.header_offset,
+                    )
                 data = fp.read(nbytes)
             if len(data) != nbytes:
                 raise FormatError(f"member {name!r} is cut off", path, info.header_offset)
-            array = np.frombuffer(data, dtype=dtype, count=count) if nbytes else \
-                np.zeros(count, dtype=dtype)
+            array = (
+                np.frombuffer(data, dtype=dtype, count=count)
+                if nbytes
+                else np.zeros(count, dtype=dtype)
+            )
             array = array.reshape(shape[::-1]).T if fortran else array.reshape(shape)
         except FormatError:
             raise
@@ -228,8 +276,11 @@ def _read(archive: Any, path: Any) -> NativeModel:
         raise FormatError("format_version must be a whole number", path)
     version = int(version)
     if version > FORMAT_VERSION:
-        raise FormatError(f"written by a newer version of this program (format_version "
-                          f"{version}); this version reads up to {FORMAT_VERSION}", path)
+        raise FormatError(
+            f"written by a newer version of this program (format_version "
+            f"{version}); this version reads up to {FORMAT_VERSION}",
+            path,
+        )
     if version < 1:
         raise FormatError(f"invalid format_version {version}", path)
     if missing:
@@ -237,35 +288,48 @@ def _read(archive: Any, path: Any) -> NativeModel:
 
     vectors = _member(archive, "vectors", path)
     if vectors.ndim != 2 or vectors.dtype.kind != "f" or vectors.shape[1] < 1:
-        raise FormatError(f"vectors must be a 2-D float array, got {vectors.dtype} "
-                          f"{vectors.shape}", path)
+        raise FormatError(
+            f"vectors must be a 2-D float array, got {vectors.dtype} {vectors.shape}", path
+        )
     n = vectors.shape[0]
     blob = _member(archive, "words", path)
     offsets = _member(archive, "word_offsets", path)
     if blob.ndim != 1 or blob.dtype != np.uint8:
         raise FormatError(f"words must be a 1-D uint8 array, got {blob.dtype} {blob.shape}", path)
-    if (offsets.shape != (n + 1,) or offsets.dtype.kind not in "iu" or offsets[0] != 0
-            or offsets[-1] != blob.size or np.any(np.diff(offsets) < 0)):
-        raise FormatError(f"word_offsets must be {n + 1} non-decreasing offsets from 0 to "
-                          f"{blob.size}", path)
+    if (
+        offsets.shape != (n + 1,)
+        or offsets.dtype.kind not in "iu"
+        or offsets[0] != 0
+        or offsets[-1] != blob.size
+        or np.any(np.diff(offsets) < 0)
+    ):
+        raise FormatError(
+            f"word_offsets must be {n + 1} non-decreasing offsets from 0 to {blob.size}", path
+        )
     raw = blob.tobytes()
     bounds = offsets.tolist()
     try:
-        words = [raw[a:b].decode("utf-8", "surrogatepass")
-                 for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        words = [
+            raw[a:b].decode("utf-8", "surrogatepass")
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+        ]
     except UnicodeDecodeError as exc:
         raise FormatError(f"words are not valid UTF-8: {exc.reason}", path) from None
     counts = _member(archive, "counts", path)
     if counts.shape != (n,) or counts.dtype.kind not in "iu":
-        raise FormatError(f"counts must be {n} whole numbers, got {counts.dtype} "
-                          f"{counts.shape}", path)
+        raise FormatError(
+            f"counts must be {n} whole numbers, got {counts.dtype} {counts.shape}", path
+        )
 
     context = None
     if "context" in members:
         context = _member(archive, "context", path)
         if context.shape != vectors.shape or context.dtype.kind != "f":
-            raise FormatError(f"context must be a float array of shape {vectors.shape}, got "
-                              f"{context.dtype} {context.shape}", path)
+            raise FormatError(
+                f"context must be a float array of shape {vectors.shape}, got "
+                f"{context.dtype} {context.shape}",
+                path,
+            )
         context = np.ascontiguousarray(context, dtype=np.float32)
         context.flags.writeable = False
 
@@ -284,13 +348,13 @@ def _read(archive: Any, path: Any) -> NativeModel:
     if not isinstance(state, dict):
         raise FormatError("state_json must hold a JSON object", path)
 
-    emb = Embeddings(words, np.ascontiguousarray(vectors, dtype=np.float32), counts,
-                     copy=False)
+    emb = Embeddings(words, np.ascontiguousarray(vectors, dtype=np.float32), counts, copy=False)
     return NativeModel(emb, context, config, state)
 
 
-def _npy_header(fp: Any, name: str, path: Any, offset: int) -> tuple[tuple[int, ...], bool,
-                                                                   np.dtype]:
+def _npy_header(
+    fp: Any, name: str, path: Any, offset: int
+) -> tuple[tuple[int, ...], bool, np.dtype]:
     """(shape, fortran_order, dtype) from a .npy header, which is parsed, never run."""
     try:
         version = np.lib.format.read_magic(fp)
@@ -303,10 +367,10 @@ def _npy_header(fp: Any, name: str, path: Any, offset: int) -> tuple[tuple[int, 
     except Exception as exc:  # noqa: BLE001 - NumPy parses the header text with tokenize and
         # ast.literal_eval, whose errors (TokenError, SyntaxError, MemoryError on deep nesting
         # ...) all mean the same thing here: the header is not a valid one.
-        raise FormatError(f"member {name!r} has a bad .npy header ({type(exc).__name__}: "
-                          f"{exc})", path, offset) from None
-    raise FormatError(f"member {name!r} has an unsupported .npy version {version}", path,
-                      offset)
+        raise FormatError(
+            f"member {name!r} has a bad .npy header ({type(exc).__name__}: {exc})", path, offset
+        ) from None
+    raise FormatError(f"member {name!r} has an unsupported .npy version {version}", path, offset)
 
 
 def _member(archive: _Archive, name: str, path: Any) -> np.ndarray:

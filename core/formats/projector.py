@@ -50,13 +50,20 @@ def metadata_path(path: str | os.PathLike[str]) -> str:
     stem, ext = os.path.splitext(name)
     i = stem.lower().rfind("vectors")
     if i >= 0:
-        return os.path.join(folder, stem[:i] + "metadata" + stem[i + len("vectors"):] + ext)
+        return os.path.join(folder, stem[:i] + "metadata" + stem[i + len("vectors") :] + ext)
     return os.path.join(folder, f"{stem}_metadata{ext or '.tsv'}")
 
 
-def load(path: str | os.PathLike[str], *, metadata: str | os.PathLike[str] | None = None,
-         limit: int | None = None, dtype: Any = np.float32, encoding: str = "utf-8",
-         unicode_errors: str = "replace", progress: Progress | None = None) -> Embeddings:
+def load(
+    path: str | os.PathLike[str],
+    *,
+    metadata: str | os.PathLike[str] | None = None,
+    limit: int | None = None,
+    dtype: Any = np.float32,
+    encoding: str = "utf-8",
+    unicode_errors: str = "replace",
+    progress: Progress | None = None,
+) -> Embeddings:
     """Read a projector export.
 
     Parameters
@@ -88,23 +95,29 @@ def load(path: str | os.PathLike[str], *, metadata: str | os.PathLike[str] | Non
                 progress(done, total)
 
         vectors = _read_vectors(vf, path, vsize, limit, parse_dtype(dt), vector_progress)
-        words, counts, what = _read_metadata(mf.read(), metadata, limit, encoding,
-                                             unicode_errors)
+        words, counts, what = _read_metadata(mf.read(), metadata, limit, encoding, unicode_errors)
     n = len(vectors)
     if len(words) != n:  # (with a limit, both were cut to it if they had that many rows)
         hint = ""
         if what == "single" and len(words) == n + 1:
             hint = " (a single-column metadata file has no header row)"
-        raise FormatError(f"{len(words)} rows in the metadata file {metadata} but {n} vectors "
-                          f"in {path}; the rows must match one to one{hint}", metadata)
+        raise FormatError(
+            f"{len(words)} rows in the metadata file {metadata} but {n} vectors "
+            f"in {path}; the rows must match one to one{hint}",
+            metadata,
+        )
     if progress is not None:
         progress(total, total)
     return finish(words, vectors, dt, path, counts, what="row")
 
 
-def save(emb: Embeddings, path: str | os.PathLike[str], *,
-         metadata: str | os.PathLike[str] | None = None,
-         progress: Progress | None = None) -> None:
+def save(
+    emb: Embeddings,
+    path: str | os.PathLike[str],
+    *,
+    metadata: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> None:
     """Write a projector export: the vectors to ``path`` and the words beside it.
 
     The metadata has one column (the words) when all counts are zero, else a header
@@ -122,13 +135,17 @@ def save(emb: Embeddings, path: str | os.PathLike[str], *,
         raise ValueError(f"the metadata file cannot be the vectors file {os.fspath(path)!r}")
     for w in emb.words:
         if not w or "\t" in w or "\n" in w or "\r" in w:
-            raise FormatError(f"word {w!r} is empty or contains a tab or line break, which "
-                              f"the projector's metadata.tsv cannot store", path)
+            raise FormatError(
+                f"word {w!r} is empty or contains a tab or line break, which "
+                f"the projector's metadata.tsv cannot store",
+                path,
+            )
     with_counts = bool(np.any(emb.counts))
     try:
         if with_counts:
-            text = "word\tcount\n" + "".join(f"{w}\t{c}\n" for w, c in
-                                              zip(emb.words, emb.counts.tolist(), strict=True))
+            text = "word\tcount\n" + "".join(
+                f"{w}\t{c}\n" for w, c in zip(emb.words, emb.counts.tolist(), strict=True)
+            )
         else:
             text = "".join(w + "\n" for w in emb.words)
         data = text.encode("utf-8")
@@ -141,8 +158,7 @@ def save(emb: Embeddings, path: str | os.PathLike[str], *,
     with atomic_write(metadata, "wb") as mf, atomic_write(path, "wb") as f:
         mf.write(data)
         for lo, hi in write_rows(n, dim, progress):
-            f.write("".join(fmt % tuple(row) for row in vectors[lo:hi].tolist())
-                    .encode("ascii"))
+            f.write("".join(fmt % tuple(row) for row in vectors[lo:hi].tolist()).encode("ascii"))
 
 
 def sniff(head: bytes) -> bool:
@@ -168,7 +184,7 @@ def _pair(path: str, metadata: Any) -> tuple[str, str]:
     folder, name = os.path.split(path)
     i = name.lower().rfind("metadata")
     if i >= 0:  # given the metadata file: use its twin if there is one
-        twin = os.path.join(folder, name[:i] + "vectors" + name[i + len("metadata"):])
+        twin = os.path.join(folder, name[:i] + "vectors" + name[i + len("metadata") :])
         if os.path.isfile(twin):
             return twin, path
     candidate = metadata_path(path)
@@ -177,13 +193,17 @@ def _pair(path: str, metadata: Any) -> tuple[str, str]:
         if os.path.exists(plain) and os.path.abspath(plain) != os.path.abspath(path):
             return path, plain
         if os.path.exists(path):
-            raise FormatError(f"no word list: expected the projector metadata file "
-                              f"{candidate} beside the vectors (or pass it explicitly)", path)
+            raise FormatError(
+                f"no word list: expected the projector metadata file "
+                f"{candidate} beside the vectors (or pass it explicitly)",
+                path,
+            )
     return path, candidate
 
 
-def _read_vectors(f: Any, path: Any, size: int, limit: int | None, dtype: np.dtype,
-                  progress: Progress) -> np.ndarray:
+def _read_vectors(
+    f: Any, path: Any, size: int, limit: int | None, dtype: np.dtype, progress: Progress
+) -> np.ndarray:
     start = len(_BOM) if f.read(len(_BOM)) == _BOM else 0
     f.seek(start)
     parser: TextBlockParser | None = None
@@ -210,8 +230,9 @@ def _read_vectors(f: Any, path: Any, size: int, limit: int | None, dtype: np.dty
     return rows.result() if rows is not None else np.empty((0, parser.dim), dtype=dtype)
 
 
-def _read_metadata(data: bytes, path: Any, limit: int | None, encoding: str,
-                   unicode_errors: str) -> tuple[list[str], np.ndarray | None, str]:
+def _read_metadata(
+    data: bytes, path: Any, limit: int | None, encoding: str, unicode_errors: str
+) -> tuple[list[str], np.ndarray | None, str]:
     """(words, counts or None, "single" or "columns")."""
     start = len(_BOM) if data.startswith(_BOM) else 0
     raw = data[start:].split(b"\n")
@@ -227,8 +248,9 @@ def _read_metadata(data: bytes, path: Any, limit: int | None, encoding: str,
             try:
                 ln.decode(encoding, unicode_errors)
             except UnicodeDecodeError as exc:
-                raise FormatError(f"line {no} is not valid {encoding}: {exc.reason}", path,
-                                  offset + exc.start) from None
+                raise FormatError(
+                    f"line {no} is not valid {encoding}: {exc.reason}", path, offset + exc.start
+                ) from None
             offset += len(ln) + 1
         raise
     if "\t" not in lines[0]:
@@ -238,16 +260,19 @@ def _read_metadata(data: bytes, path: Any, limit: int | None, encoding: str,
     header = [h.strip().lower() for h in lines[0].split("\t")]
     word_col = next((header.index(c) for c in _WORD_COLUMNS if c in header), 0)
     count_col = next((header.index(c) for c in _COUNT_COLUMNS if c in header), None)
-    body = lines[1:] if limit is None else lines[1:limit + 1]
+    body = lines[1:] if limit is None else lines[1 : limit + 1]
     need = max(word_col, -1 if count_col is None else count_col) + 1
     words: list[str] = []
     counts: list[int] = []
     for no, line in enumerate(body, start=2):
         fields = line.split("\t")
         if len(fields) < need:
-            raise FormatError(f"line {no}: expected {len(header)} tab-separated columns "
-                              f"({', '.join(header)}), found {len(fields)}", path,
-                              _line_offset(data, start, no))
+            raise FormatError(
+                f"line {no}: expected {len(header)} tab-separated columns "
+                f"({', '.join(header)}), found {len(fields)}",
+                path,
+                _line_offset(data, start, no),
+            )
         words.append(fields[word_col])
         if count_col is not None:
             text = fields[count_col].strip()
@@ -256,11 +281,13 @@ def _read_metadata(data: bytes, path: Any, limit: int | None, encoding: str,
             except ValueError:
                 c = -1
             if not 0 <= c < 2**63:
-                raise FormatError(f"line {no}: the count {text[:40]!r} is not a whole number "
-                                  f">= 0", path, _line_offset(data, start, no))
+                raise FormatError(
+                    f"line {no}: the count {text[:40]!r} is not a whole number >= 0",
+                    path,
+                    _line_offset(data, start, no),
+                )
             counts.append(c)
-    return words, (np.array(counts, dtype=np.int64) if count_col is not None else None), \
-        "columns"
+    return words, (np.array(counts, dtype=np.int64) if count_col is not None else None), "columns"
 
 
 def _line_offset(data: bytes, start: int, no: int) -> int:

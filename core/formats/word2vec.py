@@ -47,9 +47,16 @@ _BOM = b"\xef\xbb\xbf"
 MAX_DIMENSIONS = 1 << 24
 
 
-def load(path: str | os.PathLike[str], *, binary: bool | None = None, limit: int | None = None,
-         dtype: Any = np.float32, encoding: str = "utf-8", unicode_errors: str = "replace",
-         progress: Progress | None = None) -> Embeddings:
+def load(
+    path: str | os.PathLike[str],
+    *,
+    binary: bool | None = None,
+    limit: int | None = None,
+    dtype: Any = np.float32,
+    encoding: str = "utf-8",
+    unicode_errors: str = "replace",
+    progress: Progress | None = None,
+) -> Embeddings:
     """Read a word2vec binary or text file (fastText's ``.vec`` is the text format).
 
     Parameters
@@ -96,18 +103,21 @@ def load(path: str | os.PathLike[str], *, binary: bool | None = None, limit: int
                 binary = os.path.splitext(os.fspath(path))[1].lower() == ".bin"
             f.seek(start)
         if binary:
-            words, vectors = _read_binary(f, path, size, start, n, count, dim,
-                                          encoding, unicode_errors, progress)
+            words, vectors = _read_binary(
+                f, path, size, start, n, count, dim, encoding, unicode_errors, progress
+            )
         else:
-            words, vectors = _read_text(f, path, size, start, n, count, dim, dt,
-                                        encoding, unicode_errors, progress)
+            words, vectors = _read_text(
+                f, path, size, start, n, count, dim, dt, encoding, unicode_errors, progress
+            )
     if progress is not None:
         progress(size, size)
     return finish(words, vectors, dt, path, what="vector")
 
 
-def save(emb: Embeddings, path: str | os.PathLike[str], *, binary: bool,
-         progress: Progress | None = None) -> None:
+def save(
+    emb: Embeddings, path: str | os.PathLike[str], *, binary: bool, progress: Progress | None = None
+) -> None:
     """Write ``emb`` as a word2vec binary (gensim layout) or text file, atomically.
 
     Text values are written with 9 significant digits, which reads back to the same
@@ -123,8 +133,11 @@ def save(emb: Embeddings, path: str | os.PathLike[str], *, binary: bool,
         If a word is empty or contains a space or line break (the format cannot hold it).
     """
     encoded = encode_words(
-        emb.words, path, lambda b: not b or b" " in b or b"\n" in b or b"\r" in b,
-        "is empty or contains a space or line break, which the word2vec format cannot store")
+        emb.words,
+        path,
+        lambda b: not b or b" " in b or b"\n" in b or b"\r" in b,
+        "is empty or contains a space or line break, which the word2vec format cannot store",
+    )
     vectors = emb.vectors
     n, dim = vectors.shape
     with atomic_write(path, "wb") as f:
@@ -132,8 +145,12 @@ def save(emb: Embeddings, path: str | os.PathLike[str], *, binary: bool,
         if binary:
             little = vectors.astype("<f4", copy=False)
             for lo, hi in write_rows(n, dim, progress):
-                f.write(b"".join(w + b" " + row.tobytes()
-                                 for w, row in zip(encoded[lo:hi], little[lo:hi], strict=True)))
+                f.write(
+                    b"".join(
+                        w + b" " + row.tobytes()
+                        for w, row in zip(encoded[lo:hi], little[lo:hi], strict=True)
+                    )
+                )
         else:
             write_text_records(f, encoded, vectors, progress)
 
@@ -155,7 +172,7 @@ def sniff_binary(head: bytes) -> bool | None:
     space = body.find(b" ")
     if space < 0:
         return None
-    rest, nl, _ = body[space + 1:].partition(b"\n")
+    rest, nl, _ = body[space + 1 :].partition(b"\n")
     if not nl and len(rest) < 4 * dim:
         return None  # too little to judge
     if rest.translate(None, _NUMBER_BYTES):
@@ -180,29 +197,52 @@ def _parse_header(header: bytes, path: Any) -> tuple[int, int]:
     except ValueError:
         count = dim = -1
     if count > 0 and dim >= 1 and not header.endswith(b"\n"):
-        raise FormatError(f"the file ends after the header line; the header promises {count} "
-                          f"vectors", path, len(header))
+        raise FormatError(
+            f"the file ends after the header line; the header promises {count} vectors",
+            path,
+            len(header),
+        )
     if count < 0 or dim < 1:
         shown = header[:60].decode("utf-8", "replace").rstrip("\n")
-        raise FormatError(f"the first line must be '<count> <dimensions>' (two whole numbers), "
-                          f"found {shown!r}", path, 0)
+        raise FormatError(
+            f"the first line must be '<count> <dimensions>' (two whole numbers), found {shown!r}",
+            path,
+            0,
+        )
     if dim > MAX_DIMENSIONS:
-        raise FormatError(f"the header says each vector has {dim} dimensions; more than "
-                          f"{MAX_DIMENSIONS} is not a word2vec file", path, 0)
+        raise FormatError(
+            f"the header says each vector has {dim} dimensions; more than "
+            f"{MAX_DIMENSIONS} is not a word2vec file",
+            path,
+            0,
+        )
     return count, dim
 
 
-def _read_binary(f: Any, path: Any, size: int, start: int, n: int, count: int, dim: int,
-                 encoding: str, unicode_errors: str,
-                 progress: Progress | None) -> tuple[list[str], np.ndarray]:
+def _read_binary(
+    f: Any,
+    path: Any,
+    size: int,
+    start: int,
+    n: int,
+    count: int,
+    dim: int,
+    encoding: str,
+    unicode_errors: str,
+    progress: Progress | None,
+) -> tuple[list[str], np.ndarray]:
     nb = 4 * dim
     # Each record is at least a space and its vector: refuse before allocating if the
     # file cannot possibly hold what the header promises.
     if n * (nb + 1) > size - start:
-        raise FormatError(f"the header promises {count} vectors of {dim} float32 values, but "
-                          f"only {size - start} bytes follow the header (at least "
-                          f"{n * (nb + 1)} needed); the file is truncated or not a word2vec "
-                          f"binary file", path, size)
+        raise FormatError(
+            f"the header promises {count} vectors of {dim} float32 values, but "
+            f"only {size - start} bytes follow the header (at least "
+            f"{n * (nb + 1)} needed); the file is truncated or not a word2vec "
+            f"binary file",
+            path,
+            size,
+        )
     if n == 0:
         return [], np.empty((0, dim), dtype=np.float32)
     vectors = np.empty((n, dim), dtype="<f4")
@@ -225,7 +265,7 @@ def _read_binary(f: Any, path: Any, size: int, start: int, n: int, count: int, d
                 end = space + 1 + nb
                 if space < 0 or end > size:
                     _cut_off(mm, path, pos, space, size, i, count, encoding, unicode_errors)
-                dst[i * nb:(i + 1) * nb] = src[space + 1:end]
+                dst[i * nb : (i + 1) * nb] = src[space + 1 : end]
                 add(mm[pos:space])
                 pos = end
             lo = hi
@@ -244,29 +284,51 @@ def _read_binary(f: Any, path: Any, size: int, start: int, n: int, count: int, d
             try:
                 w.decode(encoding, unicode_errors)
             except UnicodeDecodeError as exc:
-                raise FormatError(f"a word is not valid {encoding}: {exc.reason} ({w[:60]!r})",
-                                  path, offset) from None
+                raise FormatError(
+                    f"a word is not valid {encoding}: {exc.reason} ({w[:60]!r})", path, offset
+                ) from None
             offset += len(w) + 1 + nb
         raise
     return words, vectors
 
 
-def _cut_off(mm: Any, path: Any, pos: int, space: int, size: int, i: int, count: int,
-             encoding: str, unicode_errors: str) -> None:
-    word = mm[pos:space if space >= 0 else min(size, pos + 60)][:60]
+def _cut_off(
+    mm: Any,
+    path: Any,
+    pos: int,
+    space: int,
+    size: int,
+    i: int,
+    count: int,
+    encoding: str,
+    unicode_errors: str,
+) -> None:
+    word = mm[pos : space if space >= 0 else min(size, pos + 60)][:60]
     word = word.lstrip(b"\n").decode(encoding, "replace")
-    raise FormatError(f"vector {i + 1} of {count} (word {word!r}) is cut off: the file ends "
-                      f"at byte {size}; it is truncated or the header count is too large",
-                      path, pos)
+    raise FormatError(
+        f"vector {i + 1} of {count} (word {word!r}) is cut off: the file ends "
+        f"at byte {size}; it is truncated or the header count is too large",
+        path,
+        pos,
+    )
 
 
-def _read_text(f: Any, path: Any, size: int, start: int, n: int, count: int, dim: int,
-               dtype: np.dtype, encoding: str, unicode_errors: str,
-               progress: Progress | None) -> tuple[list[str], np.ndarray]:
+def _read_text(
+    f: Any,
+    path: Any,
+    size: int,
+    start: int,
+    n: int,
+    count: int,
+    dim: int,
+    dtype: np.dtype,
+    encoding: str,
+    unicode_errors: str,
+    progress: Progress | None,
+) -> tuple[list[str], np.ndarray]:
     if n == 0:
         return [], np.empty((0, dim), dtype=np.float32)
-    parser = TextBlockParser(path, dim, FIRST, b" ", parse_dtype(dtype), encoding,
-                             unicode_errors)
+    parser = TextBlockParser(path, dim, FIRST, b" ", parse_dtype(dtype), encoding, unicode_errors)
     parser.line = 2  # the header is line 1
     # A record is at least a word, and a space and a digit per number: only a header
     # the file can hold gets its matrix allocated up front (else blocks are gathered, so
@@ -277,14 +339,17 @@ def _read_text(f: Any, path: Any, size: int, start: int, n: int, count: int, dim
     for offset, block in blocks(f, size, start, progress):
         w, v = parser.parse(offset, block, n - len(words))
         if out is not None:
-            out[len(words):len(words) + len(w)] = v
+            out[len(words) : len(words) + len(w)] = v
         else:
             parts.append(v)
         words += w
         if len(words) == n:
             break
     if len(words) < n:
-        raise FormatError(f"the header promises {count} vectors but only {len(words)} "
-                          f"lines with vectors follow", path, size)
+        raise FormatError(
+            f"the header promises {count} vectors but only {len(words)} lines with vectors follow",
+            path,
+            size,
+        )
     vectors = out if out is not None else np.concatenate(parts)
     return words, vectors

@@ -30,8 +30,24 @@ def run(*argv):
 @pytest.mark.parametrize("ext", [".npz", ".bin", ".txt"])
 def test_train_writes_every_format_and_queries_read_it(tmp_path, corpus_file, ext):
     model = tmp_path / f"m{ext}"
-    code, _, err = run("train", corpus_file, "-o", model, "--vector-size", 20, "--window", 3,
-                       "--epochs", 5, "--min-count", 1, "--sample", 0, "--workers", 1)
+    code, _, err = run(
+        "train",
+        corpus_file,
+        "-o",
+        model,
+        "--vector-size",
+        20,
+        "--window",
+        3,
+        "--epochs",
+        5,
+        "--min-count",
+        1,
+        "--sample",
+        0,
+        "--workers",
+        1,
+    )
     assert code == 0, err
     assert "saved" in err and "vocabulary" in err
     emb = load_embeddings(model)
@@ -60,34 +76,72 @@ def test_no_shuffle_trains_in_file_order_and_the_model_says_so(tmp_path, corpus_
 
 def test_cosmul_method(tmp_path, corpus_file):
     model = tmp_path / "m.bin"
-    assert run("train", corpus_file, "-o", model, "--vector-size", 20, "--window", 3,
-               "--min-count", 1, "--sample", 0, "-q")[0] == 0
+    assert (
+        run(
+            "train",
+            corpus_file,
+            "-o",
+            model,
+            "--vector-size",
+            20,
+            "--window",
+            3,
+            "--min-count",
+            1,
+            "--sample",
+            0,
+            "-q",
+        )[0]
+        == 0
+    )
     code, out, _ = run("analogy", model, "man", "king", "woman", "--method", "mul")
     assert code == 0 and out.splitlines()[0].split("\t")[0] == "queen"
 
 
-@pytest.mark.parametrize("argv,message", [
-    (["similar", "MODEL", "unicorn"], "unicorn"),
-    (["analogy", "MODEL", "man", "king", "nobody"], "nobody"),
-    (["similar", "/no/such/model.bin", "cat"], "no such file"),
-    (["similar", "MODEL", "cat", "--topn", "0"], "topn"),
-    (["train", "/no/such/corpus.txt", "-o", "OUT.bin"], "no such file"),
-    (["train", "CORPUS", "-o", "OUT.bin", "--window", "0"], "window"),
-    (["train", "CORPUS", "-o", "OUT.bin", "--alpha", "nan"], "alpha"),
-    (["train", "CORPUS", "-o", "OUT.bin", "--min-count", "100000"], "min_count"),
-    (["train", "CORPUS", "-o", "OUT.pkl"], ".npz"),
-    (["train", "CORPUS", "-o", "/no/such/dir/x.bin"], "does not exist"),
-    (["train", "CORPUS", "-o", "OUT.bin", "--epochs", "many"], "epochs"),
-    (["frobnicate"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["similar", "MODEL", "unicorn"], "unicorn"),
+        (["analogy", "MODEL", "man", "king", "nobody"], "nobody"),
+        (["similar", "/no/such/model.bin", "cat"], "no such file"),
+        (["similar", "MODEL", "cat", "--topn", "0"], "topn"),
+        (["train", "/no/such/corpus.txt", "-o", "OUT.bin"], "no such file"),
+        (["train", "CORPUS", "-o", "OUT.bin", "--window", "0"], "window"),
+        (["train", "CORPUS", "-o", "OUT.bin", "--alpha", "nan"], "alpha"),
+        (["train", "CORPUS", "-o", "OUT.bin", "--min-count", "100000"], "min_count"),
+        (["train", "CORPUS", "-o", "OUT.pkl"], ".npz"),
+        (["train", "CORPUS", "-o", "/no/such/dir/x.bin"], "does not exist"),
+        (["train", "CORPUS", "-o", "OUT.bin", "--epochs", "many"], "epochs"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(tmp_path, corpus_file, argv, message):
     model = tmp_path / "m.bin"
-    assert run("train", corpus_file, "-o", model, "--min-count", 1, "--epochs", 1,
-               "--vector-size", 10, "-q")[0] == 0
-    argv = [a.replace("MODEL", str(model)).replace("CORPUS", str(corpus_file))
-            .replace("OUT", str(tmp_path / "out")) for a in argv]
-    proc = subprocess.run([sys.executable, "-m", "core.cli", *argv], capture_output=True,
-                          text=True, check=False)
+    assert (
+        run(
+            "train",
+            corpus_file,
+            "-o",
+            model,
+            "--min-count",
+            1,
+            "--epochs",
+            1,
+            "--vector-size",
+            10,
+            "-q",
+        )[0]
+        == 0
+    )
+    argv = [
+        a.replace("MODEL", str(model))
+        .replace("CORPUS", str(corpus_file))
+        .replace("OUT", str(tmp_path / "out"))
+        for a in argv
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "core.cli", *argv], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 2
     assert message in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
@@ -101,14 +155,24 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, corpus_file, argv, message):
 def small_model(tmp_path):
     rng = np.random.default_rng(4)
     words = ["king", "queen", "man", "woman", "cat", "dog", "a\u00a0b", "x"]
-    return Embeddings(words, rng.standard_normal((len(words), 6)).astype(np.float32),
-                      counts=np.arange(len(words), 0, -1))
+    return Embeddings(
+        words,
+        rng.standard_normal((len(words), 6)).astype(np.float32),
+        counts=np.arange(len(words), 0, -1),
+    )
 
 
-@pytest.mark.parametrize("src, dst, to", [
-    ("m.bin", "out.txt", None), ("m.txt", "out.bin", None), ("m.npz", "vectors.tsv", None),
-    ("vectors.tsv", "out.npz", None), ("m.vec", "g.txt", "glove"), ("m.bin", "noext", "glove"),
-])
+@pytest.mark.parametrize(
+    "src, dst, to",
+    [
+        ("m.bin", "out.txt", None),
+        ("m.txt", "out.bin", None),
+        ("m.npz", "vectors.tsv", None),
+        ("vectors.tsv", "out.npz", None),
+        ("m.vec", "g.txt", "glove"),
+        ("m.bin", "noext", "glove"),
+    ],
+)
 def test_convert_between_formats(tmp_path, small_model, src, dst, to):
     fmt = {"g.txt": "glove"}.get(src)
     save_embeddings(small_model, tmp_path / src, format=fmt)
@@ -120,16 +184,16 @@ def test_convert_between_formats(tmp_path, small_model, src, dst, to):
     assert back.words == small_model.words
     assert np.array_equal(back.vectors, small_model.vectors)
     # Every model-taking command reads every format.
-    code, out, _ = run("similar", tmp_path / dst, "king", "--topn", 2,
-                       *(["--from", to] if to else []))
+    code, out, _ = run(
+        "similar", tmp_path / dst, "king", "--topn", 2, *(["--from", to] if to else [])
+    )
     assert code == 0 and len(out.splitlines()) == 2
 
 
 def test_convert_limit_from_and_duplicates(tmp_path, small_model):
     glove_file = tmp_path / "glove.data"
     save_embeddings(small_model, glove_file, format="glove")
-    code, _, err = run("convert", glove_file, tmp_path / "o.bin", "--from", "glove",
-                       "--limit", 3)
+    code, _, err = run("convert", glove_file, tmp_path / "o.bin", "--from", "glove", "--limit", 3)
     assert code == 0, err
     assert load_embeddings(tmp_path / "o.bin").words == small_model.words[:3]
     (tmp_path / "dup.txt").write_text("3 2\na 1 2\nb 3 4\na 5 6\n")
@@ -152,13 +216,25 @@ def test_evaluate_prints_the_numbers_of_core_evaluate(tmp_path, small_model):
     model = tmp_path / "m.txt"
     save_embeddings(small_model, model, format="glove")
     questions = tmp_path / "q.txt"
-    questions.write_text(": royals\nman king woman queen\nking man queen woman\n"
-                         ": gram-pets\ncat dog cat dog\nCAT DOG X A\nmissing cat dog x\n")
+    questions.write_text(
+        ": royals\nman king woman queen\nking man queen woman\n"
+        ": gram-pets\ncat dog cat dog\nCAT DOG X A\nmissing cat dog x\n"
+    )
     pairs = tmp_path / "p.tsv"
     pairs.write_text("# comment\nking\tqueen\t8\ncat\tdog\t7\nman\tdog\t1\nunicorn\tcat\t2\n")
     for method in ("add", "mul"):
-        code, out, err = run("evaluate", model, "--analogies", questions, "--pairs", pairs,
-                             "--restrict-vocab", 0, "--method", method)
+        code, out, err = run(
+            "evaluate",
+            model,
+            "--analogies",
+            questions,
+            "--pairs",
+            pairs,
+            "--restrict-vocab",
+            0,
+            "--method",
+            method,
+        )
         assert code == 0, err
         res = evaluate_analogies(small_model, questions, restrict_vocab=None, method=method)
         assert _table_numbers(out, "royals")[:2] == [str(c) for c in res.sections[0][1:]]
@@ -169,8 +245,12 @@ def test_evaluate_prints_the_numbers_of_core_evaluate(tmp_path, small_model):
         assert "3CosMul" in out if method == "mul" else "3CosAdd" in out
         pr = evaluate_word_pairs(small_model, pairs, restrict_vocab=None)
         row = _table_numbers(out, "p.tsv")
-        assert row == [str(pr.pairs), f"{pr.oov_ratio:.2f}%", f"{pr.spearman:.4f}",
-                       f"{pr.pearson:.4f}"]
+        assert row == [
+            str(pr.pairs),
+            f"{pr.oov_ratio:.2f}%",
+            f"{pr.spearman:.4f}",
+            f"{pr.pearson:.4f}",
+        ]
     # Only the pairs: no analogy table.
     code, out, _ = run("evaluate", model, "--pairs", pairs)
     assert code == 0 and "analogies" not in out and "p.tsv" in out
@@ -178,33 +258,62 @@ def test_evaluate_prints_the_numbers_of_core_evaluate(tmp_path, small_model):
 
 def test_evaluate_defaults_to_the_bundled_sets(tmp_path, corpus_file):
     model = tmp_path / "m.npz"
-    assert run("train", corpus_file, "-o", model, "--vector-size", 10, "--epochs", 1,
-               "--min-count", 1, "-q")[0] == 0
+    assert (
+        run(
+            "train",
+            corpus_file,
+            "-o",
+            model,
+            "--vector-size",
+            10,
+            "--epochs",
+            1,
+            "--min-count",
+            1,
+            "-q",
+        )[0]
+        == 0
+    )
     code, out, err = run("evaluate", model)
     assert code == 0, err
-    for expected in ("questions-words.txt", "capital-common-countries", "gram9-plural-verbs",
-                     "semantic", "syntactic", "total", "coverage:", "first 30,000 words",
-                     "wordsim353.tsv", "simlex999.txt", "Spearman"):
+    for expected in (
+        "questions-words.txt",
+        "capital-common-countries",
+        "gram9-plural-verbs",
+        "semantic",
+        "syntactic",
+        "total",
+        "coverage:",
+        "first 30,000 words",
+        "wordsim353.tsv",
+        "simlex999.txt",
+        "Spearman",
+    ):
         assert expected in out
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["convert", "MODEL", "OUT.weird"], "--to"),
-    (["convert", "MODEL", "OUT.bin", "--to", "hdf5"], "invalid choice"),
-    (["convert", "MODEL", "/no/such/dir/x.bin"], "does not exist"),
-    (["convert", "/no/such/in.bin", "OUT.bin"], "no such file"),
-    (["convert", "MODEL", "OUT.bin", "--limit", "0"], "--limit"),
-    (["convert", "TEXTMODEL", "OUT.bin", "--from", "glove"],
-     "line 1: expected a word followed by 6 numbers, found 2"),
-    (["convert", "JUNK", "OUT.bin"], "not a recognised vector file"),
-    (["convert", "TRUNCATED", "OUT.bin"], "byte"),
-    (["evaluate", "MODEL", "--analogies", "/no/such/q.txt"], "no such file"),
-    (["evaluate", "MODEL", "--restrict-vocab", "-1"], "restrict-vocab"),
-    (["evaluate", "MODEL", "--pairs", "JUNK"], "line 1 is not valid UTF-8"),
-    (["evaluate", "MODEL", "--pairs", "TEXTMODEL"], "expected 'word1<tab>word2<tab>score'"),
-    (["evaluate", "MODEL", "--method", "div"], "invalid choice"),
-    (["similar", "JUNK", "cat"], "not a recognised vector file"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["convert", "MODEL", "OUT.weird"], "--to"),
+        (["convert", "MODEL", "OUT.bin", "--to", "hdf5"], "invalid choice"),
+        (["convert", "MODEL", "/no/such/dir/x.bin"], "does not exist"),
+        (["convert", "/no/such/in.bin", "OUT.bin"], "no such file"),
+        (["convert", "MODEL", "OUT.bin", "--limit", "0"], "--limit"),
+        (
+            ["convert", "TEXTMODEL", "OUT.bin", "--from", "glove"],
+            "line 1: expected a word followed by 6 numbers, found 2",
+        ),
+        (["convert", "JUNK", "OUT.bin"], "not a recognised vector file"),
+        (["convert", "TRUNCATED", "OUT.bin"], "byte"),
+        (["evaluate", "MODEL", "--analogies", "/no/such/q.txt"], "no such file"),
+        (["evaluate", "MODEL", "--restrict-vocab", "-1"], "restrict-vocab"),
+        (["evaluate", "MODEL", "--pairs", "JUNK"], "line 1 is not valid UTF-8"),
+        (["evaluate", "MODEL", "--pairs", "TEXTMODEL"], "expected 'word1<tab>word2<tab>score'"),
+        (["evaluate", "MODEL", "--method", "div"], "invalid choice"),
+        (["similar", "JUNK", "cat"], "not a recognised vector file"),
+    ],
+)
 def test_convert_and_evaluate_errors_are_one_line(tmp_path, small_model, argv, message):
     model = tmp_path / "m.bin"
     save_embeddings(small_model, model)
@@ -212,27 +321,33 @@ def test_convert_and_evaluate_errors_are_one_line(tmp_path, small_model, argv, m
     (tmp_path / "junk.dat").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     data = model.read_bytes()
     (tmp_path / "cut.bin").write_bytes(data[:-9])
-    argv = [a.replace("TEXTMODEL", str(tmp_path / "m.txt")).replace("MODEL", str(model))
-            .replace("OUT", str(tmp_path / "out"))
-            .replace("JUNK", str(tmp_path / "junk.dat"))
-            .replace("TRUNCATED", str(tmp_path / "cut.bin")) for a in argv]
-    proc = subprocess.run([sys.executable, "-m", "core.cli", *argv], capture_output=True,
-                          text=True, check=False)
+    argv = [
+        a.replace("TEXTMODEL", str(tmp_path / "m.txt"))
+        .replace("MODEL", str(model))
+        .replace("OUT", str(tmp_path / "out"))
+        .replace("JUNK", str(tmp_path / "junk.dat"))
+        .replace("TRUNCATED", str(tmp_path / "cut.bin"))
+        for a in argv
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "core.cli", *argv], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 2
     assert message in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize("info", [f for f in TrainingConfig.field_info()
-                                  if f.kind in (int, float)], ids=lambda f: f.name)
+@pytest.mark.parametrize(
+    "info", [f for f in TrainingConfig.field_info() if f.kind in (int, float)], ids=lambda f: f.name
+)
 def test_every_numeric_option_refuses_nan_negative_zero_and_huge(tmp_path, capsys, info):
     flag = "--" + info.name.replace("_", "-")
     for text in ("nan", "-1", "0", "1e12", "999999999999"):
         try:
             value = info.kind(text) if info.kind is float else int(text)
         except ValueError:
-            value = None   # "nan" for a whole-number option: argparse refuses it
+            value = None  # "nan" for a whole-number option: argparse refuses it
         try:
             TrainingConfig(**{info.name: value})
             refused = value is None
@@ -241,7 +356,7 @@ def test_every_numeric_option_refuses_nan_negative_zero_and_huge(tmp_path, capsy
         argv = ["train", str(tmp_path / "missing.txt"), "-o", str(tmp_path / "o.bin"), flag, text]
         try:
             code, _, err = run(*argv)
-        except SystemExit as exc:   # argparse's own refusal, on stderr
+        except SystemExit as exc:  # argparse's own refusal, on stderr
             code, err = exc.code, capsys.readouterr().err
         assert code == 2 and len(err.strip().splitlines()) == 1, (text, err)
         # Refused values name the option; accepted ones get as far as the missing corpus.

@@ -9,18 +9,32 @@ from core.config import TrainingConfig
 
 def test_defaults_follow_gensim():
     c = TrainingConfig()
-    assert (c.vector_size, c.window, c.negative, c.ns_exponent, c.sample, c.min_count,
-            c.alpha, c.min_alpha, c.epochs, c.seed) == (100, 5, 5, 0.75, 1e-3, 5, 0.025,
-                                                        0.0001, 5, 1)
+    assert (
+        c.vector_size,
+        c.window,
+        c.negative,
+        c.ns_exponent,
+        c.sample,
+        c.min_count,
+        c.alpha,
+        c.min_alpha,
+        c.epochs,
+        c.seed,
+    ) == (100, 5, 5, 0.75, 1e-3, 5, 0.025, 0.0001, 5, 1)
 
 
-@pytest.mark.parametrize("field", [f.name for f in TrainingConfig.field_info()
-                                   if f.kind in (int, float)])
+@pytest.mark.parametrize(
+    "field", [f.name for f in TrainingConfig.field_info() if f.kind in (int, float)]
+)
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, -1, 0, 10**12, "5", True])
 def test_every_numeric_field_rejects_nonsense_naming_the_field(field, value):
     info = next(f for f in TrainingConfig.field_info() if f.name == field)
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
-            and info.lo <= value <= info.hi:
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and info.lo <= value <= info.hi
+    ):
         pytest.skip("value is legal for this field")
     with pytest.raises(ValueError, match=field):
         TrainingConfig(**{field: value})

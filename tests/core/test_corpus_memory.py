@@ -17,7 +17,8 @@ MB = 1 << 20
 
 pytestmark = pytest.mark.skipif(
     not os.access("/proc/self/clear_refs", os.W_OK),
-    reason="peak memory is measured through Linux's /proc/self/clear_refs")
+    reason="peak memory is measured through Linux's /proc/self/clear_refs",
+)
 
 
 def test_a_file_without_newlines_is_read_and_scanned_in_bounded_memory(tmp_path):

@@ -19,15 +19,17 @@ def tokens(corpus):
     return [t for chunk in corpus.iter_chunks() for t in chunk]
 
 
-@pytest.mark.parametrize("opener,suffix", [(open, ".txt"), (gzip.open, ".gz"),
-                                           (bz2.open, ".bz2"), (lzma.open, ".xz")])
+@pytest.mark.parametrize(
+    "opener,suffix", [(open, ".txt"), (gzip.open, ".gz"), (bz2.open, ".bz2"), (lzma.open, ".xz")]
+)
 def test_compressed_files_read_the_same(tmp_path, opener, suffix):
     path = tmp_path / f"c{suffix}"
     with opener(path, "wb") as f:
         f.write(TEXT.encode())
     toks = tokens(Corpus([path]))
-    assert [t for t in toks if t != NEWLINE] == \
-        "the cat sat on the mat the dog the cat and a bird".split()
+    assert [
+        t for t in toks if t != NEWLINE
+    ] == "the cat sat on the mat the dog the cat and a bird".split()
     assert toks.count(NEWLINE) >= 2
 
 
@@ -50,9 +52,10 @@ def test_text_without_newlines_streams_in_bounded_chunks(tmp_path):
     (tmp_path / "t8").write_text(" ".join(words))
     corpus = Corpus([tmp_path / "t8"], chunk_bytes=4096)
     chunks = list(corpus.iter_chunks())
-    assert max(len(c) for c in chunks) < 2000          # bounded, never the whole file
-    assert [t for c in chunks for t in c if t != NEWLINE] == \
-        [w for w in (" ".join(words)).split()]          # no word cut at a chunk edge
+    assert max(len(c) for c in chunks) < 2000  # bounded, never the whole file
+    assert [t for c in chunks for t in c if t != NEWLINE] == [
+        w for w in (" ".join(words)).split()
+    ]  # no word cut at a chunk edge
 
 
 def test_invalid_utf8_is_replaced_and_counted(tmp_path):
@@ -67,7 +70,7 @@ def test_invalid_utf8_is_replaced_and_counted(tmp_path):
 def test_utf16_with_or_without_bom_and_crlf(tmp_path, encoding):
     # Without a BOM, mostly-ASCII UTF-16 is told by its zero bytes (else it looks binary).
     (tmp_path / "u16.txt").write_bytes("héllo wörld\r\nzweite Zeile\r\n".encode(encoding))
-    corpus = Corpus([tmp_path / "u16.txt"], chunk_bytes=33)   # odd: splits code units
+    corpus = Corpus([tmp_path / "u16.txt"], chunk_bytes=33)  # odd: splits code units
     words = [t for t in tokens(corpus) if t != NEWLINE]
     assert words == ["héllo", "wörld", "zweite", "zeile"]
     assert corpus.last_stats.invalid_bytes == 0
@@ -79,11 +82,15 @@ def test_configurable_tokenization(tmp_path):
     assert [t for t in tokens(c) if t != NEWLINE] == ["New-York", "is", "BIG", "in", "2024"]
 
 
-@pytest.mark.parametrize("content,match", [
-    (b"", "contains no words"), (b"... !!! ???\n", "contains no words"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary"),
-    (b"\x00\x01\x02\x03" * 300, "binary"),
-])
+@pytest.mark.parametrize(
+    "content,match",
+    [
+        (b"", "contains no words"),
+        (b"... !!! ???\n", "contains no words"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary"),
+        (b"\x00\x01\x02\x03" * 300, "binary"),
+    ],
+)
 def test_useless_files_get_a_message_naming_the_file(tmp_path, content, match):
     path = tmp_path / "input.txt"
     path.write_bytes(content)
@@ -110,10 +117,13 @@ def test_scan_counts_and_builds_stream_with_sentence_starts(tmp_path):
     # Count descending, ties alphabetical: a (3), b (2).
     assert vocab.words == ("a", "b") and list(vocab.counts) == [3, 2]
     assert [vocab.words[i] for i in stream.ids] == ["b", "a", "a", "b", "a"]
-    assert list(stream.sentence_starts) == [3]   # "rare" dropped, the second line starts at 3
+    assert list(stream.sentence_starts) == [3]  # "rare" dropped, the second line starts at 3
     assert stream.raw_words == 7
-    with pytest.raises(CorpusError, match=r"a\.txt: no word occurs at least 10 times \(the "
-                                          r"most frequent occurs 3 times\); lower min_count"):
+    with pytest.raises(
+        CorpusError,
+        match=r"a\.txt: no word occurs at least 10 times \(the "
+        r"most frequent occurs 3 times\); lower min_count",
+    ):
         sc.build(min_count=10)
 
 

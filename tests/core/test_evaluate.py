@@ -21,8 +21,11 @@ DIM = 32
 
 
 def _questions(path=QUESTIONS):
-    return [line.split() for line in path.read_text("utf-8").splitlines()
-            if line and not line.startswith(":")]
+    return [
+        line.split()
+        for line in path.read_text("utf-8").splitlines()
+        if line and not line.startswith(":")
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +35,13 @@ def models():
     answers both occur."""
     rng = np.random.default_rng(3)
     keys: dict[str, list[str]] = {}  # upper-case key -> spellings
+
     def add(word):
         spellings = keys.setdefault(word.upper(), [])
         for w in (word, word.lower(), word.capitalize()):
             if w not in spellings:
                 spellings.append(w)
+
     for q in _questions():
         for w in q:
             add(w)
@@ -69,18 +74,19 @@ def models():
 
 def _gensim_sections(kv, path, **kw):
     _, sections = kv.evaluate_word_analogies(str(path), **kw)
-    return [(s["section"], len(s["correct"]), len(s["correct"]) + len(s["incorrect"]))
-            for s in sections]
+    return [
+        (s["section"], len(s["correct"]), len(s["correct"]) + len(s["incorrect"])) for s in sections
+    ]
 
 
 @pytest.mark.parametrize("restrict, case_insensitive", [(0.6, True), (0.8, False)])
 def test_analogies_equal_gensim(models, restrict, case_insensitive):
     emb, kv = models
     stop = int(restrict * len(emb))
-    ours = evaluate_analogies(emb, QUESTIONS, restrict_vocab=stop,
-                              case_insensitive=case_insensitive)
-    theirs = _gensim_sections(kv, QUESTIONS, restrict_vocab=stop,
-                              case_insensitive=case_insensitive)
+    ours = evaluate_analogies(
+        emb, QUESTIONS, restrict_vocab=stop, case_insensitive=case_insensitive
+    )
+    theirs = _gensim_sections(kv, QUESTIONS, restrict_vocab=stop, case_insensitive=case_insensitive)
     assert list(ours.sections) == theirs[:-1]
     assert theirs[-1] == ("Total accuracy", ours.correct, ours.total)
     assert ours.questions == len(_questions())
@@ -97,10 +103,12 @@ def test_analogies_cosmul_equal_gensim_per_question(models, tmp_path):
     questions = _questions()[::40]
     path = tmp_path / "q.txt"
     path.write_text(": one\n" + "\n".join(" ".join(q) for q in questions) + "\n", "utf-8")
-    ours = evaluate_analogies(emb, path, restrict_vocab=None, case_insensitive=False,
-                              method="mul")
-    right = sum(kv.most_similar_cosmul(positive=[b, c], negative=[a], topn=1)[0][0] == e
-                for a, b, c, e in questions if all(w in kv.key_to_index for w in (a, b, c, e)))
+    ours = evaluate_analogies(emb, path, restrict_vocab=None, case_insensitive=False, method="mul")
+    right = sum(
+        kv.most_similar_cosmul(positive=[b, c], negative=[a], topn=1)[0][0] == e
+        for a, b, c, e in questions
+        if all(w in kv.key_to_index for w in (a, b, c, e))
+    )
     assert ours.sections == (("one", right, ours.total),)
     assert right > 0
 
@@ -133,10 +141,13 @@ def test_pairs_all_unknown_gives_nan(tmp_path):
     assert math.isnan(res.pearson) and math.isnan(res.spearman)
 
 
-@pytest.mark.parametrize("text, where", [
-    (": s\na b c d\na b c\n", "line 3"),
-    ("a b c d\n: s\n", "line 1"),
-])
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        (": s\na b c d\na b c\n", "line 3"),
+        ("a b c d\n: s\n", "line 1"),
+    ],
+)
 def test_bad_analogy_file(tmp_path, text, where):
     path = tmp_path / "bad.txt"
     path.write_text(text, "utf-8")
@@ -145,10 +156,13 @@ def test_bad_analogy_file(tmp_path, text, where):
     assert str(path) in str(info.value) and where in str(info.value)
 
 
-@pytest.mark.parametrize("text, where", [
-    ("a\tb\t1\na\tb\n", "line 2"),
-    ("# x\na\tb\tlots\n", "line 2"),
-])
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ("a\tb\t1\na\tb\n", "line 2"),
+        ("# x\na\tb\tlots\n", "line 2"),
+    ],
+)
 def test_bad_pairs_file(tmp_path, text, where):
     path = tmp_path / "bad.tsv"
     path.write_text(text, "utf-8")
@@ -171,9 +185,13 @@ def test_analogy_progress_reports_blocks_and_can_stop(models):
     emb, _ = models
     calls = []
     plain = evaluate_analogies(emb, QUESTIONS, restrict_vocab=None)
-    counted = evaluate_analogies(emb, QUESTIONS, restrict_vocab=None,
-                                 progress=lambda done, total: calls.append((done, total)))
-    assert counted == plain   # reporting changes nothing
+    counted = evaluate_analogies(
+        emb,
+        QUESTIONS,
+        restrict_vocab=None,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert counted == plain  # reporting changes nothing
     assert len(calls) > 1 and calls[-1] == (plain.total, plain.total)
     assert [d for d, _ in calls] == sorted({d for d, _ in calls})
 
@@ -183,5 +201,5 @@ def test_analogy_progress_reports_blocks_and_can_stop(models):
     def stop(done, total):
         raise Stop
 
-    with pytest.raises(Stop):   # a callback that raises ends the test at its first block
+    with pytest.raises(Stop):  # a callback that raises ends the test at its first block
         evaluate_analogies(emb, QUESTIONS, restrict_vocab=None, method="mul", progress=stop)

@@ -209,7 +209,7 @@ def test_limit_and_short_header_count(tmp_path, emb):
         word2vec.save(emb, path, binary=binary)
         # A header that promises fewer vectors than the file holds: read only those.
         data = path.read_bytes()
-        path.write_bytes(f"4 {emb.vector_size}".encode() + data[data.index(b"\n"):])
+        path.write_bytes(f"4 {emb.vector_size}".encode() + data[data.index(b"\n") :])
         back = word2vec.load(path)
         assert back.words == emb.words[:4]
         assert np.array_equal(back.vectors, emb.vectors[:4])
@@ -219,8 +219,9 @@ def test_float16_dtype_rounds_like_gensim(tmp_path, emb):
     path = tmp_path / "h.bin"
     word2vec.save(emb, path, binary=True)
     back = word2vec.load(path, dtype=np.float16)
-    theirs = gensim_kv.KeyedVectors.load_word2vec_format(str(path), binary=True,
-                                                         datatype=np.float16)
+    theirs = gensim_kv.KeyedVectors.load_word2vec_format(
+        str(path), binary=True, datatype=np.float16
+    )
     assert back.vectors.dtype == np.float32
     assert np.array_equal(back.vectors, theirs.vectors.astype(np.float32))
 
@@ -245,11 +246,11 @@ def test_header_count_too_large(tmp_path, emb):
     path = tmp_path / "h.bin"
     word2vec.save(emb, path, binary=True)
     data = path.read_bytes()
-    path.write_bytes(f"{len(emb) + 1} 7".encode() + data[data.index(b"\n"):])
+    path.write_bytes(f"{len(emb) + 1} 7".encode() + data[data.index(b"\n") :])
     with pytest.raises(FormatError, match="byte"):
         word2vec.load(path)
     # A huge promise is refused before anything of that size is allocated.
-    path.write_bytes(b"1000000000000 300\n" + data[data.index(b"\n") + 1:])
+    path.write_bytes(b"1000000000000 300\n" + data[data.index(b"\n") + 1 :])
     with pytest.raises(FormatError, match="header promises"):
         word2vec.load(path, binary=True)
 
@@ -259,18 +260,21 @@ def test_header_count_too_large(tmp_path, emb):
         word2vec.load(text)
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "first line"),
-    (b"hello\n", "first line"),
-    (b"3 x\n", "first line"),
-    (b"1 0\nfoo\n", "first line"),
-    (b"2 3", "ends after the header"),
-    (b"2 2\na 1 2\nb 3 four\n", "line 3: 'four' is not a number"),
-    (b"2 2\na 1 2\nb 3\n", "line 3: expected 2 numbers after the word, found 1"),
-    (b"2 2\na 1 2\nb 3 4 5\n", "line 3: expected 2 numbers"),
-    (b"2 2\na 1 2 3\nb 3\n", "line 2: expected 2 numbers"),
-    (b"1 2\nlonely\n", "line 2: expected a word"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "first line"),
+        (b"hello\n", "first line"),
+        (b"3 x\n", "first line"),
+        (b"1 0\nfoo\n", "first line"),
+        (b"2 3", "ends after the header"),
+        (b"2 2\na 1 2\nb 3 four\n", "line 3: 'four' is not a number"),
+        (b"2 2\na 1 2\nb 3\n", "line 3: expected 2 numbers after the word, found 1"),
+        (b"2 2\na 1 2\nb 3 4 5\n", "line 3: expected 2 numbers"),
+        (b"2 2\na 1 2 3\nb 3\n", "line 2: expected 2 numbers"),
+        (b"1 2\nlonely\n", "line 2: expected a word"),
+    ],
+)
 def test_bad_text_files(tmp_path, content, message):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
@@ -293,20 +297,23 @@ def _rewrite_npz(src, dst, drop=(), **replace):
     np.savez(dst, **arrays)
 
 
-@pytest.mark.parametrize("change, message", [
-    (dict(drop=["vectors"]), "missing: vectors"),
-    (dict(drop=["format_version"]), "no format_version"),
-    (dict(format_version=np.array(2)), "newer version"),
-    (dict(format_version=np.array(0)), "invalid format_version"),
-    (dict(vectors=np.zeros(3, np.float32)), "vectors must be"),
-    (dict(word_offsets=np.array([0, 1], np.int64)), "word_offsets"),
-    (dict(counts=np.zeros(2, np.int64)), "counts"),
-    (dict(context=np.zeros((1, 1), np.float32)), "context"),
-    (dict(config_json=np.frombuffer(b"{bad", np.uint8)), "config_json is not valid JSON"),
-    (dict(config_json=np.frombuffer(b'{"window": -3}', np.uint8)), "invalid training config"),
-    (dict(state_json=np.frombuffer(b"[1]", np.uint8)), "state_json must hold"),
-    (dict(words=np.array(["a"], dtype=object)), "unpickling; refused"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(drop=["vectors"]), "missing: vectors"),
+        (dict(drop=["format_version"]), "no format_version"),
+        (dict(format_version=np.array(2)), "newer version"),
+        (dict(format_version=np.array(0)), "invalid format_version"),
+        (dict(vectors=np.zeros(3, np.float32)), "vectors must be"),
+        (dict(word_offsets=np.array([0, 1], np.int64)), "word_offsets"),
+        (dict(counts=np.zeros(2, np.int64)), "counts"),
+        (dict(context=np.zeros((1, 1), np.float32)), "context"),
+        (dict(config_json=np.frombuffer(b"{bad", np.uint8)), "config_json is not valid JSON"),
+        (dict(config_json=np.frombuffer(b'{"window": -3}', np.uint8)), "invalid training config"),
+        (dict(state_json=np.frombuffer(b"[1]", np.uint8)), "state_json must hold"),
+        (dict(words=np.array(["a"], dtype=object)), "unpickling; refused"),
+    ],
+)
 def test_bad_native_files(tmp_path, emb, change, message):
     good, bad = tmp_path / "good.npz", tmp_path / "bad.npz"
     native.save(good, emb, config=TrainingConfig())
@@ -417,8 +424,9 @@ def test_glove_float16_like_gensim(tmp_path, emb):
     path = tmp_path / "g.txt"
     glove.save(emb, path)
     theirs = _gensim_no_header(path, datatype=np.float16)
-    assert np.array_equal(glove.load(path, dtype=np.float16).vectors,
-                          theirs.vectors.astype(np.float32))
+    assert np.array_equal(
+        glove.load(path, dtype=np.float16).vectors, theirs.vectors.astype(np.float32)
+    )
 
 
 def test_glove_edge_cases(tmp_path):
@@ -439,13 +447,16 @@ def test_glove_edge_cases(tmp_path):
     assert info.value.offset == 7
 
 
-@pytest.mark.parametrize("content, message, offset", [
-    (b"", "empty", 0),
-    (b"hello world\nfoo bar\n", "not a GloVe file", 0),
-    (b"a 1 2\nb 3 4\nc 5", "line 3: expected a word followed by 2 numbers, found 2", 12),
-    (b"a 1 2\nb 3 x\nc 5 6\n", "line 2: 'x' is not a number", 6),
-    (b"a 1 2\nb 3 4\n 5 6\n", "line 3: expected a word", 12),
-])
+@pytest.mark.parametrize(
+    "content, message, offset",
+    [
+        (b"", "empty", 0),
+        (b"hello world\nfoo bar\n", "not a GloVe file", 0),
+        (b"a 1 2\nb 3 4\nc 5", "line 3: expected a word followed by 2 numbers, found 2", 12),
+        (b"a 1 2\nb 3 x\nc 5 6\n", "line 2: 'x' is not a number", 6),
+        (b"a 1 2\nb 3 4\n 5 6\n", "line 3: expected a word", 12),
+    ],
+)
 def test_bad_glove_files(tmp_path, content, message, offset):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
@@ -460,8 +471,9 @@ def test_fasttext_vec(tmp_path):
     rng = np.random.default_rng(3)
     words = ["</s>", "the", "Straße", "a\u00a0b", "x"]
     vectors = rng.standard_normal((5, 3)).astype(np.float32)
-    lines = [f"{w} " + "".join(f"{v:.4f} " for v in row) for w, row in
-             zip(words, vectors, strict=True)]
+    lines = [
+        f"{w} " + "".join(f"{v:.4f} " for v in row) for w, row in zip(words, vectors, strict=True)
+    ]
     path = tmp_path / "wiki.en.vec"
     path.write_text("5 3\n" + "\n".join(lines) + "\n", encoding="utf-8")
     assert detect_format(path) == WORD2VEC_TEXT
@@ -541,17 +553,28 @@ def test_projector_metadata_variants(tmp_path):
 
 def test_duplicates_warn_in_every_format(tmp_path):
     emb = Embeddings(["a", "b", "a"], np.arange(6, dtype=np.float32).reshape(3, 2))
-    for name, fmt in [("d.bin", WORD2VEC_BINARY), ("d.txt", WORD2VEC_TEXT), ("g.txt", GLOVE),
-                      ("vectors.tsv", PROJECTOR)]:
+    for name, fmt in [
+        ("d.bin", WORD2VEC_BINARY),
+        ("d.txt", WORD2VEC_TEXT),
+        ("g.txt", GLOVE),
+        ("vectors.tsv", PROJECTOR),
+    ]:
         save_embeddings(emb, tmp_path / name, format=fmt)
         with pytest.warns(DuplicateWordWarning, match=r"'a' at \w+ 3"):
             back = load_embeddings(tmp_path / name)
         assert back.words == ("a", "b") and back.vectors.tolist() == [[0, 1], [2, 3]]
 
 
-@pytest.mark.parametrize("fmt, name", [(WORD2VEC_BINARY, "p.bin"), (WORD2VEC_TEXT, "p.txt"),
-                                       (GLOVE, "p.txt"), (PROJECTOR, "vectors.tsv"),
-                                       (NATIVE, "p.npz")])
+@pytest.mark.parametrize(
+    "fmt, name",
+    [
+        (WORD2VEC_BINARY, "p.bin"),
+        (WORD2VEC_TEXT, "p.txt"),
+        (GLOVE, "p.txt"),
+        (PROJECTOR, "vectors.tsv"),
+        (NATIVE, "p.npz"),
+    ],
+)
 def test_options_and_progress_in_every_format(tmp_path, monkeypatch, emb, fmt, name):
     from core.formats import _common
 
@@ -559,8 +582,9 @@ def test_options_and_progress_in_every_format(tmp_path, monkeypatch, emb, fmt, n
     path = tmp_path / name
     save_embeddings(emb, path, format=fmt)
     calls = []
-    back = load_embeddings(path, format=fmt, progress=lambda done, total: calls.append(
-        (done, total)))
+    back = load_embeddings(
+        path, format=fmt, progress=lambda done, total: calls.append((done, total))
+    )
     assert back.words == emb.words and np.array_equal(back.vectors, emb.vectors)
     assert calls and calls[-1][0] == calls[-1][1] > 0
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
@@ -585,34 +609,42 @@ def test_options_and_progress_in_every_format(tmp_path, monkeypatch, emb, fmt, n
         load_embeddings(path, format=fmt, progress=cancel)
 
 
-@pytest.mark.parametrize("fmt, name", [(WORD2VEC_BINARY, "p.bin"), (WORD2VEC_TEXT, "p.txt"),
-                                       (GLOVE, "p.txt"), (PROJECTOR, "vectors.tsv"),
-                                       (NATIVE, "p.npz")])
+@pytest.mark.parametrize(
+    "fmt, name",
+    [
+        (WORD2VEC_BINARY, "p.bin"),
+        (WORD2VEC_TEXT, "p.txt"),
+        (GLOVE, "p.txt"),
+        (PROJECTOR, "vectors.tsv"),
+        (NATIVE, "p.npz"),
+    ],
+)
 def test_every_saver_reports_progress_and_a_cancelled_save_keeps_the_old_file(
-        tmp_path, monkeypatch, emb, fmt, name):
+    tmp_path, monkeypatch, emb, fmt, name
+):
     from core.formats import _common
 
     monkeypatch.setattr(_common, "WRITE_BYTES", 64)  # a write every few vectors
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     calls = []
-    save_embeddings(emb, fresh / name, format=fmt,
-                    progress=lambda done, total: calls.append((done, total)))
+    save_embeddings(
+        emb, fresh / name, format=fmt, progress=lambda done, total: calls.append((done, total))
+    )
     total = calls[-1][1]
     assert len(calls) > 3 and calls[0] == (0, total) and calls[-1] == (total, total) > (0, 0)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert {t for _, t in calls} == {total}
     back = load_embeddings(fresh / name, format=fmt)
     assert back.words == emb.words and np.array_equal(back.vectors, emb.vectors)
-    if fmt == NATIVE:   # still what plain NumPy reads, as np.savez wrote it before
+    if fmt == NATIVE:  # still what plain NumPy reads, as np.savez wrote it before
         with np.load(fresh / name, allow_pickle=False) as z:
             assert np.array_equal(z["vectors"], emb.vectors)
             assert np.array_equal(z["counts"], emb.counts) and z["format_version"].shape == ()
 
     old = tmp_path / "old"
     old.mkdir()
-    save_embeddings(Embeddings(emb.words, emb.vectors * 2, emb.counts + 1), old / name,
-                    format=fmt)
+    save_embeddings(Embeddings(emb.words, emb.vectors * 2, emb.counts + 1), old / name, format=fmt)
     before = {p.name: p.read_bytes() for p in old.iterdir()}
 
     class Cancelled(Exception):
@@ -622,14 +654,14 @@ def test_every_saver_reports_progress_and_a_cancelled_save_keeps_the_old_file(
 
     def cancel(done, total):
         seen.append(done)
-        if len(seen) == 3:   # after some vectors were written to the temporary file
+        if len(seen) == 3:  # after some vectors were written to the temporary file
             assert any(p.name.endswith(".tmp") for p in old.iterdir())
             raise Cancelled
 
     with pytest.raises(Cancelled):
         save_embeddings(emb, old / name, format=fmt, progress=cancel)
     assert seen[-1] > 0
-    assert {p.name: p.read_bytes() for p in old.iterdir()} == before   # and no temporaries
+    assert {p.name: p.read_bytes() for p in old.iterdir()} == before  # and no temporaries
 
 
 def test_truncated_text_files_name_line_and_offset(tmp_path, emb):

@@ -44,22 +44,50 @@ with warnings.catch_warnings():
         pass
 
 # W2V_FUZZ_EXAMPLES=5000 for a deeper hunt on a workstation; CI runs the default.
-FUZZ = settings(max_examples=int(os.environ.get("W2V_FUZZ_EXAMPLES", 200)), deadline=None,
-                derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=int(os.environ.get("W2V_FUZZ_EXAMPLES", 200)),
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 FED: Counter[str] = Counter()  # inputs fed per loader
 REFUSED: Counter[str] = Counter()  # of which ended in FormatError
 
-SPECIAL = [b"\n", b" ", b"  ", b"\t", b"\r\n", b"\x00", b"\xff", b"\xc3", b"\xef\xbb\xbf", b"-",
-           b".", b"e", b"nan", b"-inf", b"1e999", b"999999999", b"99999999999999999999",
-           b"-1", b"0", b"\xc2\xa0", b"PK\x03\x04", b"999999999 999999999\n"]
+SPECIAL = [
+    b"\n",
+    b" ",
+    b"  ",
+    b"\t",
+    b"\r\n",
+    b"\x00",
+    b"\xff",
+    b"\xc3",
+    b"\xef\xbb\xbf",
+    b"-",
+    b".",
+    b"e",
+    b"nan",
+    b"-inf",
+    b"1e999",
+    b"999999999",
+    b"99999999999999999999",
+    b"-1",
+    b"0",
+    b"\xc2\xa0",
+    b"PK\x03\x04",
+    b"999999999 999999999\n",
+]
 
 
 def _emb():
     words = ["the", "of", "Zürich", "日本", "a\u00a0b", "x", "it's", "</s>"]
     rng = np.random.default_rng(7)
-    return Embeddings(words, rng.standard_normal((len(words), 3)).astype(np.float32),
-                      counts=np.arange(len(words), 0, -1))
+    return Embeddings(
+        words,
+        rng.standard_normal((len(words), 3)).astype(np.float32),
+        counts=np.arange(len(words), 0, -1),
+    )
 
 
 @functools.cache
@@ -69,24 +97,32 @@ def _seeds() -> dict[str, bytes]:
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for key, name, fmt in [("bin", "s.bin", "word2vec-binary"),
-                               ("txt", "s.txt", "word2vec-text"), ("glove", "g.txt", "glove"),
-                               ("npz", "s.npz", "native"), ("tsv", "vectors.tsv", "projector")]:
+        for key, name, fmt in [
+            ("bin", "s.bin", "word2vec-binary"),
+            ("txt", "s.txt", "word2vec-text"),
+            ("glove", "g.txt", "glove"),
+            ("npz", "s.npz", "native"),
+            ("tsv", "vectors.tsv", "projector"),
+        ]:
             save_embeddings(emb, folder / name, format=fmt)
             out[key] = (folder / name).read_bytes()
         out["meta"] = (folder / "metadata.tsv").read_bytes()
     # word2vec.c writes a newline after each binary vector
-    out["cbin"] = b"8 3\n" + b"".join(w.encode() + b" " + v.astype("<f4").tobytes() + b"\n"
-                                      for w, v in zip(emb.words, emb.vectors, strict=True))
+    out["cbin"] = b"8 3\n" + b"".join(
+        w.encode() + b" " + v.astype("<f4").tobytes() + b"\n"
+        for w, v in zip(emb.words, emb.vectors, strict=True)
+    )
     return out
 
 
 @pytest.fixture(scope="module", autouse=True)
 def report():
     yield
-    print(f"\nfuzzed inputs: {sum(FED.values())} in total, {sum(REFUSED.values())} refused "
-          f"with FormatError; " + ", ".join(f"{k} {v} ({REFUSED[k]} refused)"
-                                            for k, v in sorted(FED.items())))
+    print(
+        f"\nfuzzed inputs: {sum(FED.values())} in total, {sum(REFUSED.values())} refused "
+        f"with FormatError; "
+        + ", ".join(f"{k} {v} ({REFUSED[k]} refused)" for k, v in sorted(FED.items()))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -108,15 +144,15 @@ def _mutate(data: bytes, mutations) -> bytes:
         i = int(where * len(data))
         if kind == "flip" and data:
             i = min(i, len(data) - 1)
-            data = data[:i] + bytes([data[i] ^ (1 << (payload[0] % 8))]) + data[i + 1:]
+            data = data[:i] + bytes([data[i] ^ (1 << (payload[0] % 8))]) + data[i + 1 :]
         elif kind == "insert":
             data = data[:i] + payload + data[i:]
         elif kind == "delete":
-            data = data[:i] + data[i + len(payload):]
+            data = data[:i] + data[i + len(payload) :]
         elif kind == "replace":
-            data = data[:i] + payload + data[i + len(payload):]
+            data = data[:i] + payload + data[i + len(payload) :]
         elif kind == "dup":
-            data = data[:i] + data[i:i + 16] + data[i:]
+            data = data[:i] + data[i : i + 16] + data[i:]
         else:
             data = data[:i]
     return data
@@ -126,7 +162,8 @@ def _inputs(seed_key):
     """Mutations of a seed, its truncations, or random bytes."""
     mutated = st.lists(_mutation, min_size=1, max_size=4).map(lambda m: (seed_key, m))
     return st.one_of(
-        mutated, mutated,  # twice as likely as the others
+        mutated,
+        mutated,  # twice as likely as the others
         st.floats(0, 1).map(lambda f: (seed_key, [("truncate", f, b"")])),
         st.binary(max_size=600).map(lambda b: (None, b)),
     )
@@ -140,8 +177,9 @@ def _materialise(spec) -> bytes:
 _header = st.tuples(
     st.sampled_from([0, 1, 2, 3, 8, 255, 999_999_999, 10**12, 10**18, 2**63, 10**30]),
     st.sampled_from([1, 3, 4, 300, 999_999_999, 10**12, 10**18, 2**63]),
-    st.sampled_from([b"", b"\n", b"a 1 2 3\n", b"the \x00\x00\x80?\x00\x00\x00@\x00\x00@@",
-                     b"x" * 100]),
+    st.sampled_from(
+        [b"", b"\n", b"a 1 2 3\n", b"the \x00\x00\x80?\x00\x00\x00@\x00\x00@@", b"x" * 100]
+    ),
 )
 
 
@@ -180,11 +218,14 @@ def _write(folder, name, data):
 # -- the loaders ------------------------------------------------------------------------
 
 
-_options = st.fixed_dictionaries({}, optional={
-    "limit": st.sampled_from([0, 1, 3]),
-    "dtype": st.sampled_from([np.float16, np.float64]),
-    "unicode_errors": st.just("strict"),
-})
+_options = st.fixed_dictionaries(
+    {},
+    optional={
+        "limit": st.sampled_from([0, 1, 3]),
+        "dtype": st.sampled_from([np.float16, np.float64]),
+        "unicode_errors": st.just("strict"),
+    },
+)
 
 
 @FUZZ
@@ -192,8 +233,9 @@ _options = st.fixed_dictionaries({}, optional={
 def test_fuzz_word2vec_binary(folder, spec, kw):
     data = _materialise(spec)
     path = _write(folder, "f.bin", data)
-    _load_ok(lambda p: word2vec.load(p, binary=True, **kw), path, len(data), "word2vec-binary",
-             True)
+    _load_ok(
+        lambda p: word2vec.load(p, binary=True, **kw), path, len(data), "word2vec-binary", True
+    )
 
 
 @FUZZ
@@ -201,8 +243,7 @@ def test_fuzz_word2vec_binary(folder, spec, kw):
 def test_fuzz_word2vec_text(folder, spec, kw):
     data = _materialise(spec)
     path = _write(folder, "f.txt", data)
-    _load_ok(lambda p: word2vec.load(p, binary=False, **kw), path, len(data), "word2vec-text",
-             True)
+    _load_ok(lambda p: word2vec.load(p, binary=False, **kw), path, len(data), "word2vec-text", True)
 
 
 @FUZZ
@@ -220,8 +261,7 @@ def test_fuzz_projector(folder, spec, meta_spec, kw):
     meta = _seeds()["meta"] if meta_spec is None else _materialise(meta_spec)
     path = _write(folder, "vectors.tsv", data)
     _write(folder, "metadata.tsv", meta)
-    _load_ok(lambda p: projector.load(p, **kw), path, max(len(data), len(meta)), "projector",
-             False)
+    _load_ok(lambda p: projector.load(p, **kw), path, max(len(data), len(meta)), "projector", False)
 
 
 @FUZZ
@@ -233,10 +273,13 @@ def test_fuzz_native_archive(folder, spec):
 
 
 @FUZZ
-@given(member=st.sampled_from(["vectors", "words", "word_offsets", "counts", "config_json",
-                               "format_version"]),
-       mutations=st.lists(_mutation, min_size=1, max_size=4),
-       compress=st.booleans())
+@given(
+    member=st.sampled_from(
+        ["vectors", "words", "word_offsets", "counts", "config_json", "format_version"]
+    ),
+    mutations=st.lists(_mutation, min_size=1, max_size=4),
+    compress=st.booleans(),
+)
 def test_fuzz_native_members(folder, member, mutations, compress):
     # Damage inside a member of a well-formed zip (valid CRC), so the .npy header and
     # the member checks are what meets it, not the zip layer.
@@ -262,8 +305,10 @@ def test_fuzz_absurd_word2vec_headers(folder, header, binary):
 
 
 @FUZZ
-@given(spec=st.one_of(*[_inputs(k) for k in ("bin", "txt", "glove", "tsv", "npz")]),
-       ext=st.sampled_from([".bin", ".txt", ".vec", ".tsv", ".npz", ".dat", ""]))
+@given(
+    spec=st.one_of(*[_inputs(k) for k in ("bin", "txt", "glove", "tsv", "npz")]),
+    ext=st.sampled_from([".bin", ".txt", ".vec", ".tsv", ".npz", ".dat", ""]),
+)
 def test_fuzz_detect_and_load(folder, spec, ext):
     # What the GUI's Open does: detect the format, then load it.
     data = _materialise(spec)
@@ -309,8 +354,10 @@ def _npz_with(tmp_path, seed: bytes, **members: bytes):
 
 
 def test_native_absurd_member_shape_is_refused_before_allocating(tmp_path):
-    member = _npy(b"{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000, 1000000000), }",
-                  b"\x00" * 16)
+    member = _npy(
+        b"{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000, 1000000000), }",
+        b"\x00" * 16,
+    )
     path = _npz_with(tmp_path, _seeds()["npz"], vectors=member)
     tracemalloc.start()
     try:
@@ -349,8 +396,13 @@ def test_native_never_unpickles_or_evaluates(tmp_path):
 
 
 def test_missing_files_are_oserror(tmp_path):
-    for loader in (lambda p: word2vec.load(p), glove.load, projector.load, native.load,
-                   load_embeddings):
+    for loader in (
+        lambda p: word2vec.load(p),
+        glove.load,
+        projector.load,
+        native.load,
+        load_embeddings,
+    ):
         with pytest.raises(OSError):
             loader(tmp_path / "nope.bin")
     assert not os.path.exists(tmp_path / "nope.bin")

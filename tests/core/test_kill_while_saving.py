@@ -18,7 +18,7 @@ from core.vectors import Embeddings
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
 
 KILLS = 20
-N, D = 20_000, 40   # ~3 MB per matrix: a save takes long enough to be hit mid-write
+N, D = 20_000, 40  # ~3 MB per matrix: a save takes long enough to be hit mid-write
 CONFIG = TrainingConfig(vector_size=D, seed=5)
 
 
@@ -68,7 +68,7 @@ def test_sigkill_while_saving_never_damages_the_previous_file(tmp_path):
     rng = np.random.default_rng(0)
     base = rng.standard_normal((N, D)).astype(np.float32)
     words = [f"w{i}" for i in range(N)]
-    _save(tmp_path, base, words, 0)   # the good files every kill must leave intact
+    _save(tmp_path, base, words, 0)  # the good files every kill must leave intact
     pick = random.Random(7)
     stray_after_kill, mid_write, versions = [], 0, []
     for _ in range(KILLS):
@@ -77,7 +77,7 @@ def test_sigkill_while_saving_never_damages_the_previous_file(tmp_path):
             _saving_child(tmp_path, base, words)
         time.sleep(pick.uniform(0.0, 0.25))
         os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)   # reaped: the next save sees the process is gone
+        os.waitpid(pid, 0)  # reaped: the next save sees the process is gone
         left = _temporaries(tmp_path)
         stray_after_kill.append(len(left))
         mid_write += bool(left)
@@ -90,8 +90,10 @@ def test_sigkill_while_saving_never_damages_the_previous_file(tmp_path):
     assert _check_intact(tmp_path, base, words) == (99, 99)
     # The kills did land inside saves, not only between them.
     assert mid_write >= KILLS // 4, (mid_write, stray_after_kill)
-    print(f"\n{KILLS} kills survived; {mid_write} landed mid-write (temporaries left per "
-          f"kill: {stray_after_kill}); versions found (npz, bin): {versions}")
+    print(
+        f"\n{KILLS} kills survived; {mid_write} landed mid-write (temporaries left per "
+        f"kill: {stray_after_kill}); versions found (npz, bin): {versions}"
+    )
 
 
 def test_only_temporaries_of_dead_processes_are_removed(tmp_path):
@@ -102,12 +104,13 @@ def test_only_temporaries_of_dead_processes_are_removed(tmp_path):
         os._exit(0)
     os.waitpid(pid, 0)
     dead = tmp_path / f".f.txt.{pid}-0badc0de.tmp"
-    alive = tmp_path / f".f.txt.{os.getpid()}-0badc0de.tmp"   # a save running in this process
-    other = tmp_path / ".g.txt.1-0badc0de.tmp"                # another file's
-    foreign = tmp_path / ".f.txt.someone-else.tmp"            # not our naming: not ours
+    alive = tmp_path / f".f.txt.{os.getpid()}-0badc0de.tmp"  # a save running in this process
+    other = tmp_path / ".g.txt.1-0badc0de.tmp"  # another file's
+    foreign = tmp_path / ".f.txt.someone-else.tmp"  # not our naming: not ours
     for p in (dead, alive, other, foreign):
         p.write_bytes(b"partial")
     with atomic_write(tmp_path / "f.txt") as f:
         f.write(b"new")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["f.txt", alive.name, other.name, foreign.name])
+        ["f.txt", alive.name, other.name, foreign.name]
+    )

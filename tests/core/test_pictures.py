@@ -16,17 +16,22 @@ from core.vocab import Vocab, scan
 # norm √2, so unit vectors keep it exact), and others that are not part of it.
 E = np.eye(6)
 PLANTED = {
-    "man": E[0] + E[3], "woman": E[0] - E[3],
-    "king": E[1] + E[3], "queen": E[1] - E[3],
-    "apple": E[2] + E[4], "pear": E[2] + 0.9 * E[4] + 0.1 * E[5], "stone": E[5] - E[4],
+    "man": E[0] + E[3],
+    "woman": E[0] - E[3],
+    "king": E[1] + E[3],
+    "queen": E[1] - E[3],
+    "apple": E[2] + E[4],
+    "pear": E[2] + 0.9 * E[4] + 0.1 * E[5],
+    "stone": E[5] - E[4],
 }
 
 
 @pytest.fixture
 def planted() -> Embeddings:
     words = list(PLANTED)
-    return Embeddings(words, np.array([PLANTED[w] for w in words]),
-                      counts=[50, 40, 30, 20, 10, 5, 60])
+    return Embeddings(
+        words, np.array([PLANTED[w] for w in words]), counts=[50, 40, 30, 20, 10, 5, 60]
+    )
 
 
 def random_vectors(n=60, d=12, seed=0):
@@ -36,6 +41,7 @@ def random_vectors(n=60, d=12, seed=0):
 
 
 # -- projection -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("shape", [(60, 12), (8, 12)])  # the Gram path and the SVD path
 def test_pca_equals_a_direct_svd(shape):
@@ -65,8 +71,7 @@ def test_pca_signs_are_deterministic(shape):
     # Whatever sign the SVD picks for negated or reordered input, the picture is the same.
     np.testing.assert_allclose(P.pca(-x).components, proj.components, atol=1e-12)
     np.testing.assert_allclose(P.pca(x[::-1]).components, proj.components, atol=1e-12)
-    np.testing.assert_allclose(P.pca(x.astype(np.float32)).components, proj.components,
-                               atol=1e-5)
+    np.testing.assert_allclose(P.pca(x.astype(np.float32)).components, proj.components, atol=1e-5)
 
 
 def test_pca_with_too_few_directions():
@@ -115,6 +120,7 @@ def test_choosing_words(planted):
 
 # -- the analogy parallelogram ----------------------------------------------------------
 
+
 def test_analogy_finds_the_fourth_word(planted):
     found = P.analogy(planted, "Man", "king", "woman", others=2)
     assert found.words == ("man", "king", "woman", "queen")
@@ -130,8 +136,8 @@ def test_parallelogram_from_an_analogy(planted):
     m = P.word_map(planted, list(found.rows))
     shape = P.parallelogram(planted, found, m.projection)
     a, b, c, d = shape.corners
-    np.testing.assert_allclose(shape.corners, m.xy)       # the same points as the map
-    np.testing.assert_allclose(shape.ideal, b - a + c)    # projecting is affine
+    np.testing.assert_allclose(shape.corners, m.xy)  # the same points as the map
+    np.testing.assert_allclose(shape.ideal, b - a + c)  # projecting is affine
     np.testing.assert_allclose(shape.ideal, d, atol=1e-12)  # and here it is perfect
     assert shape.miss == pytest.approx(0, abs=1e-9)
     (a0, c0), (b0, d0) = shape.arrows
@@ -153,6 +159,7 @@ def test_parallelogram_of_an_imperfect_analogy(planted):
 
 # -- labels -----------------------------------------------------------------------------
 
+
 def boxes(xy, widths, height, view, size, sides, offset=5.0):
     x0, x1, y0, y1 = view
     px = (xy[:, 0] - x0) * size[0] / (x1 - x0)
@@ -163,8 +170,12 @@ def boxes(xy, widths, height, view, size, sides, offset=5.0):
 
 def overlapping(b):
     x0, y0, x1, y1 = b.T
-    over = ((x0[:, None] < x1[None]) & (x0[None] < x1[:, None])
-            & (y0[:, None] < y1[None]) & (y0[None] < y1[:, None]))
+    over = (
+        (x0[:, None] < x1[None])
+        & (x0[None] < x1[:, None])
+        & (y0[:, None] < y1[None])
+        & (y0[None] < y1[:, None])
+    )
     np.fill_diagonal(over, False)
     return over.any()
 
@@ -180,9 +191,9 @@ def test_thinned_labels_never_overlap_and_follow_priority():
     b = boxes(xy[kept.index], widths[kept.index], 14, view, size, kept.side)
     assert not overlapping(b)
     assert np.all((b[:, 0] >= 0) & (b[:, 2] <= 800) & (b[:, 1] >= 0) & (b[:, 3] <= 600))
-    assert set(kept.side.tolist()) == {-1, 1}          # both sides get used
-    assert kept.index[0] == np.argmin(priority)         # the most important label is drawn
-    assert np.all(np.diff(priority[kept.index]) > 0)    # in priority order
+    assert set(kept.side.tolist()) == {-1, 1}  # both sides get used
+    assert kept.index[0] == np.argmin(priority)  # the most important label is drawn
+    assert np.all(np.diff(priority[kept.index]) > 0)  # in priority order
     assert len(P.thin_labels(xy, widths, 14, view, size, priority, max_labels=25)) == 25
 
 
@@ -194,7 +205,11 @@ def test_labels_go_left_when_right_is_taken_and_query_words_always_show():
     # 1 is 4 px right of 0: its label would cover 0's, so it goes left; of three points
     # in a row, the third finds both sides taken.
     assert dict(zip(kept.index.tolist(), kept.side.tolist(), strict=True)) == {
-        0: 1, 1: -1, 2: 1, 3: -1}
+        0: 1,
+        1: -1,
+        2: 1,
+        3: -1,
+    }
     # Keeping off the points too: 0's right label would cover point 1, so 0 goes left.
     clear = P.thin_labels(xy, widths, 14, view, size)
     assert dict(zip(clear.index.tolist(), clear.side.tolist(), strict=True))[0] == -1
@@ -246,18 +261,19 @@ def test_thinning_ten_thousand_labels_is_quick():
     P.thin_labels(xy, widths, 14, (-3, 3, -3, 3), (1000, 700))  # warm up
     start = time.process_time()
     kept = P.thin_labels(xy, widths, 14, (-3, 3, -3, 3), (1000, 700))
-    assert time.process_time() - start < 0.1   # ~5 ms here; generous for a busy machine
+    assert time.process_time() - start < 0.1  # ~5 ms here; generous for a busy machine
     assert 100 < len(kept) <= 400
 
 
 # -- colour strips ------------------------------------------------------------------------
+
 
 def test_strip_colours_for_known_values():
     d = P.DIVERGING
     rgba = P.diverging_colours(np.array([-1.0, 0.0, 1.0, -5.0, 7.0, np.nan]), 1.0)
     assert rgba.dtype == np.uint8 and rgba.shape == (6, 4)
     np.testing.assert_array_equal(rgba[:3, :3], d[[0, 5, 10]])
-    np.testing.assert_array_equal(rgba[3:5, :3], d[[0, 10]])   # clipped
+    np.testing.assert_array_equal(rgba[3:5, :3], d[[0, 10]])  # clipped
     assert rgba[:5, 3].tolist() == [255] * 5 and rgba[5, 3] == 0
     # Halfway between two control points is their mean; the map is symmetric in kind:
     # negative is blue, positive is red.
@@ -296,12 +312,12 @@ def test_rows_with_a_sum_and_its_nearest_word(planted):
     np.testing.assert_allclose(strips.values[3], planted.unit[3], atol=1e-7)
     np.testing.assert_allclose(strips.values[4], planted.unit[3])
     np.testing.assert_allclose(np.linalg.norm(strips.values, axis=1), 1, rtol=1e-6)
-    assert P.parse_rows("well-known, -a +b") == [
-        "well-known", P.Expression(((-1, "a"), (1, "b")))]
+    assert P.parse_rows("well-known, -a +b") == ["well-known", P.Expression(((-1, "a"), (1, "b")))]
     assert P.strip_rows(planted, []).values.shape == (0, 6)
 
 
 # -- the vocabulary -----------------------------------------------------------------------
+
 
 def test_zipf_points_and_exponent():
     counts = np.rint(1e6 / np.arange(1, 50_001)).astype(np.int64)

@@ -106,7 +106,7 @@ def test_a_row_on_the_wrong_side_of_all_its_pairs_moves_a_bounded_distance():
     u = np.ones(d) / np.sqrt(d)
     X = np.tile(-5.0 * u, (B, 1))
     Y = np.tile(5.0 * u, (B + 2 * W, 1))
-    N = np.tile(5.0 * u, (1, 4, 1))    # negatives already far (s = −25): no pull
+    N = np.tile(5.0 * u, (1, 4, 1))  # negatives already far (s = −25): no pull
     mask = np.ones((B, 2 * W + 1), dtype=bool)
     mask[:, W] = False
     g = batch_gradients(X, Y, N, mask, 0.025, 5)
@@ -131,34 +131,55 @@ def _planted_corpus(seed=0, n_sent=6000):
         r = rng.random()
         if r < 0.3:
             a = rng.choice(animals)
-            lines.append(f"the {a} has {rng.choice(['fur', 'legs', 'tail'])} and eats "
-                         f"{rng.choice(['grass', 'meat', 'food'])}")
+            lines.append(
+                f"the {a} has {rng.choice(['fur', 'legs', 'tail'])} and eats "
+                f"{rng.choice(['grass', 'meat', 'food'])}"
+            )
         elif r < 0.6:
             t = rng.choice(tools)
-            lines.append(f"a {t} is made of {rng.choice(['metal', 'steel', 'iron'])} with a "
-                         f"{rng.choice(['handle', 'grip', 'blade'])}")
+            lines.append(
+                f"a {t} is made of {rng.choice(['metal', 'steel', 'iron'])} with a "
+                f"{rng.choice(['handle', 'grip', 'blade'])}"
+            )
         else:
             g = rng.choice(["male", "female"])
             rank = rng.choice(["royal", "common"])
-            word = {("male", "royal"): "king", ("female", "royal"): "queen",
-                    ("male", "common"): "man", ("female", "common"): "woman"}[(g, rank)]
+            word = {
+                ("male", "royal"): "king",
+                ("female", "royal"): "queen",
+                ("male", "common"): "man",
+                ("female", "common"): "woman",
+            }[(g, rank)]
             he = "he" if g == "male" else "she"
-            extra = rng.choice(["crown", "throne", "palace"]) if rank == "royal" else \
-                rng.choice(["street", "house", "village"])
+            extra = (
+                rng.choice(["crown", "throne", "palace"])
+                if rank == "royal"
+                else rng.choice(["street", "house", "village"])
+            )
             lines.append(f"the {word} said {he} lives in the {extra} and {he} walks")
     return lines
 
 
 def _setup(lines, **cfg):
     from collections import Counter
+
     toks = [ln.split() for ln in lines]
     counts = Counter(w for t in toks for w in t)
     vocab = Vocab.from_counts(list(counts), [counts[w] for w in counts])
     ids = np.array([vocab.index[w] for t in toks for w in t], dtype=np.int32)
     starts = np.cumsum([len(t) for t in toks])[:-1]
     stream = TokenStream(ids, starts, len(ids))
-    config = TrainingConfig(**{"min_count": 1, "vector_size": 20, "epochs": 5, "workers": 1,
-                               "sample": 0.0, "window": 3, **cfg})
+    config = TrainingConfig(
+        **{
+            "min_count": 1,
+            "vector_size": 20,
+            "epochs": 5,
+            "workers": 1,
+            "sample": 0.0,
+            "window": 3,
+            **cfg,
+        }
+    )
     return config, vocab, stream
 
 
@@ -190,30 +211,30 @@ def test_planted_structure_is_learned():
 def test_batches_shrink_so_no_word_floods_one(monkeypatch):
     from core.sgns import GROUP, MAX_ROW_REPEATS, batch_size
 
-    assert batch_size(1024, 0.012) == 1024                 # a real corpus: as asked
-    assert batch_size(1024, 0.1) == 128                    # a tiny vocabulary: smaller
-    assert batch_size(1024, 0.9) == GROUP                  # never below one group
-    assert batch_size(1000, 0.0) == 960                    # a multiple of GROUP
+    assert batch_size(1024, 0.012) == 1024  # a real corpus: as asked
+    assert batch_size(1024, 0.1) == 128  # a tiny vocabulary: smaller
+    assert batch_size(1024, 0.9) == GROUP  # never below one group
+    assert batch_size(1000, 0.0) == 960  # a multiple of GROUP
     # With a 47-word vocabulary and no subsampling, 1,024 centres per batch diverged.
     trainer, _ = _train_lines(_planted_corpus(n_sent=2000), batch_words=4096, epochs=1)
-    top = trainer.vocab.counts.max() / trainer.vocab.counts.sum()   # sample=0: all kept
+    top = trainer.vocab.counts.max() / trainer.vocab.counts.sum()  # sample=0: all kept
     assert trainer.batch_size * top <= MAX_ROW_REPEATS < (trainer.batch_size + GROUP) * top
     assert np.isfinite(trainer.snapshot().vectors).all()
 
 
-@pytest.mark.parametrize("sentences", [300, 70_000])   # 70,000: built in three slices
+@pytest.mark.parametrize("sentences", [300, 70_000])  # 70,000: built in three slices
 def test_a_window_takes_its_sentences_whole_in_a_random_order(sentences):
     from core.sgns import window_tokens
 
     lengths = np.random.default_rng(0).integers(1, 9, size=sentences)
-    ids = np.arange(lengths.sum(), dtype=np.int32)      # token i is word i: order is visible
+    ids = np.arange(lengths.sum(), dtype=np.int32)  # token i is word i: order is visible
     starts = np.cumsum(lengths)[:-1]
     sentences = np.split(ids, starts)
-    a, b = starts[1] + 1, starts[-3] - 1                # the window cuts two sentences
+    a, b = starts[1] + 1, starts[-3] - 1  # the window cuts two sentences
     inside = sorted(tuple(s[(s >= a) & (s < b)]) for s in sentences if ((s >= a) & (s < b)).any())
     toks, first = window_tokens(ids, starts, a, b, np.random.default_rng(5))
-    assert sorted(toks) == list(ids[a:b])               # every token once
-    assert not np.array_equal(toks, ids[a:b])           # in another order
+    assert sorted(toks) == list(ids[a:b])  # every token once
+    assert not np.array_equal(toks, ids[a:b])  # in another order
     assert first[0] and first.sum() == len(inside)
     # Each flagged run is one sentence (or the piece of a cut one inside the window), whole.
     assert sorted(tuple(p) for p in np.split(toks, np.flatnonzero(first)[1:])) == inside
@@ -232,7 +253,7 @@ def test_a_batch_mixes_sentences_from_across_its_job(monkeypatch):
     synonym) must not land in one batch together: the trainer shuffles sentences."""
     import core.sgns as sgns
 
-    lines = [f"s{i} w{i % 7} x{i % 5}" for i in range(2000)]   # one job: 6,000 tokens
+    lines = [f"s{i} w{i % 7} x{i % 5}" for i in range(2000)]  # one job: 6,000 tokens
     config, vocab, stream = _setup(lines, epochs=1, batch_words=64)
     trainer = Trainer(config, vocab, stream)
     initial = trainer.snapshot().vectors
@@ -281,8 +302,13 @@ def test_stop_keeps_vectors_and_resume_is_bit_identical():
             stop.set()
     assert rec.done and rec.stopped and 0 < rec.words_done < rec.words_total
     assert np.isfinite(trainer.snapshot().vectors).all()
-    resumed = Trainer(*setup, job_tokens=2048, vectors=trainer.snapshot().vectors,
-                      context=trainer.context_snapshot(), state=trainer.state())
+    resumed = Trainer(
+        *setup,
+        job_tokens=2048,
+        vectors=trainer.snapshot().vectors,
+        context=trainer.context_snapshot(),
+        state=trainer.state(),
+    )
     last = list(resumed.run())[-1]
     assert last.done and not last.stopped and last.words_done == last.words_total
     assert np.array_equal(resumed.snapshot().vectors, ref.snapshot().vectors)
@@ -308,8 +334,9 @@ def test_pause_holds_the_workers():
 
 
 def test_divergence_is_reported_not_saved_silently():
-    config, vocab, stream = _setup(_planted_corpus(n_sent=2000), alpha=1.0, min_alpha=1.0,
-                                   epochs=50)
+    config, vocab, stream = _setup(
+        _planted_corpus(n_sent=2000), alpha=1.0, min_alpha=1.0, epochs=50
+    )
     rng = np.random.default_rng(0)
     big = rng.standard_normal((len(vocab), config.vector_size)).astype(np.float32) * 30
     t = Trainer(config, vocab, stream, vectors=big, context=big.copy())
@@ -333,8 +360,9 @@ def test_two_workers_on_a_tiny_vocabulary_do_not_diverge():
     # batches in flight: with 2 workers, 4 of these 8 seeds diverged at 576 centres.
     from tests.gui.planted import planted_text  # plain Python, no Qt
 
-    config, vocab, stream = _setup(planted_text().splitlines(), workers=2, window=5,
-                                   batch_words=1024)
+    config, vocab, stream = _setup(
+        planted_text().splitlines(), workers=2, window=5, batch_words=1024
+    )
     one = Trainer(config.replace(workers=1), vocab, stream).batch_size
     for seed in range(1, 9):
         trainer = Trainer(config.replace(seed=seed), vocab, stream)
@@ -350,8 +378,7 @@ def test_two_workers_at_a_constant_high_learning_rate_on_a_tiny_vocabulary_stay_
     the cap is now 2 / workers."""
     from tests.gui.planted import planted_text  # plain Python, no Qt
 
-    config, vocab, stream = _setup(planted_text().splitlines(), workers=2, epochs=1000,
-                                   window=5)
+    config, vocab, stream = _setup(planted_text().splitlines(), workers=2, epochs=1000, window=5)
     for seed in range(1, 25):
         trainer = Trainer(config.replace(seed=seed), vocab, stream, report_interval=0.05)
         stop = threading.Event()
@@ -374,13 +401,16 @@ def test_a_topic_that_returns_after_a_long_absence_does_not_diverge():
     from tests.gui.planted import planted_text  # plain Python, no Qt
 
     rng = np.random.default_rng(0)
-    filler = [f"{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}x"
-              for i in range(5000)]
+    filler = [
+        f"{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}x" for i in range(5000)
+    ]
     p = 1.0 / np.arange(1, 5001)
     lines = planted_text(6000, seed=1).splitlines() + [
-        " ".join(rng.choice(filler, size=15, p=p / p.sum())) for _ in range(12000)]
-    config, vocab, stream = _setup(lines, min_count=5, vector_size=20, epochs=2, window=5,
-                                   sample=1e-3, seed=0)
+        " ".join(rng.choice(filler, size=15, p=p / p.sum())) for _ in range(12000)
+    ]
+    config, vocab, stream = _setup(
+        lines, min_count=5, vector_size=20, epochs=2, window=5, sample=1e-3, seed=0
+    )
     trainer = Trainer(config, vocab, stream)
     list(trainer.run())
     emb = trainer.snapshot()

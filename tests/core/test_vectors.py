@@ -30,15 +30,18 @@ def assert_same(ours, theirs, tol=1e-5):
     np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], atol=tol)
 
 
-@pytest.mark.parametrize("query", [
-    dict(positive="w1"),
-    dict(positive=["w1", "w2"], negative=["w3"]),
-    dict(positive=["w5", "w9", "w11"], negative=["w3", "w4"], topn=25),
-    dict(negative=["w8"]),
-    dict(positive=["w1"], topn=3, restrict_vocab=50),
-    dict(positive=["w100", "w2"], negative=["w3"], restrict_vocab=120),
-    dict(positive=["w1"], topn=N),
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        dict(positive="w1"),
+        dict(positive=["w1", "w2"], negative=["w3"]),
+        dict(positive=["w5", "w9", "w11"], negative=["w3", "w4"], topn=25),
+        dict(negative=["w8"]),
+        dict(positive=["w1"], topn=3, restrict_vocab=50),
+        dict(positive=["w100", "w2"], negative=["w3"], restrict_vocab=120),
+        dict(positive=["w1"], topn=N),
+    ],
+)
 def test_most_similar_equals_gensim(pair, query):
     emb, kv = pair
     assert_same(emb.most_similar(**query), kv.most_similar(**query))
@@ -47,19 +50,24 @@ def test_most_similar_equals_gensim(pair, query):
 def test_most_similar_accepts_vectors_like_gensim(pair):
     emb, kv = pair
     vec = np.linspace(-1, 1, DIM).astype(np.float32)
-    assert_same(emb.most_similar(positive=[vec, "w2"], negative=["w7"]),
-                kv.most_similar(positive=[vec, "w2"], negative=["w7"]))
+    assert_same(
+        emb.most_similar(positive=[vec, "w2"], negative=["w7"]),
+        kv.most_similar(positive=[vec, "w2"], negative=["w7"]),
+    )
     assert_same(emb.similar_by_vector(vec, topn=7), kv.similar_by_vector(vec, topn=7))
     # A vector is not excluded from the results; the word it came from is returned.
     assert emb.similar_by_vector(emb["w3"], topn=1)[0][0] == "w3"
 
 
-@pytest.mark.parametrize("query", [
-    dict(positive=["w1", "w2"], negative=["w3"]),
-    dict(positive=["w1"]),
-    dict(positive="w4", negative="w6", topn=30),
-    dict(positive=["w5", "w9", "w11"], negative=["w3", "w4"]),
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        dict(positive=["w1", "w2"], negative=["w3"]),
+        dict(positive=["w1"]),
+        dict(positive="w4", negative="w6", topn=30),
+        dict(positive=["w5", "w9", "w11"], negative=["w3", "w4"]),
+    ],
+)
 def test_most_similar_cosmul_equals_gensim(pair, query):
     emb, kv = pair
     assert_same(emb.most_similar_cosmul(**query), kv.most_similar_cosmul(**query))
@@ -68,8 +76,9 @@ def test_most_similar_cosmul_equals_gensim(pair, query):
 def test_cosmul_honours_restrict_vocab(pair):
     emb, _ = pair
     full = emb.most_similar_cosmul(positive=["w1", "w2"], negative=["w3"], topn=None)
-    restricted = emb.most_similar_cosmul(positive=["w1", "w2"], negative=["w3"], topn=None,
-                                         restrict_vocab=60)
+    restricted = emb.most_similar_cosmul(
+        positive=["w1", "w2"], negative=["w3"], topn=None, restrict_vocab=60
+    )
     assert_same(restricted, [(w, s) for w, s in full if int(w[1:]) < 60], tol=1e-6)
 
 
@@ -93,11 +102,14 @@ def test_input_words_are_excluded_and_topn(pair):
 
 def test_unknown_words_and_empty_queries(pair):
     emb, _ = pair
-    for call in (lambda: emb["nope"], lambda: emb.get_index("nope"),
-                 lambda: emb.most_similar(positive=["w1"], negative=["nope"]),
-                 lambda: emb.most_similar_cosmul(positive=["nope"]),
-                 lambda: emb.similarity("w1", "nope"),
-                 lambda: emb.doesnt_match(["w1", "nope"])):
+    for call in (
+        lambda: emb["nope"],
+        lambda: emb.get_index("nope"),
+        lambda: emb.most_similar(positive=["w1"], negative=["nope"]),
+        lambda: emb.most_similar_cosmul(positive=["nope"]),
+        lambda: emb.similarity("w1", "nope"),
+        lambda: emb.doesnt_match(["w1", "nope"]),
+    ):
         with pytest.raises(UnknownWordError) as info:
             call()
         assert isinstance(info.value, KeyError)

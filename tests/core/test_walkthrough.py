@@ -34,12 +34,24 @@ def _table(pairs):
 
 def test_window_table_full_window():
     assert _table(skipgram_pairs(SENTENCE, 2)) == [
-        ("thou", "shalt"), ("thou", "not"),
-        ("shalt", "thou"), ("shalt", "not"), ("shalt", "make"),
-        ("not", "thou"), ("not", "shalt"), ("not", "make"), ("not", "a"),
-        ("make", "shalt"), ("make", "not"), ("make", "a"), ("make", "machine"),
-        ("a", "not"), ("a", "make"), ("a", "machine"),
-        ("machine", "make"), ("machine", "a"),
+        ("thou", "shalt"),
+        ("thou", "not"),
+        ("shalt", "thou"),
+        ("shalt", "not"),
+        ("shalt", "make"),
+        ("not", "thou"),
+        ("not", "shalt"),
+        ("not", "make"),
+        ("not", "a"),
+        ("make", "shalt"),
+        ("make", "not"),
+        ("make", "a"),
+        ("make", "machine"),
+        ("a", "not"),
+        ("a", "make"),
+        ("a", "machine"),
+        ("machine", "make"),
+        ("machine", "a"),
     ]
 
 
@@ -47,11 +59,21 @@ def test_window_table_with_dynamic_reach():
     pairs = skipgram_pairs(SENTENCE, 3, reach=[1, 3, 1, 2, 1, 3])
     assert _table(pairs) == [
         ("thou", "shalt"),
-        ("shalt", "thou"), ("shalt", "not"), ("shalt", "make"), ("shalt", "a"),
-        ("not", "shalt"), ("not", "make"),
-        ("make", "shalt"), ("make", "not"), ("make", "a"), ("make", "machine"),
-        ("a", "make"), ("a", "machine"),
-        ("machine", "not"), ("machine", "make"), ("machine", "a"),
+        ("shalt", "thou"),
+        ("shalt", "not"),
+        ("shalt", "make"),
+        ("shalt", "a"),
+        ("not", "shalt"),
+        ("not", "make"),
+        ("make", "shalt"),
+        ("make", "not"),
+        ("make", "a"),
+        ("make", "machine"),
+        ("a", "make"),
+        ("a", "machine"),
+        ("machine", "not"),
+        ("machine", "make"),
+        ("machine", "a"),
     ]
     assert [(p.centre, p.context) for p in pairs[:3]] == [(0, 1), (1, 0), (1, 2)]
 
@@ -106,8 +128,10 @@ def _sig(x):
 
 def _matrices(V=7, d=5, seed=0, scale=0.5):
     rng = np.random.default_rng(seed)
-    return ((rng.standard_normal((V, d)) * scale).astype(np.float32),
-            (rng.standard_normal((V, d)) * scale).astype(np.float32))
+    return (
+        (rng.standard_normal((V, d)) * scale).astype(np.float32),
+        (rng.standard_normal((V, d)) * scale).astype(np.float32),
+    )
 
 
 def test_pair_step_equals_the_hand_written_sgd_update():
@@ -165,8 +189,9 @@ def test_pair_step_reports_the_engines_curvature_cap():
     step = pair_step(W_in, W_out, 1, 2, [3], 1.0, apply=False)
     assert step.capped
     raw = step.outputs_before[0] + step.output_updates[0]
-    assert np.linalg.norm(step.outputs_after[0] - step.outputs_before[0]) < \
-        np.linalg.norm(raw - step.outputs_before[0])
+    assert np.linalg.norm(step.outputs_after[0] - step.outputs_before[0]) < np.linalg.norm(
+        raw - step.outputs_before[0]
+    )
     with pytest.raises(ValueError, match="negative"):
         pair_step(W_in, W_out, 1, 2, [], 0.1)
 
@@ -175,16 +200,22 @@ def test_pairs_loss_is_the_mean_pair_loss():
     W_in, W_out = _matrices(seed=4)
     c, o = np.array([0, 1, 2]), np.array([3, 4, 0])
     negs = np.array([[5, 6], [1, 2], [3, 3]])
-    expect = np.mean([
-        -math.log(_sig(W_in[a] @ W_out[b]))
-        - sum(math.log(_sig(-(W_in[a] @ W_out[n]))) for n in ns)
-        for a, b, ns in zip(c, o, negs, strict=True)])
+    expect = np.mean(
+        [
+            -math.log(_sig(W_in[a] @ W_out[b]))
+            - sum(math.log(_sig(-(W_in[a] @ W_out[n]))) for n in ns)
+            for a, b, ns in zip(c, o, negs, strict=True)
+        ]
+    )
     assert pairs_loss(W_in, W_out, c, o, negs) == pytest.approx(expect, rel=1e-5)
 
 
 def test_toy_model_starts_at_log2_per_term_and_learns():
-    sentences = ["a person who rules a kingdom".split(), "the wife of a king".split(),
-                 "a female person who rules a kingdom".split()]
+    sentences = [
+        "a person who rules a kingdom".split(),
+        "the wife of a king".split(),
+        "a female person who rules a kingdom".split(),
+    ]
     weights = {w: 1.0 for s in sentences for w in s}
     toy = ToyModel(sentences, weights, vector_size=6, window=2, negative=3, seed=2)
     assert toy.words[:4] == ("a", "person", "who", "rules")

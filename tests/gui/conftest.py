@@ -40,7 +40,7 @@ def settings_dir(tmp_path: Path) -> Path:
 class Dialogs:
     """Message boxes the code under test opened, with the answer questions get."""
 
-    shown: list[tuple[str, str, str]] = field(default_factory=list)   # (kind, title, text)
+    shown: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, title, text)
     answer: QMessageBox.StandardButton = QMessageBox.StandardButton.Discard
 
     def of(self, kind: str) -> list[tuple[str, str]]:
@@ -56,6 +56,7 @@ def dialogs(monkeypatch) -> Dialogs:
         def show(parent, title, text, *args, **kwargs):
             record.shown.append((kind, title, text))
             return record.answer if kind == "question" else QMessageBox.StandardButton.Ok
+
         return show
 
     for kind in ("critical", "warning", "information", "question"):
@@ -71,8 +72,11 @@ def no_threads_left():
     deadline = time.monotonic() + 5
     while True:
         qthreads = worker.running_threads()
-        threads = [t for t in threading.enumerate() if t not in before and t.is_alive()
-                   and not isinstance(t, threading._DummyThread)]
+        threads = [
+            t
+            for t in threading.enumerate()
+            if t not in before and t.is_alive() and not isinstance(t, threading._DummyThread)
+        ]
         if not (qthreads or threads) or time.monotonic() > deadline:
             break
         time.sleep(0.02)

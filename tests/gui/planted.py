@@ -9,10 +9,14 @@ from __future__ import annotations
 import random
 
 PEOPLE = {
-    ("m", "royal", "adult"): "king", ("f", "royal", "adult"): "queen",
-    ("m", "common", "adult"): "man", ("f", "common", "adult"): "woman",
-    ("m", "royal", "young"): "prince", ("f", "royal", "young"): "princess",
-    ("m", "common", "young"): "boy", ("f", "common", "young"): "girl",
+    ("m", "royal", "adult"): "king",
+    ("f", "royal", "adult"): "queen",
+    ("m", "common", "adult"): "man",
+    ("f", "common", "adult"): "woman",
+    ("m", "royal", "young"): "prince",
+    ("f", "royal", "young"): "princess",
+    ("m", "common", "young"): "boy",
+    ("f", "common", "young"): "girl",
 }
 CONTEXT = {
     "m": ["he", "his", "him", "himself", "sir", "beard"],

@@ -51,9 +51,11 @@ def report(name: str, gaps: np.ndarray) -> None:
     if len(gaps) == 0:
         print(f"{name}: too short to measure")
         return
-    print(f"{name}: {len(gaps)} ticks of {TICK_MS} ms; gap max {gaps.max():.1f} ms, "
-          f"p99 {np.percentile(gaps, 99):.1f} ms, median {np.median(gaps):.1f} ms; "
-          f"gaps > 50 ms: {(gaps > 50).sum()}")
+    print(
+        f"{name}: {len(gaps)} ticks of {TICK_MS} ms; gap max {gaps.max():.1f} ms, "
+        f"p99 {np.percentile(gaps, 99):.1f} ms, median {np.median(gaps):.1f} ms; "
+        f"gaps > 50 ms: {(gaps > 50).sum()}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,8 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     outcome = wait_for(window.training_finished, 3600)[0]
     gaps = probe.stop()
     p = outcome.progress
-    report(f"training {cfg.epochs} epochs, d={cfg.vector_size}, {cfg.workers} workers, "
-           f"{p.elapsed:.1f} s, {p.words_done / max(p.elapsed, 1e-9):,.0f} words/s", gaps)
+    report(
+        f"training {cfg.epochs} epochs, d={cfg.vector_size}, {cfg.workers} workers, "
+        f"{p.elapsed:.1f} s, {p.words_done / max(p.elapsed, 1e-9):,.0f} words/s",
+        gaps,
+    )
     window.session.dirty = False
     window.close()
     del app

@@ -58,8 +58,10 @@ class Timer:
     def report(self) -> None:
         for kind, times in (("wall", self.wall), ("cpu", self.cpu)):
             t = np.array(times) * 1000
-            print(f"  {self.name:<30} {kind:>4}: median {np.median(t):6.1f}  "
-                  f"p90 {np.percentile(t, 90):6.1f}  max {t.max():6.1f} ms")
+            print(
+                f"  {self.name:<30} {kind:>4}: median {np.median(t):6.1f}  "
+                f"p90 {np.percentile(t, 90):6.1f}  max {t.max():6.1f} ms"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.model:
         from core.formats import load_embeddings
+
         emb = load_embeddings(args.model)
     else:
         emb = synthetic(args.words)
@@ -86,8 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     panel.set_mode(map2d.FREQUENT, count=args.words)
     while panel.busy:
         settle(5)
-    print(f"{len(panel.shown_words()):,} words; choosing + projecting + first draw took "
-          f"{(time.perf_counter() - start) * 1000:.0f} ms")
+    print(
+        f"{len(panel.shown_words()):,} words; choosing + projecting + first draw took "
+        f"{(time.perf_counter() - start) * 1000:.0f} ms"
+    )
     req = map2d.MapRequest(map2d.FREQUENT, "", args.words, ("", "", ""), False)
     t = time.perf_counter()
     map2d.compute(emb, req)
@@ -108,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 (x0, x1), _ = vb.viewRange()
                 vb.translateBy(x=(x1 - x0) * 0.03 * (1 if i % 2 else -1))
-            QApplication.processEvents()   # the view change itself (not the debounced thin)
+            QApplication.processEvents()  # the view change itself (not the debounced thin)
             repaint(viewport.repaint)
             grab(panel.plot.grab)
             if labelled:

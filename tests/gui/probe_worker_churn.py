@@ -71,16 +71,25 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     outcomes: Counter[str] = Counter()
     for _ in range(args.runs):
-        cmd = [sys.executable, "-m", "tests.gui.probe_worker_churn", "--round",
-               "--wiring", args.wiring, "--workers", str(args.workers)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "tests.gui.probe_worker_churn",
+            "--round",
+            "--wiring",
+            args.wiring,
+            "--workers",
+            str(args.workers),
+        ]
         try:
-            rc = subprocess.run(cmd, env=env, timeout=args.timeout,
-                                capture_output=True).returncode
+            rc = subprocess.run(cmd, env=env, timeout=args.timeout, capture_output=True).returncode
             outcomes["ended" if rc == 0 else f"crashed (status {rc})"] += 1
         except subprocess.TimeoutExpired:
             outcomes["hung"] += 1
-    print(f"{args.wiring}: {args.runs} rounds of {args.workers} workers:",
-          ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())))
+    print(
+        f"{args.wiring}: {args.runs} rounds of {args.workers} workers:",
+        ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())),
+    )
     return 0 if set(outcomes) == {"ended"} else 1
 
 

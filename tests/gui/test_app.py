@@ -22,10 +22,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_app(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path),
-           "HOME": str(tmp_path)}
-    return subprocess.run([sys.executable, "-m", "w2v_gui.app", *args, "--quit-after-ms", "1500"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "HOME": str(tmp_path),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "w2v_gui.app", *args, "--quit-after-ms", "1500"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_app_starts_with_a_corpus_and_quits(tmp_path, corpus_file):
@@ -41,9 +51,14 @@ def test_app_starts_with_the_demo_corpus_or_without(tmp_path):
 
 
 def test_bad_arguments_are_refused(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "w2v_gui.app", "--corpus", "a", "--model", "b"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    result = subprocess.run(
+        [sys.executable, "-m", "w2v_gui.app", "--corpus", "a", "--model", "b"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert result.returncode == 2 and "not allowed with" in result.stderr
 
 
@@ -66,8 +81,13 @@ def test_dropping_files_opens_them(qtbot, window, corpus_file):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(corpus_file))])
     panel = window.corpus_panel
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     with qtbot.waitSignal(window.session.corpus_loaded, timeout=10_000):
         panel.dropEvent(event)
     assert window.session.corpus.paths == (str(corpus_file),)
@@ -93,14 +113,16 @@ def test_scan_can_be_cancelled(qtbot, window, corpus_file, monkeypatch):
             progress(1, 2)
             stop.wait(10)
             raise Cancelled("cancelled")
+
         return run
 
     monkeypatch.setattr(session_module, "_scan_corpus", slow)
     window.open_corpus([str(corpus_file)])
     assert started.wait(5)
     assert window.corpus_panel.cancel_button.isVisibleTo(window)
-    with qtbot.waitSignal(window.session.state_changed, timeout=5000,
-                          check_params_cb=lambda s: s == IDLE):
+    with qtbot.waitSignal(
+        window.session.state_changed, timeout=5000, check_params_cb=lambda s: s == IDLE
+    ):
         window.corpus_panel.cancel_button.click()
     assert window.session.corpus is None and not window.corpus_panel.cancel_button.isVisible()
 
@@ -117,7 +139,8 @@ def test_qt_binding_keeps_reference_counts():
         label.setWordWrap(True)
     assert sys.getrefcount(None) > before - 100, (
         f"PySide6 {shiboken6.__version__} loses references to None: install another "
-        "release (6.11.2 works here)")
+        "release (6.11.2 works here)"
+    )
 
 
 ARENAS_SCRIPT = """
@@ -161,9 +184,15 @@ def test_threads_share_two_malloc_arenas(tmp_path):
     # Each thread's own arena kept its freed blocks: the long session's resident memory
     # grew 6 MB/min with memory in use flat (w2v_gui.app.limit_malloc_arenas).
     def heaps(mode: str) -> int:
-        out = subprocess.run([sys.executable, "-c", ARENAS_SCRIPT, mode], capture_output=True,
-                             text=True, timeout=60, cwd=ROOT, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", ARENAS_SCRIPT, mode],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+            check=True,
+        )
         return int(out.stdout.split()[-1])
 
     assert heaps("limit") <= 2
-    assert heaps("default") > 2   # glibc's own choice, which the limit changes
+    assert heaps("default") > 2  # glibc's own choice, which the limit changes

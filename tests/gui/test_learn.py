@@ -29,6 +29,7 @@ def _sig(x: float) -> float:
 @pytest.fixture(scope="module")
 def planted_scan(tmp_path_factory):
     from .planted import planted_text
+
     path = tmp_path_factory.mktemp("learn") / "planted.txt"
     path.write_text(planted_text(), encoding="utf-8")
     return scan(Corpus(path))
@@ -75,8 +76,9 @@ def test_step1_cosines_are_the_formula(panel):
     for name, vec in step.people.items():
         if name != "You":
             v = vec.astype(float)
-            assert shown[name] == pytest.approx(you @ v / np.linalg.norm(you)
-                                                / np.linalg.norm(v), abs=5e-4)
+            assert shown[name] == pytest.approx(
+                you @ v / np.linalg.norm(you) / np.linalg.norm(v), abs=5e-4
+            )
     assert "Person #1" in step.answer.text() and "0.66" in step.answer.text()
     # Moving the sliders to Person #2's numbers makes them the best match, cosine 1.
     for slider, x in zip(step.sliders, step.people["Person #2"], strict=True):
@@ -99,8 +101,13 @@ def test_heat_map_numbers_are_one_item_painted_in_their_cells(qtbot):
     before = len(view.addedItems)
     heat.set_matrix(m, ["a", "b"], numbers=True, limit=1.0)
     assert len(view.addedItems) == before + 1
-    assert heat.numbers.texts == [(0.5, 0.5, "0.25"), (1.5, 0.5, "-1.00"), (0.5, 1.5, "0.50"),
-                                  (1.5, 1.5, "0.00"), (2.5, 1.5, "-0.12")]
+    assert heat.numbers.texts == [
+        (0.5, 0.5, "0.25"),
+        (1.5, 0.5, "-1.00"),
+        (0.5, 1.5, "0.50"),
+        (1.5, 1.5, "0.00"),
+        (2.5, 1.5, "-0.12"),
+    ]
     qtbot.wait(50)
     # Drawn: the white cell (0.00) has dark text pixels in its middle, the blank NaN none.
     image = heat.grab().toImage()
@@ -108,10 +115,14 @@ def test_heat_map_numbers_are_one_item_painted_in_their_cells(qtbot):
 
     def dark_pixels(x, y):
         p = heat.mapFromScene(to_widget(QPointF(x, y)))
-        return sum(QColor(image.pixel(p.x() + dx, p.y() + dy)).lightness() < 100
-                   for dx in range(-12, 13) for dy in range(-5, 6))
+        return sum(
+            QColor(image.pixel(p.x() + dx, p.y() + dy)).lightness() < 100
+            for dx in range(-12, 13)
+            for dy in range(-5, 6)
+        )
+
     assert dark_pixels(1.5, 1.5) > 5 and dark_pixels(2.5, 0.5) == 0
-    heat.set_matrix(m, ["a", "b"])   # without numbers: the item goes
+    heat.set_matrix(m, ["a", "b"])  # without numbers: the item goes
     assert heat.numbers is None and len(view.addedItems) == before
 
 
@@ -164,8 +175,10 @@ def test_step3_window_table_fills_as_the_window_slides(qtbot, panel):
     tokens = panel.story.tokens()
     assert len(tokens) >= 2 and step.rows() == []
     click(qtbot, step.step_button)
-    assert step.rows() == [r for r in _expected_table(tokens, 2) if r[0] == tokens[0]][
-        :len(step.rows())]
+    assert (
+        step.rows()
+        == [r for r in _expected_table(tokens, 2) if r[0] == tokens[0]][: len(step.rows())]
+    )
     for _ in tokens:
         click(qtbot, step.step_button)
     assert step.rows() == _expected_table(tokens, 2)
@@ -196,7 +209,7 @@ def test_step4_negatives_follow_the_positive_rows(panel):
     assert positives and all(p.centre == 0 for p in positives)
     assert len(step.samples) == 4 * len(positives)
     for i, p in enumerate(positives):
-        block = step.samples[4 * i:4 * i + 4]
+        block = step.samples[4 * i : 4 * i + 4]
         assert block[0] == (p.input, p.output, 1)
         assert [t for *_, t in block[1:]] == [0, 0, 0]
     vocab = panel.story.data.vocab
@@ -229,17 +242,18 @@ def test_step5_shows_the_engines_step_and_trains(qtbot, panel):
     assert set(step.context_map.highlighted) == {int(o) for o in s.outputs}
     # Taking the step moves each row as word2vec's formula says.
     W_in, W_out = toy.W_in.astype(float), toy.W_out.astype(float)
-    errors = [t - _sig(W_in[s.centre] @ W_out[o]) for t, o in zip(s.targets, s.outputs,
-                                                                   strict=True)]
+    errors = [
+        t - _sig(W_in[s.centre] @ W_out[o]) for t, o in zip(s.targets, s.outputs, strict=True)
+    ]
     click(qtbot, step.apply_button)
     lr = step.lr.value()
-    expect = W_in[s.centre] + lr * sum(e * W_out[o] for e, o in zip(errors, s.outputs,
-                                                                     strict=True))
+    expect = W_in[s.centre] + lr * sum(e * W_out[o] for e, o in zip(errors, s.outputs, strict=True))
     np.testing.assert_allclose(toy.W_in[s.centre], expect, rtol=1e-4, atol=1e-6)
     if len(set(s.outputs.tolist())) == len(s.outputs):
         for e, o in zip(errors, s.outputs, strict=True):
-            np.testing.assert_allclose(toy.W_out[o], W_out[o] + lr * e * W_in[s.centre],
-                                       rtol=1e-4, atol=1e-6)
+            np.testing.assert_allclose(
+                toy.W_out[o], W_out[o] + lr * e * W_in[s.centre], rtol=1e-4, atol=1e-6
+            )
     assert toy.steps == 1
     # Train 100: the slice's loss falls, a few steps per event-loop turn.
     start = step.losses[0][1]

@@ -23,4 +23,5 @@ def test_a_scripted_session_throws_nothing(qtbot):
     # diverges (the engine still does on some settings of the mixed corpus; reported).
     for title, text in r["dialogs"]:
         assert title == "Cannot read the corpus" or (
-            title == "Training failed" and "diverged" in text), (title, text)
+            title == "Training failed" and "diverged" in text
+        ), (title, text)

@@ -46,8 +46,15 @@ def emb(planted_corpus):
 
 @pytest.fixture
 def corpus_info(planted_corpus) -> CorpusInfo:
-    return CorpusInfo((str(planted_corpus),), (str(planted_corpus),), 0, "", True,
-                      SMALL.token_pattern, scan(Corpus([planted_corpus])))
+    return CorpusInfo(
+        (str(planted_corpus),),
+        (str(planted_corpus),),
+        0,
+        "",
+        True,
+        SMALL.token_pattern,
+        scan(Corpus([planted_corpus])),
+    )
 
 
 def show(qtbot, widget, size=(900, 600)):
@@ -71,15 +78,21 @@ def assert_exports(tmp_path: Path, export, name: str) -> None:
     assert not image.isNull() and image.width() > 300 and image.height() > 100
     root = ET.parse(svg).getroot()
     assert root.tag.endswith("svg")
-    assert len(list(root.iter())) > 20   # drawn content, not an empty page
+    assert len(list(root.iter())) > 20  # drawn content, not an empty page
 
 
 # -- in the window, while training and after ---------------------------------------------
 
+
 def test_picture_tabs_follow_training_and_the_analogy(qtbot, window, planted_corpus):
     tabs = window.findChild(QTabWidget, "exploreTabs")
     assert [tabs.tabText(i) for i in range(tabs.count())] == [
-        "Neighbours && analogy", "Map", "Strips", "Vocabulary", "Evaluate"]
+        "Neighbours && analogy",
+        "Map",
+        "Strips",
+        "Vocabulary",
+        "Evaluate",
+    ]
     load(qtbot, window, [planted_corpus], LONG)
     tabs.setCurrentWidget(window.map)
     session = window.session
@@ -122,13 +135,14 @@ def test_picture_tabs_follow_training_and_the_analogy(qtbot, window, planted_cor
 
 # -- the map ------------------------------------------------------------------------------
 
+
 def test_map_modes_hover_and_export(qtbot, emb, tmp_path):
     vocabulary = Vocabulary()
     vocabulary.set_embeddings(emb)
     panel = show(qtbot, MapPanel(vocabulary, ("man", "king", "woman")))
     panel.set_embeddings(emb)
     wait_idle(qtbot, panel)
-    assert panel.shown_words()[:4] == ("man", "king", "woman", "queen")   # the default mode
+    assert panel.shown_words()[:4] == ("man", "king", "woman", "queen")  # the default mode
     assert "king − man + woman" in panel.message.text()
 
     panel.set_mode(map2d.WORDS, "King, queen, unicorn, man, woman")
@@ -171,8 +185,8 @@ def test_ten_thousand_words_are_projected_off_the_gui_thread(qtbot):
     panel.set_mode(map2d.FREQUENT, count=100)
     wait_idle(qtbot, panel)
     panel.set_mode(map2d.FREQUENT, count=10_000)
-    assert panel.busy                       # a thread works; the event loop is free
-    panel.set_mode(map2d.FREQUENT, count=5_000)   # asked again before it is done: wins
+    assert panel.busy  # a thread works; the event loop is free
+    panel.set_mode(map2d.FREQUENT, count=5_000)  # asked again before it is done: wins
     wait_idle(qtbot, panel)
     assert len(panel.shown_words()) == 5_000
     labelled = panel.labelled_words()
@@ -184,6 +198,7 @@ def test_ten_thousand_words_are_projected_off_the_gui_thread(qtbot):
 
 
 # -- the strips ---------------------------------------------------------------------------
+
 
 def test_strips_show_a_sum_beside_its_nearest_word(qtbot, emb, tmp_path):
     panel = show(qtbot, StripsPanel(("man", "king", "woman")), (900, 400))
@@ -200,10 +215,10 @@ def test_strips_show_a_sum_beside_its_nearest_word(qtbot, emb, tmp_path):
     panel.set_rows("queen, girl, apple, prince - boy + girl", sort_by="queen")
     wait_idle(qtbot, panel)
     assert panel.labels()[:2] == ("queen", "girl")
-    assert "apple" in panel.message.text()      # not in the vocabulary: said, not thrown
+    assert "apple" in panel.message.text()  # not in the vocabulary: said, not thrown
     order = panel._order
     queen = panel._result.rows.values[0]
-    assert np.all(np.diff(queen[order]) <= 0)    # sorted by queen, most positive first
+    assert np.all(np.diff(queen[order]) <= 0)  # sorted by queen, most positive first
     assert panel.sort.currentData() == "queen"
     # The rows follow the analogy only until the person types their own.
     panel.set_analogy(("boy", "prince", "girl"))
@@ -220,9 +235,10 @@ def test_strips_show_a_sum_beside_its_nearest_word(qtbot, emb, tmp_path):
 
 # -- the vocabulary -----------------------------------------------------------------------
 
+
 def test_vocabulary_view_of_a_corpus(qtbot, corpus_info, emb, tmp_path):
     panel = show(qtbot, VocabularyPanel(SMALL.replace(min_count=2)), (1000, 500))
-    panel.set_embeddings(emb)     # a corpus, when there is one, comes first
+    panel.set_embeddings(emb)  # a corpus, when there is one, comes first
     panel.set_corpus(corpus_info)
     wait_idle(qtbot, panel)
     table = panel.model.table
@@ -232,8 +248,10 @@ def test_vocabulary_view_of_a_corpus(qtbot, corpus_info, emb, tmp_path):
     np.testing.assert_array_equal(panel.zipf_curve.yData, np.sort(counts)[::-1])
     # Each plot's range is set once from its curves (auto-range settled it over several
     # repaints) and shows all of them, the fitted line too.
-    for plot, curves in ((panel.zipf_plot, (panel.zipf_curve, panel.zipf_fit)),
-                         (panel.size_plot, (panel.size_curve,))):
+    for plot, curves in (
+        (panel.zipf_plot, (panel.zipf_curve, panel.zipf_fit)),
+        (panel.size_plot, (panel.size_curve,)),
+    ):
         vb = plot.getViewBox()
         assert vb.autoRangeEnabled() == [False, False]
         (x0, x1), (y0, y1) = vb.viewRange()
@@ -246,7 +264,7 @@ def test_vocabulary_view_of_a_corpus(qtbot, corpus_info, emb, tmp_path):
     wait_idle(qtbot, panel)
     assert sorted(panel.table_words()) == ["prince", "princess"]
     index = panel.model.index(0, 4)
-    assert float(panel.model.data(index)) == 1.0   # sample 0 keeps everything
+    assert float(panel.model.data(index)) == 1.0  # sample 0 keeps everything
 
     # A stricter min_count leaves every word out: all rows are greyed, none kept.
     panel.set_config(SMALL.replace(min_count=10_000, sample=1e-3))
@@ -265,7 +283,7 @@ def test_vocabulary_view_of_a_model_alone(qtbot, emb):
     wait_idle(qtbot, panel)
     assert panel.model.table.kept == len(emb)
     assert "model's counts" in panel.message.text()
-    panel.set_embeddings(pictures.Embeddings(emb.words, emb.vectors))   # no counts
+    panel.set_embeddings(pictures.Embeddings(emb.words, emb.vectors))  # no counts
     wait_idle(qtbot, panel)
     assert panel.model.rowCount() == 0
     assert "no word counts" in panel.message.text()

@@ -27,17 +27,19 @@ def model_file(tmp_path):
     return path, emb
 
 
-def test_opening_a_model_shows_progress_and_can_be_cancelled(qtbot, window, model_file,
-                                                            monkeypatch, dialogs):
+def test_opening_a_model_shows_progress_and_can_be_cancelled(
+    qtbot, window, model_file, monkeypatch, dialogs
+):
     path, _ = model_file
     reached, go_on = threading.Event(), threading.Event()
     real = session_module.load_embeddings
 
-    def held(p, progress):   # the real loader, held at its first progress report
+    def held(p, progress):  # the real loader, held at its first progress report
         def report(done, total):
             reached.set()
             go_on.wait(10)
             progress(done, total)
+
         return real(p, progress=report)
 
     monkeypatch.setattr(session_module, "load_embeddings", held)
@@ -45,14 +47,15 @@ def test_opening_a_model_shows_progress_and_can_be_cancelled(qtbot, window, mode
     assert reached.wait(10) and window.session.state == LOADING
     status = window.task_status
     assert status.isVisible() and status.cancel_button.isEnabled()
-    with qtbot.waitSignal(window.session.state_changed, timeout=10_000,
-                          check_params_cb=lambda s: s == IDLE):
+    with qtbot.waitSignal(
+        window.session.state_changed, timeout=10_000, check_params_cb=lambda s: s == IDLE
+    ):
         status.cancel_button.click()
         go_on.set()
     assert window.session.model is None and window.session.embeddings is None
     assert not status.isVisible() and not dialogs.of("critical")
 
-    monkeypatch.undo()   # and a plain open still works, with its vectors normalised there
+    monkeypatch.undo()  # and a plain open still works, with its vectors normalised there
     with qtbot.waitSignal(window.session.embeddings_changed, timeout=10_000):
         window.open_model(str(path))
     assert window.session.embeddings._unit is not None
@@ -60,12 +63,14 @@ def test_opening_a_model_shows_progress_and_can_be_cancelled(qtbot, window, mode
 
 @pytest.mark.parametrize("action, name", [("save", "model.npz"), ("export", "vectors.bin")])
 def test_saving_shows_progress_and_a_cancelled_save_keeps_the_old_file(
-        qtbot, window, tmp_path, monkeypatch, dialogs, action, name):
-    monkeypatch.setattr(_common, "WRITE_BYTES", 1 << 17)   # 128 kB a write: many reports
+    qtbot, window, tmp_path, monkeypatch, dialogs, action, name
+):
+    monkeypatch.setattr(_common, "WRITE_BYTES", 1 << 17)  # 128 kB a write: many reports
     rng = np.random.default_rng(5)
     words = [f"w{i}" for i in range(20000)]
-    first, second = (Embeddings(words, rng.standard_normal((20000, 64)).astype(np.float32))
-                     for _ in range(2))
+    first, second = (
+        Embeddings(words, rng.standard_normal((20000, 64)).astype(np.float32)) for _ in range(2)
+    )
     s = window.session
 
     def open_model(emb, source):
@@ -108,6 +113,7 @@ def test_saving_shows_progress_and_a_cancelled_save_keeps_the_old_file(
                 reached.set()
                 go_on.wait(10)
             inner(done, total)
+
         return report
 
     monkeypatch.setattr(session_module, "_or_stop", held)
@@ -117,14 +123,14 @@ def test_saving_shows_progress_and_a_cancelled_save_keeps_the_old_file(
     status = window.task_status
     qtbot.waitUntil(lambda: status.progress.maximum() == 1000, timeout=5_000)  # a report shown
     assert status.isVisible() and status.cancel_button.isEnabled()
-    assert any(p.name.endswith(".tmp") for p in folder.iterdir())   # written beside it
+    assert any(p.name.endswith(".tmp") for p in folder.iterdir())  # written beside it
     with qtbot.waitSignal(s.state_changed, timeout=10_000, check_params_cb=lambda x: x == IDLE):
         status.cancel_button.click()
         go_on.set()
     assert target.read_bytes() == old and [p.name for p in folder.iterdir()] == [name]
     assert not status.isVisible() and not dialogs.of("critical")
     assert "cancelled" in window.statusBar().currentMessage()
-    assert window.files.save.isEnabled()   # usable at once: a save that goes through
+    assert window.files.save.isEnabled()  # usable at once: a save that goes through
     monkeypatch.undo()
     window.files.save_chosen.emit(str(folder / "again.npz"))
     qtbot.waitUntil(lambda: s.state == IDLE, timeout=20_000)
@@ -134,7 +140,7 @@ def test_saving_shows_progress_and_a_cancelled_save_keeps_the_old_file(
 
 def test_queries_on_large_vectors_run_in_a_worker(qtbot, window, model_file, monkeypatch):
     _, emb = model_file
-    monkeypatch.setattr(asker, "INLINE_FLOATS", 0)   # every vector set counts as large
+    monkeypatch.setattr(asker, "INLINE_FLOATS", 0)  # every vector set counts as large
     path = model_file[0]
     with qtbot.waitSignal(window.session.embeddings_changed, timeout=10_000):
         window.open_model(str(path))
@@ -156,7 +162,7 @@ def test_queries_on_large_vectors_run_in_a_worker(qtbot, window, model_file, mon
     panel = window.neighbours
     panel.set_query("king")
     assert "Searching" in panel.message.text() and not panel.results()
-    panel.set_query("queen")          # while "king" runs: only the newest is shown
+    panel.set_query("queen")  # while "king" runs: only the newest is shown
     qtbot.waitUntil(lambda: bool(panel.results()), timeout=10_000)
     timer.stop()
     expected = [w for w, _ in emb.most_similar("queen", topn=queries.NEIGHBOURS_TOPN)]
@@ -167,29 +173,28 @@ def test_queries_on_large_vectors_run_in_a_worker(qtbot, window, model_file, mon
     # Analogy and watch words take the same way.
     window.analogy.set_words("man", "king", "woman")
     qtbot.waitUntil(lambda: bool(window.analogy.results()), timeout=10_000)
-    add = emb.most_similar(positive=["king", "woman"], negative=["man"],
-                           topn=queries.ANALOGY_TOPN)
+    add = emb.most_similar(positive=["king", "woman"], negative=["man"], topn=queries.ANALOGY_TOPN)
     assert [r[0] for r in window.analogy.results()] == [w for w, _ in add]
     window.watch.set_words(["queen"])
     qtbot.waitUntil(lambda: bool(window.watch.neighbours("queen")), timeout=10_000)
     qtbot.waitUntil(lambda: not window.neighbours._asker.busy, timeout=10_000)
 
 
-def test_an_answer_the_field_no_longer_asks_for_is_dropped(qtbot, window, model_file,
-                                                          monkeypatch):
+def test_an_answer_the_field_no_longer_asks_for_is_dropped(qtbot, window, model_file, monkeypatch):
     monkeypatch.setattr(asker, "INLINE_FLOATS", 0)
     with qtbot.waitSignal(window.session.embeddings_changed, timeout=10_000):
         window.open_model(str(model_file[0]))
     panel = window.neighbours
     panel.set_query("king")
-    panel.query.setText("")          # cleared before the answer came
+    panel.query.setText("")  # cleared before the answer came
     panel.search()
     qtbot.waitUntil(lambda: not panel._asker.busy, timeout=10_000)
     assert not panel.results()
 
 
-def test_showing_a_large_vocabulary_asks_only_the_rows_in_view(qtbot, window, tmp_path,
-                                                               monkeypatch):
+def test_showing_a_large_vocabulary_asks_only_the_rows_in_view(
+    qtbot, window, tmp_path, monkeypatch
+):
     # Column widths measured over 1,000 rows made 64,000 Python data() calls, up to
     # 1.9 s of frozen window, each time the Vocabulary tab showed a new corpus.
     from w2v_gui.panels.vocabulary import WordsModel
@@ -204,8 +209,9 @@ def test_showing_a_large_vocabulary_asks_only_the_rows_in_view(qtbot, window, tm
         return real(self, index, role)
 
     monkeypatch.setattr(WordsModel, "data", counted)
-    words = [f"{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}x"
-             for i in range(5000)]
+    words = [
+        f"{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}x" for i in range(5000)
+    ]
     path = tmp_path / "many.txt"
     path.write_text(" ".join(words[i % 5000] for i in range(20000)), encoding="utf-8")
     load(qtbot, window, [path], SMALL)

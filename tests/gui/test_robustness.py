@@ -61,7 +61,7 @@ def _image_named_txt_in_folder(tmp: Path) -> tuple[list[Path], str, str]:
     folder = tmp / "texts"
     folder.mkdir()
     (folder / "a.txt").write_text("good words here\n")
-    _png(folder / "b.txt")   # an image with the wrong name, among good files
+    _png(folder / "b.txt")  # an image with the wrong name, among good files
     return [folder], "b.txt", "binary"
 
 
@@ -78,10 +78,19 @@ def _fifo_named_txt(tmp: Path) -> tuple[list[Path], str, str]:
     return [tmp / "pipe.txt"], "pipe.txt", "not a regular file"
 
 
-@pytest.mark.parametrize("make", [_only_punctuation, _zip_of_images, _image_named_txt_in_folder,
-                                  _folder_of_images, _fifo_named_txt])
-def test_bad_corpus_is_named_and_the_window_stays_usable(qtbot, window, tmp_path, corpus_file,
-                                                         dialogs, make):
+@pytest.mark.parametrize(
+    "make",
+    [
+        _only_punctuation,
+        _zip_of_images,
+        _image_named_txt_in_folder,
+        _folder_of_images,
+        _fifo_named_txt,
+    ],
+)
+def test_bad_corpus_is_named_and_the_window_stays_usable(
+    qtbot, window, tmp_path, corpus_file, dialogs, make
+):
     paths, name, problem = make(tmp_path)
     _fails(qtbot, window, paths)
     [(title, text)] = dialogs.of("critical")
@@ -92,8 +101,9 @@ def test_bad_corpus_is_named_and_the_window_stays_usable(qtbot, window, tmp_path
     assert train(qtbot, window).progress.done
 
 
-def test_unreadable_file_in_a_folder_is_named(qtbot, window, tmp_path, corpus_file, dialogs,
-                                              monkeypatch):
+def test_unreadable_file_in_a_folder_is_named(
+    qtbot, window, tmp_path, corpus_file, dialogs, monkeypatch
+):
     # Tests run as root, where chmod 000 does not stop reading: refuse it in open().
     folder = tmp_path / "texts"
     folder.mkdir()
@@ -122,9 +132,9 @@ def test_folder_skips_what_is_not_text(qtbot, window, tmp_path):
     _png(folder / "photo.png")
     (folder / "program.exe").write_bytes(b"MZ" + bytes(100))
     (folder / ".hidden.txt").write_text("secret\n")
-    (folder / "folder.txt").mkdir()           # a folder with a text file's name
+    (folder / "folder.txt").mkdir()  # a folder with a text file's name
     (folder / "folder.txt" / "inner.txt").write_text("zeta\n")
-    os.mkfifo(folder / "pipe.txt")            # would block a naive reader for ever
+    os.mkfifo(folder / "pipe.txt")  # would block a naive reader for ever
     load(qtbot, window, [folder])
     info = window.session.corpus
     assert [Path(f).name for f in info.files] == ["a.txt", "inner.txt", "notes.md"]
@@ -132,12 +142,15 @@ def test_folder_skips_what_is_not_text(qtbot, window, tmp_path):
     assert "3 files" in window.corpus_panel.summary.text()
 
 
-@pytest.mark.parametrize("content, tokens, invalid", [
-    (b"caf\xc3\xa9 na\xefve \xff\xfe words\nmore \xc3 text\n", 6, 4),    # broken UTF-8
-    ("héllo wörld\r\nzweite Zeile\r\n".encode("utf-16"), 4, 0),          # UTF-16 with BOM
-    ("héllo wörld\r\nzweite Zeile\r\n".encode("utf-16-le"), 4, 0),       # and without
-    (b"\xef\xbb\xbfcrlf line one\r\nline two\r\n\r\n", 5, 0),             # BOM, CRLF
-])
+@pytest.mark.parametrize(
+    "content, tokens, invalid",
+    [
+        (b"caf\xc3\xa9 na\xefve \xff\xfe words\nmore \xc3 text\n", 6, 4),  # broken UTF-8
+        ("héllo wörld\r\nzweite Zeile\r\n".encode("utf-16"), 4, 0),  # UTF-16 with BOM
+        ("héllo wörld\r\nzweite Zeile\r\n".encode("utf-16-le"), 4, 0),  # and without
+        (b"\xef\xbb\xbfcrlf line one\r\nline two\r\n\r\n", 5, 0),  # BOM, CRLF
+    ],
+)
 def test_odd_but_valid_text_is_read(qtbot, window, tmp_path, content, tokens, invalid):
     path = tmp_path / "odd.txt"
     path.write_bytes(content)
@@ -152,8 +165,7 @@ def test_odd_but_valid_text_is_read(qtbot, window, tmp_path, content, tokens, in
     train(qtbot, window)
 
 
-def test_empty_vocabulary_names_the_corpus_then_training_works(qtbot, window, corpus_file,
-                                                               dialogs):
+def test_empty_vocabulary_names_the_corpus_then_training_works(qtbot, window, corpus_file, dialogs):
     load(qtbot, window, [corpus_file], SMALL.replace(min_count=100_000))
     assert "<b>0</b> words at min_count 100000" in window.corpus_panel.summary.text()
     with qtbot.waitSignal(window.session.failed, timeout=10_000):
@@ -168,8 +180,9 @@ def test_empty_vocabulary_names_the_corpus_then_training_works(qtbot, window, co
 
 
 def test_a_vocabulary_too_large_for_memory_is_refused_with_the_estimate(
-        qtbot, window, corpus_file, dialogs, monkeypatch):
-    free = 3 << 20   # 3 MB: less than a planted run with 300 dimensions needs
+    qtbot, window, corpus_file, dialogs, monkeypatch
+):
+    free = 3 << 20  # 3 MB: less than a planted run with 300 dimensions needs
     monkeypatch.setattr(core.sgns, "available_memory", lambda: free)
     monkeypatch.setattr(w2v_gui.panels.parameters, "available_memory", lambda: free)
     load(qtbot, window, [corpus_file], SMALL.replace(vector_size=300))
@@ -182,7 +195,7 @@ def test_a_vocabulary_too_large_for_memory_is_refused_with_the_estimate(
     [(title, text)] = dialogs.of("critical")
     assert title == "Training failed" and "3.1 MB is available" in text
     assert window.session.state == IDLE and window.session.model is None
-    monkeypatch.setattr(core.sgns, "available_memory", lambda: None)   # unknown: no limit
+    monkeypatch.setattr(core.sgns, "available_memory", lambda: None)  # unknown: no limit
     assert train(qtbot, window).progress.done
 
 
@@ -206,8 +219,7 @@ def _type(qtbot, editor, text: str) -> None:
 
 
 @pytest.mark.parametrize("info", NUMERIC, ids=lambda i: i.name)
-def test_form_refuses_nan_negative_zero_and_huge_naming_the_field(qtbot, window, corpus_file,
-                                                                   info):
+def test_form_refuses_nan_negative_zero_and_huge_naming_the_field(qtbot, window, corpus_file, info):
     load(qtbot, window, [corpus_file])
     form, train_button = window.parameters, window.training.train_button
     error = form.error_label
@@ -216,13 +228,13 @@ def test_form_refuses_nan_negative_zero_and_huge_naming_the_field(qtbot, window,
     huge = ("1e12", "999999999999") if info.kind is float else ("999999999999",)
     for text in ("nan", "-1", "0", *huge):
         if info.kind is int and text == "nan":
-            _type(qtbot, editor, text)   # letters never get into a whole-number box
+            _type(qtbot, editor, text)  # letters never get into a whole-number box
             assert editor.lineEdit().text() != "nan" and form.config() == before
             form.set_config(before)
             continue
         value = info.kind(text)
         _type(qtbot, editor, text)
-        if info.optional and text == "0":   # the box's "no limit"
+        if info.optional and text == "0":  # the box's "no limit"
             assert form.config() is not None and getattr(form.config(), info.name) is None
         elif _core_refuses(info.name, value):
             assert form.config() is None and not train_button.isEnabled(), text
@@ -257,8 +269,9 @@ def test_settings_with_bad_values_fall_back_to_the_defaults(qtbot, settings_dir)
     from w2v_gui.settings import Settings
 
     settings = Settings()
-    settings._set_json("training/config", {**TrainingConfig().to_dict(), "alpha": float("nan"),
-                                           "window": -3})
+    settings._set_json(
+        "training/config", {**TrainingConfig().to_dict(), "alpha": float("nan"), "window": -3}
+    )
     settings.sync()
     w = MainWindow()
     qtbot.addWidget(w)
@@ -269,10 +282,11 @@ def test_settings_with_bad_values_fall_back_to_the_defaults(qtbot, settings_dir)
 # -- divergence ----------------------------------------------------------------------------
 
 
-def test_divergence_is_shown_and_nothing_garbage_can_be_saved(qtbot, window, corpus_file,
-                                                              dialogs, monkeypatch):
+def test_divergence_is_shown_and_nothing_garbage_can_be_saved(
+    qtbot, window, corpus_file, dialogs, monkeypatch
+):
     load(qtbot, window, [corpus_file])
-    good = train(qtbot, window).model            # a real model, saved nowhere yet
+    good = train(qtbot, window).model  # a real model, saved nowhere yet
     session = window.session
     window.parameters.set_config(SMALL.replace(alpha=1.0, epochs=50))
     # The engine's cap keeps even alpha = 1.0 bounded in some runs (1 in 4 here), so the
@@ -301,7 +315,7 @@ def test_divergence_is_shown_and_nothing_garbage_can_be_saved(qtbot, window, cor
     assert session.embeddings is good.embeddings
     assert window.files.save.isEnabled() and not window.training.continue_button.isVisible()
     window.parameters.set_config(SMALL)
-    assert train(qtbot, window).progress.done    # and the window trains again
+    assert train(qtbot, window).progress.done  # and the window trains again
 
 
 # -- resume ----------------------------------------------------------------------------------
@@ -316,7 +330,8 @@ def _reference(corpus_file: Path, config: TrainingConfig):
     from core.vocab import scan
 
     vocab, stream = scan(Corpus.from_config([corpus_file], config)).build(
-        config.min_count, config.max_vocab_size)
+        config.min_count, config.max_vocab_size
+    )
     trainer = Trainer(config, vocab, stream)
     list(trainer.run())
     return trainer
@@ -346,9 +361,9 @@ def _continue(qtbot, window):
     return blocker.args[0].model
 
 
-def test_stop_save_open_continue_is_bit_identical_to_an_uninterrupted_run(qtbot, window,
-                                                                        corpus_file, tmp_path,
-                                                                        dialogs):
+def test_stop_save_open_continue_is_bit_identical_to_an_uninterrupted_run(
+    qtbot, window, corpus_file, tmp_path, dialogs
+):
     from w2v_gui.main_window import MainWindow
 
     reference = _reference(corpus_file, RESUMABLE)
@@ -363,16 +378,16 @@ def test_stop_save_open_continue_is_bit_identical_to_an_uninterrupted_run(qtbot,
     other = MainWindow()
     qtbot.addWidget(other)
     other.show()
-    other.parameters.set_config(SMALL.replace(epochs=3, window=2))   # ignored: the run's own
+    other.parameters.set_config(SMALL.replace(epochs=3, window=2))  # ignored: the run's own
     with qtbot.waitSignal(other.session.embeddings_changed, timeout=10_000):
         other.open_model(str(path))
     resumed = _continue(qtbot, other)
     assert np.array_equal(resumed.embeddings.vectors, reference.snapshot().vectors)
     assert np.array_equal(resumed.context, reference.context_snapshot())
-    assert other.session.corpus.paths == (str(corpus_file),)   # read again for the run
+    assert other.session.corpus.paths == (str(corpus_file),)  # read again for the run
     assert other.parameters.config() == RESUMABLE
     assert other.session.path == str(path) and other.isWindowModified()
-    assert not other.training.continue_button.isVisible()       # finished: nothing to continue
+    assert not other.training.continue_button.isVisible()  # finished: nothing to continue
 
     # In the first window, straight after Stop (the corpus is still open: no re-read).
     resumed_here = _continue(qtbot, window)
@@ -382,13 +397,20 @@ def test_stop_save_open_continue_is_bit_identical_to_an_uninterrupted_run(qtbot,
     other.close()
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda p: p.write_text(p.read_text() + "king queen\n"), "changed since the model was saved"),
-    (lambda p: p.write_text(p.read_text().replace("king", "emperor")), "changed since"),
-    (lambda p: p.unlink(), "no such file"),
-])
-def test_continue_refuses_a_corpus_that_changed_or_went(qtbot, window, corpus_file, tmp_path,
-                                                       dialogs, change, message):
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda p: p.write_text(p.read_text() + "king queen\n"),
+            "changed since the model was saved",
+        ),
+        (lambda p: p.write_text(p.read_text().replace("king", "emperor")), "changed since"),
+        (lambda p: p.unlink(), "no such file"),
+    ],
+)
+def test_continue_refuses_a_corpus_that_changed_or_went(
+    qtbot, window, corpus_file, tmp_path, dialogs, change, message
+):
     from w2v_gui.main_window import MainWindow
 
     load(qtbot, window, [corpus_file], RESUMABLE)
@@ -411,19 +433,21 @@ def test_continue_refuses_a_corpus_that_changed_or_went(qtbot, window, corpus_fi
 
 def test_models_that_cannot_continue_do_not_offer_it(qtbot, window, corpus_file, tmp_path):
     load(qtbot, window, [corpus_file])
-    train(qtbot, window)                       # finished: nothing left to continue
+    train(qtbot, window)  # finished: nothing left to continue
     assert not window.training.continue_button.isVisible()
-    with qtbot.waitSignal(window.session.state_changed, timeout=10_000,
-                          check_params_cb=lambda s: s == IDLE):
+    with qtbot.waitSignal(
+        window.session.state_changed, timeout=10_000, check_params_cb=lambda s: s == IDLE
+    ):
         window.files.export_chosen.emit(str(tmp_path / "v.bin"), "word2vec-binary")
     with qtbot.waitSignal(window.session.embeddings_changed, timeout=10_000):
-        window.open_model(str(tmp_path / "v.bin"))   # vectors only, no training state
+        window.open_model(str(tmp_path / "v.bin"))  # vectors only, no training state
     assert not window.training.continue_button.isVisible()
     assert not window.training.continue_action.isEnabled()
 
 
-def test_stop_while_the_vocabulary_is_cut_keeps_no_random_model(qtbot, window, corpus_file,
-                                                                 monkeypatch, dialogs):
+def test_stop_while_the_vocabulary_is_cut_keeps_no_random_model(
+    qtbot, window, corpus_file, monkeypatch, dialogs
+):
     import threading
 
     from core.vocab import Scan
@@ -431,7 +455,7 @@ def test_stop_while_the_vocabulary_is_cut_keeps_no_random_model(qtbot, window, c
     load(qtbot, window, [corpus_file])
     session, real, entered = window.session, Scan.build, threading.Event()
 
-    def slow_build(scan, *args):   # as on a large corpus: seconds before the first step
+    def slow_build(scan, *args):  # as on a large corpus: seconds before the first step
         entered.set()
         session._stop.wait(10)
         return real(scan, *args)
@@ -446,9 +470,9 @@ def test_stop_while_the_vocabulary_is_cut_keeps_no_random_model(qtbot, window, c
     assert window.training.progress_bar.format() == "Stopped" and not dialogs.of("critical")
 
 
-def test_continue_with_another_tokenizer_open_reads_the_corpus_once_more(qtbot, window,
-                                                                        corpus_file, tmp_path,
-                                                                        dialogs):
+def test_continue_with_another_tokenizer_open_reads_the_corpus_once_more(
+    qtbot, window, corpus_file, tmp_path, dialogs
+):
     from w2v_gui.main_window import MainWindow
 
     reference = _reference(corpus_file, RESUMABLE)

@@ -21,12 +21,11 @@ def test_a_tokenizer_change_during_training_leaves_the_run_alone(qtbot, window, 
     session.state_changed.connect(states.append)
 
     other = LONG.replace(lowercase=not LONG.lowercase, token_pattern=r"\S+")
-    window.parameters.set_config(other)   # as config_loaded or a late debounce would
+    window.parameters.set_config(other)  # as config_loaded or a late debounce would
     session.apply_config(other)
     window.open_corpus([str(corpus_file)])
     qtbot.wait(300)
-    assert (session.state, session._stop, session.corpus, states) == (
-        TRAINING, stop, corpus, [])
+    assert (session.state, session._stop, session.corpus, states) == (TRAINING, stop, corpus, [])
 
     with qtbot.waitSignal(window.training_finished, timeout=10_000) as blocker:
         window.training.stop_action.trigger()
@@ -35,7 +34,8 @@ def test_a_tokenizer_change_during_training_leaves_the_run_alone(qtbot, window, 
 
 
 def test_train_pressed_within_the_forms_debounce_reads_with_the_new_tokenizer(
-        qtbot, window, corpus_file):
+    qtbot, window, corpus_file
+):
     load(qtbot, window, [corpus_file], SMALL)
     window.parameters.editor("lowercase").setChecked(not SMALL.lowercase)
     # At once, before the form's 150 ms debounce re-reads the corpus.

@@ -35,11 +35,19 @@ def table_column(table: QTableWidget, col: int) -> list[str]:
 
 
 def test_controls_carry_stable_names(window):
-    for cls, name in [(QPushButton, "trainButton"), (QPushButton, "pauseButton"),
-                      (QPushButton, "stopButton"), (QProgressBar, "progressBar"),
-                      (QLineEdit, "neighboursQuery"), (QTableWidget, "neighboursTable"),
-                      (QLineEdit, "analogyA"), (QLineEdit, "analogyB"), (QLineEdit, "analogyC"),
-                      (QTableWidget, "analogyResults"), (QLabel, "corpusSummary")]:
+    for cls, name in [
+        (QPushButton, "trainButton"),
+        (QPushButton, "pauseButton"),
+        (QPushButton, "stopButton"),
+        (QProgressBar, "progressBar"),
+        (QLineEdit, "neighboursQuery"),
+        (QTableWidget, "neighboursTable"),
+        (QLineEdit, "analogyA"),
+        (QLineEdit, "analogyB"),
+        (QLineEdit, "analogyC"),
+        (QTableWidget, "analogyResults"),
+        (QLabel, "corpusSummary"),
+    ]:
         find(window, cls, name)
     assert isinstance(find(window, QWidget, "lossPlot"), pg.PlotWidget)
     assert not find(window, QPushButton, "trainButton").isEnabled()  # no corpus yet
@@ -76,8 +84,11 @@ def test_load_train_and_explore(qtbot, window, corpus_file):
     assert words[0] not in table_column(table, 0)
 
     # Analogy with its defaults: man is to king as woman is to queen, both methods.
-    assert [find(window, QLineEdit, n).text() for n in ("analogyA", "analogyB", "analogyC")] \
-        == ["man", "king", "woman"]
+    assert [find(window, QLineEdit, n).text() for n in ("analogyA", "analogyB", "analogyC")] == [
+        "man",
+        "king",
+        "woman",
+    ]
     rows = window.analogy.results()
     assert len(rows) == 10
     assert rows[0][0] == "queen" and rows[0][2] == "queen"
@@ -121,8 +132,9 @@ def test_pause_resume_and_stop_keep_vectors(qtbot, window, corpus_file):
 
     qtbot.mouseClick(pause, Qt.MouseButton.LeftButton)
     assert session.state == TRAINING and pause.text() == "Pause"
-    qtbot.waitUntil(lambda: records[-1].words_done > paused[-1] and not records[-1].paused,
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: records[-1].words_done > paused[-1] and not records[-1].paused, timeout=5000
+    )
 
     with qtbot.waitSignal(window.training_finished, timeout=10_000) as blocker:
         qtbot.mouseClick(find(window, QPushButton, "stopButton"), Qt.MouseButton.LeftButton)
@@ -155,13 +167,16 @@ def test_closing_can_be_cancelled(qtbot, window, corpus_file, dialogs):
     assert window.isVisible()
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "binary"),
-    (b"", "no words"),
-])
-def test_bad_corpus_shows_an_error_and_the_window_stays_usable(qtbot, window, tmp_path,
-                                                               corpus_file, dialogs,
-                                                               content, expected):
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "binary"),
+        (b"", "no words"),
+    ],
+)
+def test_bad_corpus_shows_an_error_and_the_window_stays_usable(
+    qtbot, window, tmp_path, corpus_file, dialogs, content, expected
+):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
     with qtbot.waitSignal(window.session.failed, timeout=10_000):
@@ -200,8 +215,9 @@ def test_save_export_and_open_model(qtbot, window, corpus_file, tmp_path, dialog
         window.files.save_chosen.emit(str(path))
     assert path.is_file() and not window.isWindowModified()
     assert window.windowTitle().startswith("model.npz")
-    with qtbot.waitSignal(window.session.state_changed, timeout=10_000,
-                          check_params_cb=lambda s: s == IDLE):
+    with qtbot.waitSignal(
+        window.session.state_changed, timeout=10_000, check_params_cb=lambda s: s == IDLE
+    ):
         window.files.export_chosen.emit(str(tmp_path / "vectors.bin"), "word2vec-binary")
     assert (tmp_path / "vectors.bin").is_file()
 
@@ -267,14 +283,28 @@ def test_settings_are_remembered(qtbot, corpus_file):
 def test_shortcuts(window):
     t, f = window.training, window.files
     shortcuts = {
-        "train": t.train_action, "pause": t.pause_action, "stop": t.stop_action,
-        "open": f.open_corpus, "model": f.open_model, "save": f.save, "export": f.export,
-        "quit": f.quit, "find": window.find_action}
+        "train": t.train_action,
+        "pause": t.pause_action,
+        "stop": t.stop_action,
+        "open": f.open_corpus,
+        "model": f.open_model,
+        "save": f.save,
+        "export": f.export,
+        "quit": f.quit,
+        "find": window.find_action,
+    }
     texts = {k: {s.toString() for s in a.shortcuts()} for k, a in shortcuts.items()}
     assert texts == {
-        "train": {"Ctrl+T", "F5"}, "pause": {"Ctrl+P", "Space"}, "stop": {"Esc", "Ctrl+."},
-        "open": {"Ctrl+O"}, "model": {"Ctrl+Shift+O"}, "save": {"Ctrl+S"},
-        "export": {"Ctrl+E"}, "quit": {"Ctrl+Q"}, "find": {"Ctrl+F"}}
+        "train": {"Ctrl+T", "F5"},
+        "pause": {"Ctrl+P", "Space"},
+        "stop": {"Esc", "Ctrl+."},
+        "open": {"Ctrl+O"},
+        "model": {"Ctrl+Shift+O"},
+        "save": {"Ctrl+S"},
+        "export": {"Ctrl+E"},
+        "quit": {"Ctrl+Q"},
+        "find": {"Ctrl+F"},
+    }
 
 
 def test_token_pattern_change_rereads_the_corpus(qtbot, window, corpus_file):

@@ -37,7 +37,7 @@ def test_garbage_is_collected_only_on_the_gui_thread_while_a_worker_runs(qtbot):
     enough = threading.Event()
 
     def allocate(progress, stop):
-        while not enough.wait(0.001):   # cyclic garbage, as fast as Python makes it
+        while not enough.wait(0.001):  # cyclic garbage, as fast as Python makes it
             for _ in range(2000):
                 cell: list = []
                 cell.append(cell)
@@ -71,8 +71,8 @@ def test_cyclic_garbage_is_collected_by_the_gui_thread_timer_only(qtbot, window)
     node.me = node
     ref = weakref.ref(node)
     del node
-    live = [[] for _ in range(5000)]   # past the first generation's threshold
-    assert ref() is not None   # no collection at the allocation
+    live = [[] for _ in range(5000)]  # past the first generation's threshold
+    assert ref() is not None  # no collection at the allocation
     qtbot.waitUntil(lambda: ref() is None, timeout=5000)
     assert live
 
@@ -80,8 +80,10 @@ def test_cyclic_garbage_is_collected_by_the_gui_thread_timer_only(qtbot, window)
 def test_an_ended_worker_is_freed_on_the_gui_thread_and_not_before(qtbot):
     died_on: list[str] = []
     task = TaskWorker(lambda progress, stop: 42, threading.Event(), "answering")
-    task.destroyed.connect(lambda *_: died_on.append(threading.current_thread().name),
-                           Qt.ConnectionType.DirectConnection)
+    task.destroyed.connect(
+        lambda *_: died_on.append(threading.current_thread().name),
+        Qt.ConnectionType.DirectConnection,
+    )
     results = Results()
     task.finished.connect(results.add)
     ref = weakref.ref(task)

@@ -60,15 +60,18 @@ class AnalogyPanel(QWidget):
         self.table = QTableWidget(0, 4, objectName="analogyResults")
         self.table.setHorizontalHeaderLabels(["3CosAdd", "cosine", "3CosMul", "score"])
         self.table.horizontalHeaderItem(0).setToolTip(
-            "Words nearest (by cosine) to B − A + C, from unit vectors (gensim's most_similar).")
+            "Words nearest (by cosine) to B − A + C, from unit vectors (gensim's most_similar)."
+        )
         self.table.horizontalHeaderItem(2).setToolTip(
             "Levy & Goldberg's 3CosMul: cos(x,B)·cos(x,C) / cos(x,A), cosines shifted to 0..1 "
-            "(gensim's most_similar_cosmul). Less dominated by one large similarity.")
+            "(gensim's most_similar_cosmul). Less dominated by one large similarity."
+        )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
-        for col, mode in enumerate((QHeaderView.ResizeMode.Stretch,
-                                    QHeaderView.ResizeMode.ResizeToContents) * 2):
+        for col, mode in enumerate(
+            (QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents) * 2
+        ):
             header.setSectionResizeMode(col, mode)
         self.note = QLabel(objectName="analogyNote", wordWrap=True)
         self.message = QLabel(objectName="analogyMessage", wordWrap=True)
@@ -85,8 +88,9 @@ class AnalogyPanel(QWidget):
         a, b, c = (e.text().strip() for e in self.inputs)
         return a, b, c
 
-    def set_embeddings(self, emb: Embeddings | None,
-                       answer: queries.AnalogyAnswer | None = None) -> None:
+    def set_embeddings(
+        self, emb: Embeddings | None, answer: queries.AnalogyAnswer | None = None
+    ) -> None:
         """New vectors; ``answer`` is the worker's answer for them, if it has one."""
         self._emb = emb
         if emb is not None and answer is not None and answer.query == self.words():
@@ -102,14 +106,22 @@ class AnalogyPanel(QWidget):
     def results(self) -> list[tuple[str, float, str, float]]:
         """Rows as (3CosAdd word, cosine, 3CosMul word, score)."""
         t = self.table
-        return [(t.item(r, 0).text(), float(t.item(r, 1).text()),
-                 t.item(r, 2).text(), float(t.item(r, 3).text())) for r in range(t.rowCount())]
+        return [
+            (
+                t.item(r, 0).text(),
+                float(t.item(r, 1).text()),
+                t.item(r, 2).text(),
+                float(t.item(r, 3).text()),
+            )
+            for r in range(t.rowCount())
+        ]
 
     def _update_note(self, words: tuple[str, ...] | None = None) -> None:
         a, b, c = words or tuple(w or "?" for w in self.words())
         self.note.setText(
             f"{b} − {a} + {c}. The input words ({a}, {b}, {c}) are excluded from the results, "
-            "as in gensim.")
+            "as in gensim."
+        )
 
     def search(self) -> None:
         self._debounce.stop()
@@ -127,11 +139,12 @@ class AnalogyPanel(QWidget):
             emb = self._emb
             if not self._asker.inline(emb.vectors.size):
                 self.message.setText("Searching…")
-            self._asker.ask(emb.vectors.size, lambda: queries.analogy(emb, words),
-                            self._on_answered)
+            self._asker.ask(
+                emb.vectors.size, lambda: queries.analogy(emb, words), self._on_answered
+            )
 
     def _on_answered(self, answer: queries.AnalogyAnswer) -> None:
-        if answer.query == self.words():   # else the words changed meanwhile
+        if answer.query == self.words():  # else the words changed meanwhile
             self._show(answer)
 
     def _show(self, answer: queries.AnalogyAnswer) -> None:

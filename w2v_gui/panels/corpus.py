@@ -121,13 +121,17 @@ class CorpusPanel(QWidget):
         vocab = scan.vocab_size(self._min_count, self._max_vocab)
         n = len(info.files)
         invalid = scan.stats.invalid_bytes
-        bad = (f"<span style='color:#b00020'>{invalid:,} invalid bytes</span>" if invalid
-               else "no invalid bytes")
+        bad = (
+            f"<span style='color:#b00020'>{invalid:,} invalid bytes</span>"
+            if invalid
+            else "no invalid bytes"
+        )
         self.summary.setText(
             f"<b>{escape(info.name)}</b> — {n:,} file{'s' if n != 1 else ''}, "
             f"{format_bytes(info.total_bytes)}<br>"
             f"{scan.raw_words:,} tokens · {bad}<br>"
-            f"Vocabulary: <b>{vocab:,}</b> words at min_count {self._min_count}")
+            f"Vocabulary: <b>{vocab:,}</b> words at min_count {self._min_count}"
+        )
         self.summary.setToolTip("\n".join(info.files[:20]) + ("\n…" if n > 20 else ""))
 
     # -- handlers ----------------------------------------------------------------------

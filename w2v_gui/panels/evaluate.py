@@ -63,8 +63,9 @@ FILE_FILTER = "Text (*.txt *.tsv *.csv);;All files (*)"
 RUN_SHORTCUT = "Ctrl+Shift+E"
 
 
-def _file_row(text: str, name: str, checked: bool, tip: str, choose_tip: str
-              ) -> tuple[QCheckBox, QLineEdit, QPushButton]:
+def _file_row(
+    text: str, name: str, checked: bool, tip: str, choose_tip: str
+) -> tuple[QCheckBox, QLineEdit, QPushButton]:
     """A test to tick, the file(s) it reads, and a button to choose others."""
     box = QCheckBox(text, objectName=f"evaluateUse{name}", checked=checked, toolTip=tip)
     field = QLineEdit(objectName=f"evaluate{name}Files", readOnly=True)
@@ -75,9 +76,9 @@ def _file_row(text: str, name: str, checked: bool, tip: str, choose_tip: str
 class EvaluatePanel(QWidget):
     """Choose the sets, run, read the numbers, compare runs."""
 
-    evaluated = Signal(object)          # EvalRun
+    evaluated = Signal(object)  # EvalRun
     failed = Signal(str)
-    options_changed = Signal(dict)      # for the settings
+    options_changed = Signal(dict)  # for the settings
 
     def __init__(self, options: dict | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -90,7 +91,7 @@ class EvaluatePanel(QWidget):
         self._pair_names: list[str] = []
         self._runner = TaskRunner(self, "evaluate")
         self._task = None
-        self._sections: list[str] = []   # the chart's, top to bottom
+        self._sections: list[str] = []  # the chart's, top to bottom
 
         self.run_action = QAction("E&valuate the vectors", self)
         self.run_action.setShortcut(QKeySequence(RUN_SHORTCUT))
@@ -116,32 +117,51 @@ class EvaluatePanel(QWidget):
     # -- building ------------------------------------------------------------------------
     def _build_controls(self, options: dict) -> None:
         self.use_analogies, self.analogy_file, self.choose_analogies = _file_row(
-            "Analogies", "Analogies", options.get("use_analogies", True),
+            "Analogies",
+            "Analogies",
+            options.get("use_analogies", True),
             "Questions 'a is to b as c is to ?' (Google format: ': section' lines, then "
-            "'a b c d' lines)", "Use another analogy file")
+            "'a b c d' lines)",
+            "Use another analogy file",
+        )
         self.method = QComboBox(objectName="evaluateMethod")
         for key, text in METHODS:
             self.method.addItem(text, key)
         self.method.setCurrentIndex(max(0, self.method.findData(options.get("method", "add"))))
-        self.method.setToolTip("3CosAdd: the word nearest to b − a + c (gensim's most_similar)."
-                               "\n3CosMul: Levy & Goldberg's multiplicative form "
-                               "(most_similar_cosmul).")
-        self.restrict = QSpinBox(objectName="evaluateRestrict", minimum=0, maximum=100_000_000,
-                                 singleStep=10_000, prefix="top ", suffix=" words",
-                                 specialValueText="all words")
+        self.method.setToolTip(
+            "3CosAdd: the word nearest to b − a + c (gensim's most_similar)."
+            "\n3CosMul: Levy & Goldberg's multiplicative form "
+            "(most_similar_cosmul)."
+        )
+        self.restrict = QSpinBox(
+            objectName="evaluateRestrict",
+            minimum=0,
+            maximum=100_000_000,
+            singleStep=10_000,
+            prefix="top ",
+            suffix=" words",
+            specialValueText="all words",
+        )
         self.restrict.setGroupSeparatorShown(True)
         self.restrict.setValue(options.get("restrict_vocab", RESTRICT_VOCAB))
         self.restrict.setToolTip(
             "Analogies search only the most frequent words, and questions with a word outside "
             f"them are skipped (gensim's restrict_vocab; {RESTRICT_VOCAB:,} is usual). 0: all "
-            f"words. Word pairs use gensim's {PAIRS_RESTRICT:,}.")
+            f"words. Word pairs use gensim's {PAIRS_RESTRICT:,}."
+        )
         self.use_pairs, self.pairs_files, self.choose_pairs = _file_row(
-            "Word pairs", "Pairs", options.get("use_pairs", True),
+            "Word pairs",
+            "Pairs",
+            options.get("use_pairs", True),
             "Pairs with human similarity scores ('word1<tab>word2<tab>score' lines; # "
-            "comments): how well cosines rank them", "Use other word-pair files (several at once)")
+            "comments): how well cosines rank them",
+            "Use other word-pair files (several at once)",
+        )
         self.bundled = QPushButton("Bundled sets", objectName="evaluateBundled")
-        self.bundled.setToolTip("Back to the bundled sets: Google analogies, WordSim-353 and "
-                                "SimLex-999 (assets/EVALUATION-SETS.md)")
+        self.bundled.setToolTip(
+            "Back to the bundled sets: Google analogies, WordSim-353 and "
+            "SimLex-999 (assets/EVALUATION-SETS.md)"
+        )
 
         self.run_button = QPushButton("Evaluate", objectName="evaluateRun")
         self.run_button.setToolTip(self.run_action.toolTip())
@@ -192,14 +212,18 @@ class EvaluatePanel(QWidget):
         self.history.verticalHeader().setVisible(False)
         self.history.verticalHeader().setDefaultSectionSize(22)
         self.history.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.history.setToolTip("Every run so far. Select one to see its sections; Copy "
-                                "(Ctrl+C) puts the selected runs, or all, on the clipboard "
-                                "as tab-separated text for a spreadsheet.")
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.history.setToolTip(
+            "Every run so far. Select one to see its sections; Copy "
+            "(Ctrl+C) puts the selected runs, or all, on the clipboard "
+            "as tab-separated text for a spreadsheet."
+        )
         self.history.itemSelectionChanged.connect(self._on_history_selection_changed)
         self.copy_button = QPushButton("Copy", objectName="evaluateCopy", enabled=False)
-        self.copy_button.setToolTip("Copy the selected runs (or all) as tab-separated text "
-                                    "(Ctrl+C)")
+        self.copy_button.setToolTip(
+            "Copy the selected runs (or all) as tab-separated text (Ctrl+C)"
+        )
         self.copy_button.clicked.connect(self.copy)
         self.summary = QLabel(objectName="evaluateSummary", wordWrap=True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -209,35 +233,45 @@ class EvaluatePanel(QWidget):
         self.plot.setMinimumHeight(180)
         self.plot.hideButtons()
         self.plot.setMouseEnabled(False, False)
-        self.plot.invertY(True)   # the file's first section on top
+        self.plot.invertY(True)  # the file's first section on top
         for side in ("left", "bottom"):
             self.plot.getAxis(side).setTextPen("#303030")
             self.plot.getAxis(side).setPen("#b0b0b0")
-        self.plot.getAxis("bottom").enableAutoSIPrefix(False)   # 0.25, not 250 m
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)  # 0.25, not 250 m
         self.plot.showGrid(x=True, alpha=0.25)
-        self.bars = pg.BarGraphItem(x0=np.zeros(0), y=np.zeros(0), height=0.7,
-                                    width=np.zeros(0), pen=None)
+        self.bars = pg.BarGraphItem(
+            x0=np.zeros(0), y=np.zeros(0), height=0.7, width=np.zeros(0), pen=None
+        )
         self.plot.addItem(self.bars)
-        self.export_button = ExportButton(lambda: self.plot.plotItem, "evaluateExport",
-                                          "evaluation")
+        self.export_button = ExportButton(
+            lambda: self.plot.plotItem, "evaluateExport", "evaluation"
+        )
 
         left = QWidget()
         box = QVBoxLayout(left)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.summary)
         box.addWidget(self.history, 1)
-        self._split = QSplitter(Qt.Orientation.Horizontal, objectName="evaluateSplitter",
-                                childrenCollapsible=False)
+        self._split = QSplitter(
+            Qt.Orientation.Horizontal, objectName="evaluateSplitter", childrenCollapsible=False
+        )
         self._split.addWidget(left)
         self._split.addWidget(self.plot)
         self._split.setSizes([600, 360])
         # One row under both halves: the chart keeps all the height there is.
-        legend = QLabel(f"Bars: right / seen per section · <span style='color:{SEMANTIC}'>■"
-                        f"</span> semantic &nbsp;<span style='color:{SYNTACTIC}'>■</span> "
-                        "syntactic (gram…)")
+        legend = QLabel(
+            f"Bars: right / seen per section · <span style='color:{SEMANTIC}'>■"
+            f"</span> semantic &nbsp;<span style='color:{SYNTACTIC}'>■</span> "
+            "syntactic (gram…)"
+        )
         self._bottom = QHBoxLayout()
-        for w, stretch in ((QLabel("History of runs"), 0), (self.copy_button, 0),
-                           (QWidget(), 1), (legend, 0), (self.export_button, 0)):
+        for w, stretch in (
+            (QLabel("History of runs"), 0),
+            (self.copy_button, 0),
+            (QWidget(), 1),
+            (legend, 0),
+            (self.export_button, 0),
+        ):
             self._bottom.addWidget(w, stretch)
 
     # -- what the window calls -----------------------------------------------------------
@@ -245,32 +279,40 @@ class EvaluatePanel(QWidget):
         """The vectors the next run scores, and what they are (for the history)."""
         self._emb, self._label = emb, label or ("vectors" if emb is not None else "")
         self.run_action.setEnabled(emb is not None)
-        self.source.setText(f"Scores: {self._label} (vocabulary {len(emb):,})" if emb is not None
-                            else "No vectors yet: train on a corpus or open a model.")
+        self.source.setText(
+            f"Scores: {self._label} (vocabulary {len(emb):,})"
+            if emb is not None
+            else "No vectors yet: train on a corpus or open a model."
+        )
 
     def set_files(self, analogies: str | None = None, pairs=None) -> None:
         """Use these files (None: leave that choice as it is)."""
         if analogies is not None:
             self._analogies = str(analogies)
         if pairs is not None:
-            self._pairs = tuple(dict.fromkeys(str(p) for p in pairs))   # each file once
+            self._pairs = tuple(dict.fromkeys(str(p) for p in pairs))  # each file once
         self._show_files()
         self._on_option_changed()
 
     def options(self) -> dict:
         """The choices to remember; bundled files are stored as None (installs move)."""
         bundled = tuple(map(str, BUNDLED_PAIRS))
-        return {"analogies": None if self._analogies == str(BUNDLED_ANALOGIES)
-                else self._analogies,
-                "pairs": None if self._pairs == bundled else list(self._pairs),
-                "restrict_vocab": self.restrict.value(), "method": self.method.currentData(),
-                "use_analogies": self.use_analogies.isChecked(),
-                "use_pairs": self.use_pairs.isChecked()}
+        return {
+            "analogies": None if self._analogies == str(BUNDLED_ANALOGIES) else self._analogies,
+            "pairs": None if self._pairs == bundled else list(self._pairs),
+            "restrict_vocab": self.restrict.value(),
+            "method": self.method.currentData(),
+            "use_analogies": self.use_analogies.isChecked(),
+            "use_pairs": self.use_pairs.isChecked(),
+        }
 
     def request(self) -> EvalRequest:
-        return EvalRequest(self._analogies if self.use_analogies.isChecked() else None,
-                           self._pairs if self.use_pairs.isChecked() else (),
-                           self.restrict.value(), self.method.currentData())
+        return EvalRequest(
+            self._analogies if self.use_analogies.isChecked() else None,
+            self._pairs if self.use_pairs.isChecked() else (),
+            self.restrict.value(),
+            self.method.currentData(),
+        )
 
     @property
     def busy(self) -> bool:
@@ -284,16 +326,20 @@ class EvaluatePanel(QWidget):
         if req.analogies is None and not req.pairs:
             self._say("Tick Analogies or Word pairs to have something to score.", error=True)
             return
-        self._runner.cancel(self._task)   # its result, if it still comes, is dropped
+        self._runner.cancel(self._task)  # its result, if it still comes, is dropped
         started, t0 = datetime.now().strftime("%H:%M:%S"), time.monotonic()
 
         def work(progress, stop) -> EvalRun:
             analogy, pairs = evaluate(emb, req, progress, stop)
-            return EvalRun(req, label, len(emb), started, time.monotonic() - t0, analogy,
-                           pairs)
+            return EvalRun(req, label, len(emb), started, time.monotonic() - t0, analogy, pairs)
 
-        self._task = self._runner.run(work, self._on_task_done, self._on_task_failed,
-                                      "evaluating the vectors", self._on_task_progressed)
+        self._task = self._runner.run(
+            work,
+            self._on_task_done,
+            self._on_task_failed,
+            "evaluating the vectors",
+            self._on_task_progressed,
+        )
         self._set_running(True)
         self._say(f"Scoring {label}…")
 
@@ -313,9 +359,13 @@ class EvaluatePanel(QWidget):
         """The history (``rows``, or every run) as tab-separated lines with a header."""
         chosen = range(len(self.runs)) if rows is None else rows
         lines = ["\t".join(self._headers())]
-        lines += ["\t".join(cell_text(v, for_copy=True)
-                            for v in run_values(i + 1, self.runs[i], self._pair_names))
-                  for i in chosen]
+        lines += [
+            "\t".join(
+                cell_text(v, for_copy=True)
+                for v in run_values(i + 1, self.runs[i], self._pair_names)
+            )
+            for i in chosen
+        ]
         return "\n".join(lines) + "\n"
 
     def copy(self) -> None:
@@ -370,17 +420,22 @@ class EvaluatePanel(QWidget):
 
     # -- showing ---------------------------------------------------------------------------
     def _headers(self) -> list[str]:
-        return ([h for h, _ in COLUMNS] + [f"{Path(name).stem} {h}" for name in self._pair_names
-                                           for h, _ in PAIR_COLUMNS] + [h for h, _ in TAIL])
+        return (
+            [h for h, _ in COLUMNS]
+            + [f"{Path(name).stem} {h}" for name in self._pair_names for h, _ in PAIR_COLUMNS]
+            + [h for h, _ in TAIL]
+        )
 
     def _fill_history(self) -> None:
         t = self.history
         headers = self._headers()
         t.setColumnCount(len(headers))
         t.setHorizontalHeaderLabels(headers)
-        tips = ([tip for _, tip in COLUMNS] + [f"{name}: {tip}" for name in self._pair_names
-                                               for _, tip in PAIR_COLUMNS]
-                + [tip for _, tip in TAIL])
+        tips = (
+            [tip for _, tip in COLUMNS]
+            + [f"{name}: {tip}" for name in self._pair_names for _, tip in PAIR_COLUMNS]
+            + [tip for _, tip in TAIL]
+        )
         for col, tip in enumerate(tips):
             t.horizontalHeaderItem(col).setToolTip(tip)
         t.setRowCount(len(self.runs))
@@ -401,29 +456,35 @@ class EvaluatePanel(QWidget):
     def _show_run(self, index: int) -> None:
         run = self.runs[index]
         a = run.analogy
-        parts = [f"<b>Run {index + 1}</b> · {run.label} · vocabulary {run.words:,} · at "
-                 f"{run.started}, took {run.seconds:.1f} s"]
+        parts = [
+            f"<b>Run {index + 1}</b> · {run.label} · vocabulary {run.words:,} · at "
+            f"{run.started}, took {run.seconds:.1f} s"
+        ]
         if a is not None:
             rv = run.request.restrict_vocab
             parts.append(
                 f"<b>Analogies</b> ({dict(METHODS)[run.request.method]}, "
                 f"{'all words' if not rv else f'top {rv:,} words'}): accuracy "
                 f"<b>{a.accuracy:.4f}</b> · semantic {a.semantic:.4f} · syntactic "
-                f"{a.syntactic:.4f} · seen {a.total:,} of {a.questions:,} ({a.coverage:.1%})")
+                f"{a.syntactic:.4f} · seen {a.total:,} of {a.questions:,} ({a.coverage:.1%})"
+            )
         for name, p in run.pairs:
-            parts.append(f"<b>{name}</b>: Spearman <b>{cell_text(p.spearman)}</b> · Pearson "
-                         f"{cell_text(p.pearson)} · {p.pairs:,} pairs scored · OOV "
-                         f"{p.oov_ratio:.1f}%")
+            parts.append(
+                f"<b>{name}</b>: Spearman <b>{cell_text(p.spearman)}</b> · Pearson "
+                f"{cell_text(p.pearson)} · {p.pairs:,} pairs scored · OOV "
+                f"{p.oov_ratio:.1f}%"
+            )
         self.summary.setText("<br>".join(parts))
         self._draw_sections(a.sections if a is not None else ())
 
     def _draw_sections(self, sections) -> None:
         n = len(sections)
         acc = np.array([c / t if t else 0.0 for _, c, t in sections])
-        brushes = [pg.mkBrush(SYNTACTIC if name.startswith("gram") else SEMANTIC)
-                   for name, _, _ in sections]
-        self.bars.setOpts(x0=np.zeros(n), y=np.arange(n, dtype=float), width=acc,
-                          brushes=brushes)
+        brushes = [
+            pg.mkBrush(SYNTACTIC if name.startswith("gram") else SEMANTIC)
+            for name, _, _ in sections
+        ]
+        self.bars.setOpts(x0=np.zeros(n), y=np.arange(n, dtype=float), width=acc, brushes=brushes)
         self._sections = [name for name, _, _ in sections]
         ticks = [(i, f"{name}  {c:,}/{t:,}") for i, (name, c, t) in enumerate(sections)]
         self.plot.getAxis("left").setTicks([ticks, []])
@@ -441,16 +502,18 @@ class EvaluatePanel(QWidget):
         self.options_changed.emit(self.options())
 
     def _on_choose_analogies_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Analogy questions",
-                                              str(Path(self._analogies).parent), FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Analogy questions", str(Path(self._analogies).parent), FILE_FILTER
+        )
         if path:
             self.use_analogies.setChecked(True)
             self.set_files(analogies=path)
 
     def _on_choose_pairs_clicked(self) -> None:
         folder = str(Path(self._pairs[0]).parent) if self._pairs else ""
-        paths, _ = QFileDialog.getOpenFileNames(self, "Word pairs with similarity scores",
-                                                folder, FILE_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Word pairs with similarity scores", folder, FILE_FILTER
+        )
         if paths:
             self.use_pairs.setChecked(True)
             self.set_files(pairs=paths)

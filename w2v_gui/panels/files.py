@@ -16,13 +16,16 @@ from core.formats import WORD2VEC_BINARY, WORD2VEC_TEXT
 
 from ..settings import Settings
 
-CORPUS_FILTER = ("Text (*.txt *.text *.md *.csv *.tsv *.gz *.bz2 *.xz *.zip);;"
-                 "All files (*)")
-MODEL_FILTER = ("Vectors (*.npz *.bin *.txt *.vec);;w2v-gui model (*.npz);;"
-                "word2vec binary (*.bin);;word2vec text (*.txt *.vec);;All files (*)")
+CORPUS_FILTER = "Text (*.txt *.text *.md *.csv *.tsv *.gz *.bz2 *.xz *.zip);;All files (*)"
+MODEL_FILTER = (
+    "Vectors (*.npz *.bin *.txt *.vec);;w2v-gui model (*.npz);;"
+    "word2vec binary (*.bin);;word2vec text (*.txt *.vec);;All files (*)"
+)
 SAVE_FILTER = "w2v-gui model (*.npz)"
-EXPORT_FILTERS = {"word2vec binary (*.bin)": (WORD2VEC_BINARY, ".bin"),
-                  "word2vec text (*.txt)": (WORD2VEC_TEXT, ".txt")}
+EXPORT_FILTERS = {
+    "word2vec binary (*.bin)": (WORD2VEC_BINARY, ".bin"),
+    "word2vec text (*.txt)": (WORD2VEC_TEXT, ".txt"),
+}
 
 
 def _with_suffix(path: str, suffixes: tuple[str, ...]) -> str:
@@ -35,7 +38,7 @@ class FileActions(QObject):
     corpus_chosen = Signal(list)
     model_chosen = Signal(str)
     save_chosen = Signal(str)
-    export_chosen = Signal(str, str)   # path, core.formats name
+    export_chosen = Signal(str, str)  # path, core.formats name
 
     def __init__(self, window: QWidget, settings: Settings):
         super().__init__(window)
@@ -55,18 +58,39 @@ class FileActions(QObject):
             window.addAction(action)
             return action
 
-        self.open_corpus = act("Open &corpus…", "Ctrl+O", self._on_open_corpus_triggered,
-                               "Open text files to train on")
-        self.open_folder = act("Open corpus &folder…", None, self._on_open_folder_triggered,
-                               "Open every text file in a folder")
-        self.open_model = act("Open &model…", "Ctrl+Shift+O", self._on_open_model_triggered,
-                              "Open vectors (.npz, word2vec .bin/.txt) to explore")
-        self.save = act("&Save model", "Ctrl+S", self._on_save_triggered,
-                        "Save vectors, training settings and state (.npz)")
-        self.save_as = act("Save model &as…", "Ctrl+Shift+S", self._on_save_as_triggered,
-                           "Save the model under a new name")
-        self.export = act("&Export vectors…", "Ctrl+E", self._on_export_triggered,
-                          "Write the vectors as a word2vec binary or text file")
+        self.open_corpus = act(
+            "Open &corpus…", "Ctrl+O", self._on_open_corpus_triggered, "Open text files to train on"
+        )
+        self.open_folder = act(
+            "Open corpus &folder…",
+            None,
+            self._on_open_folder_triggered,
+            "Open every text file in a folder",
+        )
+        self.open_model = act(
+            "Open &model…",
+            "Ctrl+Shift+O",
+            self._on_open_model_triggered,
+            "Open vectors (.npz, word2vec .bin/.txt) to explore",
+        )
+        self.save = act(
+            "&Save model",
+            "Ctrl+S",
+            self._on_save_triggered,
+            "Save vectors, training settings and state (.npz)",
+        )
+        self.save_as = act(
+            "Save model &as…",
+            "Ctrl+Shift+S",
+            self._on_save_as_triggered,
+            "Save the model under a new name",
+        )
+        self.export = act(
+            "&Export vectors…",
+            "Ctrl+E",
+            self._on_export_triggered,
+            "Write the vectors as a word2vec binary or text file",
+        )
         self.quit = act("&Quit", "Ctrl+Q", window.close, "Quit w2v-gui")
         self.open_corpus.setIconText("Open files…")
         self.open_folder.setIconText("Open folder…")
@@ -78,22 +102,25 @@ class FileActions(QObject):
         self._settings.remember_folder(path)
 
     def _on_open_corpus_triggered(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self._window, "Open corpus", self._folder(),
-                                                CORPUS_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(
+            self._window, "Open corpus", self._folder(), CORPUS_FILTER
+        )
         if paths:
             self._remember(paths[0])
             self.corpus_chosen.emit(paths)
 
     def _on_open_folder_triggered(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self._window, "Open corpus folder",
-                                                  self._folder())
+        folder = QFileDialog.getExistingDirectory(
+            self._window, "Open corpus folder", self._folder()
+        )
         if folder:
             self._remember(folder)
             self.corpus_chosen.emit([folder])
 
     def _on_open_model_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self._window, "Open model", self._folder(),
-                                              MODEL_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self._window, "Open model", self._folder(), MODEL_FILTER
+        )
         if path:
             self._remember(path)
             self.model_chosen.emit(path)
@@ -114,8 +141,9 @@ class FileActions(QObject):
 
     def _on_export_triggered(self) -> None:
         start = str(Path(self._folder()) / f"{self.suggested_name}.bin")
-        path, chosen = QFileDialog.getSaveFileName(self._window, "Export vectors", start,
-                                                   ";;".join(EXPORT_FILTERS))
+        path, chosen = QFileDialog.getSaveFileName(
+            self._window, "Export vectors", start, ";;".join(EXPORT_FILTERS)
+        )
         if path:
             fmt, suffix = EXPORT_FILTERS.get(chosen, (WORD2VEC_BINARY, ".bin"))
             if Path(path).suffix.lower() in (".txt", ".vec"):

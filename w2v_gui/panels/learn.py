@@ -111,8 +111,11 @@ class LearnPanel(QWidget):
         """New settings: re-cut the vocabulary if its settings changed."""
         old, self.story.config = self.story.config, config
         data = self.story.data
-        if data is not None and self._pending is None and (
-                old.min_count, old.max_vocab_size) != (config.min_count, config.max_vocab_size):
+        if (
+            data is not None
+            and self._pending is None
+            and (old.min_count, old.max_vocab_size) != (config.min_count, config.max_vocab_size)
+        ):
             self.set_corpus(data.name, data.scan)
 
     def set_embeddings(self, emb: Embeddings | None) -> None:
@@ -129,9 +132,9 @@ class LearnPanel(QWidget):
         config = self.story.config
 
         def read(progress, stop) -> Scan:
-            corpus = Corpus([path], lowercase=config.lowercase,
-                            token_pattern=config.token_pattern)
+            corpus = Corpus([path], lowercase=config.lowercase, token_pattern=config.token_pattern)
             return scan(corpus, progress=progress, stop=stop)
+
         self._start_prepare(path.name, read)
         return True
 
@@ -157,8 +160,10 @@ class LearnPanel(QWidget):
 
         def run(progress, stop) -> LearnData:
             return prepare(name, get_scan(progress, stop), config)
-        self._task = self.tasks.run(run, self._on_prepared, self._on_prepare_failed,
-                                    "preparing the walk-through")
+
+        self._task = self.tasks.run(
+            run, self._on_prepared, self._on_prepare_failed, "preparing the walk-through"
+        )
         self.corpus_label.setText(f"Reading {html.escape(name)}…")
 
     def _on_prepared(self, data: LearnData) -> None:
@@ -180,7 +185,8 @@ class LearnPanel(QWidget):
         else:
             self.corpus_label.setText(
                 f"Corpus: {html.escape(d.name)} · {len(d.vocab):,} words in the vocabulary "
-                f"(min_count {d.config.min_count}) · {len(d.stream.ids):,} tokens")
+                f"(min_count {d.config.min_count}) · {len(d.stream.ids):,} tokens"
+            )
 
     # -- navigation ----------------------------------------------------------------------
     def _on_step_list_changed(self, row: int) -> None:

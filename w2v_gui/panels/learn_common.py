@@ -39,14 +39,14 @@ from core.walkthrough import SkipGramPair, draw_reach, sentence_bounds, skipgram
 from ..worker import TaskWorker, start_in_thread
 
 # Colours of the roles, as The Illustrated Word2Vec uses them.
-INPUT_COLOUR = "#7b4fa6"      # the input (centre) word
-CONTEXT_COLOUR = "#3f9a4a"    # an output (context) word, target 1
-NEGATIVE_COLOUR = "#d04a3a"   # a negative sample, target 0
+INPUT_COLOUR = "#7b4fa6"  # the input (centre) word
+CONTEXT_COLOUR = "#3f9a4a"  # an output (context) word, target 1
+NEGATIVE_COLOUR = "#d04a3a"  # a negative sample, target 0
 FADED = "#9a9a9a"
 # Diverging: blue for negative numbers, white for 0, red for positive (as in the article).
 DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [(49, 104, 180), (247, 247, 247), (202, 52, 44)])
 TEXT_WIDTH = 330
-SENTENCE_LENGTH = (8, 14)     # words in a sentence the window step shows
+SENTENCE_LENGTH = (8, 14)  # words in a sentence the window step shows
 
 
 @dataclass(frozen=True)
@@ -59,11 +59,11 @@ class LearnData:
     stream: TokenStream
     starts: np.ndarray
     ends: np.ndarray
-    shown: np.ndarray            # indices of sentences of a showable length
-    config: TrainingConfig       # the settings the vocabulary was cut with
+    shown: np.ndarray  # indices of sentences of a showable length
+    config: TrainingConfig  # the settings the vocabulary was cut with
 
     def sentence(self, i: int) -> list[str]:
-        ids = self.stream.ids[self.starts[i]:self.ends[i]]
+        ids = self.stream.ids[self.starts[i] : self.ends[i]]
         return [self.vocab.words[j] for j in ids]
 
 
@@ -86,14 +86,14 @@ class Story:
     def __init__(self, config: TrainingConfig):
         self.config = config
         self.data: LearnData | None = None
-        self.embeddings: Embeddings | None = None   # the app's model or snapshot
-        self.quick: Embeddings | None = None        # a quick model trained here
+        self.embeddings: Embeddings | None = None  # the app's model or snapshot
+        self.quick: Embeddings | None = None  # a quick model trained here
         self.rng = np.random.default_rng(config.seed)
         self.sentence_index = 0
         self.window = min(config.window, 3)  # the article's size: the slide stays visible
         self.dynamic = True
         self.reach = np.zeros(0, dtype=int)
-        self.centre = -1                            # where the sliding window is
+        self.centre = -1  # where the sliding window is
 
     def set_data(self, data: LearnData | None) -> None:
         self.data = data
@@ -115,8 +115,9 @@ class Story:
 
     def draw_reach(self) -> None:
         n = len(self.tokens())
-        self.reach = (draw_reach(n, self.window, self.rng) if self.dynamic
-                      else np.full(n, self.window))
+        self.reach = (
+            draw_reach(n, self.window, self.rng) if self.dynamic else np.full(n, self.window)
+        )
 
     def set_window(self, window: int, dynamic: bool) -> None:
         self.window, self.dynamic = window, dynamic
@@ -202,9 +203,14 @@ class TaskRunner(QObject):
         self.name = name
         self.tasks: set[_Task] = set()
 
-    def run(self, fn: Callable[[Callable[[int, int], None], threading.Event], Any],
-            done: Callable[[Any], None], failed: Callable[[str], None], doing: str,
-            progressed: Callable[[int, int], None] | None = None) -> _Task:
+    def run(
+        self,
+        fn: Callable[[Callable[[int, int], None], threading.Event], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[str], None],
+        doing: str,
+        progressed: Callable[[int, int], None] | None = None,
+    ) -> _Task:
         task = _Task(self, fn, done, failed, progressed, doing)
         self.tasks.add(task)
         return task
@@ -224,6 +230,7 @@ class TaskRunner(QObject):
 
 
 # -- widgets ---------------------------------------------------------------------------------
+
 
 def text_label(text: str = "", name: str | None = None, selectable: bool = False) -> QLabel:
     label = QLabel(text, wordWrap=True, textFormat=Qt.TextFormat.RichText)
@@ -259,14 +266,20 @@ def table(columns: Sequence[str], name: str, stretch: int | None = None) -> QTab
     return t
 
 
-def fill(t: QTableWidget, rows: Sequence[Sequence[Any]],
-         colours: Sequence[str | None] | None = None) -> None:
+def fill(
+    t: QTableWidget, rows: Sequence[Sequence[Any]], colours: Sequence[str | None] | None = None
+) -> None:
     """Replace the table's rows; numbers right-aligned, an optional text colour per row."""
     t.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            text = value if isinstance(value, str) else f"{value:.3f}" \
-                if isinstance(value, float) else str(value)
+            text = (
+                value
+                if isinstance(value, str)
+                else f"{value:.3f}"
+                if isinstance(value, float)
+                else str(value)
+            )
             item = QTableWidgetItem(text)
             if not isinstance(value, str):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -284,8 +297,7 @@ def shade_numbers(t: QTableWidget, limit: float = 1.0) -> None:
                 value = float(item.text())
             except (AttributeError, ValueError):
                 continue
-            colour = QColor(DIVERGING.map(0.5 + 0.5 * max(-1.0, min(1.0, value / limit)),
-                                          "qcolor"))
+            colour = QColor(DIVERGING.map(0.5 + 0.5 * max(-1.0, min(1.0, value / limit)), "qcolor"))
             colour.setAlpha(90)  # a tint: the number stays the thing to read
             item.setBackground(colour)
 
@@ -323,8 +335,12 @@ class CellNumbers(QGraphicsItem):
         n, d = matrix.shape
         self._rect = QRectF(0, 0, d, n)
         self._font, self._colour = font, QColor(colour)
-        self.texts = [(j + 0.5, i + 0.5, f"{matrix[i, j]:.2f}") for i in range(n)
-                      for j in range(d) if np.isfinite(matrix[i, j])]
+        self.texts = [
+            (j + 0.5, i + 0.5, f"{matrix[i, j]:.2f}")
+            for i in range(n)
+            for j in range(d)
+            if np.isfinite(matrix[i, j])
+        ]
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self._rect
@@ -337,8 +353,9 @@ class CellNumbers(QGraphicsItem):
         painter.setPen(self._colour)
         for x, y, text in self.texts:
             p = to_device.map(QPointF(x, y))
-            painter.drawText(QRectF(p.x() - 50, p.y() - 12, 100, 24),
-                             Qt.AlignmentFlag.AlignCenter, text)
+            painter.drawText(
+                QRectF(p.x() - 50, p.y() - 12, 100, 24), Qt.AlignmentFlag.AlignCenter, text
+            )
         painter.restore()
 
 
@@ -375,10 +392,16 @@ class HeatMap(pg.PlotWidget):
         self.highlighted: dict[int, str] = {}
         self.numbers: CellNumbers | None = None
 
-    def set_matrix(self, matrix: np.ndarray, rows: Sequence[str],
-                   highlight: dict[int, str] | None = None, numbers: bool = False,
-                   columns: Sequence[str] | None = None, limit: float | None = None,
-                   ticks: Sequence[tuple[float, str]] | None = None) -> None:
+    def set_matrix(
+        self,
+        matrix: np.ndarray,
+        rows: Sequence[str],
+        highlight: dict[int, str] | None = None,
+        numbers: bool = False,
+        columns: Sequence[str] | None = None,
+        limit: float | None = None,
+        ticks: Sequence[tuple[float, str]] | None = None,
+    ) -> None:
         """Show ``matrix`` (NaN cells stay blank) with ``rows`` as labels.
 
         ``highlight`` maps row → outline colour; ``columns`` labels every column, or
@@ -427,15 +450,14 @@ class HeatMap(pg.PlotWidget):
 class Page(QWidget):
     """A step's layout: title, text and controls in a column on the left, picture right."""
 
-    title = ""   # the heading
-    short = ""   # the name in the step list
+    title = ""  # the heading
+    short = ""  # the name in the step list
 
     def __init__(self, story: Story, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.story = story
         self.tasks = tasks
-        self.heading = QLabel(f"<h3 style='margin:0'>{html.escape(self.title)}</h3>",
-                              wordWrap=True)
+        self.heading = QLabel(f"<h3 style='margin:0'>{html.escape(self.title)}</h3>", wordWrap=True)
         self.text = text_label(name=f"{type(self).__name__}Text")
         self.controls = QVBoxLayout()
         self.controls.setSpacing(6)

@@ -62,7 +62,8 @@ class VectorsStep(Page):
             "Compare the <i>directions</i> of their vectors: <b>cosine similarity</b> = "
             "a·b / (|a|·|b|), 1 for the same direction, 0 for unrelated, −1 for opposite."
             "<br><br>Move the sliders: who is most like you? Word vectors work the same "
-            "way, with a few hundred numbers nobody named.")
+            "way, with a few hundred numbers nobody named."
+        )
         self.people = {k: np.array(v, dtype=np.float32) for k, v in PEOPLE.items()}
         self.person = QComboBox(objectName="learnPerson")
         self.person.addItems(list(self.people))
@@ -106,7 +107,8 @@ class VectorsStep(Page):
     def _on_slider_changed(self) -> None:
         if not self._loading:
             self.people[self.person.currentText()] = np.array(
-                [s.value() / 100 for s in self.sliders], dtype=np.float32)
+                [s.value() / 100 for s in self.sliders], dtype=np.float32
+            )
             self.refresh()
 
     def set_person(self, name: str, values) -> None:
@@ -129,18 +131,22 @@ class VectorsStep(Page):
         best, cos = ranking[0]
         names = list(self.people)
         self.strips.set_matrix(
-            np.vstack(list(self.people.values())), names,
-            {0: INPUT_COLOUR, names.index(best): CONTEXT_COLOUR}, numbers=True,
-            columns=[t[:5] + "." for t in TRAITS], limit=1.0)
+            np.vstack(list(self.people.values())),
+            names,
+            {0: INPUT_COLOUR, names.index(best): CONTEXT_COLOUR},
+            numbers=True,
+            columns=[t[:5] + "." for t in TRAITS],
+            limit=1.0,
+        )
         fill(self.similar, [(n, c, "") for n, c in ranking])
         for r, (_, c) in enumerate(ranking):
             self.similar.item(r, 2).setData(Qt.ItemDataRole.UserRole, c)
-        self.answer.setText(f"Most like you: {coloured(best, CONTEXT_COLOUR)} "
-                            f"(cosine {cos:.2f})")
+        self.answer.setText(f"Most like you: {coloured(best, CONTEXT_COLOUR)} (cosine {cos:.2f})")
         a, b = self.people["You"].astype(np.float64), self.people[best].astype(np.float64)
         self.formula.setText(
             f"cos(You, {html.escape(best)}) = a·b / (|a|·|b|) = {a @ b:.3f} / "
-            f"({np.linalg.norm(a):.3f} × {np.linalg.norm(b):.3f}) = <b>{cos:.3f}</b>")
+            f"({np.linalg.norm(a):.3f} × {np.linalg.norm(b):.3f}) = <b>{cos:.3f}</b>"
+        )
 
 
 # -- step 2 ------------------------------------------------------------------------------------
@@ -162,12 +168,14 @@ class WordVectorsStep(Page):
             "similarity sees them). No single column means anything; words used alike get "
             "alike strips.<br><br>Vectors can be added: <b>king − man + woman</b> lands near "
             "<b>queen</b> in a good model — the nearest word to the sum, the input words "
-            "left out.")
+            "left out."
+        )
         self.words_edit = QLineEdit(objectName="learnWords")
         self.words_edit.setPlaceholderText("words, separated by commas")
         self.words_edit.editingFinished.connect(self.refresh)
-        self.analogy_edits = [QLineEdit(w, objectName=f"learnAnalogy{i}")
-                              for i, w in enumerate(ANALOGY)]
+        self.analogy_edits = [
+            QLineEdit(w, objectName=f"learnAnalogy{i}") for i, w in enumerate(ANALOGY)
+        ]
         for e in self.analogy_edits:
             e.setMaximumWidth(90)
             e.editingFinished.connect(self.refresh)
@@ -214,27 +222,35 @@ class WordVectorsStep(Page):
         emb = self.story.vectors()
         training = self._task is not None
         self.quick_button.setVisible(self.story.data is not None and not training)
-        self.quick_button.setText("Train a quick model here" if emb is None
-                                  else "Train a new quick model here")
+        self.quick_button.setText(
+            "Train a quick model here" if emb is None else "Train a new quick model here"
+        )
         if emb is None:
             self.status.setText(
-                "Training…" if training else
-                "No vectors yet. Train on the Train tab, or train a quick model here "
+                "Training…"
+                if training
+                else "No vectors yet. Train on the Train tab, or train a quick model here "
                 f"(the first {QUICK_TOKENS:,} words, 50 dimensions, a few seconds)."
-                if self.story.data is not None else "Open a corpus first.")
+                if self.story.data is not None
+                else "Open a corpus first."
+            )
             self.strips.set_matrix(np.zeros((0, 0)), [])
             self.cosines.setRowCount(0)
             self.analogy_answer.setText("")
             return
         self._defaults(emb)
-        source = "the model of the Train tab" if emb is self.story.embeddings \
+        source = (
+            "the model of the Train tab"
+            if emb is self.story.embeddings
             else "a quick model trained here"
+        )
         words = list(dict.fromkeys(w for w in self.words() if w in emb))
         missing = [w for w in self.words() if w not in emb]
         self.status.setText(
             f"{'Training… ' if training else ''}Vectors of {source}: {len(emb):,} words × "
             f"{emb.vector_size} dimensions."
-            + (f" Not in the vocabulary: {html.escape(', '.join(missing))}." if missing else ""))
+            + (f" Not in the vocabulary: {html.escape(', '.join(missing))}." if missing else "")
+        )
         labels = list(words)
         rows = [emb.unit[emb.get_index(w)] for w in words]
         highlight = {}
@@ -252,11 +268,11 @@ class WordVectorsStep(Page):
             more = ", ".join(f"{html.escape(w)} {x:.2f}" for w, x in top[1:])
             self.analogy_answer.setText(
                 f"{html.escape(label)} ≈ {coloured(best, CONTEXT_COLOUR)} "
-                f"(cosine {cos:.3f})<br><span style='color:#555555'>then: {more}</span>")
+                f"(cosine {cos:.3f})<br><span style='color:#555555'>then: {more}</span>"
+            )
         except UnknownWordError as exc:
             self.analogy_answer.setText(f"Analogy: {html.escape(str(exc))}")
-        self.strips.set_matrix(np.vstack(rows) if rows else np.zeros((0, 0)), labels,
-                               highlight)
+        self.strips.set_matrix(np.vstack(rows) if rows else np.zeros((0, 0)), labels, highlight)
         self.cosines.setColumnCount(len(words) + 1)
         self.cosines.setHorizontalHeaderLabels(["", *words])
         fill(self.cosines, [(w, *(emb.similarity(w, v) for v in words)) for w in words])
@@ -265,11 +281,15 @@ class WordVectorsStep(Page):
     def _on_quick_clicked(self) -> None:
         story = self.story
         data = story.data
-        cfg = story.config.replace(vector_size=50, epochs=5, workers=1,
-                                   min_count=min(story.config.min_count, 5))
+        cfg = story.config.replace(
+            vector_size=50, epochs=5, workers=1, min_count=min(story.config.min_count, 5)
+        )
         self._task = self.tasks.run(
             lambda progress, stop: (data, quick_train(data.scan, cfg, QUICK_TOKENS, stop)),
-            self._on_quick_finished, self._on_quick_failed, "training a quick model")
+            self._on_quick_finished,
+            self._on_quick_failed,
+            "training a quick model",
+        )
         self.refresh()
 
     def _on_quick_finished(self, result) -> None:
@@ -306,7 +326,8 @@ class WindowStep(Page):
             "training data — the skip-gram table.<br><br>word2vec shrinks the window at "
             "random for each centre word (<i>dynamic window</i>): near words fall inside "
             "more often, so they count more. Words in the window but outside the drawn "
-            "reach are struck through.")
+            "reach are struck through."
+        )
         self.window = QSpinBox(objectName="learnWindow", minimum=1, maximum=10)
         self.window.setValue(self.story.window)
         self.window.valueChanged.connect(self._on_window_changed)
@@ -328,11 +349,14 @@ class WindowStep(Page):
         self.subsampling = note(name="learnSubsampling")
         self.controls.addWidget(self.subsampling)
 
-        self.sentence = QLabel(objectName="learnSentenceView", wordWrap=True,
-                               textFormat=Qt.TextFormat.RichText)
+        self.sentence = QLabel(
+            objectName="learnSentenceView", wordWrap=True, textFormat=Qt.TextFormat.RichText
+        )
         self.sentence.setMinimumHeight(70)
-        self.sentence.setStyleSheet("font-size:17pt; padding:8px; background:#fbfbfb;"
-                                    "border:1px solid #dddddd; border-radius:4px")
+        self.sentence.setStyleSheet(
+            "font-size:17pt; padding:8px; background:#fbfbfb;"
+            "border:1px solid #dddddd; border-radius:4px"
+        )
         self.where = text_label(name="learnWindowWhere")
         self.table = table(("input word", "output word", "offset"), "learnPairs")
         self.picture.addWidget(self.sentence)
@@ -384,8 +408,14 @@ class WindowStep(Page):
     def refresh(self) -> None:
         story = self.story
         has = story.data is not None
-        for w in (self.step_button, self.play_button, self.reset_button, self.sentence_button,
-                  self.window, self.dynamic):
+        for w in (
+            self.step_button,
+            self.play_button,
+            self.reset_button,
+            self.sentence_button,
+            self.window,
+            self.dynamic,
+        ):
             w.setEnabled(has)
         if not has:
             self.sentence.setText("")
@@ -400,8 +430,11 @@ class WindowStep(Page):
         c = story.centre
         self.sentence.setText(self.sentence_html(tokens, c))
         pairs = story.pairs(upto=c) if c >= 0 else []
-        fill(self.table, [(p.input, p.output, f"{p.context - p.centre:+d}") for p in pairs],
-             [INPUT_COLOUR if p.centre == c else None for p in pairs])
+        fill(
+            self.table,
+            [(p.input, p.output, f"{p.context - p.centre:+d}") for p in pairs],
+            [INPUT_COLOUR if p.centre == c else None for p in pairs],
+        )
         if pairs:
             self.table.scrollToBottom()
         if c < 0:
@@ -409,11 +442,13 @@ class WindowStep(Page):
         else:
             r = int(story.reach[c])
             live = sum(p.centre == c for p in pairs)
-            drawn = (f"drawn reach {r} of {story.window}" if story.dynamic
-                     else f"reach {story.window}")
+            drawn = (
+                f"drawn reach {r} of {story.window}" if story.dynamic else f"reach {story.window}"
+            )
             self.where.setText(
                 f"Input {coloured(tokens[c], INPUT_COLOUR)} (word {c + 1} of {len(tokens)}): "
-                f"{drawn} → {live} pairs. The table has {len(pairs)} rows so far.")
+                f"{drawn} → {live} pairs. The table has {len(pairs)} rows so far."
+            )
         self._subsampling_note(tokens)
 
     def sentence_html(self, tokens: list[str], c: int) -> str:
@@ -439,17 +474,21 @@ class WindowStep(Page):
         if self._keep[0] != (id(vocab), sample):  # a whole-vocabulary pass: once per corpus
             self._keep = ((id(vocab), sample), vocab.keep_probability(sample))
         keep = self._keep[1]
-        dropped = sorted({(float(keep[vocab.index[w]]), w) for w in tokens
-                          if keep[vocab.index[w]] < 0.995})
+        dropped = sorted(
+            {(float(keep[vocab.index[w]]), w) for w in tokens if keep[vocab.index[w]] < 0.995}
+        )
         if sample <= 0 or not dropped:
             self.subsampling.setText("")
             return
         words = ", ".join(f"“{html.escape(w)}” {p:.0%}" for p, w in dropped[:4])
         self.subsampling.setText(
             f"Before the window slides, training drops frequent words at random "
-            f"(subsampling, sample = {sample:g}), so they pair less often. Kept: {words}.")
+            f"(subsampling, sample = {sample:g}), so they pair less often. Kept: {words}."
+        )
 
     def rows(self) -> list[tuple[str, str, str]]:
         """The table as shown (for tests)."""
-        return [tuple(self.table.item(r, c).text() for c in range(3))
-                for r in range(self.table.rowCount())]
+        return [
+            tuple(self.table.item(r, c).text() for c in range(3))
+            for r in range(self.table.rowCount())
+        ]

@@ -61,12 +61,14 @@ class NegativesStep(Page):
             "<b>negatives</b>, almost never real neighbours — get <b>target 0</b>.<br><br>"
             "Negatives are drawn by frequency raised to the power 0.75: frequent words "
             "still come up most, but less than their share of the text, and rare words get "
-            "a chance (the red curve lies above the grey one on the right).")
+            "a chance (the red curve lies above the grey one on the right)."
+        )
         self.negative = QSpinBox(objectName="learnNegatives", minimum=1, maximum=20)
         self.negative.setValue(story.config.negative)
         self.negative.valueChanged.connect(self.redraw)
-        self.exponent = QDoubleSpinBox(objectName="learnExponent", minimum=0.0, maximum=1.0,
-                                       singleStep=0.05, decimals=2)
+        self.exponent = QDoubleSpinBox(
+            objectName="learnExponent", minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2
+        )
         self.exponent.setValue(story.config.ns_exponent)
         self.exponent.valueChanged.connect(self.redraw)
         form = QFormLayout()
@@ -80,8 +82,12 @@ class NegativesStep(Page):
         self.controls.addWidget(self.shares)
 
         self.table = table(("input word", "output word", "target"), "learnSamples")
-        self.curve = line_plot("learnNoiseCurve", "Which words are drawn as negatives",
-                               "rank of the word (1 = most frequent)", "probability")
+        self.curve = line_plot(
+            "learnNoiseCurve",
+            "Which words are drawn as negatives",
+            "rank of the word (1 = most frequent)",
+            "probability",
+        )
         self._build_curve()
         self.picture.addWidget(self.table, 1)
         self.picture.addWidget(self.curve, 1)
@@ -95,8 +101,14 @@ class NegativesStep(Page):
         self.unigram = item.plot(pen=pg.mkPen("#888888", width=2), name="frequency (count¹)")
         self.noise = item.plot(pen=pg.mkPen(NEGATIVE_COLOUR, width=2.5), name="count^0.75")
         # A PlotDataItem, not a bare ScatterPlotItem: only these follow the log axes.
-        self.drawn = item.plot(pen=None, symbol="o", symbolSize=9, name="drawn now",
-                               symbolBrush=NEGATIVE_COLOUR, symbolPen="w")
+        self.drawn = item.plot(
+            pen=None,
+            symbol="o",
+            symbolSize=9,
+            name="drawn now",
+            symbolBrush=NEGATIVE_COLOUR,
+            symbolPen="w",
+        )
         for side in ("bottom", "left"):
             item.getAxis(side).enableAutoSIPrefix(False)
         self._legend = legend
@@ -160,7 +172,8 @@ class NegativesStep(Page):
             f"{_one_in(freq[0])} words but only {_one_in(noise[0])} negatives at exponent "
             f"{exponent:g}; “{html.escape(words[rare])}” (seen {counts[rare]:,} times) is "
             f"{_one_in(freq[rare])} words but {_one_in(noise[rare])} negatives — "
-            f"{noise[rare] / freq[rare]:.1f}× its share.")
+            f"{noise[rare] / freq[rare]:.1f}× its share."
+        )
 
 
 # -- step 5 ------------------------------------------------------------------------------------
@@ -185,13 +198,22 @@ class TrainingStep(Page):
             "(learning rate × error × the other row) so the next guess is better.<br><br>"
             "The context matrix starts at zero (as in word2vec), so the first scores are 0 "
             "and σ = 0.5. Repeat over the whole text and the loss falls. At the end the "
-            "context matrix is thrown away: the embedding matrix is the word vectors.")
+            "context matrix is thrown away: the embedding matrix is the word vectors."
+        )
         self.pair = QComboBox(objectName="learnPair")
         self.pair.currentIndexChanged.connect(self._on_pair_changed)
-        self.lr = QDoubleSpinBox(objectName="learnRate", minimum=0.001, maximum=5.0,
-                                 singleStep=0.025, decimals=3, value=TOY_LR)
-        self.lr.setToolTip(f"Your setting is {story.config.alpha:g}; a toy slice shows "
-                           "its progress sooner with a larger step.")
+        self.lr = QDoubleSpinBox(
+            objectName="learnRate",
+            minimum=0.001,
+            maximum=5.0,
+            singleStep=0.025,
+            decimals=3,
+            value=TOY_LR,
+        )
+        self.lr.setToolTip(
+            f"Your setting is {story.config.alpha:g}; a toy slice shows "
+            "its progress sooner with a larger step."
+        )
         self.lr.valueChanged.connect(self._on_pair_changed)
         form = QFormLayout()
         form.addRow("Pair", self.pair)
@@ -210,8 +232,9 @@ class TrainingStep(Page):
         self.controls.addLayout(hbox(*self.train_buttons))
         self.reset_button = QPushButton("Start over", objectName="learnToyReset")
         self.reset_button.clicked.connect(self.rebuild)
-        self.discard_button = QPushButton("Discard the context matrix", checkable=True,
-                                          objectName="learnDiscard")
+        self.discard_button = QPushButton(
+            "Discard the context matrix", checkable=True, objectName="learnDiscard"
+        )
         self.discard_button.toggled.connect(self._on_discard_toggled)
         self.controls.addLayout(hbox(self.reset_button, self.discard_button))
         self.status = note(name="learnToyStatus")
@@ -220,15 +243,20 @@ class TrainingStep(Page):
         self.embedding_map = HeatMap("learnEmbeddingMatrix", "Embedding matrix")
         self.context_map = HeatMap("learnContextMatrix", "Context matrix")
         self.changes = HeatMap("learnChanges", "The rows this step changes")
-        self.maths = table(("output word", "target", "input · output", "σ", "error"),
-                           "learnStepTable", stretch=0)
+        self.maths = table(
+            ("output word", "target", "input · output", "σ", "error"), "learnStepTable", stretch=0
+        )
         self.maths.setMinimumHeight(160)
-        self.loss_plot = line_plot("learnToyLoss", "Loss of the slice", "steps",
-                                   "loss per pair")
+        self.loss_plot = line_plot("learnToyLoss", "Loss of the slice", "steps", "loss per pair")
         item = self.loss_plot.getPlotItem()
         item.getAxis("bottom").enableAutoSIPrefix(False)
-        self.loss_curve = item.plot(pen=pg.mkPen("#1f4e8c", width=2), symbol="o",
-                                    symbolSize=4, symbolBrush="#1f4e8c", symbolPen=None)
+        self.loss_curve = item.plot(
+            pen=pg.mkPen("#1f4e8c", width=2),
+            symbol="o",
+            symbolSize=4,
+            symbolBrush="#1f4e8c",
+            symbolPen=None,
+        )
         self.discarded = note(name="learnDiscarded")
         self.discarded.setStyleSheet("padding:10px; background:#f4f4f4")
         # The context matrix and the note that replaces it share one place of fixed size.
@@ -283,9 +311,14 @@ class TrainingStep(Page):
         weights = vocab.noise_distribution(story.config.ns_exponent)
         sentences = story.slice_sentences()
         words = {w for s in sentences for w in s}
-        self.toy = ToyModel(sentences, {w: float(weights[vocab.index[w]]) for w in words},
-                            vector_size=TOY_DIMENSIONS, window=story.window,
-                            negative=story.config.negative, seed=story.config.seed)
+        self.toy = ToyModel(
+            sentences,
+            {w: float(weights[vocab.index[w]]) for w in words},
+            vector_size=TOY_DIMENSIONS,
+            window=story.window,
+            negative=story.config.negative,
+            seed=story.config.seed,
+        )
         self.losses = [(0, self.toy.loss())]
         self.pair.blockSignals(True)
         self.pair.clear()
@@ -343,9 +376,11 @@ class TrainingStep(Page):
             self._timer.stop()
             for b in self.train_buttons + [self.apply_button]:
                 b.setEnabled(True)
-            self.status.setText(f"{toy.steps:,} steps so far; loss per pair "
-                                f"{self.losses[-1][1]:.3f} (it started at "
-                                f"{self.losses[0][1]:.3f}).")
+            self.status.setText(
+                f"{toy.steps:,} steps so far; loss per pair "
+                f"{self.losses[-1][1]:.3f} (it started at "
+                f"{self.losses[0][1]:.3f})."
+            )
             self._preview()
             self._draw()
 
@@ -363,8 +398,15 @@ class TrainingStep(Page):
     # -- drawing -------------------------------------------------------------------------
     def _draw(self, applied: bool = False) -> None:
         toy, s = self.toy, self.preview
-        for w in [self.pair, self.lr, self.redraw_button, self.reset_button,
-                  self.discard_button, *self.train_buttons, self.apply_button]:
+        for w in [
+            self.pair,
+            self.lr,
+            self.redraw_button,
+            self.reset_button,
+            self.discard_button,
+            *self.train_buttons,
+            self.apply_button,
+        ]:
             w.setEnabled(toy is not None and not self.training)
         if toy is None or s is None:
             self.status.setText("Open a corpus first.")
@@ -377,10 +419,16 @@ class TrainingStep(Page):
         self.context_map.set_matrix(toy.W_out, words, out_colours, limit=limit)
         names = [words[o] for o in s.outputs]
         roles = ["context"] + ["negative"] * len(s.negatives)
-        fill(self.maths, [(f"{n} ({r})", int(t), float(sc), float(sg), float(e))
-                          for n, r, t, sc, sg, e in zip(names, roles, s.targets, s.scores,
-                                                        s.sigmoids, s.errors, strict=True)],
-             [CONTEXT_COLOUR] + [NEGATIVE_COLOUR] * len(s.negatives))
+        fill(
+            self.maths,
+            [
+                (f"{n} ({r})", int(t), float(sc), float(sg), float(e))
+                for n, r, t, sc, sg, e in zip(
+                    names, roles, s.targets, s.scores, s.sigmoids, s.errors, strict=True
+                )
+            ],
+            [CONTEXT_COLOUR] + [NEGATIVE_COLOUR] * len(s.negatives),
+        )
         self._draw_changes(s, words, limit)
         self._draw_loss()
         if not applied and not self.training:
@@ -389,8 +437,9 @@ class TrainingStep(Page):
                 f"{coloured(words[s.context], CONTEXT_COLOUR)}, "
                 f"{len(s.negatives)} negatives. Loss of this pair "
                 f"{s.loss:.3f}; of the whole slice {self.losses[-1][1]:.3f} after "
-                f"{toy.steps:,} steps." + (" (This step hit the engine's step cap.)"
-                                           if s.capped else ""))
+                f"{toy.steps:,} steps."
+                + (" (This step hit the engine's step cap.)" if s.capped else "")
+            )
         if self.discard_button.isChecked():
             self._draw_discarded()
 
@@ -405,18 +454,22 @@ class TrainingStep(Page):
         gap = np.full((len(before), 1), np.nan)
         d = before.shape[1]
         names = [f"{words[s.centre]} (input)"] + [
-            f"{words[o]} ({'context' if j == 0 else 'negative'})"
-            for j, o in enumerate(s.outputs)]
+            f"{words[o]} ({'context' if j == 0 else 'negative'})" for j, o in enumerate(s.outputs)
+        ]
         colours = {0: INPUT_COLOUR, 1: CONTEXT_COLOUR}
         colours.update({j: NEGATIVE_COLOUR for j in range(2, len(names))})
         times = f" × {self.magnify:,.0f}" if self.magnify > 1 else ""
         self.changes.set_matrix(
-            np.hstack([before, gap, change * self.magnify, gap, after]), names, colours,
-            limit=limit, ticks=[(d / 2, "before"), (1.5 * d + 1, f"change{times}"),
-                                (2.5 * d + 2, "after")])
+            np.hstack([before, gap, change * self.magnify, gap, after]),
+            names,
+            colours,
+            limit=limit,
+            ticks=[(d / 2, "before"), (1.5 * d + 1, f"change{times}"), (2.5 * d + 2, "after")],
+        )
         self.changes.setToolTip(
             "Each row the step touches: before, its change (learning rate × error × the "
-            "other row, magnified to be visible) and after.")
+            "other row, magnified to be visible) and after."
+        )
 
     def _draw_loss(self) -> None:
         if self.losses:
@@ -436,11 +489,13 @@ class TrainingStep(Page):
             f"{len(toy.words)} words × {toy.W_in.shape[1]} numbers, the word vectors."
             f"<br><br>Nearest to {coloured(word, INPUT_COLOUR)} after {toy.steps:,} "
             f"steps: {near}.<br><br>On a few sentences this means little; on a whole "
-            "corpus it is the model of the Train tab.")
+            "corpus it is the model of the Train tab."
+        )
 
     def shown_numbers(self) -> list[list[str]]:
-        return [[self.maths.item(r, c).text() for c in range(5)]
-                for r in range(self.maths.rowCount())]
+        return [
+            [self.maths.item(r, c).text() for c in range(5)] for r in range(self.maths.rowCount())
+        ]
 
 
 # -- step 6 ------------------------------------------------------------------------------------
@@ -463,11 +518,17 @@ class HyperStep(Page):
             "similar (red ~ wine, apple).<br><br><b>Negatives</b>: more per pair (5–20) help "
             "small corpora, 2–5 suffice for large ones.<br><br>Try it: two small, fast "
             "trainings of the real trainer on the start of your corpus, side by side "
-            "(50 dimensions, 3 epochs — the Train tab trains the real thing).")
+            "(50 dimensions, 3 epochs — the Train tab trains the real thing)."
+        )
         self.word = QLineEdit(objectName="learnCompareWord")
         self.word.editingFinished.connect(self.show_neighbours)
-        self.tokens = QSpinBox(objectName="learnCompareTokens", minimum=1_000,
-                               maximum=5_000_000, singleStep=100_000, value=COMPARE_TOKENS)
+        self.tokens = QSpinBox(
+            objectName="learnCompareTokens",
+            minimum=1_000,
+            maximum=5_000_000,
+            singleStep=100_000,
+            value=COMPARE_TOKENS,
+        )
         self.tokens.setGroupSeparatorShown(True)
         form = QFormLayout()
         form.addRow("Word", self.word)
@@ -476,12 +537,17 @@ class HyperStep(Page):
         self.windows, self.negs = [], []
         for side, window in (("A", 2), ("B", 15)):
             w = QSpinBox(objectName=f"learnWindow{side}", minimum=1, maximum=50, value=window)
-            n = QSpinBox(objectName=f"learnNegatives{side}", minimum=1, maximum=50,
-                         value=story.config.negative)
+            n = QSpinBox(
+                objectName=f"learnNegatives{side}",
+                minimum=1,
+                maximum=50,
+                value=story.config.negative,
+            )
             self.windows.append(w)
             self.negs.append(n)
-            self.controls.addLayout(hbox(QLabel(f"<b>{side}</b>  window"), w,
-                                         QLabel("negatives"), n))
+            self.controls.addLayout(
+                hbox(QLabel(f"<b>{side}</b>  window"), w, QLabel("negatives"), n)
+            )
         self.compare_button = QPushButton("Compare", objectName="learnCompare")
         self.compare_button.clicked.connect(self.compare)
         self.cancel_button = QPushButton("Cancel", objectName="learnCompareCancel")
@@ -505,15 +571,17 @@ class HyperStep(Page):
             row.addWidget(box, 1)
         self.picture.addLayout(row, 1)
         self.runs: list = []
-        self._runs_for = None   # the LearnData the runs were trained on
+        self._runs_for = None  # the LearnData the runs were trained on
         self._task = None
         self._started = 0.0
         self.cancel_button.hide()
 
     def configs(self):
         base = self.story.config.replace(**COMPARE_SETTINGS)
-        return [base.replace(window=w.value(), negative=n.value())
-                for w, n in zip(self.windows, self.negs, strict=True)]
+        return [
+            base.replace(window=w.value(), negative=n.value())
+            for w, n in zip(self.windows, self.negs, strict=True)
+        ]
 
     def refresh(self) -> None:
         story = self.story
@@ -525,8 +593,9 @@ class HyperStep(Page):
         if has and not self.word.text():
             vocab = story.data.vocab
             pick = next((w for w in ("red", "water", "king", "dog") if w in vocab), None)
-            self.word.setText(pick or next((w for w in vocab.words[30:] if len(w) > 3),
-                                           vocab.words[0]))
+            self.word.setText(
+                pick or next((w for w in vocab.words[30:] if len(w) > 3), vocab.words[0])
+            )
         if not has:
             self.status.setText("Open a corpus first.")
         elif self._task is None and not self.runs:
@@ -549,8 +618,13 @@ class HyperStep(Page):
 
         self.runs = []
         self._started = time.monotonic()
-        self._task = self.tasks.run(run, self._on_compare_finished, self._on_compare_failed,
-                                    "comparing settings", self._on_compare_progressed)
+        self._task = self.tasks.run(
+            run,
+            self._on_compare_finished,
+            self._on_compare_failed,
+            "comparing settings",
+            self._on_compare_progressed,
+        )
         self.compare_button.setEnabled(False)
         self.cancel_button.show()
         self.status.setText("Training A…")
@@ -569,8 +643,10 @@ class HyperStep(Page):
             self.refresh()
             return
         self.runs, self._runs_for = runs, data
-        self.status.setText(f"Done in {time.monotonic() - self._started:.1f} s on the first "
-                            f"{runs[0].tokens:,} words.")
+        self.status.setText(
+            f"Done in {time.monotonic() - self._started:.1f} s on the first "
+            f"{runs[0].tokens:,} words."
+        )
         self.refresh()
 
     def _on_compare_failed(self, message: str) -> None:
@@ -594,8 +670,9 @@ class HyperStep(Page):
                 found.append(run.embeddings.most_similar(word, topn=COMPARE_TOPN))
             except UnknownWordError:
                 found.append([])
-        for i, (box, t, summary) in enumerate(zip(self.boxes, self.tables, self.summaries,
-                                                  strict=True)):
+        for i, (box, t, summary) in enumerate(
+            zip(self.boxes, self.tables, self.summaries, strict=True)
+        ):
             cfg = self.configs()[i] if not self.runs else self.runs[i].config
             box.setTitle(f"{'AB'[i]}: window {cfg.window}, {cfg.negative} negatives")
             if not self.runs:
@@ -605,15 +682,18 @@ class HyperStep(Page):
             run, rows = self.runs[i], found[i]
             other = {w for w, _ in found[1 - i]}
             p = run.progress
-            text = (f"{len(run.embeddings):,} words; last epoch's loss "
-                    f"{p.epoch_losses[-1]:.3f}; {p.elapsed:.1f} s. ")
-            text += (f"Nearest to <b>{html.escape(word)}</b> (in colour: not in the other "
-                     "list):" if rows else
-                     f"“{html.escape(word)}” is not in this vocabulary.")
+            text = (
+                f"{len(run.embeddings):,} words; last epoch's loss "
+                f"{p.epoch_losses[-1]:.3f}; {p.elapsed:.1f} s. "
+            )
+            text += (
+                f"Nearest to <b>{html.escape(word)}</b> (in colour: not in the other list):"
+                if rows
+                else f"“{html.escape(word)}” is not in this vocabulary."
+            )
             summary.setText(text)
             fill(t, rows, [None if w in other else UNIQUE_COLOUR for w, _ in rows])
 
     def neighbours(self, side: int) -> list[str]:
         t = self.tables[side]
         return [t.item(r, 0).text() for r in range(t.rowCount())]
-

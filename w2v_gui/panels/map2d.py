@@ -46,16 +46,20 @@ from .plotting import Background, ExportButton, LazyPicture, export_plot
 from .words import Vocabulary
 
 WORDS, NEIGHBOURS, ANALOGY, FREQUENT = "words", "neighbours", "analogy", "frequent"
-MODES = ((ANALOGY, "The analogy"), (NEIGHBOURS, "Neighbours of"), (WORDS, "These words"),
-         (FREQUENT, "Most frequent"))
+MODES = (
+    (ANALOGY, "The analogy"),
+    (NEIGHBOURS, "Neighbours of"),
+    (WORDS, "These words"),
+    (FREQUENT, "Most frequent"),
+)
 DEFAULT_WORDS = "king, queen, man, woman, prince, princess, boy, girl, father, mother"
 DEFAULT_COUNTS = {WORDS: 0, NEIGHBOURS: 40, ANALOGY: 8, FREQUENT: 1000}
-FIT_TOP = 10_000          # "fit on the most frequent words" uses this many
+FIT_TOP = 10_000  # "fit on the most frequent words" uses this many
 # Estimated multiply-adds beyond which a thread does the work (~10-20 ms on one core):
 # a PCA costs about words × dimensions², ranking the vocabulary words × dimensions.
 BIG_WORK = 20_000_000
-RETHIN_MS = 60            # labels are re-thinned this long after the view stops changing
-HOVER_PX = 9              # a point this close to the mouse (pixels) is hovered
+RETHIN_MS = 60  # labels are re-thinned this long after the view stops changing
+HOVER_PX = 9  # a point this close to the mouse (pixels) is hovered
 HOVER_TOPN = 8
 MAX_LABELS = 400
 
@@ -75,7 +79,7 @@ class MapResult:
     emb: Embeddings | None = None
     map: pictures.WordMap | None = None
     shape: pictures.Parallelogram | None = None
-    strong: int = 0                      # the first ``strong`` words are the query's own
+    strong: int = 0  # the first ``strong`` words are the query's own
     missing: tuple[str, ...] = ()
     error: str | None = None
     fit_words: int = 0
@@ -103,9 +107,13 @@ def compute(emb: Embeddings, req: MapRequest) -> MapResult:
     except UnknownWordError as exc:
         return MapResult(req, error=str(exc).capitalize() + ".")
     if len(rows) == 0:
-        return MapResult(req, missing=tuple(missing),
-                         error="None of these words is in the vocabulary." if missing
-                         else "Type some words to place them on the map.")
+        return MapResult(
+            req,
+            missing=tuple(missing),
+            error="None of these words is in the vocabulary."
+            if missing
+            else "Type some words to place them on the map.",
+        )
     if req.fit_frequent:
         fit = pictures.most_frequent(emb, FIT_TOP)
     elif found is not None:
@@ -116,15 +124,26 @@ def compute(emb: Embeddings, req: MapRequest) -> MapResult:
         fit = None
     wmap = pictures.word_map(emb, rows, fit)
     shape = pictures.parallelogram(emb, found, wmap.projection) if found else None
-    return MapResult(req, emb, wmap, shape, strong, tuple(missing),
-                     fit_words=len(fit) if fit is not None else len(rows))
+    return MapResult(
+        req,
+        emb,
+        wmap,
+        shape,
+        strong,
+        tuple(missing),
+        fit_words=len(fit) if fit is not None else len(rows),
+    )
 
 
 class MapPanel(LazyPicture):
     """Words as points on a plane: the two directions along which they differ most."""
 
-    def __init__(self, vocabulary: Vocabulary, analogy: tuple[str, str, str] = ("", "", ""),
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        analogy: tuple[str, str, str] = ("", "", ""),
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self._analogy = tuple(analogy)
         self._result: MapResult | None = None
@@ -145,8 +164,7 @@ class MapPanel(LazyPicture):
         self.mode.setToolTip("Which words to place on the map")
         self.words = QLineEdit(objectName="mapWords", clearButtonEnabled=True)
         self.words.setCompleter(vocabulary.completer(self.words))
-        self.count = QSpinBox(objectName="mapCount", minimum=1, maximum=1_000_000,
-                              singleStep=10)
+        self.count = QSpinBox(objectName="mapCount", minimum=1, maximum=1_000_000, singleStep=10)
         self.count.setGroupSeparatorShown(True)
         self.fit = QComboBox(objectName="mapFit")
         self.fit.addItem("PCA of the words shown", False)
@@ -154,9 +172,10 @@ class MapPanel(LazyPicture):
         self.fit.setToolTip(
             "Which words choose the map's two axes: the words shown (their own two main "
             "directions of difference) or the most frequent words (the same axes for "
-            "every choice, so maps can be compared).")
+            "every choice, so maps can be compared)."
+        )
         self.export_button = ExportButton(lambda: self.plot.plotItem, "mapExport", "map")
-        self.hint = QLabel(objectName="mapHint")   # stands where the words field is not
+        self.hint = QLabel(objectName="mapHint")  # stands where the words field is not
         controls = QHBoxLayout()
         controls.addWidget(self.mode)
         controls.addWidget(self.words, 1)
@@ -168,7 +187,7 @@ class MapPanel(LazyPicture):
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("mapPlot")
         self.plot.setMinimumHeight(200)
-        self.plot.setAspectLocked(True)   # distances in the plane mean something
+        self.plot.setAspectLocked(True)  # distances in the plane mean something
         self.plot.hideButtons()
         self.plot.plotItem.vb.setDefaultPadding(0.06)
         for side in ("left", "bottom"):
@@ -182,12 +201,15 @@ class MapPanel(LazyPicture):
         font = QFont(self.font())
         self._metrics = QFontMetricsF(font)
         self.points = pg.ScatterPlotItem(size=POINT_SIZE, pen=None, brush=pg.mkBrush(POINT))
-        self.strong_points = pg.ScatterPlotItem(size=STRONG_SIZE, pen=pg.mkPen("w", width=1.5),
-                                                brush=pg.mkBrush(STRONG))
-        self.ideal = pg.ScatterPlotItem(size=IDEAL_SIZE, pen=pg.mkPen(RELATION, width=2),
-                                        brush=pg.mkBrush(255, 255, 255, 0))
-        self.ring = pg.ScatterPlotItem(size=17, pen=pg.mkPen("#202020", width=1.5),
-                                       brush=pg.mkBrush(0, 0, 0, 0))
+        self.strong_points = pg.ScatterPlotItem(
+            size=STRONG_SIZE, pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(STRONG)
+        )
+        self.ideal = pg.ScatterPlotItem(
+            size=IDEAL_SIZE, pen=pg.mkPen(RELATION, width=2), brush=pg.mkBrush(255, 255, 255, 0)
+        )
+        self.ring = pg.ScatterPlotItem(
+            size=17, pen=pg.mkPen("#202020", width=1.5), brush=pg.mkBrush(0, 0, 0, 0)
+        )
         self.labels = LabelLayer(font)
         self.shape = ShapeLayer()
         for item in (self.points, self.strong_points, self.ideal, self.ring):
@@ -226,9 +248,11 @@ class MapPanel(LazyPicture):
 
     def _update_hint(self) -> None:
         a, b, c = (w or "?" for w in self._analogy)
-        self.hint.setText(f"{a} is to {b} as {c} is to ?  (from the Analogy panel)"
-                          if self.mode.currentData() == ANALOGY
-                          else "the words the corpus uses most")
+        self.hint.setText(
+            f"{a} is to {b} as {c} is to ?  (from the Analogy panel)"
+            if self.mode.currentData() == ANALOGY
+            else "the words the corpus uses most"
+        )
 
     def set_mode(self, mode: str, text: str | None = None, count: int | None = None) -> None:
         """Show ``mode`` (WORDS, NEIGHBOURS, ANALOGY, FREQUENT) with ``text``/``count``."""
@@ -262,17 +286,22 @@ class MapPanel(LazyPicture):
         self._stale = False
         mode = self.mode.currentData()
         text = self.words.text()
-        req = MapRequest(mode, text, self.count.value(), self._analogy,
-                         bool(self.fit.currentData()))
+        req = MapRequest(
+            mode, text, self.count.value(), self._analogy, bool(self.fit.currentData())
+        )
         emb = self._emb
-        n = {WORDS: len(pictures.parse_words(text)), NEIGHBOURS: req.count,
-             ANALOGY: req.count, FREQUENT: req.count}[mode]
+        n = {
+            WORDS: len(pictures.parse_words(text)),
+            NEIGHBOURS: req.count,
+            ANALOGY: req.count,
+            FREQUENT: req.count,
+        }[mode]
         d = emb.vector_size
         work = (n + (FIT_TOP if req.fit_frequent else 0)) * d * d
         if mode in (NEIGHBOURS, ANALOGY):
             work += len(emb) * d
         if mode == FREQUENT:
-            work += len(emb) * 20   # sorting the counts
+            work += len(emb) * 20  # sorting the counts
         self._work.run(lambda: compute(emb, req), big=work > BIG_WORK)
 
     # -- drawing -----------------------------------------------------------------------
@@ -306,7 +335,7 @@ class MapPanel(LazyPicture):
             label_xy = np.vstack([xy, result.shape.ideal[None, :]])
         self._widths = self._label_widths(texts, result.strong)
         if result.shape is not None:
-            self._widths[-1] += IDEAL_SIZE / 2 + 3 - LABEL_OFFSET   # its ring is bigger
+            self._widths[-1] += IDEAL_SIZE / 2 + 3 - LABEL_OFFSET  # its ring is bigger
         # The ideal corner's label comes right after the query's own words.
         self._priority = np.arange(len(texts), dtype=np.float64)
         if result.shape is not None:
@@ -320,8 +349,13 @@ class MapPanel(LazyPicture):
             self._prefer[:4] = np.where(result.shape.corners[:, 0] < centre, -1, 1)
             self._prefer[-1] = -1 if result.shape.ideal[0] < centre else 1
         widest = self._widths[np.argsort(self._priority)[: self._always]].max(initial=40.0)
-        self.labels.set_points(label_xy, texts, result.strong, result.shape is not None,
-                               min(widest + LABEL_OFFSET, 200.0))
+        self.labels.set_points(
+            label_xy,
+            texts,
+            result.strong,
+            result.shape is not None,
+            min(widest + LABEL_OFFSET, 200.0),
+        )
         self._label_xy = label_xy
         self._draw_shape(result.shape)
         ex = m.projection.explained
@@ -333,7 +367,7 @@ class MapPanel(LazyPicture):
             self.plot.plotItem.vb.enableAutoRange()
         vb = self.plot.plotItem.vb
         if any(vb.autoRangeEnabled()):
-            vb.updateAutoRange()   # now, not at the next paint: labels are thinned for it
+            vb.updateAutoRange()  # now, not at the next paint: labels are thinned for it
         self._thin()
         self.message.setText(self._describe(result))
 
@@ -344,22 +378,29 @@ class MapPanel(LazyPicture):
         if len(cache) > 500_000:
             cache.clear()
         measure = self._metrics.horizontalAdvance
-        widths = np.array([cache[w] if w in cache else cache.setdefault(w, measure(w))
-                           for w in words])
+        widths = np.array(
+            [cache[w] if w in cache else cache.setdefault(w, measure(w)) for w in words]
+        )
         bold = QFontMetricsF(self.labels.bold_font)
         widths[:strong] = [bold.horizontalAdvance(w) for w in words[:strong]]
         return widths
 
     def _describe(self, r: MapResult) -> str:
         n = len(r.map.words)
-        fitted = (f"axes from the {r.fit_words:,} most frequent words" if r.request.fit_frequent
-                  else "axes from the analogy's four words" if r.shape is not None
-                  else "axes from these words")
+        fitted = (
+            f"axes from the {r.fit_words:,} most frequent words"
+            if r.request.fit_frequent
+            else "axes from the analogy's four words"
+            if r.shape is not None
+            else "axes from these words"
+        )
         text = f"{n:,} words · {fitted} · hover a point for its nearest words"
         if r.shape is not None:
             a, b, c, d = r.shape.words
-            text = (f"{a} → {c} and {b} → {d} (orange) carry the same relation; the ring is "
-                    f"{b} − {a} + {c}, where a perfect analogy would put {d}. " + text)
+            text = (
+                f"{a} → {c} and {b} → {d} (orange) carry the same relation; the ring is "
+                f"{b} − {a} + {c}, where a perfect analogy would put {d}. " + text
+            )
         if r.missing:
             text += f" · not in the vocabulary: {', '.join(r.missing)}"
         return text
@@ -380,10 +421,21 @@ class MapPanel(LazyPicture):
         if r is None or r.map is None:
             return
         view, size = self._view_geometry()
-        self.labels.set_shown(pictures.thin_labels(
-            self._label_xy, self._widths, self._metrics.height(), view, size, self._priority,
-            max_labels=MAX_LABELS, offset=LABEL_OFFSET, always=self._always,
-            radius=POINT_SIZE / 2 + 1, prefer=self._prefer))
+        self.labels.set_shown(
+            pictures.thin_labels(
+                self._label_xy,
+                self._widths,
+                self._metrics.height(),
+                view,
+                size,
+                self._priority,
+                max_labels=MAX_LABELS,
+                offset=LABEL_OFFSET,
+                always=self._always,
+                radius=POINT_SIZE / 2 + 1,
+                prefer=self._prefer,
+            )
+        )
 
     def _on_view_changed(self, *_args) -> None:
         self._rethin.start()
@@ -417,10 +469,11 @@ class MapPanel(LazyPicture):
             return
         r = self._result
         word = r.map.words[i]
-        self.ring.setData(pos=r.map.xy[i: i + 1])
+        self.ring.setData(pos=r.map.xy[i : i + 1])
         near = r.emb.most_similar(word, topn=HOVER_TOPN)
-        rows = "".join(f"<tr><td>{w}</td><td align='right'>&nbsp;{c:.2f}</td></tr>"
-                       for w, c in near)
+        rows = "".join(
+            f"<tr><td>{w}</td><td align='right'>&nbsp;{c:.2f}</td></tr>" for w, c in near
+        )
         self.hover_text = f"<b>{word}</b> — nearest words:<table>{rows}</table>"
 
     # -- controls -------------------------------------------------------------------------
@@ -430,17 +483,25 @@ class MapPanel(LazyPicture):
         self.hint.setVisible(mode not in (WORDS, NEIGHBOURS))
         self._update_hint()
         self.words.setText(self._texts.get(mode, ""))
-        self.words.setPlaceholderText({WORDS: "Words to place, e.g. king, queen, man, woman",
-                                       NEIGHBOURS: "A word"}.get(mode, ""))
+        self.words.setPlaceholderText(
+            {WORDS: "Words to place, e.g. king, queen, man, woman", NEIGHBOURS: "A word"}.get(
+                mode, ""
+            )
+        )
         self.count.setVisible(mode != WORDS)
         self.count.blockSignals(True)
         self.count.setValue(self._counts[mode])
         self.count.blockSignals(False)
-        self.count.setPrefix({NEIGHBOURS: "nearest ", ANALOGY: "+ next ",
-                              FREQUENT: "top "}.get(mode, ""))
-        self.count.setToolTip({NEIGHBOURS: "How many neighbours to show",
-                               ANALOGY: "How many further answers to show beside the best",
-                               FREQUENT: "How many of the most frequent words"}.get(mode, ""))
+        self.count.setPrefix(
+            {NEIGHBOURS: "nearest ", ANALOGY: "+ next ", FREQUENT: "top "}.get(mode, "")
+        )
+        self.count.setToolTip(
+            {
+                NEIGHBOURS: "How many neighbours to show",
+                ANALOGY: "How many further answers to show beside the best",
+                FREQUENT: "How many of the most frequent words",
+            }.get(mode, "")
+        )
         self.refresh_if_visible()
 
     def _on_words_edited(self, text: str) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygon
 from core import pictures
 
 POINT_SIZE, STRONG_SIZE, IDEAL_SIZE = 7, 11, 13
-LABEL_OFFSET = 7          # pixels between a point and its label
+LABEL_OFFSET = 7  # pixels between a point and its label
 
 POINT = QColor(78, 121, 167, 170)
 STRONG = QColor("#c03d3e")
@@ -82,8 +82,14 @@ class LabelLayer(PixelLayer):
         self._ideal = -1
         self._padding = 0.0
 
-    def set_points(self, xy: np.ndarray, texts: tuple[str, ...], strong: int,
-                   ideal: bool = False, padding: float = 0.0) -> None:
+    def set_points(
+        self,
+        xy: np.ndarray,
+        texts: tuple[str, ...],
+        strong: int,
+        ideal: bool = False,
+        padding: float = 0.0,
+    ) -> None:
         """``padding``: pixels to keep free around the points when auto-ranging, so that
         the labels that matter fit."""
         self._xy, self._texts, self._strong = xy, texts, strong
@@ -121,8 +127,11 @@ class LabelLayer(PixelLayer):
                 if (2 if i == self._ideal else 1 if i < self._strong else 0) == kind:
                     p = to_px(*xy[i])
                     gap = IDEAL_SIZE / 2 + 3 if kind == 2 else LABEL_OFFSET
-                    x = (p.x() + gap if side > 0
-                         else p.x() - gap - metrics.horizontalAdvance(texts[i]))
+                    x = (
+                        p.x() + gap
+                        if side > 0
+                        else p.x() - gap - metrics.horizontalAdvance(texts[i])
+                    )
                     painter.drawText(QPointF(x, p.y() + dy + lift), texts[i])
 
 
@@ -133,7 +142,7 @@ class ShapeLayer(PixelLayer):
     def __init__(self):
         super().__init__()
         self.shape: pictures.Parallelogram | None = None
-        self.setZValue(-1)   # under the points
+        self.setZValue(-1)  # under the points
 
     def set_shape(self, shape: pictures.Parallelogram | None) -> None:
         self.shape = shape
@@ -171,6 +180,13 @@ def _arrow(painter: QPainter, p: QPointF, q: QPointF, gap: float, head: float = 
     painter.drawLine(start, base)
     w = head * 0.45
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.drawPolygon(QPolygonF([tip, QPointF(base.x() - uy * w, base.y() + ux * w),
-                                   QPointF(base.x() + uy * w, base.y() - ux * w)]))
+    painter.drawPolygon(
+        QPolygonF(
+            [
+                tip,
+                QPointF(base.x() - uy * w, base.y() + ux * w),
+                QPointF(base.x() + uy * w, base.y() - ux * w),
+            ]
+        )
+    )
     painter.setPen(QPen(RELATION, 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))

@@ -67,8 +67,9 @@ class NeighboursPanel(QWidget):
         self.table.cellDoubleClicked.connect(self._on_table_double_clicked)
         self._show_message()
 
-    def set_embeddings(self, emb: Embeddings | None,
-                       answer: queries.NeighboursAnswer | None = None) -> None:
+    def set_embeddings(
+        self, emb: Embeddings | None, answer: queries.NeighboursAnswer | None = None
+    ) -> None:
         """New vectors; ``answer`` is the worker's answer for them, if it has one."""
         self._emb = emb
         if emb is not None and answer is not None and answer.query == self.query.text().strip():
@@ -86,8 +87,10 @@ class NeighboursPanel(QWidget):
 
     def results(self) -> list[tuple[str, float]]:
         """The table's rows as (word, cosine)."""
-        return [(self.table.item(r, 0).text(), self.table.item(r, 2).data(Qt.ItemDataRole.UserRole))
-                for r in range(self.table.rowCount())]
+        return [
+            (self.table.item(r, 0).text(), self.table.item(r, 2).data(Qt.ItemDataRole.UserRole))
+            for r in range(self.table.rowCount())
+        ]
 
     def search(self) -> None:
         self._debounce.stop()
@@ -102,11 +105,10 @@ class NeighboursPanel(QWidget):
         emb = self._emb
         if not self._asker.inline(emb.vectors.size):
             self.message.setText(f"Searching the neighbours of “{text}”…")
-        self._asker.ask(emb.vectors.size, lambda: queries.neighbours(emb, text),
-                        self._on_answered)
+        self._asker.ask(emb.vectors.size, lambda: queries.neighbours(emb, text), self._on_answered)
 
     def _on_answered(self, answer: queries.NeighboursAnswer) -> None:
-        if answer.query == self.query.text().strip():   # else the field changed meanwhile
+        if answer.query == self.query.text().strip():  # else the field changed meanwhile
             self._show(answer)
 
     def _show(self, answer: queries.NeighboursAnswer) -> None:

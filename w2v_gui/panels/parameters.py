@@ -87,15 +87,18 @@ class FloatSpinBox(QDoubleSpinBox):
             value = float(text)
         except ValueError:
             partial = _FLOAT_LIKE.fullmatch(text) is not None or _partial_non_finite(text)
-            return (QValidator.State.Intermediate if partial else QValidator.State.Invalid,
-                    text, pos)
+            return (
+                QValidator.State.Intermediate if partial else QValidator.State.Invalid,
+                text,
+                pos,
+            )
         ok = self.minimum() <= value <= self.maximum()
         return QValidator.State.Acceptable if ok else QValidator.State.Intermediate, text, pos
 
     def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt override
         v = self.value()
         if self._log and v > 0:
-            self.setValue(v * 2.0 ** steps)
+            self.setValue(v * 2.0**steps)
         elif self._log:
             self.setValue(max(self.minimum(), 1e-5))
         else:
@@ -128,7 +131,7 @@ def _editor(info: ParamInfo) -> QWidget:
 class ParametersPanel(QWidget):
     """Edits a :class:`TrainingConfig`; emits ``config_changed`` (debounced) when valid."""
 
-    config_changed = Signal(object)   # TrainingConfig
+    config_changed = Signal(object)  # TrainingConfig
     validity_changed = Signal(bool)
 
     def __init__(self, config: TrainingConfig, parent: QWidget | None = None):
@@ -138,7 +141,7 @@ class ParametersPanel(QWidget):
         self._valid = True
         self._config = config
         self._scan: Scan | None = None
-        self._refused: tuple[str, str, str] | None = None   # field, its text, core's message
+        self._refused: tuple[str, str, str] | None = None  # field, its text, core's message
 
         basic, more = QFormLayout(), QFormLayout()
         for form in (basic, more):
@@ -238,7 +241,7 @@ class ParametersPanel(QWidget):
                 value = int(digits)
             except ValueError:
                 try:
-                    return float(digits)   # "2.5": core says it must be a whole number
+                    return float(digits)  # "2.5": core says it must be a whole number
                 except ValueError:
                     return text
             # The box's minimum below the field's own is "no limit" (shown as such).
@@ -263,8 +266,10 @@ class ParametersPanel(QWidget):
             self._config = TrainingConfig(**self.values())
         except ValueError as exc:
             message = str(exc)
-            field = next((n for n in sorted(self._editors, key=len, reverse=True)
-                          if message.startswith(n)), None)
+            field = next(
+                (n for n in sorted(self._editors, key=len, reverse=True) if message.startswith(n)),
+                None,
+            )
             if field is not None:
                 self._editors[field].setStyleSheet("border: 1px solid #b00020;")
                 editor = self._editors[field]
@@ -294,10 +299,12 @@ class ParametersPanel(QWidget):
         vocab_size = self._scan.vocab_size(cfg.min_count, cfg.max_vocab_size)
         # The in-vocabulary token count is at most the raw word count: a safe upper bound.
         est = estimate(cfg, vocab_size, raw, raw)
-        text = (f"Estimate: about {format_bytes(est.memory_bytes)} of memory and "
-                f"{format_duration(est.seconds)} to train {cfg.epochs} "
-                f"{'epoch' if cfg.epochs == 1 else 'epochs'} "
-                f"on {vocab_size:,} words.")
+        text = (
+            f"Estimate: about {format_bytes(est.memory_bytes)} of memory and "
+            f"{format_duration(est.seconds)} to train {cfg.epochs} "
+            f"{'epoch' if cfg.epochs == 1 else 'epochs'} "
+            f"on {vocab_size:,} words."
+        )
         # Said before Train is pressed; the trainer refuses such a run before allocating.
         free = available_memory()
         too_big = free is not None and est.memory_bytes > free
@@ -327,8 +334,10 @@ class ParametersPanel(QWidget):
         field, text, message = refused
         editor = self._editors[field]
         if editor.text() != text:
-            self.error_label.setText(f"{self._infos[field].label}: {text!r} was not accepted "
-                                     f"({message}); kept {editor.text()}.")
+            self.error_label.setText(
+                f"{self._infos[field].label}: {text!r} was not accepted "
+                f"({message}); kept {editor.text()}."
+            )
             self.error_label.setVisible(True)
 
     def _on_debounce_timeout(self) -> None:

@@ -67,20 +67,28 @@ def export_plot(item: pg.GraphicsObject, path: str | Path, scale: float = 2.0) -
 
 
 class ExportButton(QPushButton):
-    """"Export…": asks for a .png or .svg file and writes ``item`` there."""
+    """ "Export…": asks for a .png or .svg file and writes ``item`` there."""
 
-    def __init__(self, item: Callable[[], pg.GraphicsObject], name: str, stem: str,
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        item: Callable[[], pg.GraphicsObject],
+        name: str,
+        stem: str,
+        parent: QWidget | None = None,
+    ):
         super().__init__("Export…", parent, objectName=name)
-        self.setToolTip("Save this picture as a PNG image or an SVG drawing "
-                        "(also in the plot's right-click menu).")
+        self.setToolTip(
+            "Save this picture as a PNG image or an SVG drawing "
+            "(also in the plot's right-click menu)."
+        )
         self._item = item
         self._stem = stem
         self.clicked.connect(self._on_clicked)
 
     def _on_clicked(self) -> None:
-        path, chosen = QFileDialog.getSaveFileName(self, "Export picture", f"{self._stem}.png",
-                                                   EXPORT_FILTERS)
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export picture", f"{self._stem}.png", EXPORT_FILTERS
+        )
         if not path:
             return
         if not Path(path).suffix:
@@ -103,12 +111,12 @@ class Background(QObject):
         super().__init__(parent)
         self._done = done
         self._doing = doing
-        self._seq = 0          # number of the newest request
-        self._shown = 0        # number of the newest result delivered
+        self._seq = 0  # number of the newest request
+        self._shown = 0  # number of the newest result delivered
         self._running = False
         self._waiting: tuple[int, Callable[[], Any]] | None = None
         self._running_seq = 0
-        self._worker: TaskWorker | None = None   # referenced while it runs, or Python frees it
+        self._worker: TaskWorker | None = None  # referenced while it runs, or Python frees it
 
     @property
     def busy(self) -> bool:

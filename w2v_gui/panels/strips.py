@@ -33,8 +33,8 @@ from .neighbours import DEBOUNCE_MS
 from .plotting import Background, ExportButton, LazyPicture, export_plot
 
 CELL_PX = 8
-ROW_GAP = 0.22            # blank part of each row's height, between strips
-BIG_WORK = 3_000_000      # vocabulary × dimensions beyond which sums are ranked on a thread
+ROW_GAP = 0.22  # blank part of each row's height, between strips
+BIG_WORK = 3_000_000  # vocabulary × dimensions beyond which sums are ranked on a thread
 FRAME = QColor("#d9822b")
 
 
@@ -60,24 +60,28 @@ def compute(emb: Embeddings, text: str) -> StripsResult:
 class StripsPanel(LazyPicture):
     """Words as strips of coloured cells, one cell per dimension of the unit vector."""
 
-    def __init__(self, analogy: tuple[str, str, str] = ("", "", ""),
-                 parent: QWidget | None = None):
+    def __init__(self, analogy: tuple[str, str, str] = ("", "", ""), parent: QWidget | None = None):
         super().__init__(parent)
-        self._edited = False       # typed rows are kept when the analogy changes
+        self._edited = False  # typed rows are kept when the analogy changes
         self._result: StripsResult | None = None
         self._order = np.zeros(0, dtype=np.int64)
         self._images: list[pg.ImageItem] = []
         self._frames: list[QGraphicsRectItem] = []
         self.hover_text = ""
-        self._want_sort: str | None = None   # a sort asked for before its row existed
+        self._want_sort: str | None = None  # a sort asked for before its row existed
 
-        self.rows = QLineEdit(default_rows(tuple(analogy)), objectName="stripsRows",
-                              clearButtonEnabled=True)
-        self.rows.setToolTip("Words, or sums such as “king - man + woman”, separated by "
-                             "commas. A sum is followed by the word nearest to it.")
+        self.rows = QLineEdit(
+            default_rows(tuple(analogy)), objectName="stripsRows", clearButtonEnabled=True
+        )
+        self.rows.setToolTip(
+            "Words, or sums such as “king - man + woman”, separated by "
+            "commas. A sum is followed by the word nearest to it."
+        )
         self.sort = QComboBox(objectName="stripsSort")
-        self.sort.setToolTip("Sort the columns by one row's values, most positive first, so "
-                             "the dimensions other rows share with it line up.")
+        self.sort.setToolTip(
+            "Sort the columns by one row's values, most positive first, so "
+            "the dimensions other rows share with it line up."
+        )
         self.sort.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.export_button = ExportButton(lambda: self.view.ci, "stripsExport", "strips")
         controls = QHBoxLayout()
@@ -95,7 +99,7 @@ class StripsPanel(LazyPicture):
         self.plot.setMenuEnabled(False)
         vb = self.plot.getViewBox()
         vb.invertY(True)
-        vb.setMouseEnabled(x=True, y=False)   # zoom into the dimensions, rows stay
+        vb.setMouseEnabled(x=True, y=False)  # zoom into the dimensions, rows stay
         vb.setDefaultPadding(0.0)
         for side in ("left", "bottom"):
             axis = self.plot.getAxis(side)
@@ -103,9 +107,14 @@ class StripsPanel(LazyPicture):
             axis.setTextPen("#303030")
         self.plot.getAxis("left").setStyle(tickLength=0)
         colours = pictures.DIVERGING.astype(np.uint8)
-        self.bar = pg.ColorBarItem(values=(-1, 1), colorMap=pg.ColorMap(
-            np.linspace(0, 1, len(colours)), colours), interactive=False, width=14,
-            rounding=1e-3, label="value (shared scale)")
+        self.bar = pg.ColorBarItem(
+            values=(-1, 1),
+            colorMap=pg.ColorMap(np.linspace(0, 1, len(colours)), colours),
+            interactive=False,
+            width=14,
+            rounding=1e-3,
+            label="value (shared scale)",
+        )
         self.bar.getAxis("right").setTextPen("#303030")
         self.bar.getAxis("right").setPen("#b0b0b0")
         self.view.addItem(self.bar, row=0, col=1)
@@ -167,8 +176,7 @@ class StripsPanel(LazyPicture):
         self._stale = False
         emb, text = self._emb, self.rows.text()
         sums = sum(isinstance(r, pictures.Expression) for r in pictures.parse_rows(text))
-        self._work.run(lambda: compute(emb, text),
-                       big=sums * len(emb) * emb.vector_size > BIG_WORK)
+        self._work.run(lambda: compute(emb, text), big=sums * len(emb) * emb.vector_size > BIG_WORK)
 
     # -- drawing -----------------------------------------------------------------------
     def _clear(self) -> None:
@@ -190,9 +198,11 @@ class StripsPanel(LazyPicture):
             return
         self._draw()
         d = rows.values.shape[1]
-        text = (f"{len(rows.labels)} rows × {d} dimensions of each unit vector. Blue is "
-                f"negative, red positive, one scale for all: ±{result.limit:.2f}. Hover a "
-                "cell for its value.")
+        text = (
+            f"{len(rows.labels)} rows × {d} dimensions of each unit vector. Blue is "
+            f"negative, red positive, one scale for all: ±{result.limit:.2f}. Hover a "
+            "cell for its value."
+        )
         if "sum" in rows.kinds:
             text += " The framed pairs are a sum and the word nearest to it (cosine)."
         if rows.missing:
@@ -215,9 +225,9 @@ class StripsPanel(LazyPicture):
         # read as cells, as in the Illustrated Word2Vec.
         rgba = np.repeat(rgba, CELL_PX, axis=1)
         if d <= 150:
-            rgba[:, CELL_PX - 1:: CELL_PX, 3] = 0
+            rgba[:, CELL_PX - 1 :: CELL_PX, 3] = 0
         for i in range(n):
-            image = pg.ImageItem(rgba[i: i + 1], axisOrder="row-major")
+            image = pg.ImageItem(rgba[i : i + 1], axisOrder="row-major")
             image.setRect(QRectF(0, i + ROW_GAP / 2, d, 1 - ROW_GAP))
             self.plot.addItem(image)
             self._images.append(image)
@@ -239,8 +249,7 @@ class StripsPanel(LazyPicture):
             self.plot.setLabel("bottom", "dimension")
         else:
             bottom.setTicks([[], []])
-            self.plot.setLabel("bottom", f"dimensions sorted by “{label}”, "
-                                         "its most positive first")
+            self.plot.setLabel("bottom", f"dimensions sorted by “{label}”, its most positive first")
         vb = self.plot.getViewBox()
         vb.setLimits(xMin=-1, xMax=d + 1, yMin=-0.1, yMax=n + 0.1)
         vb.setRange(xRange=(0, d), yRange=(0, n), padding=0.01)
@@ -267,11 +276,17 @@ class StripsPanel(LazyPicture):
             p = vb.mapSceneToView(scene_pos)
             row, col = int(np.floor(p.y())), int(np.floor(p.x()))
             n, d = r.rows.values.shape
-            if 0 <= row < n and 0 <= col < d and (p.y() - row) > ROW_GAP / 2 \
-                    and (p.y() - row) < 1 - ROW_GAP / 2:
+            if (
+                0 <= row < n
+                and 0 <= col < d
+                and (p.y() - row) > ROW_GAP / 2
+                and (p.y() - row) < 1 - ROW_GAP / 2
+            ):
                 dim = int(self._order[col])
-                text = (f"<b>{r.rows.labels[row]}</b><br>dimension {dim}: "
-                        f"{r.rows.values[row, dim]:+.3f}")
+                text = (
+                    f"<b>{r.rows.labels[row]}</b><br>dimension {dim}: "
+                    f"{r.rows.values[row, dim]:+.3f}"
+                )
         if text != self.hover_text:
             self.hover_text = text
             if text:

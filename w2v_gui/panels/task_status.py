@@ -34,7 +34,7 @@ class TaskStatus(QWidget):
         """Show ``text`` and a busy bar; ``in_bytes``: progress counts bytes (else only the
         percentage is shown: savers count vectors)."""
         self.label.setText(text)
-        self.progress.setRange(0, 0)   # busy until the first progress report
+        self.progress.setRange(0, 0)  # busy until the first progress report
         self.cancel_button.setToolTip(tip)
         self._in_bytes = in_bytes
         self.setVisible(True)
@@ -42,8 +42,9 @@ class TaskStatus(QWidget):
     def set_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, 1000)
         self.progress.setValue(int(1000 * done / total) if total else 0)
-        self.progress.setFormat(f"{format_bytes(done)} of {format_bytes(total)}"
-                                if self._in_bytes else "%p%")
+        self.progress.setFormat(
+            f"{format_bytes(done)} of {format_bytes(total)}" if self._in_bytes else "%p%"
+        )
 
     def finish(self) -> None:
         self.setVisible(False)

@@ -82,12 +82,16 @@ class TrainingPanel(QWidget):
         super().__init__(parent)
         self.train_action = _action("&Train", ["Ctrl+T", "F5"], "Train on the corpus", self)
         self.pause_action = _action("&Pause", ["Ctrl+P", "Space"], "Pause or resume", self)
-        self.stop_action = _action("&Stop", ["Esc", "Ctrl+."],
-                                   "Stop; the vectors learned so far are kept", self)
+        self.stop_action = _action(
+            "&Stop", ["Esc", "Ctrl+."], "Stop; the vectors learned so far are kept", self
+        )
         self.continue_action = _action(
-            "&Continue", ["Ctrl+Shift+T"],
+            "&Continue",
+            ["Ctrl+Shift+T"],
             "Continue the stopped run of the open model where it left off (same schedule, "
-            "same corpus)", self)
+            "same corpus)",
+            self,
+        )
         self.train_button = self._button(self.train_action, "trainButton")
         self.pause_button = self._button(self.pause_action, "pauseButton")
         self.stop_button = self._button(self.stop_action, "stopButton")
@@ -100,7 +104,7 @@ class TrainingPanel(QWidget):
         self.progress_bar.setFormat("Ready")
         self.status = QLabel(objectName="trainingStatus")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status.setWordWrap(True)   # a failure's message can be long
+        self.status.setWordWrap(True)  # a failure's message can be long
 
         controls = QHBoxLayout()
         for b in (self.train_button, self.pause_button, self.stop_button, self.continue_button):
@@ -118,7 +122,7 @@ class TrainingPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.plot, 1)
 
-        self._records = GrowingBuffer(4)   # x (epochs), loss, smoothed loss, lr
+        self._records = GrowingBuffer(4)  # x (epochs), loss, smoothed loss, lr
         self._ema = 0.0
         self._ema_weight = 0.0
         self._epoch_losses: tuple[float, ...] = ()
@@ -150,8 +154,13 @@ class TrainingPanel(QWidget):
         legend = item.addLegend(offset=(-10, 10), labelTextSize="8pt")
         self._loss = item.plot(pen=pg.mkPen(LOSS_COLOUR, width=1), name="loss (per report)")
         self._smooth = item.plot(pen=pg.mkPen(SMOOTH_COLOUR, width=2.5), name="smoothed")
-        self._epochs = pg.ScatterPlotItem(symbol="o", size=9, pen=pg.mkPen("w", width=1.5),
-                                          brush=pg.mkBrush(EPOCH_COLOUR), name="epoch mean")
+        self._epochs = pg.ScatterPlotItem(
+            symbol="o",
+            size=9,
+            pen=pg.mkPen("w", width=1.5),
+            brush=pg.mkBrush(EPOCH_COLOUR),
+            name="epoch mean",
+        )
         item.addItem(self._epochs)  # named items join the legend by themselves
         # Learning rate on its own axis at the right: a second ViewBox sharing x.
         self._lr_view = pg.ViewBox(enableMouse=False)
@@ -173,8 +182,9 @@ class TrainingPanel(QWidget):
         # calling their Python paint() (and taking the GIL) on every curve update.
         for static in [*(item.getAxis(a) for a in ("left", "bottom", "right")), legend]:
             static.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self._hint = pg.TextItem("Press Train (Ctrl+T) and watch the loss fall.",
-                                 color="#555555", anchor=(0.5, 0.5))
+        self._hint = pg.TextItem(
+            "Press Train (Ctrl+T) and watch the loss fall.", color="#555555", anchor=(0.5, 0.5)
+        )
         item.addItem(self._hint, ignoreBounds=True)
         self._hint.setPos(0.5, 0.5)
 
@@ -229,16 +239,19 @@ class TrainingPanel(QWidget):
             last = f", last epoch's loss {p.epoch_losses[-1]:.3f}" if p.epoch_losses else ""
             self.status.setText(
                 f"{how} after {format_duration(p.elapsed)}: {p.words_done:,} words{last}."
-                + (" The vectors learned so far are kept." if p.stopped else ""))
+                + (" The vectors learned so far are kept." if p.stopped else "")
+            )
             return
         if not p.paused:
             eta = p.eta
             self.progress_bar.setFormat(
-                "%p%" + (f" · ETA {format_duration(eta)}" if eta is not None else ""))
+                "%p%" + (f" · ETA {format_duration(eta)}" if eta is not None else "")
+            )
         loss = f"{p.loss:.3f}" if math.isfinite(p.loss) else "–"
         self.status.setText(
             f"Epoch {p.epoch} of {p.epochs} · {p.words_per_sec:,.0f} words/s · loss {loss} · "
-            f"learning rate {p.lr:.4g} · {format_duration(p.elapsed)} elapsed")
+            f"learning rate {p.lr:.4g} · {format_duration(p.elapsed)} elapsed"
+        )
 
     def cancel(self) -> None:
         """The run was stopped before its first step: nothing was trained."""
@@ -248,8 +261,9 @@ class TrainingPanel(QWidget):
     def fail(self, message: str) -> None:
         """The run ended in an error: say so where its progress was shown."""
         self.progress_bar.setFormat("Failed")
-        self.status.setText(f"<span style='color:#b00020'>Training failed: {escape(message)}"
-                            "</span>")
+        self.status.setText(
+            f"<span style='color:#b00020'>Training failed: {escape(message)}</span>"
+        )
 
     def _on_redraw_timeout(self) -> None:
         if not self._dirty:
@@ -270,8 +284,10 @@ class TrainingPanel(QWidget):
         y0, y1 = self._y_range
         if y0 <= lo and hi <= y1:
             return
-        self._y_range = (math.floor(min(lo, y0) * 10) / 10 - 0.1,
-                         math.ceil(max(hi, y1) * 10) / 10 + 0.1)
+        self._y_range = (
+            math.floor(min(lo, y0) * 10) / 10 - 0.1,
+            math.ceil(max(hi, y1) * 10) / 10 + 0.1,
+        )
         self.plot.getPlotItem().setYRange(*self._y_range, padding=0)
 
     def _on_view_resized(self) -> None:
@@ -280,6 +296,10 @@ class TrainingPanel(QWidget):
     def data(self) -> dict[str, np.ndarray]:
         """What the plot shows (for tests and screenshots)."""
         r = self._records
-        return {"x": r.column(0).copy(), "loss": r.column(1).copy(),
-                "smoothed": r.column(2).copy(), "lr": r.column(3).copy(),
-                "epoch_losses": np.asarray(self._epoch_losses)}
+        return {
+            "x": r.column(0).copy(),
+            "loss": r.column(1).copy(),
+            "smoothed": r.column(2).copy(),
+            "lr": r.column(3).copy(),
+            "epoch_losses": np.asarray(self._epoch_losses),
+        }

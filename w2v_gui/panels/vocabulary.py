@@ -48,16 +48,22 @@ COLUMNS = ("#", "Word", "Count", "Per million", "Keep probability")
 class VocabularyData:
     table: pictures.VocabularyTable
     zipf: tuple[np.ndarray, np.ndarray]
-    fit: tuple[float, float]      # Zipf's s and c: count ≈ c · rank^−s
+    fit: tuple[float, float]  # Zipf's s and c: count ≈ c · rank^−s
     curve: tuple[np.ndarray, np.ndarray, np.ndarray]
     source: str
 
 
 def compute(words, counts, config: TrainingConfig, source: str) -> VocabularyData:
-    table = pictures.vocabulary_table(words, counts, config.min_count, config.sample,
-                                      config.max_vocab_size)
-    return VocabularyData(table, pictures.zipf(table.counts), pictures.zipf_fit(table.counts),
-                          pictures.min_count_curve(table.counts), source)
+    table = pictures.vocabulary_table(
+        words, counts, config.min_count, config.sample, config.max_vocab_size
+    )
+    return VocabularyData(
+        table,
+        pictures.zipf(table.counts),
+        pictures.zipf_fit(table.counts),
+        pictures.min_count_curve(table.counts),
+        source,
+    )
 
 
 class WordsModel(QAbstractTableModel):
@@ -84,12 +90,15 @@ class WordsModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return COLUMNS[section]
             if role == Qt.ItemDataRole.ToolTipRole and section == 4:
-                return ("How often training keeps an occurrence of the word when "
-                        "subsampling frequent words (the 'sample' setting).")
+                return (
+                    "How often training keeps an occurrence of the word when "
+                    "subsampling frequent words (the 'sample' setting)."
+                )
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         t = self.table
         if t is None or not index.isValid():
             return None
@@ -153,7 +162,7 @@ class VocabularyPanel(QWidget):
         self._config = config or TrainingConfig()
         self._corpus: tuple[list[str], np.ndarray, str] | None = None
         self._emb: Embeddings | None = None
-        self._emb_shown: Embeddings | None = None   # whose counts are on show
+        self._emb_shown: Embeddings | None = None  # whose counts are on show
         self._data: VocabularyData | None = None
         self._stale = True
 
@@ -161,10 +170,12 @@ class VocabularyPanel(QWidget):
         self.zipf_plot.setLabel("bottom", "rank (1 = most frequent)", color="#404040")
         self.zipf_plot.setLabel("left", "count", color="#404040")
         self.zipf_curve = self.zipf_plot.plot(pen=pg.mkPen(CURVE, width=2), name="words")
-        self.zipf_fit = self.zipf_plot.plot(pen=pg.mkPen(FIT, width=1.5,
-                                                         style=Qt.PenStyle.DashLine))
-        self.zipf_cut = pg.InfiniteLine(angle=0, pen=pg.mkPen(CUT, width=1.2,
-                                                              style=Qt.PenStyle.DotLine))
+        self.zipf_fit = self.zipf_plot.plot(
+            pen=pg.mkPen(FIT, width=1.5, style=Qt.PenStyle.DashLine)
+        )
+        self.zipf_cut = pg.InfiniteLine(
+            angle=0, pen=pg.mkPen(CUT, width=1.2, style=Qt.PenStyle.DotLine)
+        )
         self.zipf_cut_text = pg.TextItem(color=CUT, anchor=(0, 1))
         self.zipf_plot.addItem(self.zipf_cut, ignoreBounds=True)
         self.zipf_plot.addItem(self.zipf_cut_text, ignoreBounds=True)
@@ -178,9 +189,10 @@ class VocabularyPanel(QWidget):
         self.size_curve = self.size_plot.plot(pen=pg.mkPen(CURVE, width=2))
         self.size_cut = pg.InfiniteLine(angle=90, pen=pg.mkPen(CUT, width=1.2))
         # A PlotDataItem, not a ScatterPlotItem: only the former follows the log axes.
-        self.size_marker = pg.PlotDataItem(pen=None, symbol="o", symbolSize=9,
-                                           symbolBrush=pg.mkBrush(CUT), symbolPen=None)
-        self.size_text = pg.TextItem(color=CUT, anchor=(0, 1))   # bottom left, under the curve
+        self.size_marker = pg.PlotDataItem(
+            pen=None, symbol="o", symbolSize=9, symbolBrush=pg.mkBrush(CUT), symbolPen=None
+        )
+        self.size_text = pg.TextItem(color=CUT, anchor=(0, 1))  # bottom left, under the curve
         self.size_plot.addItem(self.size_cut, ignoreBounds=True)
         self.size_plot.addItem(self.size_marker)
         self.size_plot.addItem(self.size_text, ignoreBounds=True)
@@ -254,15 +266,22 @@ class VocabularyPanel(QWidget):
             return
         # Snapshots of one run share one words tuple and equal counts: nothing to redo.
         shown = self._emb_shown
-        if emb is None or shown is None or emb.words is not shown.words or not np.array_equal(
-                emb.counts, shown.counts):
+        if (
+            emb is None
+            or shown is None
+            or emb.words is not shown.words
+            or not np.array_equal(emb.counts, shown.counts)
+        ):
             self._changed()
 
     def set_config(self, config: TrainingConfig) -> None:
         old = self._config
         self._config = config
         if (old.min_count, old.sample, old.max_vocab_size) != (
-                config.min_count, config.sample, config.max_vocab_size):
+            config.min_count,
+            config.sample,
+            config.max_vocab_size,
+        ):
             self._changed()
 
     def export(self, which: str, path: str) -> None:
@@ -292,8 +311,9 @@ class VocabularyPanel(QWidget):
             self.model.set_rows(None, np.zeros(0, dtype=np.int64))
             self._show_message()
             return
-        self._work.run(lambda: compute(words, counts, config, source),
-                       big=len(words) > SORT_ON_THREAD)
+        self._work.run(
+            lambda: compute(words, counts, config, source), big=len(words) > SORT_ON_THREAD
+        )
 
     def run_search(self) -> None:
         self._debounce.stop()
@@ -301,8 +321,9 @@ class VocabularyPanel(QWidget):
         if data is None:
             return
         text = self.search.text()
-        self._searching.run(lambda: (data, data.table.search(text)),
-                            big=len(data.table.words) > SEARCH_ON_THREAD)
+        self._searching.run(
+            lambda: (data, data.table.search(text)), big=len(data.table.words) > SEARCH_ON_THREAD
+        )
 
     # -- drawing -----------------------------------------------------------------------
     def _changed(self) -> None:
@@ -312,8 +333,10 @@ class VocabularyPanel(QWidget):
 
     def _show_message(self) -> None:
         if self._emb is not None and self._corpus is None:
-            self.message.setText("This model has no word counts (word2vec files do not "
-                                 "store them): open its corpus to see them.")
+            self.message.setText(
+                "This model has no word counts (word2vec files do not "
+                "store them): open its corpus to see them."
+            )
         else:
             self.message.setText("No corpus yet: open one to see its vocabulary.")
 
@@ -340,7 +363,7 @@ class VocabularyPanel(QWidget):
         self.zipf_cut.setPos(math.log10(max(config.min_count, 1)))
         # Labelled in place: an InfiniteLine in a legend crashes pyqtgraph 0.14 (segfault).
         self.zipf_cut_text.setText(f"min_count {config.min_count}")
-        self.zipf_cut_text.setPos(0, math.log10(max(config.min_count, 1)))   # under the curve
+        self.zipf_cut_text.setPos(0, math.log10(max(config.min_count, 1)))  # under the curve
 
         m, sizes, share = data.curve
         keep = sizes > 0
@@ -351,8 +374,9 @@ class VocabularyPanel(QWidget):
         kept_share = t.counts[: t.kept].sum() / t.total if t.total else 0.0
         if t.kept:
             self.size_marker.setData([config.min_count], [t.kept])
-            self.size_text.setText(f"min_count {config.min_count}:\n{t.kept:,} words,\n"
-                                   f"{kept_share:.1%} of the tokens")
+            self.size_text.setText(
+                f"min_count {config.min_count}:\n{t.kept:,} words,\n{kept_share:.1%} of the tokens"
+            )
             # Low in the plot, under the falling curve, beside the line on its wider side.
             right = x < math.log10(max(int(m[-1]), 10)) / 2
             self.size_text.setAnchor((-0.03, 1) if right else (1.03, 1))
@@ -361,13 +385,17 @@ class VocabularyPanel(QWidget):
             self.size_marker.setData([], [])
             self.size_text.setText("")
         self.run_search()
-        capped = (f", capped at {config.max_vocab_size:,}" if config.max_vocab_size
-                  and t.kept == config.max_vocab_size else "")
+        capped = (
+            f", capped at {config.max_vocab_size:,}"
+            if config.max_vocab_size and t.kept == config.max_vocab_size
+            else ""
+        )
         self.message.setText(
             f"From {data.source}: {len(t.words):,} distinct words, {t.total:,} tokens. "
             f"At min_count {config.min_count}{capped} training keeps {t.kept:,} words "
             f"({kept_share:.1%} of the tokens); grey rows are left out. Keep probabilities "
-            f"are for sample = {config.sample:g}.")
+            f"are for sample = {config.sample:g}."
+        )
 
     def _show_matches(self, result) -> None:
         if isinstance(result, Exception):

@@ -41,8 +41,9 @@ class WatchPanel(QWidget):
 
     watched_changed = Signal(tuple)
 
-    def __init__(self, vocabulary: Vocabulary, words: Sequence[str] = (),
-                 parent: QWidget | None = None):
+    def __init__(
+        self, vocabulary: Vocabulary, words: Sequence[str] = (), parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self._words: list[str] = []
         self._emb: Embeddings | None = None
@@ -126,11 +127,14 @@ class WatchPanel(QWidget):
             return
         missing = tuple(w for w in self._words if w not in self._neighbours)
         if missing:
-            self._asker.ask(emb.vectors.size, lambda: queries.watched(emb, missing),
-                            lambda found: self._on_answered(emb, found))
+            self._asker.ask(
+                emb.vectors.size,
+                lambda: queries.watched(emb, missing),
+                lambda found: self._on_answered(emb, found),
+            )
 
     def _on_answered(self, emb: Embeddings, found: Mapping) -> None:
-        if emb is self._emb:   # else newer vectors came meanwhile; they ask again
+        if emb is self._emb:  # else newer vectors came meanwhile; they ask again
             self._neighbours.update(found)
             self._show()
 
@@ -147,7 +151,8 @@ class WatchPanel(QWidget):
                 # Words only, so a row stays one line; the cosines are in the tooltip.
                 text = ", ".join(
                     f"<b style='color:{HIGHLIGHT}'>{escape(w)}</b>" if w in pinned else escape(w)
-                    for w, _ in rows)
+                    for w, _ in rows
+                )
             label.setText(text)
             label.setToolTip("\n".join(f"{w}\t{cos:.3f}" for w, cos in rows))
 
