@@ -64,8 +64,8 @@ def generate(folder: Path, n: int, dim: int, formats: list[str]) -> None:
     import numpy as np
 
     sys.path.insert(0, str(ROOT))
-    from core.formats import word2vec
-    from core.vectors import Embeddings
+    from w2v_gui.core.formats import word2vec
+    from w2v_gui.core.vectors import Embeddings
 
     rng = np.random.default_rng(2024)
     words = _words(n, rng)
@@ -121,7 +121,7 @@ def child(engine: str, fmt: str, path: str) -> None:
 
     if engine == "ours":
         sys.path.insert(0, str(ROOT))
-        from core.formats import load_embeddings
+        from w2v_gui.core.formats import load_embeddings
 
         t0 = time.perf_counter()
         emb = load_embeddings(path, format=fmt)

@@ -92,10 +92,10 @@ def measure(path: str, seconds: float, snapshots: bool, workers: int) -> dict:
     import threading
 
     sys.path.insert(0, str(ROOT))
-    from core.config import TrainingConfig
-    from core.corpus import Corpus
-    from core.sgns import Trainer, estimate
-    from core.vocab import scan
+    from w2v_gui.core.config import TrainingConfig
+    from w2v_gui.core.corpus import Corpus
+    from w2v_gui.core.sgns import Trainer, estimate
+    from w2v_gui.core.vocab import scan
 
     config = TrainingConfig(
         vector_size=100, window=5, negative=5, min_count=5, epochs=1, workers=workers

@@ -71,8 +71,8 @@ def _reset_peak() -> int:
 def measure(path: str) -> dict:
     """Runs in a fresh process: the two phases' peak memory growth and times."""
     sys.path.insert(0, str(ROOT))
-    from core.corpus import NEWLINE, Corpus
-    from core.vocab import scan
+    from w2v_gui.core.corpus import NEWLINE, Corpus
+    from w2v_gui.core.vocab import scan
 
     corpus = Corpus([path])
     out = {"file_bytes": Path(path).stat().st_size}

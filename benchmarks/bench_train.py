@@ -99,10 +99,10 @@ def run_one(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1)
     t0 = time.perf_counter()
     if engine in ("ours", "ours-1w"):
         sys.path.insert(0, str(ROOT))
-        from core.config import TrainingConfig
-        from core.corpus import Corpus
-        from core.sgns import Trainer
-        from core.vocab import scan
+        from w2v_gui.core.config import TrainingConfig
+        from w2v_gui.core.corpus import Corpus
+        from w2v_gui.core.sgns import Trainer
+        from w2v_gui.core.vocab import scan
 
         workers = 1 if engine == "ours-1w" else 2
         cfg = TrainingConfig(epochs=epochs, **{**PARAMS, "workers": workers})
@@ -178,7 +178,7 @@ def spawn(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1) -
 
 def tokenize_copy(src: str, dst: Path) -> int:
     sys.path.insert(0, str(ROOT))
-    from core.corpus import Corpus
+    from w2v_gui.core.corpus import Corpus
 
     n = 0
     # Read through the app's reader (handles .gz etc.), write one sentence per line.

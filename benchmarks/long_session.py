@@ -49,7 +49,7 @@ from PySide6.QtCore import (  # noqa: E402
 )
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
-from core.config import TrainingConfig  # noqa: E402
+from w2v_gui.core.config import TrainingConfig  # noqa: E402
 
 MB = 1 << 20
 

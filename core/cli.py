@@ -25,13 +25,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TextIO
 
-from . import prefer_single_threaded_blas
+from w2v_gui.core import prefer_single_threaded_blas
 
 prefer_single_threaded_blas()  # before NumPy is imported below
 
-from .config import TrainingConfig  # noqa: E402
-from .errors import DuplicateWordWarning, W2VError  # noqa: E402
-from .formats import ALIASES, FORMATS  # noqa: E402
+from w2v_gui.core.config import TrainingConfig  # noqa: E402
+from w2v_gui.core.errors import DuplicateWordWarning, W2VError  # noqa: E402
+from w2v_gui.core.formats import ALIASES, FORMATS  # noqa: E402
 
 EXIT_USAGE = 2
 
@@ -193,10 +193,10 @@ def progress_line(rec, width: int = 30) -> str:
 
 
 def _train(args, err: TextIO) -> int:
-    from .corpus import Corpus
-    from .formats import native, save_embeddings
-    from .sgns import Trainer
-    from .vocab import scan
+    from w2v_gui.core.corpus import Corpus
+    from w2v_gui.core.formats import native, save_embeddings
+    from w2v_gui.core.sgns import Trainer
+    from w2v_gui.core.vocab import scan
 
     values = {
         k: getattr(args, k)
@@ -264,7 +264,7 @@ def _print_results(results, out: TextIO) -> None:
 
 def _load(path: str, fmt: str | None, err: TextIO, limit: int | None = None):
     """Load a model of any format, with a progress line on a terminal."""
-    from .formats import load_embeddings
+    from w2v_gui.core.formats import load_embeddings
 
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path}: no such file")
@@ -294,7 +294,12 @@ def _query(args, out: TextIO, err: TextIO) -> int:
 
 
 def _convert(args, err: TextIO) -> int:
-    from .formats import detect_format, format_from_extension, format_name, save_embeddings
+    from w2v_gui.core.formats import (
+        detect_format,
+        format_from_extension,
+        format_name,
+        save_embeddings,
+    )
 
     if args.limit is not None and args.limit < 1:
         raise ValueError(f"--limit must be at least 1, got {args.limit}")
@@ -316,7 +321,7 @@ def _convert(args, err: TextIO) -> int:
     if not args.quiet:
         also = ""
         if to == "projector":
-            from .formats.projector import metadata_path
+            from w2v_gui.core.formats.projector import metadata_path
 
             also = f" and {metadata_path(out)}"
         err.write(
@@ -331,7 +336,7 @@ def _pct(x: float) -> str:
 
 
 def _evaluate(args, out: TextIO, err: TextIO) -> int:
-    from .evaluate import (
+    from w2v_gui.core.evaluate import (
         ANALOGY_RESTRICT,
         BUNDLED_ANALOGIES,
         BUNDLED_PAIRS,

@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import DEFAULT_TOKEN_PATTERN
-from .errors import CorpusError
+from w2v_gui.core.config import DEFAULT_TOKEN_PATTERN
+from w2v_gui.core.errors import CorpusError
 
 TEXT_SUFFIXES = {".txt", ".text", ".gz", ".bz2", ".xz", ".zip", ".md", ".csv", ".tsv", ""}
 # Tokenizing a chunk holds the interpreter lock (~70 ms per MB): small enough that a GUI

@@ -14,18 +14,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from core.errors import FormatError
-from core.vectors import Embeddings
+from w2v_gui.core import assets_dir
+from w2v_gui.core.errors import FormatError
+from w2v_gui.core.vectors import Embeddings
 
 _TOP = 5  # gensim looks at the 5 best candidates for the first acceptable answer
 
 #: The evaluation sets shipped in ``assets/`` (see ``assets/EVALUATION-SETS.md``).
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
+ASSETS = assets_dir()
 BUNDLED_ANALOGIES = ASSETS / "questions-words.txt"
 BUNDLED_PAIRS = (ASSETS / "wordsim353.tsv", ASSETS / "simlex999.txt")
 

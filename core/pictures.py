@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import UnknownWordError
-from .vectors import Embeddings
-from .vocab import Scan, Vocab
+from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.core.vocab import Scan, Vocab
 
 # -- choosing words -------------------------------------------------------------------
 

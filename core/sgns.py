@@ -44,11 +44,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.sparse import csr_array
 
-from .config import TrainingConfig
-from .errors import InsufficientMemory, TrainingDiverged
-from .units import format_bytes
-from .vectors import Embeddings
-from .vocab import TokenStream, Vocab
+from w2v_gui.core.config import TrainingConfig
+from w2v_gui.core.errors import InsufficientMemory, TrainingDiverged
+from w2v_gui.core.units import format_bytes
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.core.vocab import TokenStream, Vocab
 
 GROUP = 64  # centres sharing one pool of negatives
 MAX_ROW_LOAD = 40  # target mean pair-gradients per pooled negative row
@@ -504,8 +504,8 @@ class Trainer:
 
     @classmethod
     def from_corpus(cls, corpus, config: TrainingConfig, **kwargs) -> Trainer:
-        """Scan ``corpus`` (a :class:`~core.corpus.Corpus`) and build a trainer for it."""
-        from .vocab import scan
+        """Scan ``corpus`` (a :class:`~w2v_gui.core.corpus.Corpus`) and build a trainer for it."""
+        from w2v_gui.core.vocab import scan
 
         vocab, stream = scan(corpus).build(config.min_count, config.max_vocab_size)
         return cls(config, vocab, stream, **kwargs)

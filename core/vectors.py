@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import UnknownWordError
+from w2v_gui.core.errors import UnknownWordError
 
 #: A query term: a word, or a raw vector of ``vector_size`` floats (used as given).
 Term = str | np.ndarray

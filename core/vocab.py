@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .corpus import NEWLINE, Corpus, ReadStats
-from .errors import CorpusError, W2VError
+from w2v_gui.core.corpus import NEWLINE, Corpus, ReadStats
+from w2v_gui.core.errors import CorpusError, W2VError
 
 _REMAP_SLICE = 1 << 20  # tokens per slice when counting and remapping (~25 MB of temporaries)
 _PART_TOKENS = 1 << 22  # 16 MB of int32 ids

@@ -4,7 +4,7 @@ The Learn panel shows one training step at a time; these helpers produce its num
 by calling what the trainer calls, so what a person reads is what training does:
 
 * :func:`skipgram_pairs` — the (input, output) table of one sentence under a sliding
-  window, with each centre's dynamic window ``reach`` drawn as :class:`~core.sgns.Trainer`
+  window, with each centre's dynamic window ``reach`` drawn as :class:`~w2v_gui.core.sgns.Trainer`
   draws it (:func:`draw_reach`) and the same rule for live slots.
 * :func:`draw_negatives` — noise words from :meth:`Vocab.noise_distribution`, drawn
   through a cumulative table as the trainer draws its pools.
@@ -16,7 +16,7 @@ by calling what the trainer calls, so what a person reads is what training does:
 * :class:`ToyModel` — both matrices for the words of a small slice of text, trained
   pair by pair with :func:`pair_step`, and the slice's loss as the engine defines it.
 * :func:`corpus_prefix` and :func:`quick_train` — a small, fast run of the real
-  :class:`~core.sgns.Trainer` on the start of a corpus, for side-by-side comparisons.
+  :class:`~w2v_gui.core.sgns.Trainer` on the start of a corpus, for side-by-side comparisons.
 
 Pure NumPy; no Qt.
 """
@@ -30,10 +30,17 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
-from .config import TrainingConfig
-from .sgns import CURVATURE_CAP, Trainer, TrainingProgress, batch_gradients, sigmoid_, sum_rows
-from .vectors import Embeddings
-from .vocab import Cancelled, Scan, TokenStream, Vocab
+from w2v_gui.core.config import TrainingConfig
+from w2v_gui.core.sgns import (
+    CURVATURE_CAP,
+    Trainer,
+    TrainingProgress,
+    batch_gradients,
+    sigmoid_,
+    sum_rows,
+)
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.core.vocab import Cancelled, Scan, TokenStream, Vocab
 
 T = TypeVar("T")
 
@@ -170,10 +177,10 @@ def pair_step(
 ) -> PairStep:
     """One SGD step for (``centre``, ``context``) against ``negatives``, by the engine.
 
-    :func:`~core.sgns.batch_gradients` runs on a batch of one centre whose only live
+    :func:`~w2v_gui.core.sgns.batch_gradients` runs on a batch of one centre whose only live
     context slot is ``context`` and whose negative pool is ``negatives`` (weight
     ``negative / pool = 1``, i.e. word2vec's per-pair step), and
-    :func:`~core.sgns.sum_rows` combines the updates per row, as the trainer does.
+    :func:`~w2v_gui.core.sgns.sum_rows` combines the updates per row, as the trainer does.
 
     Parameters
     ----------
@@ -247,7 +254,7 @@ def pairs_loss(
 ) -> float:
     """Mean SGNS loss per pair of many (centre, context, negatives) rows, by the engine.
 
-    ``negatives`` is (n, k). One :func:`~core.sgns.batch_gradients` call at learning
+    ``negatives`` is (n, k). One :func:`~w2v_gui.core.sgns.batch_gradients` call at learning
     rate 0: each pair is a centre with one live slot and its own pool of ``k``.
     """
     n = len(centres)
@@ -278,7 +285,7 @@ class ToyModel:
     ----------
     sentences : the slice, as sentences of words.
     weights : noise weight of each distinct word (count^ns_exponent in the corpus).
-    vector_size, window, negative, seed : as in :class:`~core.config.TrainingConfig`.
+    vector_size, window, negative, seed : as in :class:`~w2v_gui.core.config.TrainingConfig`.
     """
 
     def __init__(
@@ -406,8 +413,8 @@ def quick_train(
     max_tokens: int = 200_000,
     stop: threading.Event | None = None,
 ) -> QuickRun:
-    """Train ``config`` with the real :class:`~core.sgns.Trainer` on the corpus's first
-    ``max_tokens`` tokens. Raises :class:`~core.vocab.Cancelled` if ``stop`` gets set."""
+    """Train ``config`` with the real :class:`~w2v_gui.core.sgns.Trainer` on the corpus's first
+    ``max_tokens`` tokens. Raises :class:`~w2v_gui.core.vocab.Cancelled` if ``stop`` gets set."""
     vocab, stream = corpus_prefix(scan, max_tokens).build(config.min_count, config.max_vocab_size)
     trainer = Trainer(config, vocab, stream, report_interval=0.1)
     *_, rec = trainer.run(stop)  # the last record: the run's summary

@@ -15,8 +15,8 @@ from types import TracebackType
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from .resources import demo_corpus_path
-from .settings import APPLICATION, ORGANIZATION
+from w2v_gui.resources import demo_corpus_path
+from w2v_gui.settings import APPLICATION, ORGANIZATION
 
 _showing_error = False
 
@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = make_application()
 
-    from .main_window import MainWindow  # after QApplication exists: panels build fonts
+    from w2v_gui.main_window import MainWindow  # after QApplication exists: panels build fonts
 
     sys.excepthook = show_unexpected_error
     window = MainWindow()

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Slot
 
-from .worker import TaskWorker, start_in_thread
+from w2v_gui.worker import TaskWorker, start_in_thread
 
 # Vectors with up to this many numbers (words × dimensions) are queried on the GUI thread:
 # about 2 ms for neighbours and 10 ms for an analogy. Larger ones go to a worker.

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import FormatError
-from core.evaluate import (
+from w2v_gui.core.errors import FormatError
+from w2v_gui.core.evaluate import (
     ANALOGY_RESTRICT,
     PAIRS_RESTRICT,
     AnalogyResult,
@@ -22,8 +22,8 @@ from core.evaluate import (
     evaluate_analogies,
     evaluate_word_pairs,
 )
-from core.vectors import Embeddings
-from core.vocab import Cancelled
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.core.vocab import Cancelled
 
 RESTRICT_VOCAB = ANALOGY_RESTRICT  # the form's default; pairs always use PAIRS_RESTRICT
 METHODS = (("add", "3CosAdd"), ("mul", "3CosMul"))

@@ -13,7 +13,7 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from .screenshots import arguments, open_window, settle, wait_for  # noqa: E402
+from w2v_gui.screenshots import arguments, open_window, settle, wait_for  # noqa: E402
 
 
 def settle_until(condition, timeout_s: float) -> None:

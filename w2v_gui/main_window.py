@@ -18,24 +18,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.config import TrainingConfig
-
-from .panels.analogy import AnalogyPanel
-from .panels.corpus import CorpusPanel
-from .panels.evaluate import EvaluatePanel
-from .panels.files import FileActions
-from .panels.learn import LearnPanel
-from .panels.map2d import MapPanel
-from .panels.neighbours import NeighboursPanel
-from .panels.parameters import ParametersPanel
-from .panels.strips import StripsPanel
-from .panels.task_status import TaskStatus
-from .panels.training import TrainingPanel
-from .panels.vocabulary import VocabularyPanel
-from .panels.watch import WatchPanel
-from .panels.words import Vocabulary
-from .session import IDLE, LOADING, SAVING, SCANNING, CorpusInfo, Session
-from .settings import Settings
+from w2v_gui.core.config import TrainingConfig
+from w2v_gui.panels.analogy import AnalogyPanel
+from w2v_gui.panels.corpus import CorpusPanel
+from w2v_gui.panels.evaluate import EvaluatePanel
+from w2v_gui.panels.files import FileActions
+from w2v_gui.panels.learn import LearnPanel
+from w2v_gui.panels.map2d import MapPanel
+from w2v_gui.panels.neighbours import NeighboursPanel
+from w2v_gui.panels.parameters import ParametersPanel
+from w2v_gui.panels.strips import StripsPanel
+from w2v_gui.panels.task_status import TaskStatus
+from w2v_gui.panels.training import TrainingPanel
+from w2v_gui.panels.vocabulary import VocabularyPanel
+from w2v_gui.panels.watch import WatchPanel
+from w2v_gui.panels.words import Vocabulary
+from w2v_gui.session import IDLE, LOADING, SAVING, SCANNING, CorpusInfo, Session
+from w2v_gui.settings import Settings
 
 APP_NAME = "w2v-gui"
 DEFAULT_SIZE = (1280, 800)

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from core.errors import UnknownWordError
-from core.pictures import resolve
-from core.vectors import Embeddings
+from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.core.pictures import resolve
+from w2v_gui.core.vectors import Embeddings
 
 NEIGHBOURS_TOPN = 15
 ANALOGY_TOPN = 10

@@ -19,8 +19,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
 
-from .app import make_application  # noqa: E402
-from .resources import demo_corpus_path  # noqa: E402
+from w2v_gui.app import make_application  # noqa: E402
+from w2v_gui.resources import demo_corpus_path  # noqa: E402
 
 SIZE = (1280, 800)
 
@@ -77,7 +77,7 @@ def open_window(parser: argparse.ArgumentParser, args: argparse.Namespace):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp.name)
     app = make_application()
-    from .main_window import MainWindow
+    from w2v_gui.main_window import MainWindow
 
     window = MainWindow()
     window.resize(*SIZE)
@@ -101,8 +101,8 @@ def _pictures(window, out: Path, analogy: list[str] | None) -> None:
     """The map, strips and vocabulary tabs, with the exploring area given more room."""
     from PySide6.QtWidgets import QSplitter, QTabWidget
 
-    from core.errors import UnknownWordError
-    from core.pictures import analogy as complete
+    from w2v_gui.core.errors import UnknownWordError
+    from w2v_gui.core.pictures import analogy as complete
 
     def right(a: str, b: str, c: str, d: str) -> bool:
         try:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from core.config import TrainingConfig
+from w2v_gui.core.config import TrainingConfig
 
 ORGANIZATION = "w2v-gui"
 APPLICATION = "w2v-gui"

@@ -3,8 +3,8 @@
 Each worker is a plain ``QObject`` moved to a ``QThread`` and wired the way Qt documents
 it (:func:`start_in_thread`): ``thread.started → worker.run``, ``finished``/``failed →
 thread.quit``. Workers never touch a widget; what they emit is immutable (frozen records,
-:class:`~core.vectors.Embeddings` snapshots) or handed over and never touched again by the
-worker (a finished :class:`~core.vocab.Scan`). Stop and pause are ``threading.Event``
+:class:`~w2v_gui.core.vectors.Embeddings` snapshots) or handed over and never touched again by the
+worker (a finished :class:`~w2v_gui.core.vocab.Scan`). Stop and pause are ``threading.Event``
 objects owned by the caller, so asking a worker to stop needs no signal and works while
 the worker is busy.
 
@@ -46,14 +46,13 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
-from core.config import TrainingConfig
-from core.errors import CorpusError, W2VError
-from core.formats.native import NativeModel
-from core.sgns import Trainer, TrainingProgress
-from core.vectors import Embeddings
-from core.vocab import Cancelled, Scan
-
-from .queries import Answers, Questions, answer
+from w2v_gui.core.config import TrainingConfig
+from w2v_gui.core.errors import CorpusError, W2VError
+from w2v_gui.core.formats.native import NativeModel
+from w2v_gui.core.sgns import Trainer, TrainingProgress
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.core.vocab import Cancelled, Scan
+from w2v_gui.queries import Answers, Questions, answer
 
 # Threads started here and not yet ended, with their workers: tests assert none is left
 # running, and holding both Python references keeps a running thread and its worker from
@@ -144,7 +143,7 @@ class TaskWorker(QObject):
 
     ``progress(done, total)`` may be called from ``fn``; it is forwarded as
     ``progressed((done, total))`` at most every 50 ms. If ``fn`` raises
-    :class:`~core.vocab.Cancelled` (after ``stop`` was set), ``cancelled`` is emitted.
+    :class:`~w2v_gui.core.vocab.Cancelled` (after ``stop`` was set), ``cancelled`` is emitted.
     """
 
     progressed = Signal(object)

@@ -12,7 +12,7 @@ Formats (names used by ``format=`` and the command line's ``--from``/``--to``):
 
 Every loader takes ``limit`` (first N words), ``dtype`` (round values through a float
 type) and ``progress`` (``progress(bytes_done, bytes_total)`` every few MB), and warns
-with :class:`~core.errors.DuplicateWordWarning` when a word repeats (the first vector is
+with :class:`~w2v_gui.core.errors.DuplicateWordWarning` when a word repeats (the first vector is
 kept). Every saver writes through :func:`atomic_write`, so a crash or a full disk never
 leaves a half-written file where a good one was, and takes ``progress`` too
 (``progress(vectors_written, vectors_total)``; bytes of array data for ``.npz``), called
@@ -28,10 +28,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any
 
-from core.errors import FormatError
+from w2v_gui.core.errors import FormatError
 
 if TYPE_CHECKING:
-    from core.vectors import Embeddings
+    from w2v_gui.core.vectors import Embeddings
 
 WORD2VEC_BINARY = "word2vec-binary"
 WORD2VEC_TEXT = "word2vec-text"
@@ -168,7 +168,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     FormatError
         If the content matches no known format.
     """
-    from core.formats import glove, projector, word2vec
+    from w2v_gui.core.formats import glove, projector, word2vec
 
     by_ext = format_from_extension(path)
     if by_ext in (NATIVE, PROJECTOR):
@@ -220,7 +220,7 @@ def load_embeddings(
     OSError
         The file cannot be opened.
     """
-    from core.formats import glove, native, projector, word2vec
+    from w2v_gui.core.formats import glove, native, projector, word2vec
 
     fmt = format_name(format) if format else detect_format(path)
     if fmt == NATIVE:
@@ -252,7 +252,7 @@ def save_embeddings(
     ``**kw`` goes to the format's ``save``: ``progress`` works for every format,
     ``metadata`` for the projector; ``context``, ``config`` and ``state`` for native.
     """
-    from core.formats import glove, native, projector, word2vec
+    from w2v_gui.core.formats import glove, native, projector, word2vec
 
     fmt = format_name(format) if format else format_from_extension(path)
     if fmt is None:

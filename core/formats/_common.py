@@ -18,8 +18,8 @@ from typing import IO, Any
 
 import numpy as np
 
-from core.errors import DuplicateWordWarning, FormatError
-from core.vectors import Embeddings
+from w2v_gui.core.errors import DuplicateWordWarning, FormatError
+from w2v_gui.core.vectors import Embeddings
 
 #: ``progress(done, total)``: bytes read for loaders; vectors (or, for .npz, bytes) written
 #: for savers. Raising from it aborts the load or save.

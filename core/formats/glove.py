@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import FormatError
-from core.formats import atomic_write
-from core.formats._common import (
+from w2v_gui.core.errors import FormatError
+from w2v_gui.core.formats import atomic_write
+from w2v_gui.core.formats._common import (
     LAST,
     Progress,
     Rows,
@@ -34,7 +34,7 @@ from core.formats._common import (
     parse_dtype,
     write_text_records,
 )
-from core.vectors import Embeddings
+from w2v_gui.core.vectors import Embeddings
 
 _BOM = b"\xef\xbb\xbf"
 _SNIFF_LINES = 100

@@ -28,11 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from core.config import TrainingConfig
-from core.errors import FormatError
-from core.formats import _common, atomic_write
-from core.formats._common import Progress, check_options, finish
-from core.vectors import Embeddings
+from w2v_gui.core.config import TrainingConfig
+from w2v_gui.core.errors import FormatError
+from w2v_gui.core.formats import _common, atomic_write
+from w2v_gui.core.formats._common import Progress, check_options, finish
+from w2v_gui.core.vectors import Embeddings
 
 FORMAT_VERSION = 1
 # What zipfile and its decompressors raise on damaged data (a missing file is raised

@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import FormatError
-from core.formats import atomic_write
-from core.formats._common import (
+from w2v_gui.core.errors import FormatError
+from w2v_gui.core.formats import atomic_write
+from w2v_gui.core.formats._common import (
     NONE,
     Progress,
     Rows,
@@ -36,7 +36,7 @@ from core.formats._common import (
     parse_dtype,
     write_rows,
 )
-from core.vectors import Embeddings
+from w2v_gui.core.vectors import Embeddings
 
 _BOM = b"\xef\xbb\xbf"
 _WORD_COLUMNS = ("word", "words", "token", "label", "name", "text", "key", "term")

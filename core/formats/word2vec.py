@@ -8,7 +8,7 @@ Both start with a header line ``"<count> <dimensions>\\n"``. Then, per word:
 
 These files carry no counts, so loaded embeddings have zero counts. A repeated word
 keeps its first vector and later ones are dropped (gensim does the same) with a
-:class:`~core.errors.DuplicateWordWarning`.
+:class:`~w2v_gui.core.errors.DuplicateWordWarning`.
 
 The binary reader finds each word with one ``find`` per word and copies each vector
 with one memory copy; there is no per-number Python work. The text reader parses the
@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import FormatError
-from core.formats import _common, atomic_write
-from core.formats._common import (
+from w2v_gui.core.errors import FormatError
+from w2v_gui.core.formats import _common, atomic_write
+from w2v_gui.core.formats._common import (
     FIRST,
     Progress,
     TextBlockParser,
@@ -38,7 +38,7 @@ from core.formats._common import (
     write_rows,
     write_text_records,
 )
-from core.vectors import Embeddings
+from w2v_gui.core.vectors import Embeddings
 
 # Bytes a text-format vector line may contain after the word (numbers, inf, nan).
 _NUMBER_BYTES = b"0123456789+-.eEinfatyINFATY \t\r"

@@ -7,11 +7,11 @@ import sys
 import numpy as np
 import pytest
 
-from core.cli import main
-from core.config import TrainingConfig
-from core.formats import load_embeddings, native, save_embeddings
-from core.vectors import Embeddings
 from tests.core.test_sgns import _planted_corpus
+from w2v_gui.core.cli import main
+from w2v_gui.core.config import TrainingConfig
+from w2v_gui.core.formats import load_embeddings, native, save_embeddings
+from w2v_gui.core.vectors import Embeddings
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +140,10 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, corpus_file, argv, message):
         for a in argv
     ]
     proc = subprocess.run(
-        [sys.executable, "-m", "core.cli", *argv], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "w2v_gui.core.cli", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2
     assert message in proc.stderr
@@ -211,7 +214,7 @@ def _table_numbers(out, first_column):
 
 
 def test_evaluate_prints_the_numbers_of_core_evaluate(tmp_path, small_model):
-    from core.evaluate import evaluate_analogies, evaluate_word_pairs
+    from w2v_gui.core.evaluate import evaluate_analogies, evaluate_word_pairs
 
     model = tmp_path / "m.txt"
     save_embeddings(small_model, model, format="glove")
@@ -330,7 +333,10 @@ def test_convert_and_evaluate_errors_are_one_line(tmp_path, small_model, argv, m
         for a in argv
     ]
     proc = subprocess.run(
-        [sys.executable, "-m", "core.cli", *argv], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "w2v_gui.core.cli", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2
     assert message in proc.stderr

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from core.config import TrainingConfig
+from w2v_gui.core.config import TrainingConfig
 
 
 def test_defaults_follow_gensim():

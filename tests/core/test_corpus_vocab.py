@@ -8,9 +8,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from core.corpus import NEWLINE, Corpus
-from core.errors import CorpusError
-from core.vocab import Vocab, scan
+from w2v_gui.core.corpus import NEWLINE, Corpus
+from w2v_gui.core.errors import CorpusError
+from w2v_gui.core.vocab import Vocab, scan
 
 TEXT = "The cat sat on the mat.\nThe dog, the CAT and a bird!\n"
 
@@ -160,8 +160,8 @@ def test_noise_distribution_is_unigram_to_the_power():
 def test_max_vocab_size_keeps_the_most_frequent_ties_by_word():
     # The cut must match Vocab.from_counts' order (count descending, then word) without
     # sorting the whole vocabulary; checked against that sort on tie-heavy random data.
-    from core.corpus import ReadStats
-    from core.vocab import Scan
+    from w2v_gui.core.corpus import ReadStats
+    from w2v_gui.core.vocab import Scan
 
     rng = np.random.default_rng(1)
     for _ in range(300):
@@ -182,12 +182,12 @@ def test_max_vocab_size_keeps_the_most_frequent_ties_by_word():
 
 
 def test_scan_ids_are_the_same_across_part_and_slice_boundaries(tmp_path, monkeypatch):
-    import core.vocab
+    import w2v_gui.core.vocab
 
     (tmp_path / "a.txt").write_text("b a c a\n\nrare b a\n" * 50)
     whole = scan(Corpus([tmp_path / "a.txt"]))
-    monkeypatch.setattr(core.vocab, "_PART_TOKENS", 7)
-    monkeypatch.setattr(core.vocab, "_REMAP_SLICE", 5)
+    monkeypatch.setattr(w2v_gui.core.vocab, "_PART_TOKENS", 7)
+    monkeypatch.setattr(w2v_gui.core.vocab, "_REMAP_SLICE", 5)
     parts = scan(Corpus([tmp_path / "a.txt"], chunk_bytes=16))
     assert np.array_equal(parts.ids, whole.ids) and np.array_equal(parts.counts, whole.counts)
     assert parts.words == whole.words and parts.raw_words == 350

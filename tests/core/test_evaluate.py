@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.errors import FormatError
-from core.evaluate import _rank, evaluate_analogies, evaluate_word_pairs
-from core.vectors import Embeddings
+from w2v_gui.core.errors import FormatError
+from w2v_gui.core.evaluate import _rank, evaluate_analogies, evaluate_word_pairs
+from w2v_gui.core.vectors import Embeddings
 
 gensim_kv = pytest.importorskip("gensim.models.keyedvectors")
 

@@ -11,9 +11,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from core.config import TrainingConfig
-from core.errors import DuplicateWordWarning, FormatError
-from core.formats import (
+from w2v_gui.core.config import TrainingConfig
+from w2v_gui.core.errors import DuplicateWordWarning, FormatError
+from w2v_gui.core.formats import (
     FORMATS,
     GLOVE,
     NATIVE,
@@ -29,7 +29,7 @@ from core.formats import (
     save_embeddings,
     word2vec,
 )
-from core.vectors import Embeddings
+from w2v_gui.core.vectors import Embeddings
 
 gensim_kv = pytest.importorskip("gensim.models.keyedvectors")
 
@@ -576,7 +576,7 @@ def test_duplicates_warn_in_every_format(tmp_path):
     ],
 )
 def test_options_and_progress_in_every_format(tmp_path, monkeypatch, emb, fmt, name):
-    from core.formats import _common
+    from w2v_gui.core.formats import _common
 
     monkeypatch.setattr(_common, "BLOCK", 64)  # many blocks, lines across block edges
     path = tmp_path / name
@@ -622,7 +622,7 @@ def test_options_and_progress_in_every_format(tmp_path, monkeypatch, emb, fmt, n
 def test_every_saver_reports_progress_and_a_cancelled_save_keeps_the_old_file(
     tmp_path, monkeypatch, emb, fmt, name
 ):
-    from core.formats import _common
+    from w2v_gui.core.formats import _common
 
     monkeypatch.setattr(_common, "WRITE_BYTES", 64)  # a write every few vectors
     fresh = tmp_path / "fresh"

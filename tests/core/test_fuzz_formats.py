@@ -30,9 +30,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.errors import DuplicateWordWarning, FormatError
-from core.formats import glove, load_embeddings, native, projector, save_embeddings, word2vec
-from core.vectors import Embeddings
+from w2v_gui.core.errors import DuplicateWordWarning, FormatError
+from w2v_gui.core.formats import (
+    glove,
+    load_embeddings,
+    native,
+    projector,
+    save_embeddings,
+    word2vec,
+)
+from w2v_gui.core.vectors import Embeddings
 
 with warnings.catch_warnings():
     # Hypothesis imports this only to report a failure, and it warns on import then,

@@ -11,9 +11,9 @@ import time
 import numpy as np
 import pytest
 
-from core.config import TrainingConfig
-from core.formats import native, word2vec
-from core.vectors import Embeddings
+from w2v_gui.core.config import TrainingConfig
+from w2v_gui.core.formats import native, word2vec
+from w2v_gui.core.vectors import Embeddings
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
 
@@ -97,7 +97,7 @@ def test_sigkill_while_saving_never_damages_the_previous_file(tmp_path):
 
 
 def test_only_temporaries_of_dead_processes_are_removed(tmp_path):
-    from core.formats import atomic_write
+    from w2v_gui.core.formats import atomic_write
 
     pid = os.fork()
     if pid == 0:

@@ -4,12 +4,12 @@ import pkgutil
 import subprocess
 import sys
 
-import core
+import w2v_gui.core as core
 
 
 def test_core_modules_import_no_qt():
-    names = sorted(m.name for m in pkgutil.walk_packages(core.__path__, "core."))
-    assert "core.sgns" in names and "core.formats.word2vec" in names
+    names = sorted(m.name for m in pkgutil.walk_packages(core.__path__, "w2v_gui.core."))
+    assert "w2v_gui.core.sgns" in names and "w2v_gui.core.formats.word2vec" in names
     code = (
         "import importlib, sys\n"
         f"for name in {names!r}:\n"

@@ -6,11 +6,11 @@ import time
 import numpy as np
 import pytest
 
-from core import pictures as P
-from core.corpus import Corpus
-from core.errors import UnknownWordError
-from core.vectors import Embeddings
-from core.vocab import Vocab, scan
+from w2v_gui.core import pictures as P
+from w2v_gui.core.corpus import Corpus
+from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.core.vocab import Vocab, scan
 
 # Four words on a perfect parallelogram (king − man + woman is exactly queen: all have
 # norm √2, so unit vectors keep it exact), and others that are not part of it.

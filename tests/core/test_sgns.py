@@ -8,10 +8,10 @@ import threading
 import numpy as np
 import pytest
 
-from core.config import TrainingConfig
-from core.errors import TrainingDiverged
-from core.sgns import Trainer, batch_gradients, scatter_capped
-from core.vocab import TokenStream, Vocab
+from w2v_gui.core.config import TrainingConfig
+from w2v_gui.core.errors import TrainingDiverged
+from w2v_gui.core.sgns import Trainer, batch_gradients, scatter_capped
+from w2v_gui.core.vocab import TokenStream, Vocab
 
 
 def _sig(x):
@@ -100,7 +100,7 @@ def test_a_row_on_the_wrong_side_of_all_its_pairs_moves_a_bounded_distance():
     # local curvature σ(s)σ(−s) is ~1e-11, so a cap built on it alone lets the summed
     # step move the score by lr·pairs·‖y‖² (here 160). Floored at |g|/4 it stays a
     # trust region: the row's own scores change by at most 2 / ¼ = 8.
-    from core.sgns import sum_rows
+    from w2v_gui.core.sgns import sum_rows
 
     B, W, d = 64, 2, 10
     u = np.ones(d) / np.sqrt(d)
@@ -209,7 +209,7 @@ def test_planted_structure_is_learned():
 
 
 def test_batches_shrink_so_no_word_floods_one(monkeypatch):
-    from core.sgns import GROUP, MAX_ROW_REPEATS, batch_size
+    from w2v_gui.core.sgns import GROUP, MAX_ROW_REPEATS, batch_size
 
     assert batch_size(1024, 0.012) == 1024  # a real corpus: as asked
     assert batch_size(1024, 0.1) == 128  # a tiny vocabulary: smaller
@@ -224,7 +224,7 @@ def test_batches_shrink_so_no_word_floods_one(monkeypatch):
 
 @pytest.mark.parametrize("sentences", [300, 70_000])  # 70,000: built in three slices
 def test_a_window_takes_its_sentences_whole_in_a_random_order(sentences):
-    from core.sgns import window_tokens
+    from w2v_gui.core.sgns import window_tokens
 
     lengths = np.random.default_rng(0).integers(1, 9, size=sentences)
     ids = np.arange(lengths.sum(), dtype=np.int32)  # token i is word i: order is visible
@@ -251,7 +251,7 @@ def test_a_window_takes_its_sentences_whole_in_a_random_order(sentences):
 def test_a_batch_mixes_sentences_from_across_its_job(monkeypatch):
     """Neighbouring lines that repeat each other (WordNet writes a definition once per
     synonym) must not land in one batch together: the trainer shuffles sentences."""
-    import core.sgns as sgns
+    import w2v_gui.core.sgns as sgns
 
     lines = [f"s{i} w{i % 7} x{i % 5}" for i in range(2000)]  # one job: 6,000 tokens
     config, vocab, stream = _setup(lines, epochs=1, batch_words=64)
@@ -346,11 +346,11 @@ def test_divergence_is_reported_not_saved_silently():
 
 
 def test_too_large_a_run_is_refused_up_front_with_the_estimate(monkeypatch):
-    import core.sgns
-    from core.errors import InsufficientMemory
+    import w2v_gui.core.sgns
+    from w2v_gui.core.errors import InsufficientMemory
 
     config, vocab, stream = _setup(_planted_corpus(n_sent=200))
-    monkeypatch.setattr(core.sgns, "available_memory", lambda: 10_000)
+    monkeypatch.setattr(w2v_gui.core.sgns, "available_memory", lambda: 10_000)
     with pytest.raises(InsufficientMemory, match=r"10\.0 kB is available.*min_count"):
         Trainer(config, vocab, stream)
 

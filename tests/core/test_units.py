@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.units import format_bytes
+from w2v_gui.core.units import format_bytes
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.errors import UnknownWordError
-from core.vectors import Embeddings
+from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.core.vectors import Embeddings
 
 gensim_kv = pytest.importorskip("gensim.models.keyedvectors")
 

@@ -8,10 +8,10 @@ import threading
 import numpy as np
 import pytest
 
-from core.config import TrainingConfig
-from core.corpus import Corpus
-from core.vocab import Cancelled, Vocab, scan
-from core.walkthrough import (
+from w2v_gui.core.config import TrainingConfig
+from w2v_gui.core.corpus import Corpus
+from w2v_gui.core.vocab import Cancelled, Vocab, scan
+from w2v_gui.core.walkthrough import (
     ToyModel,
     corpus_prefix,
     draw_negatives,

@@ -16,11 +16,10 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
-from core.config import TrainingConfig  # noqa: E402
+from tests.gui.planted import planted_text  # noqa: E402
 from w2v_gui import worker  # noqa: E402
+from w2v_gui.core.config import TrainingConfig  # noqa: E402
 from w2v_gui.main_window import MainWindow  # noqa: E402
-
-from .planted import planted_text  # noqa: E402
 
 # Small and quick, and enough for the planted relations to be learned every time.
 SMALL = TrainingConfig(min_count=1, epochs=5, vector_size=20, sample=0.0, seed=1)

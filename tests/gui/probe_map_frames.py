@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from core.vectors import Embeddings  # noqa: E402
+from w2v_gui.core.vectors import Embeddings  # noqa: E402
 
 
 def synthetic(n: int, d: int = 100, seed: int = 0) -> Embeddings:
@@ -71,12 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--frames", type=int, default=60)
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])  # noqa: F841
-    from core import pictures
+    from w2v_gui.core import pictures
     from w2v_gui.panels import map2d
     from w2v_gui.panels.words import Vocabulary
 
     if args.model:
-        from core.formats import load_embeddings
+        from w2v_gui.core.formats import load_embeddings
 
         emb = load_embeddings(args.model)
     else:

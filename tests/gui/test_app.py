@@ -13,10 +13,9 @@ import shiboken6
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
+from tests.gui.conftest import load
 from w2v_gui import app, resources
 from w2v_gui.session import IDLE
-
-from .conftest import load
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,7 +102,7 @@ def test_recent_corpus_reopens(qtbot, window, corpus_file):
 def test_scan_can_be_cancelled(qtbot, window, corpus_file, monkeypatch):
     # A scan that waits until it is cancelled, so the test does not race a fast read.
     import w2v_gui.session as session_module
-    from core.vocab import Cancelled
+    from w2v_gui.core.vocab import Cancelled
 
     started = threading.Event()
 

@@ -16,15 +16,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
-from core.evaluate import BUNDLED_ANALOGIES, evaluate_analogies, evaluate_word_pairs
-from core.formats import save_embeddings
-from core.vectors import Embeddings
+from tests.gui.conftest import SMALL, load
 from w2v_gui import worker
+from w2v_gui.core.evaluate import BUNDLED_ANALOGIES, evaluate_analogies, evaluate_word_pairs
+from w2v_gui.core.formats import save_embeddings
+from w2v_gui.core.vectors import Embeddings
 from w2v_gui.evaluation import PAIRS_RESTRICT
 from w2v_gui.main_window import MainWindow
 from w2v_gui.session import TRAINING
-
-from .conftest import SMALL, load
 
 ANALOGIES = """\
 : royalty

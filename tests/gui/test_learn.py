@@ -10,14 +10,13 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QPushButton, QTabWidget
 
-from core.corpus import Corpus
-from core.sgns import Trainer
-from core.vocab import scan
-from core.walkthrough import corpus_prefix
+from tests.gui.conftest import SMALL, load
+from w2v_gui.core.corpus import Corpus
+from w2v_gui.core.sgns import Trainer
+from w2v_gui.core.vocab import scan
+from w2v_gui.core.walkthrough import corpus_prefix
 from w2v_gui.panels.learn import LearnPanel
 from w2v_gui.panels.learn_common import cells
-
-from .conftest import SMALL, load
 
 CONFIG = SMALL.replace(workers=1)
 
@@ -28,7 +27,7 @@ def _sig(x: float) -> float:
 
 @pytest.fixture(scope="module")
 def planted_scan(tmp_path_factory):
-    from .planted import planted_text
+    from tests.gui.planted import planted_text
 
     path = tmp_path_factory.mktemp("learn") / "planted.txt"
     path.write_text(planted_text(), encoding="utf-8")

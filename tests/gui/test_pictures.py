@@ -11,19 +11,18 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QTabWidget
 
-from core import pictures
-from core.corpus import Corpus
-from core.sgns import Trainer
-from core.vocab import scan
+from tests.gui.conftest import SMALL, load
+from tests.gui.planted import planted_text
+from w2v_gui.core import pictures
+from w2v_gui.core.corpus import Corpus
+from w2v_gui.core.sgns import Trainer
+from w2v_gui.core.vocab import scan
 from w2v_gui.panels import map2d
 from w2v_gui.panels.map2d import MapPanel
 from w2v_gui.panels.strips import StripsPanel
 from w2v_gui.panels.vocabulary import VocabularyPanel
 from w2v_gui.panels.words import Vocabulary
 from w2v_gui.session import CorpusInfo
-
-from .conftest import SMALL, load
-from .planted import planted_text
 
 LONG = SMALL.replace(epochs=1000)
 

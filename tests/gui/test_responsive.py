@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import QTimer
 
 import w2v_gui.session as session_module
-from core.formats import _common, load_embeddings, save_embeddings
-from core.vectors import Embeddings
 from w2v_gui import asker, queries
+from w2v_gui.core.formats import _common, load_embeddings, save_embeddings
+from w2v_gui.core.vectors import Embeddings
 from w2v_gui.session import IDLE, LOADING, SAVING
 
 
@@ -197,9 +197,8 @@ def test_showing_a_large_vocabulary_asks_only_the_rows_in_view(
 ):
     # Column widths measured over 1,000 rows made 64,000 Python data() calls, up to
     # 1.9 s of frozen window, each time the Vocabulary tab showed a new corpus.
+    from tests.gui.conftest import SMALL, load
     from w2v_gui.panels.vocabulary import WordsModel
-
-    from .conftest import SMALL, load
 
     calls = [0]
     real = WordsModel.data

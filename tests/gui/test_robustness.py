@@ -14,14 +14,13 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-import core.corpus
-import core.sgns
+import w2v_gui.core.corpus
+import w2v_gui.core.sgns
 import w2v_gui.panels.parameters
-from core.config import TrainingConfig
+from tests.gui.conftest import SMALL, load
 from w2v_gui import worker
+from w2v_gui.core.config import TrainingConfig
 from w2v_gui.session import IDLE
-
-from .conftest import SMALL, load
 
 
 def train(qtbot, window, timeout=30_000):
@@ -116,7 +115,7 @@ def test_unreadable_file_in_a_folder_is_named(
         return builtins.open(path, *args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(core.corpus, "open", fake_open, raising=False)
+        patch.setattr(w2v_gui.core.corpus, "open", fake_open, raising=False)
         _fails(qtbot, window, [folder])
     [(title, text)] = dialogs.of("critical")
     assert "secret.txt" in text and "Permission denied" in text, text
@@ -183,7 +182,7 @@ def test_a_vocabulary_too_large_for_memory_is_refused_with_the_estimate(
     qtbot, window, corpus_file, dialogs, monkeypatch
 ):
     free = 3 << 20  # 3 MB: less than a planted run with 300 dimensions needs
-    monkeypatch.setattr(core.sgns, "available_memory", lambda: free)
+    monkeypatch.setattr(w2v_gui.core.sgns, "available_memory", lambda: free)
     monkeypatch.setattr(w2v_gui.panels.parameters, "available_memory", lambda: free)
     load(qtbot, window, [corpus_file], SMALL.replace(vector_size=300))
     # Said in the form before Train is pressed ...
@@ -195,7 +194,7 @@ def test_a_vocabulary_too_large_for_memory_is_refused_with_the_estimate(
     [(title, text)] = dialogs.of("critical")
     assert title == "Training failed" and "3.1 MB is available" in text
     assert window.session.state == IDLE and window.session.model is None
-    monkeypatch.setattr(core.sgns, "available_memory", lambda: None)  # unknown: no limit
+    monkeypatch.setattr(w2v_gui.core.sgns, "available_memory", lambda: None)  # unknown: no limit
     assert train(qtbot, window).progress.done
 
 
@@ -292,7 +291,7 @@ def test_divergence_is_shown_and_nothing_garbage_can_be_saved(
     # The engine's cap keeps even alpha = 1.0 bounded in some runs (1 in 4 here), so the
     # loss turns NaN after a few batches by hand; the engine's own detection of a real
     # blow-up is tests/core/test_sgns.py::test_divergence_is_reported_not_saved_silently.
-    real = core.sgns.batch_gradients
+    real = w2v_gui.core.sgns.batch_gradients
     calls = []
 
     def blowing_up(*args, **kwargs):
@@ -300,12 +299,12 @@ def test_divergence_is_shown_and_nothing_garbage_can_be_saved(
         calls.append(1)
         return dataclasses.replace(g, loss=float("nan")) if len(calls) > 20 else g
 
-    monkeypatch.setattr(core.sgns, "batch_gradients", blowing_up)
+    monkeypatch.setattr(w2v_gui.core.sgns, "batch_gradients", blowing_up)
     shown = []
     session.embeddings_changed.connect(lambda emb, answers: shown.append(emb))
     with qtbot.waitSignal(session.failed, timeout=30_000):
         window.training.train_action.trigger()
-    monkeypatch.setattr(core.sgns, "batch_gradients", real)
+    monkeypatch.setattr(w2v_gui.core.sgns, "batch_gradients", real)
     [(title, text)] = dialogs.of("critical")
     assert title == "Training failed" and "diverged" in text and "lower alpha" in text
     assert "Failed" in window.training.progress_bar.format()
@@ -325,9 +324,9 @@ RESUMABLE = SMALL.replace(workers=1, epochs=40, seed=11)
 
 def _reference(corpus_file: Path, config: TrainingConfig):
     """The uninterrupted run, by core alone."""
-    from core.corpus import Corpus
-    from core.sgns import Trainer
-    from core.vocab import scan
+    from w2v_gui.core.corpus import Corpus
+    from w2v_gui.core.sgns import Trainer
+    from w2v_gui.core.vocab import scan
 
     vocab, stream = scan(Corpus.from_config([corpus_file], config)).build(
         config.min_count, config.max_vocab_size
@@ -450,7 +449,7 @@ def test_stop_while_the_vocabulary_is_cut_keeps_no_random_model(
 ):
     import threading
 
-    from core.vocab import Scan
+    from w2v_gui.core.vocab import Scan
 
     load(qtbot, window, [corpus_file])
     session, real, entered = window.session, Scan.build, threading.Event()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from tests.gui.conftest import SMALL, load
 from w2v_gui.session import IDLE, TRAINING
-
-from .conftest import SMALL, load
 
 LONG = SMALL.replace(epochs=1000)
 

@@ -7,12 +7,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QProgressBar, QPushButton, QTableWidget, QWidget
 
-from core.config import TrainingConfig
+from tests.gui.conftest import SMALL, load
 from w2v_gui import worker
+from w2v_gui.core.config import TrainingConfig
 from w2v_gui.main_window import MainWindow
 from w2v_gui.session import IDLE, PAUSED, TRAINING
-
-from .conftest import SMALL, load
 
 # Long enough to pause and stop in the middle; stopping ends it early.
 LONG = SMALL.replace(epochs=1000)

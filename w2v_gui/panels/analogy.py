@@ -15,12 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.vectors import Embeddings
-
-from .. import queries
-from ..asker import Asker
-from .neighbours import DEBOUNCE_MS
-from .words import Vocabulary
+from w2v_gui import queries
+from w2v_gui.asker import Asker
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.panels.neighbours import DEBOUNCE_MS
+from w2v_gui.panels.words import Vocabulary
 
 DEFAULTS = ("man", "king", "woman")
 

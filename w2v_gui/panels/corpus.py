@@ -19,9 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.units import format_bytes
-
-from ..session import CorpusInfo
+from w2v_gui.core.units import format_bytes
+from w2v_gui.session import CorpusInfo
 
 
 class CorpusPanel(QWidget):

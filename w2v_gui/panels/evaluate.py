@@ -38,10 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.evaluate import BUNDLED_ANALOGIES, BUNDLED_PAIRS
-from core.vectors import Embeddings
-
-from ..evaluation import (
+from w2v_gui.core.evaluate import BUNDLED_ANALOGIES, BUNDLED_PAIRS
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.evaluation import (
     COLUMNS,
     METHODS,
     PAIR_COLUMNS,
@@ -55,8 +54,8 @@ from ..evaluation import (
     pairs_name,
     run_values,
 )
-from .learn_common import TaskRunner
-from .plotting import ExportButton
+from w2v_gui.panels.learn_common import TaskRunner
+from w2v_gui.panels.plotting import ExportButton
 
 SEMANTIC, SYNTACTIC = "#1f4e8c", "#d9822b"
 FILE_FILTER = "Text (*.txt *.tsv *.csv);;All files (*)"

@@ -12,9 +12,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from core.formats import WORD2VEC_BINARY, WORD2VEC_TEXT
-
-from ..settings import Settings
+from w2v_gui.core.formats import WORD2VEC_BINARY, WORD2VEC_TEXT
+from w2v_gui.settings import Settings
 
 CORPUS_FILTER = "Text (*.txt *.text *.md *.csv *.tsv *.gz *.bz2 *.xz *.zip);;All files (*)"
 MODEL_FILTER = (

@@ -3,7 +3,7 @@
 A stepper (step list, Back / Next) over six pages (``learn_steps.py``,
 ``learn_training.py``). Every number comes from core — :mod:`core.walkthrough` for the
 window table, the negatives, one pair's SGD step and the toy slice; the real
-:class:`~core.sgns.Trainer` for quick models; :class:`~core.vectors.Embeddings` for
+:class:`~w2v_gui.core.sgns.Trainer` for quick models; :class:`~w2v_gui.core.vectors.Embeddings` for
 similarities. Anything slower than a few milliseconds (cutting a vocabulary, training)
 runs in a worker thread.
 
@@ -27,15 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.config import TrainingConfig
-from core.corpus import Corpus
-from core.vectors import Embeddings
-from core.vocab import Scan, scan
-
-from ..resources import demo_corpus_path
-from .learn_common import LearnData, Page, Story, TaskRunner, prepare
-from .learn_steps import VectorsStep, WindowStep, WordVectorsStep
-from .learn_training import HyperStep, NegativesStep, TrainingStep
+from w2v_gui.core.config import TrainingConfig
+from w2v_gui.core.corpus import Corpus
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.core.vocab import Scan, scan
+from w2v_gui.panels.learn_common import LearnData, Page, Story, TaskRunner, prepare
+from w2v_gui.panels.learn_steps import VectorsStep, WindowStep, WordVectorsStep
+from w2v_gui.panels.learn_training import HyperStep, NegativesStep, TrainingStep
+from w2v_gui.resources import demo_corpus_path
 
 STEPS = (VectorsStep, WordVectorsStep, WindowStep, NegativesStep, TrainingStep, HyperStep)
 

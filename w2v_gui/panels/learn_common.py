@@ -31,12 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.config import TrainingConfig
-from core.vectors import Embeddings
-from core.vocab import Scan, TokenStream, Vocab
-from core.walkthrough import SkipGramPair, draw_reach, sentence_bounds, skipgram_pairs
-
-from ..worker import TaskWorker, start_in_thread
+from w2v_gui.core.config import TrainingConfig
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.core.vocab import Scan, TokenStream, Vocab
+from w2v_gui.core.walkthrough import SkipGramPair, draw_reach, sentence_bounds, skipgram_pairs
+from w2v_gui.worker import TaskWorker, start_in_thread
 
 # Colours of the roles, as The Illustrated Word2Vec uses them.
 INPUT_COLOUR = "#7b4fa6"  # the input (centre) word

@@ -17,11 +17,10 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from core.errors import UnknownWordError
-from core.vectors import Embeddings
-from core.walkthrough import quick_train
-
-from .learn_common import (
+from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.core.walkthrough import quick_train
+from w2v_gui.panels.learn_common import (
     CONTEXT_COLOUR,
     FADED,
     INPUT_COLOUR,
@@ -35,7 +34,7 @@ from .learn_common import (
     table,
     text_label,
 )
-from .words import BarDelegate
+from w2v_gui.panels.words import BarDelegate
 
 # -- step 1 ------------------------------------------------------------------------------------
 

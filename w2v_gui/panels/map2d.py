@@ -26,11 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import pictures
-from core.errors import UnknownWordError
-from core.vectors import Embeddings
-
-from .map_layers import (
+from w2v_gui.core import pictures
+from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.panels.map_layers import (
     IDEAL_SIZE,
     LABEL_OFFSET,
     POINT,
@@ -41,9 +40,9 @@ from .map_layers import (
     LabelLayer,
     ShapeLayer,
 )
-from .neighbours import DEBOUNCE_MS
-from .plotting import Background, ExportButton, LazyPicture, export_plot
-from .words import Vocabulary
+from w2v_gui.panels.neighbours import DEBOUNCE_MS
+from w2v_gui.panels.plotting import Background, ExportButton, LazyPicture, export_plot
+from w2v_gui.panels.words import Vocabulary
 
 WORDS, NEIGHBOURS, ANALOGY, FREQUENT = "words", "neighbours", "analogy", "frequent"
 MODES = (

@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 
-from core import pictures
+from w2v_gui.core import pictures
 
 POINT_SIZE, STRONG_SIZE, IDEAL_SIZE = 7, 11, 13
 LABEL_OFFSET = 7  # pixels between a point and its label

@@ -14,11 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.vectors import Embeddings
-
-from .. import queries
-from ..asker import Asker
-from .words import BarDelegate, Vocabulary
+from w2v_gui import queries
+from w2v_gui.asker import Asker
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.panels.words import BarDelegate, Vocabulary
 
 DEBOUNCE_MS = 200
 

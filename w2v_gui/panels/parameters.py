@@ -30,12 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.config import ParamInfo, TrainingConfig
-from core.sgns import MEMORY_ADVICE, available_memory, estimate
-from core.units import format_bytes
-from core.vocab import Scan
-
-from ..text import format_duration
+from w2v_gui.core.config import ParamInfo, TrainingConfig
+from w2v_gui.core.sgns import MEMORY_ADVICE, available_memory, estimate
+from w2v_gui.core.units import format_bytes
+from w2v_gui.core.vocab import Scan
+from w2v_gui.text import format_duration
 
 # Shown up front; the rest sit under "More settings". A choice of presentation only.
 BASIC = ("vector_size", "window", "negative", "min_count", "epochs", "alpha")

@@ -16,9 +16,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
-from core.vectors import Embeddings
-
-from ..worker import TaskWorker, start_in_thread
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.worker import TaskWorker, start_in_thread
 
 EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg)"
 

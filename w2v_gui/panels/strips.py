@@ -26,11 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import pictures
-from core.vectors import Embeddings
-
-from .neighbours import DEBOUNCE_MS
-from .plotting import Background, ExportButton, LazyPicture, export_plot
+from w2v_gui.core import pictures
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.panels.neighbours import DEBOUNCE_MS
+from w2v_gui.panels.plotting import Background, ExportButton, LazyPicture, export_plot
 
 CELL_PX = 8
 ROW_GAP = 0.22  # blank part of each row's height, between strips

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from core.units import format_bytes
+from w2v_gui.core.units import format_bytes
 
 
 class TaskStatus(QWidget):

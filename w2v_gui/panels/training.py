@@ -30,10 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.sgns import TrainingProgress
-
-from ..session import IDLE, PAUSED, STOPPING, TRAINING
-from ..text import format_duration
+from w2v_gui.core.sgns import TrainingProgress
+from w2v_gui.session import IDLE, PAUSED, STOPPING, TRAINING
+from w2v_gui.text import format_duration
 
 LOSS_COLOUR = "#9db8d9"
 SMOOTH_COLOUR = "#1f4e8c"

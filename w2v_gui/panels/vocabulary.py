@@ -26,12 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import pictures
-from core.config import TrainingConfig
-from core.vectors import Embeddings
-
-from .neighbours import DEBOUNCE_MS
-from .plotting import Background, ExportButton, export_plot
+from w2v_gui.core import pictures
+from w2v_gui.core.config import TrainingConfig
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.panels.neighbours import DEBOUNCE_MS
+from w2v_gui.panels.plotting import Background, ExportButton, export_plot
 
 # Words beyond which the work runs on a thread (sorting 56,000 words took 75 ms here;
 # searching them 12 ms).
@@ -67,7 +66,7 @@ def compute(words, counts, config: TrainingConfig, source: str) -> VocabularyDat
 
 
 class WordsModel(QAbstractTableModel):
-    """Rows of a :class:`~core.pictures.VocabularyTable` (a search's matches)."""
+    """Rows of a :class:`~w2v_gui.core.pictures.VocabularyTable` (a search's matches)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -26,11 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.vectors import Embeddings
-
-from .. import queries
-from ..asker import Asker
-from .words import Vocabulary
+from w2v_gui import queries
+from w2v_gui.asker import Asker
+from w2v_gui.core.vectors import Embeddings
+from w2v_gui.panels.words import Vocabulary
 
 TOPN = queries.WATCH_TOPN
 HIGHLIGHT = "#c0392b"

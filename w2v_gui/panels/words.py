@@ -6,7 +6,7 @@ from PySide6.QtCore import QModelIndex, QRectF, QStringListModel, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QCompleter, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from core.vectors import Embeddings
+from w2v_gui.core.vectors import Embeddings
 
 # Autocompletion offers the most frequent words; a million-word list would take the GUI
 # thread a noticeable moment to load, and nobody scrolls that far.
