@@ -21,6 +21,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
 def test_a_file_without_newlines_is_read_and_scanned_in_bounded_memory(tmp_path):
     spec = importlib.util.spec_from_file_location("bench_no_newline", BENCH)
     bench = importlib.util.module_from_spec(spec)

@@ -64,6 +64,7 @@ def _temporaries(folder) -> list[str]:
     return sorted(f for f in os.listdir(folder) if f.endswith(".tmp"))
 
 
+@pytest.mark.slow
 def test_sigkill_while_saving_never_damages_the_previous_file(tmp_path):
     rng = np.random.default_rng(0)
     base = rng.standard_normal((N, D)).astype(np.float32)

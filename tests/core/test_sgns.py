@@ -290,6 +290,7 @@ def test_seed_determinism_with_one_worker():
     assert not np.array_equal(a.snapshot().vectors, c.snapshot().vectors)
 
 
+@pytest.mark.slow
 def test_stop_keeps_vectors_and_resume_is_bit_identical():
     setup = _setup(_planted_corpus(n_sent=3000), seed=3, epochs=10, batch_words=64)
     ref = Trainer(*setup, job_tokens=2048)
@@ -371,6 +372,7 @@ def test_two_workers_on_a_tiny_vocabulary_do_not_diverge():
         assert np.isfinite(trainer.snapshot().vectors).all()
 
 
+@pytest.mark.slow
 def test_two_workers_at_a_constant_high_learning_rate_on_a_tiny_vocabulary_stay_finite():
     """The GUI tests' long runs: 47 words, no subsampling, 1,000 epochs so the learning
     rate stays at 0.025. With each worker's batch capped at Λ = 2, about one seed in six
@@ -397,6 +399,7 @@ def test_initial_vectors_are_gensims_uniform_draw_bit_for_bit():
     assert not t.context_snapshot().any()
 
 
+@pytest.mark.slow
 def test_a_topic_that_returns_after_a_long_absence_does_not_diverge():
     from tests.gui.planted import planted_text  # plain Python, no Qt
 

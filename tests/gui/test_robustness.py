@@ -360,6 +360,7 @@ def _continue(qtbot, window):
     return blocker.args[0].model
 
 
+@pytest.mark.slow
 def test_stop_save_open_continue_is_bit_identical_to_an_uninterrupted_run(
     qtbot, window, corpus_file, tmp_path, dialogs
 ):
@@ -469,6 +470,7 @@ def test_stop_while_the_vocabulary_is_cut_keeps_no_random_model(
     assert window.training.progress_bar.format() == "Stopped" and not dialogs.of("critical")
 
 
+@pytest.mark.slow
 def test_continue_with_another_tokenizer_open_reads_the_corpus_once_more(
     qtbot, window, corpus_file, tmp_path, dialogs
 ):
