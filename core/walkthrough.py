@@ -31,10 +31,11 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from w2v_gui.core.config import TrainingConfig
+from w2v_gui.core.errors import Cancelled
 from w2v_gui.core.kernels import CURVATURE_CAP, batch_gradients, sigmoid_, sum_rows
 from w2v_gui.core.sgns import Trainer, TrainingProgress
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.core.vocab import Cancelled, Scan, TokenStream, Vocab
+from w2v_gui.core.vocab import Scan, TokenStream, Vocab
 
 T = TypeVar("T")
 
@@ -408,7 +409,7 @@ def quick_train(
     stop: threading.Event | None = None,
 ) -> QuickRun:
     """Train ``config`` with the real :class:`~w2v_gui.core.sgns.Trainer` on the corpus's first
-    ``max_tokens`` tokens. Raises :class:`~w2v_gui.core.vocab.Cancelled` if ``stop`` gets set."""
+    ``max_tokens`` tokens. Raises :class:`~w2v_gui.core.errors.Cancelled` if ``stop`` gets set."""
     vocab, stream = corpus_prefix(scan, max_tokens).build(config.min_count, config.max_vocab_size)
     trainer = Trainer(config, vocab, stream, report_interval=0.1)
     *_, rec = trainer.run(stop)  # the last record: the run's summary
