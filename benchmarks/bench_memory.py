@@ -13,7 +13,7 @@ phases through /proc/self/clear_refs; Linux only):
 
 and compares the peak with its parts: the token arrays (the scan's provisional ids, which
 the GUI keeps to re-cut the vocabulary, and the stream), the two V × d float32 matrices,
-the distinct words as Python strings, and ``core.sgns.estimate``'s figure. The corpus is
+the distinct words as Python strings, and ``core.estimate.estimate``'s figure. The corpus is
 deleted afterwards.
 
     python benchmarks/bench_memory.py [--tokens 100e6] [--seconds 60] [--snapshots]
@@ -94,7 +94,8 @@ def measure(path: str, seconds: float, snapshots: bool, workers: int) -> dict:
     sys.path.insert(0, str(ROOT))
     from w2v_gui.core.config import TrainingConfig
     from w2v_gui.core.corpus import Corpus
-    from w2v_gui.core.sgns import Trainer, estimate
+    from w2v_gui.core.estimate import estimate
+    from w2v_gui.core.sgns import Trainer
     from w2v_gui.core.vocab import scan
 
     config = TrainingConfig(
@@ -212,7 +213,7 @@ def main() -> None:
         f"parts: scan ids {m(r['scan_ids_bytes'])} + stream {m(r['stream_ids_bytes'])} + "
         f"2 matrices {m(r['matrices_bytes'])} + word strings {m(r['types_bytes'])} = "
         f"{m(parts)}; start + parts = "
-        f"{m(r['rss_start'] + parts)}; core.sgns.estimate says {m(r['estimate_bytes'])}"
+        f"{m(r['rss_start'] + parts)}; core.estimate.estimate says {m(r['estimate_bytes'])}"
     )
     print(f"training peak beyond start + parts: {m(r['train_peak'] - r['rss_start'] - parts)}")
     if args.json:

@@ -45,5 +45,9 @@ class DuplicateWordWarning(UserWarning):
     """A vector file lists a word more than once; the first vector was kept."""
 
 
+class Cancelled(W2VError):
+    """A long operation was stopped by its caller."""
+
+
 class InsufficientMemory(W2VError, MemoryError):
     """A run would need more memory than the machine has; refused before allocating."""

@@ -1,27 +1,5 @@
-"""Skip-gram with negative sampling, trained by vectorized NumPy.
-
-How a batch works (no Python loop per word or pair):
-
-* A batch is a run of ``B`` consecutive (subsampled) centre words. Their context words
-  are the ``B + 2W`` tokens around them; one gather of those rows from the context
-  matrix and a strided view give every centre its ``2W + 1`` neighbours without a copy.
-  A mask removes the centre itself, slots beyond the centre's drawn (dynamic) window and
-  slots in another sentence.
-* Negatives: the batch is split into groups of ``GROUP`` centres; each group shares one
-  pool of ``P`` noise words, so the negative side is a matrix product. Each centre's
-  negative term is weighted by ``live slots × negative / P`` so that, in expectation, it
-  equals word2vec's ``negative`` draws per (centre, context) pair.
-* Updates are computed from one copy of the rows, then summed per row. A row that
-  collects many pair gradients in one batch (frequent words) would overshoot: its step
-  is stable only while its summed curvature ``Λ = Σ lr·σ(s)·σ(−s)·‖x_other‖²`` stays
-  below 2, so each row's summed update is scaled by ``min(1, 2/Λ)`` (``2/workers``
-  instead of 2 when Hogwild workers' batches in flight add up on the same rows). Rows
-  under the limit get the plain SGD step (see ENGINE-NOTES.md for the divergence this prevents).
-  The factor σ(s)·σ(−s) is floored at |gradient coefficient|/4: a term far on the wrong
-  side of its target (a word pushed away as a negative for a long stretch whose topic
-  returns) has almost no local curvature but a full-size gradient, and without the floor
-  its row's summed step was unbounded. With it the cap is a trust region: a row's step
-  changes its own scores by at most 2/¼ = 8. Terms with |coefficient| ≤ ¾ are unchanged.
+"""Skip-gram with negative sampling: the trainer, which schedules the batch kernels of
+:mod:`w2v_gui.core.kernels` over a corpus (how one batch works is told there).
 
 The :class:`Trainer` cuts every epoch into jobs of consecutive tokens, each with its own
 random stream derived from ``(seed, job)``. Unless ``config.shuffle`` is off, each epoch
@@ -35,335 +13,31 @@ takes the sentences of every SHUFFLE_TOKENS-token window in a new random order
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import csr_array
 
 from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.errors import InsufficientMemory, TrainingDiverged
+from w2v_gui.core.estimate import MEMORY_ADVICE, available_memory, estimate
+from w2v_gui.core.kernels import (
+    CURVATURE_CAP,
+    GROUP,
+    JOB_TOKENS,
+    SHUFFLE_TOKENS,
+    batch_gradients,
+    batch_size,
+    pool_size,
+    strided,
+    sum_rows,
+    window_tokens,
+)
 from w2v_gui.core.units import format_bytes
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import TokenStream, Vocab
-
-GROUP = 64  # centres sharing one pool of negatives
-MAX_ROW_LOAD = 40  # target mean pair-gradients per pooled negative row
-CURVATURE_CAP = 2.0
-# ...for one worker. Hogwild workers' batches in flight at once land on the same frequent
-# rows, and their steps add up as if they were one batch, so each worker's batch gets
-# CURVATURE_CAP / workers. With the cap at 2 for each of two workers, 24 of 100 seeds of a
-# 47-word corpus at a constant learning rate of 0.025 diverged within 0.1 s; at 1, 0 of 100.
-# Expected occurrences of the most frequent (kept) word per batch, at most. The curvature
-# cap bounds each row's own step, but a word repeated ~100 times in one batch moves both
-# its input and context rows so far that their product overshoots (the cross term grows
-# with the square of the repeats): tiny vocabularies diverged at 1,024 centres.
-MAX_ROW_REPEATS = 16
-JOB_TOKENS = 1 << 16
-# Sentences are shuffled within windows of this many tokens (all of an epoch up to that
-# size): wider windows scored better on the demo corpus (analogy 0.069 at 16k tokens,
-# 0.073 at 256k, 0.078 at 1M, 0.083 for a whole-file shuffle). A window costs 5 bytes per
-# token.
-SHUFFLE_TOKENS = 1 << 22
-# float32 sigmoid saturates: per-term loss −log(1 − σ) is capped at 16.6 (= −log 2⁻²⁴).
-_SIG_MAX = np.float32(1 - 2**-24)
-
-
-def _strided(a: np.ndarray, shape: tuple, strides: tuple, offset: int = 0) -> np.ndarray:
-    """A read-only view of contiguous ``a`` (like ``as_strided``, without its ~10 µs cost)."""
-    v = np.ndarray(shape, a.dtype, buffer=a, offset=offset * a.itemsize, strides=strides)
-    v.flags.writeable = False
-    return v
-
-
-def sigmoid_(x: np.ndarray) -> np.ndarray:
-    """σ(x) in place, as ½(1 + tanh(x/2)): one ufunc pass, no overflow."""
-    x *= 0.5
-    np.tanh(x, out=x)
-    x += 1.0
-    x *= 0.5
-    return x
-
-
-def _log1m(p: np.ndarray) -> np.ndarray:
-    """log(1 − p) of sigmoids p, capped at −16.6: a new array.
-
-    Not ``np.log1p(-p)``: float32 log1p has no SIMD loop and cost 12× np.log here (a third
-    of a batch). 1 − p is exact for p ≥ ½ and loses < 1e-7 absolute below, so the
-    reported loss moves by less than 1e-6 per term.
-    """
-    t = np.minimum(p, _SIG_MAX)
-    np.subtract(1, t, out=t)
-    return np.log(t, out=t)
-
-
-def _curvature_factor(g: np.ndarray) -> np.ndarray:
-    """σ(s)·σ(−s) of terms with gradient coefficient g = σ(±s), floored at g/4 (module
-    docstring: the floor keeps the cap a trust region for terms on the wrong side)."""
-    return g * np.maximum(1.0 - g, 0.25)
-
-
-def batch_size(requested: int, top_frequency: float) -> int:
-    """Centres per batch: as requested, but so that the most frequent word (share
-    ``top_frequency`` of the kept tokens) appears at most MAX_ROW_REPEATS times; a
-    multiple of GROUP."""
-    b = min(requested, int(MAX_ROW_REPEATS / max(top_frequency, 1e-12)))
-    return max(GROUP, b - b % GROUP)
-
-
-def pool_size(window: int, negative: int) -> int:
-    """Negatives per pool so a pooled row gets about MAX_ROW_LOAD pair gradients."""
-    # A centre has on average window + 1 live context slots (dynamic window).
-    return int(np.clip(math.ceil(GROUP * (window + 1) * negative / MAX_ROW_LOAD), 8, 256))
-
-
-@dataclass(frozen=True)
-class BatchGradients:
-    """Raw (uncapped) updates of one batch and each contribution's curvature.
-
-    Rows are stacked as [B centres (input matrix) | B + 2W band rows | G·P negatives
-    (context matrix)], so one summation handles all of them.
-    """
-
-    updates: np.ndarray  # (2B + 2W + G·P, d)
-    curvature: np.ndarray  # (2B + 2W + G·P,) Λ contributed by each row's update
-    batch: int  # B
-    band: int  # B + 2W
-    loss: float  # summed SGNS loss over the batch's pairs (float64)
-    pairs: int
-
-    @property
-    def d_centres(self) -> np.ndarray:
-        return self.updates[: self.batch]
-
-    @property
-    def d_band(self) -> np.ndarray:
-        return self.updates[self.batch : self.batch + self.band]
-
-    @property
-    def d_negatives(self) -> np.ndarray:
-        return self.updates[self.batch + self.band :]
-
-    @property
-    def c_centres(self) -> np.ndarray:
-        return self.curvature[: self.batch]
-
-    @property
-    def c_band(self) -> np.ndarray:
-        return self.curvature[self.batch : self.batch + self.band]
-
-    @property
-    def c_negatives(self) -> np.ndarray:
-        return self.curvature[self.batch + self.band :]
-
-
-def batch_gradients(
-    X: np.ndarray, Y: np.ndarray, N: np.ndarray, mask: np.ndarray, lr: float, negative: int
-) -> BatchGradients:
-    """SGD updates of one batch of centres against their context band and pooled negatives.
-
-    Parameters
-    ----------
-    X : (B, d) input rows of the centres.
-    Y : (B + 2W, d) context rows of the tokens from W before the first centre to W after
-        the last; centre ``b``'s neighbour at offset ``o`` is ``Y[b + W + o]``.
-    N : (G, P, d) context rows of the negative pools; centre ``b`` uses pool
-        ``b // (B / G)``.
-    mask : (B, 2W + 1) bool, live (centre, context) pairs; column W (the centre) is False.
-    lr : learning rate. negative : word2vec's negatives per pair.
-    """
-    B, d = X.shape
-    G, P = N.shape[:2]
-    w2 = mask.shape[1]
-    W = w2 // 2
-    dt = X.dtype
-    isz = dt.itemsize
-    Y = np.ascontiguousarray(Y)
-    Yv = _strided(Y, (B, w2, d), (Y.strides[0],) * 2 + (Y.strides[1],))
-    live = np.count_nonzero(mask, axis=1)
-    # Positive pairs. q = σ(−s) = 1 − σ(s); the SGD coefficient is lr·q.
-    q = np.matmul(Yv, X[:, :, None])[:, :, 0]
-    np.negative(q, out=q)
-    sigmoid_(q)
-    q *= mask
-    loss = -float(_log1m(q).sum(dtype=np.float64))
-    cp = _curvature_factor(q)
-    cp *= lr
-    q *= lr
-    # Negatives: one (B/G × P) score matrix per group, weighted per centre.
-    Xg = X.reshape(G, B // G, d)
-    weight = (live * (negative / P)).astype(dt).reshape(G, B // G, 1)
-    gn = sigmoid_(np.matmul(Xg, N.transpose(0, 2, 1)))
-    per_centre = _log1m(gn).sum(axis=2)  # 48 terms: float32 is exact enough
-    loss -= float(np.dot(per_centre.ravel(), weight.ravel().astype(np.float64)))
-    cn = _curvature_factor(gn)
-    cn *= weight * dt.type(lr)
-    gn *= weight * dt.type(-lr)
-    nb = B + 2 * W
-    upd = np.empty((B + nb + G * P, d), dtype=dt)
-    curv = np.empty(B + nb + G * P, dtype=dt)
-    d_centres, d_band, d_neg = upd[:B], upd[B : B + nb], upd[B + nb :].reshape(G, P, d)
-    np.matmul(q[:, None, :], Yv, out=d_centres[:, None, :])
-    d_centres += np.matmul(gn, N).reshape(B, d)
-    np.matmul(gn.transpose(0, 2, 1), Xg, out=d_neg)
-    # Band row p collects q[b, j]·X[b] over b + j = p. With q and X padded by 2W rows,
-    # coef[p, i] = q[p+i−2W, 2W−i] is a strided view and the sum is a stacked mat-vec.
-    qp = np.zeros((B + 4 * W, w2), dtype=dt)
-    qp[2 * W : 2 * W + B] = q
-    coef = _strided(qp, (nb, w2), (w2 * isz, (w2 - 1) * isz), offset=2 * W)
-    Xp = np.zeros((B + 4 * W, d), dtype=dt)
-    Xp[2 * W : 2 * W + B] = X
-    Xw = _strided(Xp, (nb, w2, d), (d * isz, d * isz, isz))
-    np.matmul(coef[:, None, :], Xw, out=d_band[:, None, :])
-    # Curvature of each contribution: lr·σ(s)σ(−s)·‖row on the other side‖².
-    xx = np.einsum("bd,bd->b", X, X)
-    yy = np.einsum("bd,bd->b", Y, Y)
-    nn = np.einsum("gpd,gpd->gp", N, N)
-    c_centres = curv[:B]
-    np.einsum("bj,bj->b", cp, _strided(yy, (B, w2), (yy.strides[0],) * 2), out=c_centres)
-    c_centres += np.einsum("gbp,gp->gb", cn, nn).reshape(B)
-    np.einsum("gbp,gb->gp", cn, xx.reshape(G, B // G), out=curv[B + nb :].reshape(G, P))
-    qp[2 * W : 2 * W + B] = cp * xx[:, None]
-    coef.sum(axis=1, out=curv[B : B + nb])
-    return BatchGradients(upd, curv, B, nb, loss, int(live.sum()))
-
-
-def sum_rows(
-    rows: np.ndarray, updates: np.ndarray, curvature: np.ndarray, cap: float | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Unique ``rows`` (sorted) and, for each, the sum of its updates scaled by
-    ``min(1, cap / Σ Λ)``, the stable step size for the row's summed curvature.
-
-    Summing runs of equal rows is a sparse (rows × contributions) matrix of ones times
-    the update block: 3–4× faster than ``np.add.reduceat`` or ``np.add.at`` here.
-    """
-    cap = CURVATURE_CAP if cap is None else cap
-    n = len(rows)
-    order = np.argsort(rows)
-    r = rows[order]
-    first = np.empty(n, dtype=bool)
-    first[0] = True
-    np.not_equal(r[1:], r[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    lam = np.add.reduceat(curvature[order], starts)
-    scale = (cap / np.maximum(lam, cap)).astype(updates.dtype)
-    indptr = np.append(starts, n)
-    ones = csr_array((np.repeat(scale, np.diff(indptr)), order, indptr), shape=(len(starts), n))
-    return r[starts], ones @ updates
-
-
-def scatter_capped(
-    matrix: np.ndarray,
-    rows: np.ndarray,
-    updates: np.ndarray,
-    curvature: np.ndarray,
-    cap: float | None = None,
-) -> None:
-    """``matrix[r] += Σ updates of r``, each row's sum scaled by ``min(1, cap / Σ Λ of r)``."""
-    uniq, summed = sum_rows(rows, updates, curvature, cap)
-    matrix[uniq] += summed
-
-
-def window_tokens(
-    ids: np.ndarray,
-    sentence_starts: np.ndarray,
-    start: int,
-    stop: int,
-    rng: np.random.Generator | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The tokens ``ids[start:stop]`` with their sentences in a random order (``rng``; None
-    keeps the corpus order), and a flag on each sentence's first token. A sentence cut by
-    ``start`` or ``stop`` counts as its own.
-
-    Why shuffle: a batch sums its pairs' gradients from one copy of the rows, so sentences
-    that repeat or nearly repeat each other close together (WordNet writes a definition
-    once per synonym and lists related synsets side by side) add up in one batch where
-    sequential SGD would have saturated after the first, and the curvature cap then cuts
-    those rows' steps: 18 % of a batch's input rows were capped on the demo corpus in file
-    order, 3.5 % with sentences shuffled. Windows never reach across sentences, so the
-    objective is unchanged; only the order of the SGD steps is.
-    """
-    n = stop - start
-    first = np.zeros(n, dtype=bool)
-    if n == 0:
-        return ids[start:stop], first
-    # Run starts (relative to start) of the sentences inside the span: strictly increasing.
-    lo = np.searchsorted(sentence_starts, start, side="right")
-    hi = np.searchsorted(sentence_starts, stop, side="left")
-    bounds = np.concatenate(([0], sentence_starts[lo:hi] - start, [n])).astype(np.int32)
-    lengths = np.diff(bounds)
-    if rng is None:
-        first[bounds[:-1]] = True
-        return ids[start:stop], first
-    order = rng.permutation(len(lengths)).astype(np.int32)
-    new_lengths = lengths[order]
-    new_starts = np.cumsum(new_lengths, dtype=np.int32) - new_lengths
-    first[new_starts] = True
-    # Token k of the new order is old token k + (old start − new start of its sentence);
-    # built 32,768 sentences at a time, so no temporary is as large as the window.
-    shift = bounds[:-1][order] - new_starts + np.int32(start)
-    out = np.empty(n, dtype=ids.dtype)
-    step = 1 << 15
-    for k in range(0, len(order), step):
-        a = int(new_starts[k])
-        index = np.repeat(shift[k : k + step], new_lengths[k : k + step])
-        index += np.arange(a, a + len(index), dtype=np.int32)
-        np.take(ids, index, out=out[a : a + len(index)])
-    return out, first
-
-
-# What to change when a run needs more memory than there is (the trainer and the GUI's
-# estimate say it alike).
-MEMORY_ADVICE = "raise min_count, set max_vocab_size or lower vector_size"
-
-
-def available_memory() -> int | None:
-    """Bytes of memory the system can still give this process (None if unknown)."""
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """What a run will cost, before it starts."""
-
-    memory_bytes: int  # token array + both matrices + shuffle windows + batch buffers
-    seconds: float  # at the speed measured in benchmarks/, scaled by the settings
-
-
-# Training-only speed measured by benchmarks/bench_train.py on the 2-core development
-# machine with the default settings (2026-12-01: 1 worker 254k words/s, 2 workers 398k).
-_REFERENCE_WORDS_PER_SEC_PER_WORKER = 255_000
-_TWO_WORKER_EXPONENT = 0.65  # 2 ** 0.65 = 1.57, the measured two-worker gain
-
-
-def estimate(config: TrainingConfig, vocab_size: int, tokens: int, raw_words: int) -> Estimate:
-    """Rough memory and time of training ``config`` on a scanned corpus."""
-    d = config.vector_size
-    matrices = 2 * vocab_size * d * 4
-    batch = config.batch_words
-    buffers = config.workers * (JOB_TOKENS * 24 + batch * (2 * config.window + 1) * d * 4 * 6)
-    # Two windows (5 bytes a token) alive at an epoch's or window's turn.
-    windows = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 10 if config.shuffle else 0
-    mem = tokens * 4 + matrices + buffers + windows + vocab_size * 64
-    # Cost per word grows with dimensions and with pairs (window) and negatives.
-    work = (d / 100) * (0.5 + 0.5 * (config.window + 1) / 6) * (0.6 + 0.4 * config.negative / 5)
-    speed = (
-        _REFERENCE_WORDS_PER_SEC_PER_WORKER * min(config.workers, 2) ** _TWO_WORKER_EXPONENT / work
-    )
-    return Estimate(int(mem), raw_words * config.epochs / speed)
 
 
 @dataclass(frozen=True)
@@ -694,7 +368,7 @@ class Trainer:
         # Live (centre, context) slots of the whole job: inside the drawn window, not the
         # centre itself, same sentence.
         offsets = np.abs(np.arange(-W, W + 1))
-        slots = _strided(sent, (nb * B, 2 * W + 1), (sent.strides[0],) * 2)
+        slots = strided(sent, (nb * B, 2 * W + 1), (sent.strides[0],) * 2)
         live = (offsets <= reach[:, None]) & (offsets != 0) & (slots == sent[W : W + nb * B, None])
         tok_ctx = tok + V  # context rows are numbered after input rows in the summation
         neg_ctx = negs + V

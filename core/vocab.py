@@ -17,14 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from w2v_gui.core.corpus import NEWLINE, Corpus, ReadStats
-from w2v_gui.core.errors import CorpusError, W2VError
+from w2v_gui.core.errors import Cancelled, CorpusError
 
 _REMAP_SLICE = 1 << 20  # tokens per slice when counting and remapping (~25 MB of temporaries)
 _PART_TOKENS = 1 << 22  # 16 MB of int32 ids
-
-
-class Cancelled(W2VError):
-    """A long operation was stopped by its caller."""
 
 
 @dataclass(frozen=True, eq=False)

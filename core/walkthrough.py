@@ -9,8 +9,8 @@ by calling what the trainer calls, so what a person reads is what training does:
 * :func:`draw_negatives` — noise words from :meth:`Vocab.noise_distribution`, drawn
   through a cumulative table as the trainer draws its pools.
 * :func:`pair_step` — one SGD step for one (centre, context) pair and its negatives:
-  :func:`core.sgns.batch_gradients` on a batch of one centre with one live context slot
-  and its own pool, summed per row by :func:`core.sgns.sum_rows`, exactly as the trainer
+  :func:`core.kernels.batch_gradients` on a batch of one centre with one live context slot
+  and its own pool, summed per row by :func:`core.kernels.sum_rows`, exactly as the trainer
   applies a batch. It returns every intermediate number (scores, sigmoids, errors, the
   rows before and after).
 * :class:`ToyModel` — both matrices for the words of a small slice of text, trained
@@ -31,16 +31,11 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from w2v_gui.core.config import TrainingConfig
-from w2v_gui.core.sgns import (
-    CURVATURE_CAP,
-    Trainer,
-    TrainingProgress,
-    batch_gradients,
-    sigmoid_,
-    sum_rows,
-)
+from w2v_gui.core.errors import Cancelled
+from w2v_gui.core.kernels import CURVATURE_CAP, batch_gradients, sigmoid_, sum_rows
+from w2v_gui.core.sgns import Trainer, TrainingProgress
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.core.vocab import Cancelled, Scan, TokenStream, Vocab
+from w2v_gui.core.vocab import Scan, TokenStream, Vocab
 
 T = TypeVar("T")
 
@@ -177,10 +172,10 @@ def pair_step(
 ) -> PairStep:
     """One SGD step for (``centre``, ``context``) against ``negatives``, by the engine.
 
-    :func:`~w2v_gui.core.sgns.batch_gradients` runs on a batch of one centre whose only live
+    :func:`~w2v_gui.core.kernels.batch_gradients` runs on a batch of one centre whose only live
     context slot is ``context`` and whose negative pool is ``negatives`` (weight
     ``negative / pool = 1``, i.e. word2vec's per-pair step), and
-    :func:`~w2v_gui.core.sgns.sum_rows` combines the updates per row, as the trainer does.
+    :func:`~w2v_gui.core.kernels.sum_rows` combines the updates per row, as the trainer does.
 
     Parameters
     ----------
@@ -254,7 +249,7 @@ def pairs_loss(
 ) -> float:
     """Mean SGNS loss per pair of many (centre, context, negatives) rows, by the engine.
 
-    ``negatives`` is (n, k). One :func:`~w2v_gui.core.sgns.batch_gradients` call at learning
+    ``negatives`` is (n, k). One :func:`~w2v_gui.core.kernels.batch_gradients` call at learning
     rate 0: each pair is a centre with one live slot and its own pool of ``k``.
     """
     n = len(centres)
@@ -414,7 +409,7 @@ def quick_train(
     stop: threading.Event | None = None,
 ) -> QuickRun:
     """Train ``config`` with the real :class:`~w2v_gui.core.sgns.Trainer` on the corpus's first
-    ``max_tokens`` tokens. Raises :class:`~w2v_gui.core.vocab.Cancelled` if ``stop`` gets set."""
+    ``max_tokens`` tokens. Raises :class:`~w2v_gui.core.errors.Cancelled` if ``stop`` gets set."""
     vocab, stream = corpus_prefix(scan, max_tokens).build(config.min_count, config.max_vocab_size)
     trainer = Trainer(config, vocab, stream, report_interval=0.1)
     *_, rec = trainer.run(stop)  # the last record: the run's summary

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from w2v_gui.core.errors import FormatError
+from w2v_gui.core.errors import Cancelled, FormatError
 from w2v_gui.core.evaluate import (
     ANALOGY_RESTRICT,
     PAIRS_RESTRICT,
@@ -23,7 +23,6 @@ from w2v_gui.core.evaluate import (
     evaluate_word_pairs,
 )
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.core.vocab import Cancelled
 
 RESTRICT_VOCAB = ANALOGY_RESTRICT  # the form's default; pairs always use PAIRS_RESTRICT
 METHODS = (("add", "3CosAdd"), ("mul", "3CosMul"))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from w2v_gui.core.errors import UnknownWordError
-from w2v_gui.core.pictures import resolve
+from w2v_gui.core.pictures.words import resolve
 from w2v_gui.core.vectors import Embeddings
 
 NEIGHBOURS_TOPN = 15

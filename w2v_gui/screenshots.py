@@ -102,7 +102,7 @@ def _pictures(window, out: Path, analogy: list[str] | None) -> None:
     from PySide6.QtWidgets import QSplitter, QTabWidget
 
     from w2v_gui.core.errors import UnknownWordError
-    from w2v_gui.core.pictures import analogy as complete
+    from w2v_gui.core.pictures.words import analogy as complete
 
     def right(a: str, b: str, c: str, d: str) -> bool:
         try:

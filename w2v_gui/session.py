@@ -22,10 +22,11 @@ from PySide6.QtCore import QObject, Signal
 
 from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.corpus import Corpus
+from w2v_gui.core.errors import Cancelled
 from w2v_gui.core.formats import NATIVE, detect_format, load_embeddings, native, save_embeddings
 from w2v_gui.core.formats.native import NativeModel
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.core.vocab import Cancelled, Scan, scan
+from w2v_gui.core.vocab import Scan, scan
 from w2v_gui.queries import Questions
 from w2v_gui.text import format_count
 from w2v_gui.worker import (

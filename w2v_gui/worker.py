@@ -47,11 +47,11 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from w2v_gui.core.config import TrainingConfig
-from w2v_gui.core.errors import CorpusError, W2VError
+from w2v_gui.core.errors import Cancelled, CorpusError, W2VError
 from w2v_gui.core.formats.native import NativeModel
 from w2v_gui.core.sgns import Trainer, TrainingProgress
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.core.vocab import Cancelled, Scan
+from w2v_gui.core.vocab import Scan
 from w2v_gui.queries import Answers, Questions, answer
 
 # Threads started here and not yet ended, with their workers: tests assert none is left

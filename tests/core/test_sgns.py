@@ -10,7 +10,8 @@ import pytest
 
 from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.errors import TrainingDiverged
-from w2v_gui.core.sgns import Trainer, batch_gradients, scatter_capped
+from w2v_gui.core.kernels import batch_gradients, scatter_capped
+from w2v_gui.core.sgns import Trainer
 from w2v_gui.core.vocab import TokenStream, Vocab
 
 
@@ -100,7 +101,7 @@ def test_a_row_on_the_wrong_side_of_all_its_pairs_moves_a_bounded_distance():
     # local curvature σ(s)σ(−s) is ~1e-11, so a cap built on it alone lets the summed
     # step move the score by lr·pairs·‖y‖² (here 160). Floored at |g|/4 it stays a
     # trust region: the row's own scores change by at most 2 / ¼ = 8.
-    from w2v_gui.core.sgns import sum_rows
+    from w2v_gui.core.kernels import sum_rows
 
     B, W, d = 64, 2, 10
     u = np.ones(d) / np.sqrt(d)
@@ -209,7 +210,7 @@ def test_planted_structure_is_learned():
 
 
 def test_batches_shrink_so_no_word_floods_one(monkeypatch):
-    from w2v_gui.core.sgns import GROUP, MAX_ROW_REPEATS, batch_size
+    from w2v_gui.core.kernels import GROUP, MAX_ROW_REPEATS, batch_size
 
     assert batch_size(1024, 0.012) == 1024  # a real corpus: as asked
     assert batch_size(1024, 0.1) == 128  # a tiny vocabulary: smaller
@@ -224,7 +225,7 @@ def test_batches_shrink_so_no_word_floods_one(monkeypatch):
 
 @pytest.mark.parametrize("sentences", [300, 70_000])  # 70,000: built in three slices
 def test_a_window_takes_its_sentences_whole_in_a_random_order(sentences):
-    from w2v_gui.core.sgns import window_tokens
+    from w2v_gui.core.kernels import window_tokens
 
     lengths = np.random.default_rng(0).integers(1, 9, size=sentences)
     ids = np.arange(lengths.sum(), dtype=np.int32)  # token i is word i: order is visible

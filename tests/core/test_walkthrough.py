@@ -10,7 +10,8 @@ import pytest
 
 from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.corpus import Corpus
-from w2v_gui.core.vocab import Cancelled, Vocab, scan
+from w2v_gui.core.errors import Cancelled
+from w2v_gui.core.vocab import Vocab, scan
 from w2v_gui.core.walkthrough import (
     ToyModel,
     corpus_prefix,

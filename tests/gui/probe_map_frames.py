@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--frames", type=int, default=60)
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])  # noqa: F841
-    from w2v_gui.core import pictures
+    from w2v_gui.core.pictures.labels import thin_labels
     from w2v_gui.panels import map2d
     from w2v_gui.panels.words import Vocabulary
 
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     view, size = panel._view_geometry()
     t = time.perf_counter()
     for _ in range(20):
-        pictures.thin_labels(xy, widths, 14, view, size)
+        thin_labels(xy, widths, 14, view, size)
     print(f"  thin_labels alone: {(time.perf_counter() - t) / 20 * 1000:.1f} ms")
     panel.close()
     return 0

@@ -102,7 +102,7 @@ def test_recent_corpus_reopens(qtbot, window, corpus_file):
 def test_scan_can_be_cancelled(qtbot, window, corpus_file, monkeypatch):
     # A scan that waits until it is cancelled, so the test does not race a fast read.
     import w2v_gui.session as session_module
-    from w2v_gui.core.vocab import Cancelled
+    from w2v_gui.core.errors import Cancelled
 
     started = threading.Event()
 

@@ -13,9 +13,12 @@ from PySide6.QtWidgets import QTabWidget
 
 from tests.gui.conftest import SMALL, load
 from tests.gui.planted import planted_text
-from w2v_gui.core import pictures
 from w2v_gui.core.corpus import Corpus
+from w2v_gui.core.pictures.projection import word_map
+from w2v_gui.core.pictures.strips import diverging_colours
+from w2v_gui.core.pictures.vocabulary import corpus_counts
 from w2v_gui.core.sgns import Trainer
+from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import scan
 from w2v_gui.panels import map2d
 from w2v_gui.panels.map2d import MapPanel
@@ -161,7 +164,7 @@ def test_map_modes_hover_and_export(qtbot, emb, tmp_path):
     wait_idle(qtbot, panel)
     assert len(panel.shown_words()) == len(emb) == 44
     m = panel._result.map
-    np.testing.assert_allclose(m.xy, pictures.word_map(emb, m.rows).xy)
+    np.testing.assert_allclose(m.xy, word_map(emb, m.rows).xy)
 
     # Hovering a point shows its nearest words.
     i = m.words.index("king")
@@ -178,7 +181,7 @@ def test_map_modes_hover_and_export(qtbot, emb, tmp_path):
 def test_ten_thousand_words_are_projected_off_the_gui_thread(qtbot):
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(10_000)]
-    big = pictures.Embeddings(words, rng.normal(size=(10_000, 50)), counts=np.arange(10_000, 0, -1))
+    big = Embeddings(words, rng.normal(size=(10_000, 50)), counts=np.arange(10_000, 0, -1))
     panel = show(qtbot, MapPanel(Vocabulary()))
     panel.set_embeddings(big)
     panel.set_mode(map2d.FREQUENT, count=100)
@@ -209,7 +212,7 @@ def test_strips_show_a_sum_beside_its_nearest_word(qtbot, emb, tmp_path):
     values = panel._result.rows.values
     np.testing.assert_allclose(values[0], emb.unit[emb.get_index("king")], rtol=1e-6)
     limit = np.abs(values).max()
-    np.testing.assert_array_equal(panel.colours(), pictures.diverging_colours(values, limit))
+    np.testing.assert_array_equal(panel.colours(), diverging_colours(values, limit))
 
     panel.set_rows("queen, girl, apple, prince - boy + girl", sort_by="queen")
     wait_idle(qtbot, panel)
@@ -241,7 +244,7 @@ def test_vocabulary_view_of_a_corpus(qtbot, corpus_info, emb, tmp_path):
     panel.set_corpus(corpus_info)
     wait_idle(qtbot, panel)
     table = panel.model.table
-    words, counts = pictures.corpus_counts(corpus_info.scan)
+    words, counts = corpus_counts(corpus_info.scan)
     assert len(table.words) == len(words) == 44 and table.total == 21_000
     assert list(table.counts) == sorted(counts, reverse=True)
     np.testing.assert_array_equal(panel.zipf_curve.yData, np.sort(counts)[::-1])
@@ -282,7 +285,7 @@ def test_vocabulary_view_of_a_model_alone(qtbot, emb):
     wait_idle(qtbot, panel)
     assert panel.model.table.kept == len(emb)
     assert "model's counts" in panel.message.text()
-    panel.set_embeddings(pictures.Embeddings(emb.words, emb.vectors))  # no counts
+    panel.set_embeddings(Embeddings(emb.words, emb.vectors))  # no counts
     wait_idle(qtbot, panel)
     assert panel.model.rowCount() == 0
     assert "no word counts" in panel.message.text()

@@ -26,8 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from w2v_gui.core import pictures
 from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.core.pictures.labels import thin_labels
+from w2v_gui.core.pictures.projection import Parallelogram, WordMap, parallelogram, word_map
+from w2v_gui.core.pictures.words import (
+    analogy,
+    find_words,
+    most_frequent,
+    neighbourhood,
+    parse_words,
+)
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.panels.map_layers import (
     IDEAL_SIZE,
@@ -76,8 +84,8 @@ class MapRequest:
 class MapResult:
     request: MapRequest
     emb: Embeddings | None = None
-    map: pictures.WordMap | None = None
-    shape: pictures.Parallelogram | None = None
+    map: WordMap | None = None
+    shape: Parallelogram | None = None
     strong: int = 0  # the first ``strong`` words are the query's own
     missing: tuple[str, ...] = ()
     error: str | None = None
@@ -90,19 +98,19 @@ def compute(emb: Embeddings, req: MapRequest) -> MapResult:
     missing: list[str] = []
     try:
         if req.mode == WORDS:
-            rows, missing = pictures.find_words(emb, pictures.parse_words(req.text))
+            rows, missing = find_words(emb, parse_words(req.text))
             strong = 0
         elif req.mode == NEIGHBOURS:
             if not req.text.strip():
                 return MapResult(req, error="Type a word to see it among its neighbours.")
-            rows, strong = pictures.neighbourhood(emb, req.text.strip(), req.count), 1
+            rows, strong = neighbourhood(emb, req.text.strip(), req.count), 1
         elif req.mode == ANALOGY:
             if not all(req.analogy):
                 return MapResult(req, error="Type an analogy in the Analogy panel.")
-            found = pictures.analogy(emb, *req.analogy, others=req.count)
+            found = analogy(emb, *req.analogy, others=req.count)
             rows, strong = list(found.rows) + list(found.others), 4
         else:
-            rows, strong = pictures.most_frequent(emb, req.count), 0
+            rows, strong = most_frequent(emb, req.count), 0
     except UnknownWordError as exc:
         return MapResult(req, error=str(exc).capitalize() + ".")
     if len(rows) == 0:
@@ -114,15 +122,15 @@ def compute(emb: Embeddings, req: MapRequest) -> MapResult:
             else "Type some words to place them on the map.",
         )
     if req.fit_frequent:
-        fit = pictures.most_frequent(emb, FIT_TOP)
+        fit = most_frequent(emb, FIT_TOP)
     elif found is not None:
         # The plane of the four corners shows the parallelogram best; the further answers
         # are placed on it, rather than tilting it towards themselves.
         fit = list(found.rows)
     else:
         fit = None
-    wmap = pictures.word_map(emb, rows, fit)
-    shape = pictures.parallelogram(emb, found, wmap.projection) if found else None
+    wmap = word_map(emb, rows, fit)
+    shape = parallelogram(emb, found, wmap.projection) if found else None
     return MapResult(
         req,
         emb,
@@ -290,7 +298,7 @@ class MapPanel(LazyPicture):
         )
         emb = self._emb
         n = {
-            WORDS: len(pictures.parse_words(text)),
+            WORDS: len(parse_words(text)),
             NEIGHBOURS: req.count,
             ANALOGY: req.count,
             FREQUENT: req.count,
@@ -404,7 +412,7 @@ class MapPanel(LazyPicture):
             text += f" · not in the vocabulary: {', '.join(r.missing)}"
         return text
 
-    def _draw_shape(self, shape: pictures.Parallelogram | None) -> None:
+    def _draw_shape(self, shape: Parallelogram | None) -> None:
         self.shape.set_shape(shape)
         self.ideal.setData(pos=shape.ideal[None, :] if shape is not None else np.zeros((0, 2)))
 
@@ -421,7 +429,7 @@ class MapPanel(LazyPicture):
             return
         view, size = self._view_geometry()
         self.labels.set_shown(
-            pictures.thin_labels(
+            thin_labels(
                 self._label_xy,
                 self._widths,
                 self._metrics.height(),

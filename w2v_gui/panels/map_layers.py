@@ -14,7 +14,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 
-from w2v_gui.core import pictures
+from w2v_gui.core.pictures.labels import Labels
+from w2v_gui.core.pictures.projection import Parallelogram
 
 POINT_SIZE, STRONG_SIZE, IDEAL_SIZE = 7, 11, 13
 LABEL_OFFSET = 7  # pixels between a point and its label
@@ -107,7 +108,7 @@ class LabelLayer(PixelLayer):
     def pixelPadding(self) -> float:  # noqa: N802 - pyqtgraph hook
         return self._padding
 
-    def set_shown(self, labels: pictures.Labels) -> None:
+    def set_shown(self, labels: Labels) -> None:
         self._shown, self._sides = labels.index.tolist(), labels.side.tolist()
         self._lifts = labels.lift.tolist()
         self.update()
@@ -141,10 +142,10 @@ class ShapeLayer(PixelLayer):
 
     def __init__(self):
         super().__init__()
-        self.shape: pictures.Parallelogram | None = None
+        self.shape: Parallelogram | None = None
         self.setZValue(-1)  # under the points
 
-    def set_shape(self, shape: pictures.Parallelogram | None) -> None:
+    def set_shape(self, shape: Parallelogram | None) -> None:
         self.shape = shape
         self.update()
 

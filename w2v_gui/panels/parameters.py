@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from w2v_gui.core.config import ParamInfo, TrainingConfig
-from w2v_gui.core.sgns import MEMORY_ADVICE, available_memory, estimate
+from w2v_gui.core.estimate import MEMORY_ADVICE, available_memory, estimate
 from w2v_gui.core.units import format_bytes
 from w2v_gui.core.vocab import Scan
 from w2v_gui.text import format_duration

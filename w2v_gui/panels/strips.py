@@ -26,7 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from w2v_gui.core import pictures
+from w2v_gui.core.pictures.strips import (
+    DIVERGING,
+    Expression,
+    StripRows,
+    column_order,
+    diverging_colours,
+    parse_rows,
+    strip_rows,
+    symmetric_limit,
+)
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.panels.neighbours import DEBOUNCE_MS
 from w2v_gui.panels.plotting import Background, ExportButton, LazyPicture, export_plot
@@ -47,13 +56,13 @@ def default_rows(analogy: tuple[str, str, str]) -> str:
 
 @dataclass(frozen=True, eq=False)
 class StripsResult:
-    rows: pictures.StripRows
+    rows: StripRows
     limit: float
 
 
 def compute(emb: Embeddings, text: str) -> StripsResult:
-    rows = pictures.strip_rows(emb, pictures.parse_rows(text))
-    return StripsResult(rows, pictures.symmetric_limit(rows.values))
+    rows = strip_rows(emb, parse_rows(text))
+    return StripsResult(rows, symmetric_limit(rows.values))
 
 
 class StripsPanel(LazyPicture):
@@ -105,7 +114,7 @@ class StripsPanel(LazyPicture):
             axis.setPen("#b0b0b0")
             axis.setTextPen("#303030")
         self.plot.getAxis("left").setStyle(tickLength=0)
-        colours = pictures.DIVERGING.astype(np.uint8)
+        colours = DIVERGING.astype(np.uint8)
         self.bar = pg.ColorBarItem(
             values=(-1, 1),
             colorMap=pg.ColorMap(np.linspace(0, 1, len(colours)), colours),
@@ -161,7 +170,7 @@ class StripsPanel(LazyPicture):
         r = self._result
         if r is None:
             return np.zeros((0, 0, 4), dtype=np.uint8)
-        return pictures.diverging_colours(r.rows.values[:, self._order], r.limit)
+        return diverging_colours(r.rows.values[:, self._order], r.limit)
 
     def export(self, path: str) -> None:
         export_plot(self.view.ci, path)
@@ -174,7 +183,7 @@ class StripsPanel(LazyPicture):
             return
         self._stale = False
         emb, text = self._emb, self.rows.text()
-        sums = sum(isinstance(r, pictures.Expression) for r in pictures.parse_rows(text))
+        sums = sum(isinstance(r, Expression) for r in parse_rows(text))
         self._work.run(lambda: compute(emb, text), big=sums * len(emb) * emb.vector_size > BIG_WORK)
 
     # -- drawing -----------------------------------------------------------------------
@@ -214,11 +223,11 @@ class StripsPanel(LazyPicture):
         n, d = rows.values.shape
         label = self.sort.currentData()
         key = rows.values[rows.labels.index(label)] if label in rows.labels else None
-        self._order = pictures.column_order(key, d)
+        self._order = column_order(key, d)
         for item in self._images + self._frames:
             self.plot.removeItem(item)
         self._images, self._frames = [], []
-        rgba = pictures.diverging_colours(rows.values[:, self._order], r.limit)
+        rgba = diverging_colours(rows.values[:, self._order], r.limit)
         # Each cell drawn CELL_PX image pixels wide, so exports stay sharp in viewers that
         # smooth images; with few dimensions the last of them is left blank, so cells
         # read as cells, as in the Illustrated Word2Vec.

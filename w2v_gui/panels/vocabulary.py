@@ -26,8 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from w2v_gui.core import pictures
 from w2v_gui.core.config import TrainingConfig
+from w2v_gui.core.pictures.vocabulary import (
+    VocabularyTable,
+    corpus_counts,
+    min_count_curve,
+    vocabulary_table,
+    zipf,
+    zipf_fit,
+)
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.panels.neighbours import DEBOUNCE_MS
 from w2v_gui.panels.plotting import Background, ExportButton, export_plot
@@ -45,7 +52,7 @@ COLUMNS = ("#", "Word", "Count", "Per million", "Keep probability")
 
 @dataclass(frozen=True, eq=False)
 class VocabularyData:
-    table: pictures.VocabularyTable
+    table: VocabularyTable
     zipf: tuple[np.ndarray, np.ndarray]
     fit: tuple[float, float]  # Zipf's s and c: count ≈ c · rank^−s
     curve: tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -53,14 +60,12 @@ class VocabularyData:
 
 
 def compute(words, counts, config: TrainingConfig, source: str) -> VocabularyData:
-    table = pictures.vocabulary_table(
-        words, counts, config.min_count, config.sample, config.max_vocab_size
-    )
+    table = vocabulary_table(words, counts, config.min_count, config.sample, config.max_vocab_size)
     return VocabularyData(
         table,
-        pictures.zipf(table.counts),
-        pictures.zipf_fit(table.counts),
-        pictures.min_count_curve(table.counts),
+        zipf(table.counts),
+        zipf_fit(table.counts),
+        min_count_curve(table.counts),
         source,
     )
 
@@ -70,10 +75,10 @@ class WordsModel(QAbstractTableModel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.table: pictures.VocabularyTable | None = None
+        self.table: VocabularyTable | None = None
         self.rows = np.zeros(0, dtype=np.int64)
 
-    def set_rows(self, table: pictures.VocabularyTable | None, rows: np.ndarray) -> None:
+    def set_rows(self, table: VocabularyTable | None, rows: np.ndarray) -> None:
         self.beginResetModel()
         self.table, self.rows = table, rows
         self.endResetModel()
@@ -254,7 +259,7 @@ class VocabularyPanel(QWidget):
     # -- what the window calls ----------------------------------------------------------
     def set_corpus(self, info) -> None:
         """A scanned corpus (``session.CorpusInfo``): its counts of every word."""
-        words, counts = pictures.corpus_counts(info.scan)
+        words, counts = corpus_counts(info.scan)
         self._corpus = (words, counts, info.name)
         self._changed()
 
