@@ -19,22 +19,22 @@ from PySide6.QtWidgets import (
 )
 
 from w2v_gui.core.config import TrainingConfig
-from w2v_gui.panels.analogy import AnalogyPanel
-from w2v_gui.panels.corpus import CorpusPanel
-from w2v_gui.panels.evaluate import EvaluatePanel
-from w2v_gui.panels.files import FileActions
-from w2v_gui.panels.learn import LearnPanel
-from w2v_gui.panels.map2d import MapPanel
-from w2v_gui.panels.neighbours import NeighboursPanel
-from w2v_gui.panels.parameters import ParametersPanel
-from w2v_gui.panels.strips import StripsPanel
-from w2v_gui.panels.task_status import TaskStatus
-from w2v_gui.panels.training import TrainingPanel
-from w2v_gui.panels.vocabulary import VocabularyPanel
-from w2v_gui.panels.watch import WatchPanel
-from w2v_gui.panels.words import Vocabulary
+from w2v_gui.explore.analogy import AnalogyPanel
+from w2v_gui.explore.evaluate import EvaluatePanel
+from w2v_gui.explore.map2d import MapPanel
+from w2v_gui.explore.neighbours import NeighboursPanel
+from w2v_gui.explore.strips import StripsPanel
+from w2v_gui.explore.vocabulary import VocabularyPanel
+from w2v_gui.explore.words import Vocabulary
+from w2v_gui.learn.panel import LearnPanel
 from w2v_gui.session import IDLE, LOADING, SAVING, SCANNING, CorpusInfo, Session
 from w2v_gui.settings import Settings
+from w2v_gui.train.corpus import CorpusPanel
+from w2v_gui.train.files import FileActions
+from w2v_gui.train.parameters import ParametersPanel
+from w2v_gui.train.training import TrainingPanel
+from w2v_gui.train.watch import WatchPanel
+from w2v_gui.widgets.task_status import TaskStatus
 
 APP_NAME = "w2v-gui"
 DEFAULT_SIZE = (1280, 800)

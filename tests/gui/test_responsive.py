@@ -198,7 +198,7 @@ def test_showing_a_large_vocabulary_asks_only_the_rows_in_view(
     # Column widths measured over 1,000 rows made 64,000 Python data() calls, up to
     # 1.9 s of frozen window, each time the Vocabulary tab showed a new corpus.
     from tests.gui.conftest import SMALL, load
-    from w2v_gui.panels.vocabulary import WordsModel
+    from w2v_gui.explore.vocabulary import WordsModel
 
     calls = [0]
     real = WordsModel.data

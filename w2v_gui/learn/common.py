@@ -1,8 +1,7 @@
 """What the Learn steps share: the story's state, background tasks, heat maps, tables.
 
-The steps live in ``learn_steps.py`` and ``learn_training.py``; the stepper that holds
-them in ``learn.py``. (Flat modules, not a ``learn/`` package: pyproject lists the
-packages it ships one by one.)
+The steps live in ``steps.py`` and ``training_steps.py``; the stepper that holds
+them in ``panel.py``.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from w2v_gui import queries
 from w2v_gui.asker import Asker
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.panels.words import BarDelegate, Vocabulary
+from w2v_gui.explore.words import BarDelegate, Vocabulary
 
 DEBOUNCE_MS = 200
 

@@ -36,8 +36,8 @@ from w2v_gui.core.pictures.vocabulary import (
     zipf_fit,
 )
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.panels.neighbours import DEBOUNCE_MS
-from w2v_gui.panels.plotting import Background, ExportButton, export_plot
+from w2v_gui.explore.neighbours import DEBOUNCE_MS
+from w2v_gui.widgets.plotting import Background, ExportButton, export_plot
 
 # Words beyond which the work runs on a thread (sorting 56,000 words took 75 ms here;
 # searching them 12 ms).

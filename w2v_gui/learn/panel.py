@@ -1,7 +1,7 @@
 """Learn: "The Illustrated Word2Vec" told in six steps, with the numbers of your corpus.
 
-A stepper (step list, Back / Next) over six pages (``learn_steps.py``,
-``learn_training.py``). Every number comes from core — :mod:`core.walkthrough` for the
+A stepper (step list, Back / Next) over six pages (``steps.py``,
+``training_steps.py``). Every number comes from core — :mod:`core.walkthrough` for the
 window table, the negatives, one pair's SGD step and the toy slice; the real
 :class:`~w2v_gui.core.sgns.Trainer` for quick models; :class:`~w2v_gui.core.vectors.Embeddings` for
 similarities. Anything slower than a few milliseconds (cutting a vocabulary, training)
@@ -31,9 +31,9 @@ from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.corpus import Corpus
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import Scan, scan
-from w2v_gui.panels.learn_common import LearnData, Page, Story, TaskRunner, prepare
-from w2v_gui.panels.learn_steps import VectorsStep, WindowStep, WordVectorsStep
-from w2v_gui.panels.learn_training import HyperStep, NegativesStep, TrainingStep
+from w2v_gui.learn.common import LearnData, Page, Story, TaskRunner, prepare
+from w2v_gui.learn.steps import VectorsStep, WindowStep, WordVectorsStep
+from w2v_gui.learn.training_steps import HyperStep, NegativesStep, TrainingStep
 from w2v_gui.resources import demo_corpus_path
 
 STEPS = (VectorsStep, WordVectorsStep, WindowStep, NegativesStep, TrainingStep, HyperStep)

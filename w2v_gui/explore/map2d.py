@@ -37,7 +37,7 @@ from w2v_gui.core.pictures.words import (
     parse_words,
 )
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.panels.map_layers import (
+from w2v_gui.explore.map_layers import (
     IDEAL_SIZE,
     LABEL_OFFSET,
     POINT,
@@ -48,9 +48,9 @@ from w2v_gui.panels.map_layers import (
     LabelLayer,
     ShapeLayer,
 )
-from w2v_gui.panels.neighbours import DEBOUNCE_MS
-from w2v_gui.panels.plotting import Background, ExportButton, LazyPicture, export_plot
-from w2v_gui.panels.words import Vocabulary
+from w2v_gui.explore.neighbours import DEBOUNCE_MS
+from w2v_gui.explore.words import Vocabulary
+from w2v_gui.widgets.plotting import Background, ExportButton, LazyPicture, export_plot
 
 WORDS, NEIGHBOURS, ANALOGY, FREQUENT = "words", "neighbours", "analogy", "frequent"
 MODES = (

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 from w2v_gui.core.errors import UnknownWordError
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.walkthrough import quick_train
-from w2v_gui.panels.learn_common import (
+from w2v_gui.explore.words import BarDelegate
+from w2v_gui.learn.common import (
     CONTEXT_COLOUR,
     FADED,
     INPUT_COLOUR,
@@ -34,7 +35,6 @@ from w2v_gui.panels.learn_common import (
     table,
     text_label,
 )
-from w2v_gui.panels.words import BarDelegate
 
 # -- step 1 ------------------------------------------------------------------------------------
 

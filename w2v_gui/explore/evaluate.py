@@ -1,7 +1,7 @@
 """Evaluate: score the vectors on word analogies and on word-pair similarity judgements.
 
 The numbers are ``core.evaluate``'s (equal to gensim's evaluators), run through
-``w2v_gui.evaluation``. A run scores the vectors on show when it starts (the latest
+``w2v_gui.explore.evaluation``. A run scores the vectors on show when it starts (the latest
 training snapshot, or a trained or opened model) in a worker thread, with progress and
 Cancel; starting another supersedes it. Every run stays in the history table, which copies
 as tab-separated text for a spreadsheet; the bar chart shows the per-section accuracy of
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from w2v_gui.core.evaluate import BUNDLED_ANALOGIES, BUNDLED_PAIRS
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.evaluation import (
+from w2v_gui.explore.evaluation import (
     COLUMNS,
     METHODS,
     PAIR_COLUMNS,
@@ -54,8 +54,8 @@ from w2v_gui.evaluation import (
     pairs_name,
     run_values,
 )
-from w2v_gui.panels.learn_common import TaskRunner
-from w2v_gui.panels.plotting import ExportButton
+from w2v_gui.learn.common import TaskRunner
+from w2v_gui.widgets.plotting import ExportButton
 
 SEMANTIC, SYNTACTIC = "#1f4e8c", "#d9822b"
 FILE_FILTER = "Text (*.txt *.tsv *.csv);;All files (*)"

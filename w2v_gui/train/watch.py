@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from w2v_gui import queries
 from w2v_gui.asker import Asker
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.panels.words import Vocabulary
+from w2v_gui.explore.words import Vocabulary
 
 TOPN = queries.WATCH_TOPN
 HIGHLIGHT = "#c0392b"

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 from w2v_gui import queries
 from w2v_gui.asker import Asker
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.panels.neighbours import DEBOUNCE_MS
-from w2v_gui.panels.words import Vocabulary
+from w2v_gui.explore.neighbours import DEBOUNCE_MS
+from w2v_gui.explore.words import Vocabulary
 
 DEFAULTS = ("man", "king", "woman")
 

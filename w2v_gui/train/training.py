@@ -7,7 +7,7 @@ grows by doubling. Arriving records therefore cost an append, never a redraw.
 The view ranges are set by hand and change only when the data leaves them: pyqtgraph's
 auto-range re-lays out and repaints every axis on each update, which is Python code that
 must win the GIL back from the trainer's threads call after call (measured: 50–120 ms
-stalls of the event loop; tests/gui/probe_latency.py).
+stalls of the event loop; tools/probe_latency.py).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from w2v_gui.core.errors import UnknownWordError
 from w2v_gui.core.walkthrough import PairStep, ToyModel, draw_negatives, noise_cdf, quick_train
-from w2v_gui.panels.learn_common import (
+from w2v_gui.learn.common import (
     CONTEXT_COLOUR,
     INPUT_COLOUR,
     NEGATIVE_COLOUR,

@@ -37,8 +37,8 @@ from w2v_gui.core.pictures.strips import (
     symmetric_limit,
 )
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.panels.neighbours import DEBOUNCE_MS
-from w2v_gui.panels.plotting import Background, ExportButton, LazyPicture, export_plot
+from w2v_gui.explore.neighbours import DEBOUNCE_MS
+from w2v_gui.widgets.plotting import Background, ExportButton, LazyPicture, export_plot
 
 CELL_PX = 8
 ROW_GAP = 0.22  # blank part of each row's height, between strips
