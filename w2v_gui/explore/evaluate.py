@@ -54,7 +54,7 @@ from w2v_gui.explore.evaluation import (
     pairs_name,
     run_values,
 )
-from w2v_gui.learn.common import TaskRunner
+from w2v_gui.tasks import TaskRunner
 from w2v_gui.widgets.plotting import ExportButton
 
 SEMANTIC, SYNTACTIC = "#1f4e8c", "#d9822b"

@@ -1,11 +1,11 @@
 """Learn: "The Illustrated Word2Vec" told in six steps, with the numbers of your corpus.
 
-A stepper (step list, Back / Next) over six pages (``steps.py``,
-``training_steps.py``). Every number comes from core — :mod:`core.walkthrough` for the
-window table, the negatives, one pair's SGD step and the toy slice; the real
-:class:`~w2v_gui.core.sgns.Trainer` for quick models; :class:`~w2v_gui.core.vectors.Embeddings` for
-similarities. Anything slower than a few milliseconds (cutting a vocabulary, training)
-runs in a worker thread.
+A stepper (step list, Back / Next) over six pages, one module each (``vectors``,
+``word_vectors``, ``window``, ``negatives``, ``training``, ``hyperparameters``). Every
+number comes from core — :mod:`core.walkthrough` for the window table, the negatives, one
+pair's SGD step and the toy slice; the real :class:`~w2v_gui.core.sgns.Trainer` for quick
+models; :class:`~w2v_gui.core.vectors.Embeddings` for similarities. Anything slower than a
+few milliseconds (cutting a vocabulary, training) runs in a worker thread.
 
 Until the app has a corpus, the panel reads the bundled demo corpus on its own the
 first time it is shown.
@@ -31,10 +31,16 @@ from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.corpus import Corpus
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import Scan, scan
-from w2v_gui.learn.common import LearnData, Page, Story, TaskRunner, prepare
-from w2v_gui.learn.steps import VectorsStep, WindowStep, WordVectorsStep
-from w2v_gui.learn.training_steps import HyperStep, NegativesStep, TrainingStep
+from w2v_gui.learn.hyperparameters import HyperStep
+from w2v_gui.learn.negatives import NegativesStep
+from w2v_gui.learn.page import Page
+from w2v_gui.learn.story import LearnData, Story, prepare
+from w2v_gui.learn.training import TrainingStep
+from w2v_gui.learn.vectors import VectorsStep
+from w2v_gui.learn.window import WindowStep
+from w2v_gui.learn.word_vectors import WordVectorsStep
 from w2v_gui.resources import demo_corpus_path
+from w2v_gui.tasks import TaskRunner
 
 STEPS = (VectorsStep, WordVectorsStep, WindowStep, NegativesStep, TrainingStep, HyperStep)
 
