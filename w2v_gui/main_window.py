@@ -27,7 +27,7 @@ from w2v_gui.explore.strips import StripsPanel
 from w2v_gui.explore.vocabulary import VocabularyPanel
 from w2v_gui.explore.words import Vocabulary
 from w2v_gui.learn.panel import LearnPanel
-from w2v_gui.session import IDLE, LOADING, SAVING, SCANNING, CorpusInfo, Session
+from w2v_gui.session import IDLE, LOADING, SAVING, SCANNING, CorpusInfo, Session, State
 from w2v_gui.settings import Settings
 from w2v_gui.train.corpus import CorpusPanel
 from w2v_gui.train.files import FileActions
@@ -194,8 +194,22 @@ class MainWindow(QMainWindow):
         self.analogy.query_changed.connect(self._on_analogy_query_changed)
         for view in (self.map, self.strips):
             self.analogy.query_changed.connect(view.set_analogy)
-        for view in (self.map, self.strips, self.vocabulary_view):
+        # One route for the vectors: every view that shows them, one signature.
+        for view in (
+            self.vocabulary,
+            self.watch,
+            self.neighbours,
+            self.analogy,
+            self.map,
+            self.strips,
+            self.vocabulary_view,
+            self.evaluate,
+            self.learn,
+        ):
             s.embeddings_changed.connect(view.set_embeddings)
+        for view in (self.watch, self.neighbours, self.analogy):
+            s.answered.connect(view.set_answers)
+        s.embeddings_described.connect(self.evaluate.set_label)
         s.corpus_loaded.connect(self.vocabulary_view.set_corpus)
         self.evaluate.run_action.triggered.connect(self._on_evaluate_run_triggered)
         self.evaluate.options_changed.connect(self.settings.set_evaluation)
@@ -207,7 +221,6 @@ class MainWindow(QMainWindow):
         s.config_loaded.connect(p.set_config)
         s.training_started.connect(self._on_session_training_started)
         s.training_progressed.connect(t.add_progress)
-        s.embeddings_changed.connect(self._on_session_embeddings_changed)
         s.training_finished.connect(self._on_session_training_finished)
         s.training_failed.connect(t.fail)
         s.training_cancelled.connect(t.cancel)
@@ -255,7 +268,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(idle and s.model is not None)
         self.parameters.setEnabled(idle)
 
-    def _on_session_state_changed(self, state: str) -> None:
+    def _on_session_state_changed(self, state: State) -> None:
         self.corpus_panel.set_scanning(state == SCANNING)
         if state == LOADING:
             self.task_status.start("Opening the model…")
@@ -267,7 +280,7 @@ class MainWindow(QMainWindow):
             self.task_status.finish()
         self._update_actions()
         if state != IDLE:
-            self.statusBar().showMessage(f"{state.capitalize()}…")
+            self.statusBar().showMessage(f"{state.value.capitalize()}…")
         else:
             self.statusBar().clearMessage()
 
@@ -289,14 +302,6 @@ class MainWindow(QMainWindow):
 
     def _on_session_training_started(self, config: TrainingConfig) -> None:
         self.training.start_run(config.epochs, config.alpha)
-
-    def _on_session_embeddings_changed(self, emb, answers) -> None:
-        self.vocabulary.set_embeddings(emb)
-        self.watch.set_embeddings(emb, answers and answers.watched)
-        self.neighbours.set_embeddings(emb, answers and answers.neighbours)
-        self.analogy.set_embeddings(emb, answers and answers.analogy)
-        self.learn.set_embeddings(emb)
-        self.evaluate.set_embeddings(emb, self.session.embeddings_label)
 
     def _on_evaluate_run_triggered(self) -> None:
         self.explore.setCurrentWidget(self.evaluate)  # the shortcut works from any tab

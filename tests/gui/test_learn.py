@@ -314,5 +314,5 @@ def test_learn_tab_in_the_window(qtbot, window, corpus_file):
         tabs.setCurrentWidget(learn)
     assert learn.story.data.name == "planted.txt"
     assert len(learn.story.data.vocab) == 44
-    window.session.embeddings_changed.emit(None, None)
+    window.session.embeddings_changed.emit(None)
     assert learn.story.embeddings is None

@@ -301,7 +301,7 @@ def test_divergence_is_shown_and_nothing_garbage_can_be_saved(
 
     monkeypatch.setattr(w2v_gui.core.sgns, "batch_gradients", blowing_up)
     shown = []
-    session.embeddings_changed.connect(lambda emb, answers: shown.append(emb))
+    session.embeddings_changed.connect(lambda emb: shown.append(emb))
     with qtbot.waitSignal(session.failed, timeout=30_000):
         window.training.train_action.trigger()
     monkeypatch.setattr(w2v_gui.core.sgns, "batch_gradients", real)

@@ -24,6 +24,7 @@ from w2v_gui.learn.drawing import (
     table,
 )
 from w2v_gui.learn.page import Page, prose
+from w2v_gui.tasks import cancel_task, run_task
 
 COMPARE_TOKENS = 300_000
 COMPARE_TOPN = 15
@@ -35,8 +36,8 @@ class HyperStep(Page):
     title = "6 · Hyperparameters"
     short = "6  Hyperparameters"
 
-    def __init__(self, story, tasks, parent=None):
-        super().__init__(story, tasks, parent)
+    def __init__(self, story, parent=None):
+        super().__init__(story, parent)
         self.text.setText(prose("hyperparameters"))
         self.word = QLineEdit(objectName="learnCompareWord")
         self.word.editingFinished.connect(self.show_neighbours)
@@ -136,7 +137,8 @@ class HyperStep(Page):
 
         self.runs = []
         self._started = time.monotonic()
-        self._task = self.tasks.run(
+        self._task = run_task(
+            self,
             run,
             self._on_compare_finished,
             self._on_compare_failed,
@@ -174,7 +176,7 @@ class HyperStep(Page):
         self.status.setText(f"The comparison failed: {html.escape(message)}")
 
     def _on_cancel_clicked(self) -> None:
-        self.tasks.cancel(self._task)
+        cancel_task(self._task)
         self._task = None
         self.cancel_button.hide()
         self.refresh()

@@ -36,8 +36,8 @@ class NegativesStep(Page):
     title = "4 · Negative sampling"
     short = "4  Negative sampling"
 
-    def __init__(self, story, tasks, parent=None):
-        super().__init__(story, tasks, parent)
+    def __init__(self, story, parent=None):
+        super().__init__(story, parent)
         self.text.setText(prose("negatives"))
         self.negative = QSpinBox(objectName="learnNegatives", minimum=1, maximum=20)
         self.negative.setValue(story.config.negative)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from w2v_gui.learn.drawing import text_label
 from w2v_gui.learn.story import Story
-from w2v_gui.tasks import TaskRunner
 
 TEXT_WIDTH = 330
 
@@ -36,10 +35,9 @@ class Page(QWidget):
     title = ""  # the heading
     short = ""  # the name in the step list
 
-    def __init__(self, story: Story, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, story: Story, parent: QWidget | None = None):
         super().__init__(parent)
         self.story = story
-        self.tasks = tasks
         self.heading = QLabel(f"<h3 style='margin:0'>{html.escape(self.title)}</h3>", wordWrap=True)
         self.text = text_label(name=f"{type(self).__name__}Text")
         self.controls = QVBoxLayout()

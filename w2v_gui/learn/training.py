@@ -41,8 +41,8 @@ class TrainingStep(Page):
     title = "5 · One training step"
     short = "5  One training step"
 
-    def __init__(self, story, tasks, parent=None):
-        super().__init__(story, tasks, parent)
+    def __init__(self, story, parent=None):
+        super().__init__(story, parent)
         self.text.setText(prose("training"))
         self.pair = QComboBox(objectName="learnPair")
         self.pair.currentIndexChanged.connect(self._on_pair_changed)

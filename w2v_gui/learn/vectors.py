@@ -42,8 +42,8 @@ class VectorsStep(Page):
     title = "1 · Vectors and cosine similarity"
     short = "1  Vectors, cosine"
 
-    def __init__(self, story, tasks, parent=None):
-        super().__init__(story, tasks, parent)
+    def __init__(self, story, parent=None):
+        super().__init__(story, parent)
         self.text.setText(prose("vectors"))
         self.people = {k: np.array(v, dtype=np.float32) for k, v in PEOPLE.items()}
         self.person = QComboBox(objectName="learnPerson")

@@ -33,8 +33,8 @@ class WindowStep(Page):
     title = "3 · The sliding window"
     short = "3  Sliding window"
 
-    def __init__(self, story, tasks, parent=None):
-        super().__init__(story, tasks, parent)
+    def __init__(self, story, parent=None):
+        super().__init__(story, parent)
         self.text.setText(prose("window"))
         self.window = QSpinBox(objectName="learnWindow", minimum=1, maximum=10)
         self.window.setValue(self.story.window)

@@ -28,6 +28,7 @@ from w2v_gui.learn.drawing import (
     text_label,
 )
 from w2v_gui.learn.page import Page, prose
+from w2v_gui.tasks import run_task
 
 SHOWN_WORDS = ("king", "queen", "man", "woman", "water")
 ANALOGY = ("king", "man", "woman")
@@ -38,8 +39,8 @@ class WordVectorsStep(Page):
     title = "2 · Word vectors"
     short = "2  Word vectors"
 
-    def __init__(self, story, tasks, parent=None):
-        super().__init__(story, tasks, parent)
+    def __init__(self, story, parent=None):
+        super().__init__(story, parent)
         self.text.setText(prose("word_vectors"))
         self.words_edit = QLineEdit(objectName="learnWords")
         self.words_edit.setPlaceholderText("words, separated by commas")
@@ -155,7 +156,8 @@ class WordVectorsStep(Page):
         cfg = story.config.replace(
             vector_size=50, epochs=5, workers=1, min_count=min(story.config.min_count, 5)
         )
-        self._task = self.tasks.run(
+        self._task = run_task(
+            self,
             lambda progress, stop: (data, quick_train(data.scan, cfg, QUICK_TOKENS, stop)),
             self._on_quick_finished,
             self._on_quick_failed,
