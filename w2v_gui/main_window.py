@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         config = self.parameters.config()
         if config is not None:
             self.corpus_panel.set_vocab_settings(config.min_count, config.max_vocab_size)
-        self._restore_geometry()
+        self.settings.restore_window(self, self._splitters, DEFAULT_SIZE)
         self._on_session_state_changed(IDLE)
         self._on_session_document_changed()
 
@@ -343,23 +343,6 @@ class MainWindow(QMainWindow):
         QMessageBox.critical(self, title, message)
 
     # -- settings and closing ---------------------------------------------------------------
-    def _restore_geometry(self) -> None:
-        geometry = self.settings.geometry()
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(*DEFAULT_SIZE)
-        states = self.settings.splitters()
-        for splitter in self._splitters:
-            state = states.get(splitter.objectName())
-            if isinstance(state, str):
-                splitter.restoreState(QByteArray.fromBase64(state.encode()))
-
-    def _save_geometry(self) -> None:
-        self.settings.set_geometry(self.saveGeometry())
-        self.settings.set_splitters(
-            {s.objectName(): bytes(s.saveState().toBase64()).decode() for s in self._splitters}
-        )
-        self.settings.sync()
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         s = self.session
         if s.dirty or s.state not in (IDLE, SCANNING):
@@ -377,7 +360,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Discard:
                 event.ignore()
                 return
-        self._save_geometry()
+        self.settings.save_window(self, self._splitters)
         self.shutdown()
         event.accept()
 
