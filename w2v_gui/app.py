@@ -92,7 +92,7 @@ def make_application() -> QApplication:
     # up the interpreter lock (around Qt and NumPy calls) it waits up to the switch
     # interval to get it back. 5 ms (the default), paid dozens of times per repaint,
     # stalled the event loop for 100+ ms; 1 ms keeps it responsive at no measured cost
-    # to training speed (tests/gui/probe_latency.py).
+    # to training speed (tools/probe_latency.py).
     sys.setswitchinterval(0.001)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -19,22 +19,22 @@ from PySide6.QtWidgets import (
 )
 
 from w2v_gui.core.config import TrainingConfig
-from w2v_gui.panels.analogy import AnalogyPanel
-from w2v_gui.panels.corpus import CorpusPanel
-from w2v_gui.panels.evaluate import EvaluatePanel
-from w2v_gui.panels.files import FileActions
-from w2v_gui.panels.learn import LearnPanel
-from w2v_gui.panels.map2d import MapPanel
-from w2v_gui.panels.neighbours import NeighboursPanel
-from w2v_gui.panels.parameters import ParametersPanel
-from w2v_gui.panels.strips import StripsPanel
-from w2v_gui.panels.task_status import TaskStatus
-from w2v_gui.panels.training import TrainingPanel
-from w2v_gui.panels.vocabulary import VocabularyPanel
-from w2v_gui.panels.watch import WatchPanel
-from w2v_gui.panels.words import Vocabulary
-from w2v_gui.session import IDLE, LOADING, SAVING, SCANNING, CorpusInfo, Session
+from w2v_gui.explore.analogy import AnalogyPanel
+from w2v_gui.explore.evaluate import EvaluatePanel
+from w2v_gui.explore.map2d import MapPanel
+from w2v_gui.explore.neighbours import NeighboursPanel
+from w2v_gui.explore.strips import StripsPanel
+from w2v_gui.explore.vocabulary import VocabularyPanel
+from w2v_gui.explore.words import Vocabulary
+from w2v_gui.learn.panel import LearnPanel
+from w2v_gui.session import IDLE, LOADING, SAVING, SCANNING, CorpusInfo, Session, State
 from w2v_gui.settings import Settings
+from w2v_gui.train.corpus import CorpusPanel
+from w2v_gui.train.files import FileActions
+from w2v_gui.train.parameters import ParametersPanel
+from w2v_gui.train.training import TrainingPanel
+from w2v_gui.train.watch import WatchPanel
+from w2v_gui.widgets.task_status import TaskStatus
 
 APP_NAME = "w2v-gui"
 DEFAULT_SIZE = (1280, 800)
@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         config = self.parameters.config()
         if config is not None:
             self.corpus_panel.set_vocab_settings(config.min_count, config.max_vocab_size)
-        self._restore_geometry()
+        self.settings.restore_window(self, self._splitters, DEFAULT_SIZE)
         self._on_session_state_changed(IDLE)
         self._on_session_document_changed()
 
@@ -194,8 +194,22 @@ class MainWindow(QMainWindow):
         self.analogy.query_changed.connect(self._on_analogy_query_changed)
         for view in (self.map, self.strips):
             self.analogy.query_changed.connect(view.set_analogy)
-        for view in (self.map, self.strips, self.vocabulary_view):
+        # One route for the vectors: every view that shows them, one signature.
+        for view in (
+            self.vocabulary,
+            self.watch,
+            self.neighbours,
+            self.analogy,
+            self.map,
+            self.strips,
+            self.vocabulary_view,
+            self.evaluate,
+            self.learn,
+        ):
             s.embeddings_changed.connect(view.set_embeddings)
+        for view in (self.watch, self.neighbours, self.analogy):
+            s.answered.connect(view.set_answers)
+        s.embeddings_described.connect(self.evaluate.set_label)
         s.corpus_loaded.connect(self.vocabulary_view.set_corpus)
         self.evaluate.run_action.triggered.connect(self._on_evaluate_run_triggered)
         self.evaluate.options_changed.connect(self.settings.set_evaluation)
@@ -207,7 +221,6 @@ class MainWindow(QMainWindow):
         s.config_loaded.connect(p.set_config)
         s.training_started.connect(self._on_session_training_started)
         s.training_progressed.connect(t.add_progress)
-        s.embeddings_changed.connect(self._on_session_embeddings_changed)
         s.training_finished.connect(self._on_session_training_finished)
         s.training_failed.connect(t.fail)
         s.training_cancelled.connect(t.cancel)
@@ -255,7 +268,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(idle and s.model is not None)
         self.parameters.setEnabled(idle)
 
-    def _on_session_state_changed(self, state: str) -> None:
+    def _on_session_state_changed(self, state: State) -> None:
         self.corpus_panel.set_scanning(state == SCANNING)
         if state == LOADING:
             self.task_status.start("Opening the model…")
@@ -267,7 +280,7 @@ class MainWindow(QMainWindow):
             self.task_status.finish()
         self._update_actions()
         if state != IDLE:
-            self.statusBar().showMessage(f"{state.capitalize()}…")
+            self.statusBar().showMessage(f"{state.value.capitalize()}…")
         else:
             self.statusBar().clearMessage()
 
@@ -289,14 +302,6 @@ class MainWindow(QMainWindow):
 
     def _on_session_training_started(self, config: TrainingConfig) -> None:
         self.training.start_run(config.epochs, config.alpha)
-
-    def _on_session_embeddings_changed(self, emb, answers) -> None:
-        self.vocabulary.set_embeddings(emb)
-        self.watch.set_embeddings(emb, answers and answers.watched)
-        self.neighbours.set_embeddings(emb, answers and answers.neighbours)
-        self.analogy.set_embeddings(emb, answers and answers.analogy)
-        self.learn.set_embeddings(emb)
-        self.evaluate.set_embeddings(emb, self.session.embeddings_label)
 
     def _on_evaluate_run_triggered(self) -> None:
         self.explore.setCurrentWidget(self.evaluate)  # the shortcut works from any tab
@@ -338,23 +343,6 @@ class MainWindow(QMainWindow):
         QMessageBox.critical(self, title, message)
 
     # -- settings and closing ---------------------------------------------------------------
-    def _restore_geometry(self) -> None:
-        geometry = self.settings.geometry()
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(*DEFAULT_SIZE)
-        states = self.settings.splitters()
-        for splitter in self._splitters:
-            state = states.get(splitter.objectName())
-            if isinstance(state, str):
-                splitter.restoreState(QByteArray.fromBase64(state.encode()))
-
-    def _save_geometry(self) -> None:
-        self.settings.set_geometry(self.saveGeometry())
-        self.settings.set_splitters(
-            {s.objectName(): bytes(s.saveState().toBase64()).decode() for s in self._splitters}
-        )
-        self.settings.sync()
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         s = self.session
         if s.dirty or s.state not in (IDLE, SCANNING):
@@ -372,7 +360,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Discard:
                 event.ignore()
                 return
-        self._save_geometry()
+        self.settings.save_window(self, self._splitters)
         self.shutdown()
         event.accept()
 

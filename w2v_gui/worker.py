@@ -19,7 +19,7 @@ and waits for that mutex):
   wrapper's ``disconnectNotify`` while holding the worker's signal-slot mutex; churns of
   3000 workers hung in 8 of 60 runs that way (gdb: the GUI thread in ``moveToThread``
   waiting for that mutex, holding the interpreter lock), none of 40 with this design
-  (``tests/gui/probe_worker_churn.py``). Nor Python *and* ``deleteLater``: both freed the
+  (``tools/probe_worker_churn.py``). Nor Python *and* ``deleteLater``: both freed the
   worker at once (the segfault eee6984 fixed).
 - **Python's cyclic garbage collector runs only from a GUI-thread timer**
   (:func:`collect_on_gui_thread`), never where an allocation happens to cross the

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 
 import w2v_gui.core.corpus
 import w2v_gui.core.sgns
-import w2v_gui.panels.parameters
+import w2v_gui.train.parameters
 from tests.gui.conftest import SMALL, load
 from w2v_gui import worker
 from w2v_gui.core.config import TrainingConfig
@@ -183,7 +183,7 @@ def test_a_vocabulary_too_large_for_memory_is_refused_with_the_estimate(
 ):
     free = 3 << 20  # 3 MB: less than a planted run with 300 dimensions needs
     monkeypatch.setattr(w2v_gui.core.sgns, "available_memory", lambda: free)
-    monkeypatch.setattr(w2v_gui.panels.parameters, "available_memory", lambda: free)
+    monkeypatch.setattr(w2v_gui.train.parameters, "available_memory", lambda: free)
     load(qtbot, window, [corpus_file], SMALL.replace(vector_size=300))
     # Said in the form before Train is pressed ...
     estimate = window.parameters.estimate_label.text()
@@ -301,7 +301,7 @@ def test_divergence_is_shown_and_nothing_garbage_can_be_saved(
 
     monkeypatch.setattr(w2v_gui.core.sgns, "batch_gradients", blowing_up)
     shown = []
-    session.embeddings_changed.connect(lambda emb, answers: shown.append(emb))
+    session.embeddings_changed.connect(lambda emb: shown.append(emb))
     with qtbot.waitSignal(session.failed, timeout=30_000):
         window.training.train_action.trigger()
     monkeypatch.setattr(w2v_gui.core.sgns, "batch_gradients", real)

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from w2v_gui import queries
-from w2v_gui.asker import Asker
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.panels.words import Vocabulary
+from w2v_gui.explore.words import Vocabulary
+from w2v_gui.tasks import Latest, inline, raise_bug
 
 TOPN = queries.WATCH_TOPN
 HIGHLIGHT = "#c0392b"
@@ -47,7 +47,8 @@ class WatchPanel(QWidget):
         self._words: list[str] = []
         self._emb: Embeddings | None = None
         self._neighbours: Mapping[str, tuple[tuple[str, float], ...]] = {}
-        self._asker = Asker(self)
+        self._answered: tuple = (None, None)
+        self._asker = Latest("answering a query", self, failed=raise_bug)
 
         self.input = QLineEdit(objectName="watchInput", clearButtonEnabled=True)
         self.input.setPlaceholderText("Pin a word to watch…")
@@ -109,8 +110,14 @@ class WatchPanel(QWidget):
         self.set_words([w for w in self._words if w != word])
 
     # -- the neighbours ----------------------------------------------------------------
-    def set_embeddings(self, emb: Embeddings | None, answered: Mapping | None = None) -> None:
-        """New vectors; ``answered`` holds the worker's neighbours for them, if any."""
+    def set_answers(self, emb: Embeddings, answers: queries.Answers) -> None:
+        """The worker's answers for ``emb`` (the next ``set_embeddings`` uses them)."""
+        self._answered = (emb, answers.watched)
+
+    def set_embeddings(self, emb: Embeddings | None) -> None:
+        """New vectors (with the worker's neighbours for them, if it had any)."""
+        answered = self._answered[1] if self._answered[0] is emb else None
+        self._answered = (None, None)
         self._emb, self._neighbours = emb, dict(answered or {})
         self._recompute_missing()
         self._show()
@@ -126,9 +133,9 @@ class WatchPanel(QWidget):
             return
         missing = tuple(w for w in self._words if w not in self._neighbours)
         if missing:
-            self._asker.ask(
-                emb.vectors.size,
+            self._asker.run(
                 lambda: queries.watched(emb, missing),
+                not inline(emb.vectors.size),
                 lambda found: self._on_answered(emb, found),
             )
 

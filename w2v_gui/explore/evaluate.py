@@ -1,7 +1,7 @@
 """Evaluate: score the vectors on word analogies and on word-pair similarity judgements.
 
 The numbers are ``core.evaluate``'s (equal to gensim's evaluators), run through
-``w2v_gui.evaluation``. A run scores the vectors on show when it starts (the latest
+``w2v_gui.explore.evaluation``. A run scores the vectors on show when it starts (the latest
 training snapshot, or a trained or opened model) in a worker thread, with progress and
 Cancel; starting another supersedes it. Every run stays in the history table, which copies
 as tab-separated text for a spreadsheet; the bar chart shows the per-section accuracy of
@@ -14,39 +14,37 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from w2v_gui.core.evaluate import BUNDLED_ANALOGIES, BUNDLED_PAIRS
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.evaluation import (
-    COLUMNS,
+from w2v_gui.explore.evaluate_views import (
+    LEGEND,
+    SectionChart,
+    fill_history,
+    headers,
+    history_table,
+)
+from w2v_gui.explore.evaluation import (
     METHODS,
-    PAIR_COLUMNS,
     PAIRS_RESTRICT,
     RESTRICT_VOCAB,
-    TAIL,
     EvalRequest,
     EvalRun,
     cell_text,
@@ -54,10 +52,8 @@ from w2v_gui.evaluation import (
     pairs_name,
     run_values,
 )
-from w2v_gui.panels.learn_common import TaskRunner
-from w2v_gui.panels.plotting import ExportButton
+from w2v_gui.tasks import cancel_task, run_task, stop_tasks
 
-SEMANTIC, SYNTACTIC = "#1f4e8c", "#d9822b"
 FILE_FILTER = "Text (*.txt *.tsv *.csv);;All files (*)"
 RUN_SHORTCUT = "Ctrl+Shift+E"
 
@@ -84,13 +80,12 @@ class EvaluatePanel(QWidget):
         options = options or {}
         self._emb: Embeddings | None = None
         self._label = ""
+        self._next_label = ""
         self._analogies = options.get("analogies") or str(BUNDLED_ANALOGIES)
         self._pairs = tuple(options.get("pairs") or map(str, BUNDLED_PAIRS))
         self.runs: list[EvalRun] = []
         self._pair_names: list[str] = []
-        self._runner = TaskRunner(self, "evaluate")
         self._task = None
-        self._sections: list[str] = []  # the chart's, top to bottom
 
         self.run_action = QAction("E&valuate the vectors", self)
         self.run_action.setShortcut(QKeySequence(RUN_SHORTCUT))
@@ -205,19 +200,7 @@ class EvaluatePanel(QWidget):
         self.restrict.valueChanged.connect(self._on_option_changed)
 
     def _build_results(self) -> None:
-        self.history = QTableWidget(0, 0, objectName="evaluateHistory")
-        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.history.verticalHeader().setVisible(False)
-        self.history.verticalHeader().setDefaultSectionSize(22)
-        self.history.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.history.setToolTip(
-            "Every run so far. Select one to see its sections; Copy "
-            "(Ctrl+C) puts the selected runs, or all, on the clipboard "
-            "as tab-separated text for a spreadsheet."
-        )
+        self.history = history_table()
         self.history.itemSelectionChanged.connect(self._on_history_selection_changed)
         self.copy_button = QPushButton("Copy", objectName="evaluateCopy", enabled=False)
         self.copy_button.setToolTip(
@@ -227,24 +210,9 @@ class EvaluatePanel(QWidget):
         self.summary = QLabel(objectName="evaluateSummary", wordWrap=True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setObjectName("evaluateChart")
-        self.plot.setMinimumHeight(180)
-        self.plot.hideButtons()
-        self.plot.setMouseEnabled(False, False)
-        self.plot.invertY(True)  # the file's first section on top
-        for side in ("left", "bottom"):
-            self.plot.getAxis(side).setTextPen("#303030")
-            self.plot.getAxis(side).setPen("#b0b0b0")
-        self.plot.getAxis("bottom").enableAutoSIPrefix(False)  # 0.25, not 250 m
-        self.plot.showGrid(x=True, alpha=0.25)
-        self.bars = pg.BarGraphItem(
-            x0=np.zeros(0), y=np.zeros(0), height=0.7, width=np.zeros(0), pen=None
-        )
-        self.plot.addItem(self.bars)
-        self.export_button = ExportButton(
-            lambda: self.plot.plotItem, "evaluateExport", "evaluation"
-        )
+        self.plot = SectionChart()
+        self.bars = self.plot.bars
+        self.export_button = self.plot.export_button()
 
         left = QWidget()
         box = QVBoxLayout(left)
@@ -258,11 +226,7 @@ class EvaluatePanel(QWidget):
         self._split.addWidget(self.plot)
         self._split.setSizes([600, 360])
         # One row under both halves: the chart keeps all the height there is.
-        legend = QLabel(
-            f"Bars: right / seen per section · <span style='color:{SEMANTIC}'>■"
-            f"</span> semantic &nbsp;<span style='color:{SYNTACTIC}'>■</span> "
-            "syntactic (gram…)"
-        )
+        legend = QLabel(LEGEND)
         self._bottom = QHBoxLayout()
         for w, stretch in (
             (QLabel("History of runs"), 0),
@@ -274,8 +238,13 @@ class EvaluatePanel(QWidget):
             self._bottom.addWidget(w, stretch)
 
     # -- what the window calls -----------------------------------------------------------
-    def set_embeddings(self, emb: Embeddings | None, label: str = "") -> None:
-        """The vectors the next run scores, and what they are (for the history)."""
+    def set_label(self, label: str) -> None:
+        """What the next vectors are, for the history (before ``set_embeddings``)."""
+        self._next_label = label
+
+    def set_embeddings(self, emb: Embeddings | None) -> None:
+        """The vectors the next run scores."""
+        label, self._next_label = self._next_label, ""
         self._emb, self._label = emb, label or ("vectors" if emb is not None else "")
         self.run_action.setEnabled(emb is not None)
         self.source.setText(
@@ -325,14 +294,15 @@ class EvaluatePanel(QWidget):
         if req.analogies is None and not req.pairs:
             self._say("Tick Analogies or Word pairs to have something to score.", error=True)
             return
-        self._runner.cancel(self._task)  # its result, if it still comes, is dropped
+        cancel_task(self._task)  # its result, if it still comes, is dropped
         started, t0 = datetime.now().strftime("%H:%M:%S"), time.monotonic()
 
         def work(progress, stop) -> EvalRun:
             analogy, pairs = evaluate(emb, req, progress, stop)
             return EvalRun(req, label, len(emb), started, time.monotonic() - t0, analogy, pairs)
 
-        self._task = self._runner.run(
+        self._task = run_task(
+            self,
             work,
             self._on_task_done,
             self._on_task_failed,
@@ -344,7 +314,7 @@ class EvaluatePanel(QWidget):
 
     def cancel(self) -> None:
         if self._task is not None:
-            self._runner.cancel(self._task)
+            cancel_task(self._task)
             self._task = None
             self._set_running(False)
             self._say("Cancelled; the panel shows the earlier runs.")
@@ -352,12 +322,12 @@ class EvaluatePanel(QWidget):
     def shutdown(self) -> None:
         """Stop a running evaluation and wait for its thread (the window is closing)."""
         self._task = None
-        self._runner.shutdown()
+        stop_tasks(self)
 
     def tsv(self, rows: list[int] | None = None) -> str:
         """The history (``rows``, or every run) as tab-separated lines with a header."""
         chosen = range(len(self.runs)) if rows is None else rows
-        lines = ["\t".join(self._headers())]
+        lines = ["\t".join(headers(self._pair_names))]
         lines += [
             "\t".join(
                 cell_text(v, for_copy=True)
@@ -377,7 +347,7 @@ class EvaluatePanel(QWidget):
 
     def bars_data(self) -> list[tuple[str, float]]:
         """The chart's (section, accuracy) bars, top to bottom."""
-        return list(zip(self._sections, map(float, self.bars.opts["width"]), strict=True))
+        return self.plot.data()
 
     # -- running ---------------------------------------------------------------------------
     def _set_running(self, running: bool) -> None:
@@ -400,7 +370,7 @@ class EvaluatePanel(QWidget):
         for name, _ in run.pairs:
             if name not in self._pair_names:
                 self._pair_names.append(name)
-        self._fill_history()
+        fill_history(self.history, self.runs, self._pair_names)
         self.history.selectRow(len(self.runs) - 1)
         self.copy_button.setEnabled(True)
         self._say("")
@@ -418,35 +388,6 @@ class EvaluatePanel(QWidget):
         self.message.setVisible(bool(text))
 
     # -- showing ---------------------------------------------------------------------------
-    def _headers(self) -> list[str]:
-        return (
-            [h for h, _ in COLUMNS]
-            + [f"{Path(name).stem} {h}" for name in self._pair_names for h, _ in PAIR_COLUMNS]
-            + [h for h, _ in TAIL]
-        )
-
-    def _fill_history(self) -> None:
-        t = self.history
-        headers = self._headers()
-        t.setColumnCount(len(headers))
-        t.setHorizontalHeaderLabels(headers)
-        tips = (
-            [tip for _, tip in COLUMNS]
-            + [f"{name}: {tip}" for name in self._pair_names for _, tip in PAIR_COLUMNS]
-            + [tip for _, tip in TAIL]
-        )
-        for col, tip in enumerate(tips):
-            t.horizontalHeaderItem(col).setToolTip(tip)
-        t.setRowCount(len(self.runs))
-        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for row, run in enumerate(self.runs):
-            for col, value in enumerate(run_values(row + 1, run, self._pair_names)):
-                item = QTableWidgetItem(cell_text(value))
-                if isinstance(value, int | float):
-                    item.setTextAlignment(right)
-                t.setItem(row, col, item)
-        t.scrollToBottom()
-
     def _on_history_selection_changed(self) -> None:
         rows = [i.row() for i in self.history.selectionModel().selectedRows()]
         if rows:
@@ -474,21 +415,7 @@ class EvaluatePanel(QWidget):
                 f"{p.oov_ratio:.1f}%"
             )
         self.summary.setText("<br>".join(parts))
-        self._draw_sections(a.sections if a is not None else ())
-
-    def _draw_sections(self, sections) -> None:
-        n = len(sections)
-        acc = np.array([c / t if t else 0.0 for _, c, t in sections])
-        brushes = [
-            pg.mkBrush(SYNTACTIC if name.startswith("gram") else SEMANTIC)
-            for name, _, _ in sections
-        ]
-        self.bars.setOpts(x0=np.zeros(n), y=np.arange(n, dtype=float), width=acc, brushes=brushes)
-        self._sections = [name for name, _, _ in sections]
-        ticks = [(i, f"{name}  {c:,}/{t:,}") for i, (name, c, t) in enumerate(sections)]
-        self.plot.getAxis("left").setTicks([ticks, []])
-        self.plot.setXRange(0, max(0.1, float(acc.max(initial=0)) * 1.1), padding=0)
-        self.plot.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
+        self.plot.draw(a.sections if a is not None else ())
 
     # -- choices ---------------------------------------------------------------------------
     def _show_files(self) -> None:

@@ -1,6 +1,6 @@
 """Measure how fast the 2-D map redraws 10,000 labelled words while panning and zooming.
 
-    python -m tests.gui.probe_map_frames [--model FILE] [--words N] [--frames N]
+    python -m tools.probe_map_frames [--model FILE] [--words N] [--frames N]
 
 Opens the map panel offscreen (1000 × 650) on the N most frequent words of ``--model``
 (default: N random clustered vectors with word-like labels), then pans and zooms step by
@@ -72,8 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])  # noqa: F841
     from w2v_gui.core.pictures.labels import thin_labels
-    from w2v_gui.panels import map2d
-    from w2v_gui.panels.words import Vocabulary
+    from w2v_gui.explore import map2d
+    from w2v_gui.explore.words import Vocabulary
 
     if args.model:
         from w2v_gui.core.formats import load_embeddings

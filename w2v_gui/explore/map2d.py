@@ -9,8 +9,6 @@ thread; nothing is computed while the panel is hidden.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QTimer
@@ -26,18 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from w2v_gui.core.errors import UnknownWordError
 from w2v_gui.core.pictures.labels import thin_labels
-from w2v_gui.core.pictures.projection import Parallelogram, WordMap, parallelogram, word_map
-from w2v_gui.core.pictures.words import (
-    analogy,
-    find_words,
-    most_frequent,
-    neighbourhood,
-    parse_words,
-)
-from w2v_gui.core.vectors import Embeddings
-from w2v_gui.panels.map_layers import (
+from w2v_gui.core.pictures.projection import Parallelogram
+from w2v_gui.core.pictures.words import parse_words
+from w2v_gui.explore.map_layers import (
     IDEAL_SIZE,
     LABEL_OFFSET,
     POINT,
@@ -48,20 +38,24 @@ from w2v_gui.panels.map_layers import (
     LabelLayer,
     ShapeLayer,
 )
-from w2v_gui.panels.neighbours import DEBOUNCE_MS
-from w2v_gui.panels.plotting import Background, ExportButton, LazyPicture, export_plot
-from w2v_gui.panels.words import Vocabulary
-
-WORDS, NEIGHBOURS, ANALOGY, FREQUENT = "words", "neighbours", "analogy", "frequent"
-MODES = (
-    (ANALOGY, "The analogy"),
-    (NEIGHBOURS, "Neighbours of"),
-    (WORDS, "These words"),
-    (FREQUENT, "Most frequent"),
+from w2v_gui.explore.map_words import (
+    ANALOGY,
+    DEFAULT_COUNTS,
+    DEFAULT_WORDS,
+    FIT_TOP,
+    FREQUENT,
+    MODES,
+    NEIGHBOURS,
+    WORDS,
+    MapRequest,
+    MapResult,
+    compute,
 )
-DEFAULT_WORDS = "king, queen, man, woman, prince, princess, boy, girl, father, mother"
-DEFAULT_COUNTS = {WORDS: 0, NEIGHBOURS: 40, ANALOGY: 8, FREQUENT: 1000}
-FIT_TOP = 10_000  # "fit on the most frequent words" uses this many
+from w2v_gui.explore.neighbours import DEBOUNCE_MS
+from w2v_gui.explore.words import Vocabulary
+from w2v_gui.tasks import Latest
+from w2v_gui.widgets.plotting import ExportButton, LazyPicture, export_plot
+
 # Estimated multiply-adds beyond which a thread does the work (~10-20 ms on one core):
 # a PCA costs about words × dimensions², ranking the vocabulary words × dimensions.
 BIG_WORK = 20_000_000
@@ -69,77 +63,6 @@ RETHIN_MS = 60  # labels are re-thinned this long after the view stops changing
 HOVER_PX = 9  # a point this close to the mouse (pixels) is hovered
 HOVER_TOPN = 8
 MAX_LABELS = 400
-
-
-@dataclass(frozen=True)
-class MapRequest:
-    mode: str
-    text: str
-    count: int
-    analogy: tuple[str, str, str]
-    fit_frequent: bool
-
-
-@dataclass(frozen=True, eq=False)
-class MapResult:
-    request: MapRequest
-    emb: Embeddings | None = None
-    map: WordMap | None = None
-    shape: Parallelogram | None = None
-    strong: int = 0  # the first ``strong`` words are the query's own
-    missing: tuple[str, ...] = ()
-    error: str | None = None
-    fit_words: int = 0
-
-
-def compute(emb: Embeddings, req: MapRequest) -> MapResult:
-    """Choose the words of ``req`` and project them (pure: runs in a worker)."""
-    found = None
-    missing: list[str] = []
-    try:
-        if req.mode == WORDS:
-            rows, missing = find_words(emb, parse_words(req.text))
-            strong = 0
-        elif req.mode == NEIGHBOURS:
-            if not req.text.strip():
-                return MapResult(req, error="Type a word to see it among its neighbours.")
-            rows, strong = neighbourhood(emb, req.text.strip(), req.count), 1
-        elif req.mode == ANALOGY:
-            if not all(req.analogy):
-                return MapResult(req, error="Type an analogy in the Analogy panel.")
-            found = analogy(emb, *req.analogy, others=req.count)
-            rows, strong = list(found.rows) + list(found.others), 4
-        else:
-            rows, strong = most_frequent(emb, req.count), 0
-    except UnknownWordError as exc:
-        return MapResult(req, error=str(exc).capitalize() + ".")
-    if len(rows) == 0:
-        return MapResult(
-            req,
-            missing=tuple(missing),
-            error="None of these words is in the vocabulary."
-            if missing
-            else "Type some words to place them on the map.",
-        )
-    if req.fit_frequent:
-        fit = most_frequent(emb, FIT_TOP)
-    elif found is not None:
-        # The plane of the four corners shows the parallelogram best; the further answers
-        # are placed on it, rather than tilting it towards themselves.
-        fit = list(found.rows)
-    else:
-        fit = None
-    wmap = word_map(emb, rows, fit)
-    shape = parallelogram(emb, found, wmap.projection) if found else None
-    return MapResult(
-        req,
-        emb,
-        wmap,
-        shape,
-        strong,
-        tuple(missing),
-        fit_words=len(fit) if fit is not None else len(rows),
-    )
 
 
 class MapPanel(LazyPicture):
@@ -231,7 +154,7 @@ class MapPanel(LazyPicture):
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.message)
 
-        self._work = Background(self._show, "projecting words", self)
+        self._work = Latest("projecting words", self, done=self._show, show_overtaken=True)
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.refresh)
         self._rethin = QTimer(self, singleShot=True, interval=RETHIN_MS)

@@ -1,21 +1,14 @@
-"""What the Learn steps share: the story's state, background tasks, heat maps, tables.
-
-The steps live in ``learn_steps.py`` and ``learn_training.py``; the stepper that holds
-them in ``learn.py``. (Flat modules, not a ``learn/`` package: pyproject lists the
-packages it ships one by one.)
-"""
+"""What the Learn steps draw with: the roles' colours, heat maps, tables, labels."""
 
 from __future__ import annotations
 
 import html
-import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThread, Slot
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,15 +20,8 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
-
-from w2v_gui.core.config import TrainingConfig
-from w2v_gui.core.vectors import Embeddings
-from w2v_gui.core.vocab import Scan, TokenStream, Vocab
-from w2v_gui.core.walkthrough import SkipGramPair, draw_reach, sentence_bounds, skipgram_pairs
-from w2v_gui.worker import TaskWorker, start_in_thread
 
 # Colours of the roles, as The Illustrated Word2Vec uses them.
 INPUT_COLOUR = "#7b4fa6"  # the input (centre) word
@@ -44,191 +30,6 @@ NEGATIVE_COLOUR = "#d04a3a"  # a negative sample, target 0
 FADED = "#9a9a9a"
 # Diverging: blue for negative numbers, white for 0, red for positive (as in the article).
 DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [(49, 104, 180), (247, 247, 247), (202, 52, 44)])
-TEXT_WIDTH = 330
-SENTENCE_LENGTH = (8, 14)  # words in a sentence the window step shows
-
-
-@dataclass(frozen=True)
-class LearnData:
-    """A corpus read and cut into a vocabulary, and the sentences the steps may show."""
-
-    name: str
-    scan: Scan
-    vocab: Vocab
-    stream: TokenStream
-    starts: np.ndarray
-    ends: np.ndarray
-    shown: np.ndarray  # indices of sentences of a showable length
-    config: TrainingConfig  # the settings the vocabulary was cut with
-
-    def sentence(self, i: int) -> list[str]:
-        ids = self.stream.ids[self.starts[i] : self.ends[i]]
-        return [self.vocab.words[j] for j in ids]
-
-
-def prepare(name: str, scan: Scan, config: TrainingConfig) -> LearnData:
-    """Cut the vocabulary (slow on a big corpus: run in a worker) and index sentences."""
-    vocab, stream = scan.build(config.min_count, config.max_vocab_size)
-    starts, ends = sentence_bounds(stream)
-    length = ends - starts
-    shown = np.flatnonzero((length >= SENTENCE_LENGTH[0]) & (length <= SENTENCE_LENGTH[1]))
-    if len(shown) == 0:
-        shown = np.flatnonzero(length >= 2)
-    if len(shown) == 0:
-        shown = np.array([int(np.argmax(length))])
-    return LearnData(name, scan, vocab, stream, starts, ends, shown, config)
-
-
-class Story:
-    """What the steps share: the corpus, the vectors, and the sentence being walked."""
-
-    def __init__(self, config: TrainingConfig):
-        self.config = config
-        self.data: LearnData | None = None
-        self.embeddings: Embeddings | None = None  # the app's model or snapshot
-        self.quick: Embeddings | None = None  # a quick model trained here
-        self.rng = np.random.default_rng(config.seed)
-        self.sentence_index = 0
-        self.window = min(config.window, 3)  # the article's size: the slide stays visible
-        self.dynamic = True
-        self.reach = np.zeros(0, dtype=int)
-        self.centre = -1  # where the sliding window is
-
-    def set_data(self, data: LearnData | None) -> None:
-        self.data = data
-        self.quick = None
-        self.rng = np.random.default_rng(self.config.seed)
-        if data is not None:
-            self.pick_sentence(first=True)
-
-    def vectors(self) -> Embeddings | None:
-        return self.embeddings if self.embeddings is not None else self.quick
-
-    # -- the sentence of the window step ---------------------------------------------------
-    def pick_sentence(self, first: bool = False) -> None:
-        """A new sentence (the first showable one at the start, then random ones)."""
-        d = self.data
-        self.sentence_index = int(d.shown[0] if first else self.rng.choice(d.shown))
-        self.draw_reach()
-        self.centre = -1
-
-    def draw_reach(self) -> None:
-        n = len(self.tokens())
-        self.reach = (
-            draw_reach(n, self.window, self.rng) if self.dynamic else np.full(n, self.window)
-        )
-
-    def set_window(self, window: int, dynamic: bool) -> None:
-        self.window, self.dynamic = window, dynamic
-        self.draw_reach()
-
-    def tokens(self) -> list[str]:
-        return self.data.sentence(self.sentence_index) if self.data is not None else []
-
-    def pairs(self, upto: int | None = None) -> list[SkipGramPair[str]]:
-        """The skip-gram table of the sentence, for centres up to ``upto`` (default: all)."""
-        pairs = skipgram_pairs(self.tokens(), self.window, self.reach)
-        return pairs if upto is None else [p for p in pairs if p.centre <= upto]
-
-    def slice_sentences(self, max_words: int = 24) -> list[list[str]]:
-        """The window step's sentence and the ones after it, up to ``max_words`` distinct
-        words: the toy slice of the training step."""
-        d = self.data
-        out: list[list[str]] = []
-        seen: set[str] = set()
-        i = self.sentence_index
-        while i < len(d.starts) and len(out) < 12:
-            s = d.sentence(i)
-            if len(seen | set(s)) > max_words and out:
-                break
-            if len(s) >= 2:
-                out.append(s)
-                seen |= set(s)
-            i += 1
-        return out
-
-
-class _Task(QObject):
-    """One function run in a TaskWorker, reporting back to callbacks on the GUI thread.
-
-    A QObject living in the GUI thread: the worker's signals reach its bound slots
-    queued, so the callbacks never run in the worker thread.
-    """
-
-    def __init__(self, runner: TaskRunner, fn, done, failed, progressed, doing: str):
-        super().__init__(runner)
-        self.stop = threading.Event()
-        self._runner = runner
-        self._done, self._failed, self._progressed = done, failed, progressed
-        self.worker = TaskWorker(fn, self.stop, doing)
-        self.worker.finished.connect(self._on_finished)
-        self.worker.failed.connect(self._on_failed)
-        self.worker.cancelled.connect(self._on_cancelled)
-        self.worker.progressed.connect(self._on_progressed)
-        self.thread: QThread = start_in_thread(self.worker, f"{runner.name}: {doing}")
-
-    def _end(self) -> None:
-        self._runner.tasks.discard(self)
-        self.deleteLater()
-
-    @Slot(object)
-    def _on_finished(self, result: Any) -> None:
-        self._end()
-        if not self.stop.is_set():
-            self._done(result)
-
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        self._end()
-        if not self.stop.is_set():
-            self._failed(message)
-
-    @Slot()
-    def _on_cancelled(self) -> None:
-        self._end()
-
-    @Slot(object)
-    def _on_progressed(self, progress: tuple[int, int]) -> None:
-        if self._progressed is not None and not self.stop.is_set():
-            self._progressed(*progress)
-
-
-class TaskRunner(QObject):
-    """Starts a panel's background work and stops all of it on shutdown (the Learn panel's,
-    and the Evaluate panel's). ``name`` prefixes the threads' names."""
-
-    def __init__(self, parent: QObject | None = None, name: str = "learn"):
-        super().__init__(parent)
-        self.name = name
-        self.tasks: set[_Task] = set()
-
-    def run(
-        self,
-        fn: Callable[[Callable[[int, int], None], threading.Event], Any],
-        done: Callable[[Any], None],
-        failed: Callable[[str], None],
-        doing: str,
-        progressed: Callable[[int, int], None] | None = None,
-    ) -> _Task:
-        task = _Task(self, fn, done, failed, progressed, doing)
-        self.tasks.add(task)
-        return task
-
-    def cancel(self, task: _Task | None) -> None:
-        if task is not None:
-            task.stop.set()
-
-    def shutdown(self, timeout_ms: int = 10_000) -> None:
-        """Ask every task to stop and wait for their threads."""
-        for task in list(self.tasks):
-            task.stop.set()
-        for task in list(self.tasks):
-            task.thread.quit()
-            task.thread.wait(timeout_ms)
-        self.tasks.clear()
-
-
-# -- widgets ---------------------------------------------------------------------------------
 
 
 def text_label(text: str = "", name: str | None = None, selectable: bool = False) -> QLabel:
@@ -444,42 +245,6 @@ class HeatMap(pg.PlotWidget):
             self._overlays.append(self.numbers)
         else:
             self.numbers = None
-
-
-class Page(QWidget):
-    """A step's layout: title, text and controls in a column on the left, picture right."""
-
-    title = ""  # the heading
-    short = ""  # the name in the step list
-
-    def __init__(self, story: Story, tasks: TaskRunner, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.story = story
-        self.tasks = tasks
-        self.heading = QLabel(f"<h3 style='margin:0'>{html.escape(self.title)}</h3>", wordWrap=True)
-        self.text = text_label(name=f"{type(self).__name__}Text")
-        self.controls = QVBoxLayout()
-        self.controls.setSpacing(6)
-        left = QWidget()
-        left.setFixedWidth(TEXT_WIDTH)
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 8, 0)
-        column.addWidget(self.heading)
-        column.addWidget(self.text)
-        column.addSpacing(6)
-        column.addLayout(self.controls)
-        column.addStretch(1)
-        self.picture = QVBoxLayout()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 4, 4)
-        layout.addWidget(left)
-        layout.addLayout(self.picture, 1)
-
-    def refresh(self) -> None:
-        """Redraw from the story (called when the step is shown or the story changed)."""
-
-    def hidden(self) -> None:
-        """The step was left: stop animations."""
 
 
 def note(text: str = "", name: str | None = None) -> QLabel:

@@ -1,4 +1,4 @@
-"""Regenerate the Learn screenshots: ``python -m w2v_gui.learn_screenshots [--out DIR]``.
+"""Regenerate the Learn screenshots: ``python -m tools.learn_screenshots [--out DIR]``.
 
 07-learn-window.png: the window on the Learn tab, step 5 after training the toy slice
 1,000 steps. 08-learn-step.png: step 3, the window sliding with a shrunken reach. Uses
@@ -13,7 +13,7 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from w2v_gui.screenshots import arguments, open_window, settle, wait_for  # noqa: E402
+from tools.screenshots import arguments, open_window, settle, wait_for  # noqa: E402
 
 
 def settle_until(condition, timeout_s: float) -> None:

@@ -1,14 +1,14 @@
 """Learn: "The Illustrated Word2Vec" told in six steps, with the numbers of your corpus.
 
-A stepper (step list, Back / Next) over six pages (``learn_steps.py``,
-``learn_training.py``). Every number comes from core — :mod:`core.walkthrough` for the
-window table, the negatives, one pair's SGD step and the toy slice; the real
-:class:`~w2v_gui.core.sgns.Trainer` for quick models; :class:`~w2v_gui.core.vectors.Embeddings` for
-similarities. Anything slower than a few milliseconds (cutting a vocabulary, training)
-runs in a worker thread.
+A stepper (step list, Back / Next) over six pages, one module each (``vectors``,
+``word_vectors``, ``window``, ``negatives``, ``training``, ``hyperparameters``). Every
+number comes from core — :mod:`core.walkthrough` for the window table, the negatives, one
+pair's SGD step and the toy slice; the real :class:`~w2v_gui.core.sgns.Trainer` for quick
+models; :class:`~w2v_gui.core.vectors.Embeddings` for similarities. Anything slower than a
+few milliseconds (cutting a vocabulary, training) runs in a worker thread.
 
-Until the app has a corpus, the panel reads the bundled demo corpus on its own the
-first time it is shown.
+The corpus is the session's (the window hands it over with :meth:`LearnPanel.set_corpus`);
+until there is one, the panel says to open one on the Train tab.
 """
 
 from __future__ import annotations
@@ -28,13 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from w2v_gui.core.config import TrainingConfig
-from w2v_gui.core.corpus import Corpus
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.core.vocab import Scan, scan
-from w2v_gui.panels.learn_common import LearnData, Page, Story, TaskRunner, prepare
-from w2v_gui.panels.learn_steps import VectorsStep, WindowStep, WordVectorsStep
-from w2v_gui.panels.learn_training import HyperStep, NegativesStep, TrainingStep
-from w2v_gui.resources import demo_corpus_path
+from w2v_gui.core.vocab import Scan
+from w2v_gui.learn.hyperparameters import HyperStep
+from w2v_gui.learn.negatives import NegativesStep
+from w2v_gui.learn.page import Page
+from w2v_gui.learn.story import LearnData, Story, prepare
+from w2v_gui.learn.training import TrainingStep
+from w2v_gui.learn.vectors import VectorsStep
+from w2v_gui.learn.window import WindowStep
+from w2v_gui.learn.word_vectors import WordVectorsStep
+from w2v_gui.tasks import cancel_task, run_task, stop_tasks
 
 STEPS = (VectorsStep, WordVectorsStep, WindowStep, NegativesStep, TrainingStep, HyperStep)
 
@@ -50,8 +54,7 @@ class LearnPanel(QWidget):
     def __init__(self, config: TrainingConfig | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.story = Story(config or TrainingConfig())
-        self.tasks = TaskRunner(self)
-        self.steps: list[Page] = [cls(self.story, self.tasks) for cls in STEPS]
+        self.steps: list[Page] = [cls(self.story) for cls in STEPS]
         self.step_list = QListWidget(objectName="learnSteps")
         self.step_list.setFixedWidth(170)
         self.step_list.setSpacing(3)
@@ -123,25 +126,11 @@ class LearnPanel(QWidget):
         if self.current == 1:
             self.steps[1].refresh()
 
-    def load_demo(self) -> bool:
-        """Read the bundled demo corpus (in a worker). False if there is none."""
-        path = demo_corpus_path()
-        if path is None:
-            return False
-        config = self.story.config
-
-        def read(progress, stop) -> Scan:
-            corpus = Corpus([path], lowercase=config.lowercase, token_pattern=config.token_pattern)
-            return scan(corpus, progress=progress, stop=stop)
-
-        self._start_prepare(path.name, read)
-        return True
-
     def shutdown(self) -> None:
         """Stop background work and wait for it (the window calls this when closing)."""
         for page in self.steps:
             page.hidden()
-        self.tasks.shutdown()
+        stop_tasks(self)
 
     @property
     def busy(self) -> bool:
@@ -154,14 +143,14 @@ class LearnPanel(QWidget):
         self._start_prepare(name, lambda progress, stop: scan_)
 
     def _start_prepare(self, name: str, get_scan) -> None:
-        self.tasks.cancel(self._task)
+        cancel_task(self._task)
         config = self.story.config
 
         def run(progress, stop) -> LearnData:
             return prepare(name, get_scan(progress, stop), config)
 
-        self._task = self.tasks.run(
-            run, self._on_prepared, self._on_prepare_failed, "preparing the walk-through"
+        self._task = run_task(
+            self, run, self._on_prepared, self._on_prepare_failed, "preparing the walk-through"
         )
         self.corpus_label.setText(f"Reading {html.escape(name)}…")
 
@@ -206,8 +195,6 @@ class LearnPanel(QWidget):
         super().showEvent(event)
         if self._pending is not None:
             self._start_pending()
-        elif self.story.data is None and self._task is None and not self.load_demo():
-            self._set_corpus_label()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.key() == Qt.Key.Key_PageDown:

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from w2v_gui import queries
-from w2v_gui.asker import Asker
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.panels.neighbours import DEBOUNCE_MS
-from w2v_gui.panels.words import Vocabulary
+from w2v_gui.explore.neighbours import DEBOUNCE_MS
+from w2v_gui.explore.words import Vocabulary
+from w2v_gui.tasks import Latest, inline, raise_bug
 
 DEFAULTS = ("man", "king", "woman")
 
@@ -36,7 +36,8 @@ class AnalogyPanel(QWidget):
         super().__init__(parent)
         self._emb: Embeddings | None = None
         self._asked: tuple[str, ...] | None = None
-        self._asker = Asker(self)
+        self._answered: tuple = (None, None)
+        self._asker = Latest("answering a query", self, failed=raise_bug)
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.search)
         self.inputs = []
@@ -87,10 +88,14 @@ class AnalogyPanel(QWidget):
         a, b, c = (e.text().strip() for e in self.inputs)
         return a, b, c
 
-    def set_embeddings(
-        self, emb: Embeddings | None, answer: queries.AnalogyAnswer | None = None
-    ) -> None:
-        """New vectors; ``answer`` is the worker's answer for them, if it has one."""
+    def set_answers(self, emb: Embeddings, answers: queries.Answers) -> None:
+        """The worker's answers for ``emb`` (the next ``set_embeddings`` uses them)."""
+        self._answered = (emb, answers.analogy)
+
+    def set_embeddings(self, emb: Embeddings | None) -> None:
+        """New vectors (with the worker's answer for them, if it had one)."""
+        answer = self._answered[1] if self._answered[0] is emb else None
+        self._answered = (None, None)
         self._emb = emb
         if emb is not None and answer is not None and answer.query == self.words():
             self._show(answer)
@@ -136,10 +141,10 @@ class AnalogyPanel(QWidget):
             return
         if all(words):
             emb = self._emb
-            if not self._asker.inline(emb.vectors.size):
+            if not inline(emb.vectors.size):
                 self.message.setText("Searching…")
-            self._asker.ask(
-                emb.vectors.size, lambda: queries.analogy(emb, words), self._on_answered
+            self._asker.run(
+                lambda: queries.analogy(emb, words), not inline(emb.vectors.size), self._on_answered
             )
 
     def _on_answered(self, answer: queries.AnalogyAnswer) -> None:

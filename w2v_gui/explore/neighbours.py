@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from w2v_gui import queries
-from w2v_gui.asker import Asker
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.panels.words import BarDelegate, Vocabulary
+from w2v_gui.explore.words import BarDelegate, Vocabulary
+from w2v_gui.tasks import Latest, inline, raise_bug
 
 DEBOUNCE_MS = 200
 
@@ -34,7 +34,8 @@ class NeighboursPanel(QWidget):
         super().__init__(parent)
         self._emb: Embeddings | None = None
         self._asked = ""
-        self._asker = Asker(self)
+        self._answered: tuple = (None, None)
+        self._asker = Latest("answering a query", self, failed=raise_bug)
         self.query = QLineEdit(objectName="neighboursQuery", clearButtonEnabled=True)
         self.query.setPlaceholderText("Type a word to see its neighbours (Ctrl+F)")
         completer = vocabulary.completer(self)
@@ -66,10 +67,14 @@ class NeighboursPanel(QWidget):
         self.table.cellDoubleClicked.connect(self._on_table_double_clicked)
         self._show_message()
 
-    def set_embeddings(
-        self, emb: Embeddings | None, answer: queries.NeighboursAnswer | None = None
-    ) -> None:
-        """New vectors; ``answer`` is the worker's answer for them, if it has one."""
+    def set_answers(self, emb: Embeddings, answers: queries.Answers) -> None:
+        """The worker's answers for ``emb`` (the next ``set_embeddings`` uses them)."""
+        self._answered = (emb, answers.neighbours)
+
+    def set_embeddings(self, emb: Embeddings | None) -> None:
+        """New vectors (with the worker's answer for them, if it had one)."""
+        answer = self._answered[1] if self._answered[0] is emb else None
+        self._answered = (None, None)
         self._emb = emb
         if emb is not None and answer is not None and answer.query == self.query.text().strip():
             self._show(answer)
@@ -102,9 +107,11 @@ class NeighboursPanel(QWidget):
             self._show_message()
             return
         emb = self._emb
-        if not self._asker.inline(emb.vectors.size):
+        if not inline(emb.vectors.size):
             self.message.setText(f"Searching the neighbours of “{text}”…")
-        self._asker.ask(emb.vectors.size, lambda: queries.neighbours(emb, text), self._on_answered)
+        self._asker.run(
+            lambda: queries.neighbours(emb, text), not inline(emb.vectors.size), self._on_answered
+        )
 
     def _on_answered(self, answer: queries.NeighboursAnswer) -> None:
         if answer.query == self.query.text().strip():  # else the field changed meanwhile

@@ -1,4 +1,4 @@
-"""Regenerate the README screenshots: ``python -m w2v_gui.screenshots [--out DIR]``.
+"""Regenerate the README screenshots: ``python -m tools.screenshots [--out DIR]``.
 
 Drives the real window offscreen through three moments: the demo corpus loaded, training
 half-way with the loss curve, and exploring king − man + woman after training; then the

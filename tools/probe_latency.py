@@ -1,6 +1,6 @@
 """Measure how long the GUI event loop stalls while the window reads a corpus and trains.
 
-    python -m tests.gui.probe_latency [--corpus FILE...] [--epochs N]
+    python -m tools.probe_latency [--corpus FILE...] [--epochs N]
 
 A 10 ms precise QTimer records when it fires; a gap longer than 10 ms means the event
 loop was busy (or starved of the GIL) for the difference. The window is the real one,
@@ -21,9 +21,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
 
+from tools.screenshots import wait_for  # noqa: E402
 from w2v_gui.app import make_application  # noqa: E402
 from w2v_gui.resources import demo_corpus_path  # noqa: E402
-from w2v_gui.screenshots import wait_for  # noqa: E402
 
 TICK_MS = 10
 

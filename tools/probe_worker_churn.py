@@ -1,6 +1,6 @@
 """Worker churn: start and end thousands of workers and see whether any run hangs.
 
-``python -m tests.gui.probe_worker_churn --runs 20 --workers 3000`` runs each round in a
+``python -m tools.probe_worker_churn --runs 20 --workers 3000`` runs each round in a
 fresh process (a hang is a process that does not end within ``--timeout`` seconds) and
 prints how many rounds ended, hung or crashed. ``--wiring deletelater`` wires the worker
 the Qt-documented way instead (``thread.finished → worker.deleteLater``, Python keeping
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         cmd = [
             sys.executable,
             "-m",
-            "tests.gui.probe_worker_churn",
+            "tools.probe_worker_churn",
             "--round",
             "--wiring",
             args.wiring,

@@ -7,7 +7,7 @@ grows by doubling. Arriving records therefore cost an append, never a redraw.
 The view ranges are set by hand and change only when the data leaves them: pyqtgraph's
 auto-range re-lays out and repaints every axis on each update, which is Python code that
 must win the GIL back from the trainer's threads call after call (measured: 50–120 ms
-stalls of the event loop; tests/gui/probe_latency.py).
+stalls of the event loop; tools/probe_latency.py).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from w2v_gui.core.sgns import TrainingProgress
-from w2v_gui.session import IDLE, PAUSED, STOPPING, TRAINING
+from w2v_gui.session import IDLE, PAUSED, STOPPING, TRAINING, State
 from w2v_gui.text import format_duration
 
 LOSS_COLOUR = "#9db8d9"
@@ -188,7 +188,7 @@ class TrainingPanel(QWidget):
         self._hint.setPos(0.5, 0.5)
 
     # -- state -------------------------------------------------------------------------
-    def set_state(self, state: str, can_train: bool, can_continue: bool = False) -> None:
+    def set_state(self, state: State, can_train: bool, can_continue: bool = False) -> None:
         running = state in (TRAINING, PAUSED, STOPPING)
         self.train_action.setEnabled(state == IDLE and can_train)
         self.continue_action.setEnabled(state == IDLE and can_continue)

@@ -1,23 +1,19 @@
-"""Pieces the picture panels share: exporting a plot, an Export button, running a
-computation off the GUI thread when it is big, newest request winning, and redrawing
-only while shown."""
+"""Pieces the picture panels share: exporting a plot, an Export button, and redrawing
+only while shown (their computations run in a :class:`~w2v_gui.tasks.Latest`)."""
 
 from __future__ import annotations
 
 import importlib
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.worker import TaskWorker, start_in_thread
+from w2v_gui.tasks import Latest
 
 EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg)"
 
@@ -95,94 +91,22 @@ class ExportButton(QPushButton):
         export_plot(self._item(), path)
 
 
-class Background(QObject):
-    """Runs ``fn()`` for the newest request and delivers its result to ``done``.
-
-    Small work runs at once on the GUI thread (a thread would cost more than it
-    saves); big work runs in a :class:`~w2v_gui.worker.TaskWorker`. While one runs, only
-    the newest waiting request is kept, and a result older than one already shown is
-    dropped, so a burst of snapshots or keystrokes costs at most two computations.
-    """
-
-    busy_changed = Signal(bool)
-
-    def __init__(self, done: Callable[[Any], None], doing: str, parent: QObject | None = None):
-        super().__init__(parent)
-        self._done = done
-        self._doing = doing
-        self._seq = 0  # number of the newest request
-        self._shown = 0  # number of the newest result delivered
-        self._running = False
-        self._waiting: tuple[int, Callable[[], Any]] | None = None
-        self._running_seq = 0
-        self._worker: TaskWorker | None = None  # referenced while it runs, or Python frees it
-
-    @property
-    def busy(self) -> bool:
-        return self._running
-
-    def run(self, fn: Callable[[], Any], big: bool) -> None:
-        self._seq += 1
-        if not big:
-            self._waiting = None
-            self._deliver(self._seq, fn())
-        elif self._running:
-            self._waiting = (self._seq, fn)
-        else:
-            self._start(self._seq, fn)
-
-    def _deliver(self, seq: int, result: Any) -> None:
-        if seq > self._shown:
-            self._shown = seq
-            self._done(result)
-
-    def _start(self, seq: int, fn: Callable[[], Any]) -> None:
-        self._running, self._running_seq = True, seq
-        worker = TaskWorker(lambda progress, stop: fn(), threading.Event(), self._doing)
-        # Bound methods of this GUI-thread object: Qt queues the calls to this thread.
-        worker.finished.connect(self._on_worker_finished)
-        worker.failed.connect(self._on_worker_failed)
-        self._worker = worker
-        start_in_thread(worker, self._doing)
-        self.busy_changed.emit(True)
-
-    def _next(self) -> None:
-        self._running = False
-        self._worker = None
-        if self._waiting is not None:
-            seq, fn = self._waiting
-            self._waiting = None
-            self._start(seq, fn)
-        else:
-            self.busy_changed.emit(False)
-
-    def _on_worker_finished(self, result: Any) -> None:
-        seq = self._running_seq
-        self._next()
-        self._deliver(seq, result)
-
-    def _on_worker_failed(self, message: str) -> None:
-        seq = self._running_seq
-        self._next()
-        self._deliver(seq, RuntimeError(message))
-
-
 class LazyPicture(QWidget):
     """A picture of the vectors drawn only while it is shown: a change made while it is
     hidden (on another tab) marks it stale, and showing it brings it up to date, so new
     snapshots during training cost nothing in panels nobody looks at.
 
     Subclasses implement ``refresh`` (which sets ``_stale`` to False) and compute in a
-    :class:`Background` kept as ``_work``.
+    :class:`~w2v_gui.tasks.Latest` kept as ``_work``.
     """
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._emb: Embeddings | None = None
         self._stale = True
-        self._work: Background
+        self._work: Latest
 
-    def set_embeddings(self, emb: Embeddings | None, _answers=None) -> None:
+    def set_embeddings(self, emb: Embeddings | None) -> None:
         self._emb = emb
         self.refresh_if_visible()
 

@@ -37,8 +37,9 @@ from w2v_gui.core.pictures.strips import (
     symmetric_limit,
 )
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.panels.neighbours import DEBOUNCE_MS
-from w2v_gui.panels.plotting import Background, ExportButton, LazyPicture, export_plot
+from w2v_gui.explore.neighbours import DEBOUNCE_MS
+from w2v_gui.tasks import Latest
+from w2v_gui.widgets.plotting import ExportButton, LazyPicture, export_plot
 
 CELL_PX = 8
 ROW_GAP = 0.22  # blank part of each row's height, between strips
@@ -134,7 +135,9 @@ class StripsPanel(LazyPicture):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.message)
 
-        self._work = Background(self._show, "ranking words for the strips", self)
+        self._work = Latest(
+            "ranking words for the strips", self, done=self._show, show_overtaken=True
+        )
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.refresh)
         self.rows.textEdited.connect(self._on_rows_edited)

@@ -36,8 +36,9 @@ from w2v_gui.core.pictures.vocabulary import (
     zipf_fit,
 )
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.panels.neighbours import DEBOUNCE_MS
-from w2v_gui.panels.plotting import Background, ExportButton, export_plot
+from w2v_gui.explore.neighbours import DEBOUNCE_MS
+from w2v_gui.tasks import Latest
+from w2v_gui.widgets.plotting import ExportButton, export_plot
 
 # Words beyond which the work runs on a thread (sorting 56,000 words took 75 ms here;
 # searching them 12 ms).
@@ -248,8 +249,10 @@ class VocabularyPanel(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
 
-        self._work = Background(self._show, "sorting the vocabulary", self)
-        self._searching = Background(self._show_matches, "searching the vocabulary", self)
+        self._work = Latest("sorting the vocabulary", self, done=self._show, show_overtaken=True)
+        self._searching = Latest(
+            "searching the vocabulary", self, done=self._show_matches, show_overtaken=True
+        )
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.run_search)
         self.search.textEdited.connect(self._debounce.start)
@@ -263,7 +266,7 @@ class VocabularyPanel(QWidget):
         self._corpus = (words, counts, info.name)
         self._changed()
 
-    def set_embeddings(self, emb: Embeddings | None, _answers=None) -> None:
+    def set_embeddings(self, emb: Embeddings | None) -> None:
         """Vectors: their counts are shown only while no corpus is open."""
         self._emb = emb
         if self._corpus is not None:
