@@ -362,3 +362,12 @@ def test_models_trained_by_the_cli_record_their_corpus(tmp_path):
     info = ModelInfo.from_native("m.npz", native.load(model))
     assert info.corpus["paths"] == [str(text)] and info.corpus["raw_words"] > 1000
     assert info.summary().startswith("m.npz: corpus.txt, ") and "seed 3" in info.summary()
+
+
+def test_top_neighbours_with_ties_at_the_threshold():
+    pool = np.array([[1, 0], [0.6, 0.8], [0.6, 0.8], [0.6, -0.8], [0, 1]], dtype=np.float32)
+    # Rows 1, 2 and 3 all score 0.6: three candidates for two places.
+    got = top_neighbours(pool[:1], pool, 2, exclude=np.array([0]))
+    assert got.shape == (1, 2) and set(got[0].tolist()) < {1, 2, 3} and got[0, 0] < got[0, 1]
+    assert (top_neighbours(pool[:1], pool, 3, exclude=np.array([0])) == [[1, 2, 3]]).all()
+    assert (top_neighbours(pool[:1], pool, 5) == [[0, 1, 2, 3, 4]]).all()
