@@ -1,0 +1,89 @@
+"""The real window compares two models it trained, and places words on axes."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.core.test_compare import FAMILIES, planted_lines, swapped
+from tests.gui.conftest import SMALL, load
+
+
+def _train(qtbot, window, path):
+    load(qtbot, window, [path], SMALL.replace(window=4, epochs=6))
+    with qtbot.waitSignal(window.training_finished, timeout=60_000):
+        window.training.train_action.trigger()
+
+
+@pytest.fixture
+def two_trained(qtbot, window, tmp_path):
+    lines = planted_lines(3000)
+    a, b = tmp_path / "before.txt", tmp_path / "after.txt"
+    a.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    b.write_text("\n".join(swapped(lines, "dog", "drill")) + "\n", encoding="utf-8")
+    _train(qtbot, window, a)
+    _train(qtbot, window, b)  # the first model stays open
+    window.session.dirty = False
+    return window
+
+
+@pytest.mark.slow
+def test_two_trained_models_compared_list_the_swapped_words(qtbot, two_trained, tmp_path):
+    window = two_trained
+    view = window.compare
+    assert len(window.models) == 2
+    assert window.models.labels() == [
+        "1: before.txt, seed 1 (trained)",
+        "2: after.txt, seed 1 (trained)",
+    ]
+    # The newest model is B, the one before it A; the view says what it compares.
+    assert (view.model_a.currentIndex(), view.model_b.currentIndex()) == (0, 1)
+    about = view.about.text()
+    assert "before.txt" in about and "after.txt" in about and "different corpora" in about
+    window.tabs.setCurrentWidget(window.models_tabs)
+    with qtbot.waitSignal(view.compared, timeout=30_000):
+        qtbot.mouseClick(view.compare_button, Qt.MouseButton.LeftButton)
+    assert set(view.ranked_words(2)) == {"dog", "drill"}
+    view.by.setCurrentIndex(1)  # neighbours not in common
+    assert set(view.ranked_words(2)) == {"dog", "drill"}
+    assert "Rare words are noisy" in view.note.text()
+
+    # The top word is chosen: its neighbours in A and B side by side.
+    in_a, in_b = view.detail.shown()
+    assert view.word.text() in ("dog", "drill") and len(in_a) == len(in_b) == 10
+    view.show_word("dog")
+    in_a, in_b = view.detail.shown()
+    assert set(in_a[:3]) <= set(FAMILIES["animal"][0] + FAMILIES["animal"][1])
+    assert set(in_b[:3]) <= set(FAMILIES["tool"][0] + FAMILIES["tool"][1])
+    assert len(view.detail._labels) == 2 + 2 * 6  # the trajectory map is drawn
+
+    out = tmp_path / "changes.tsv"
+    view.export(str(out))
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "Word\tCosine distance\tNot in common\tCount A\tCount B"
+    assert {ln.split("\t")[0] for ln in lines[1:3]} == {"dog", "drill"}
+    assert len(lines) == 1 + view.table_model.rowCount()
+    view.table.selectRow(0)
+    view.copy()
+    from PySide6.QtWidgets import QApplication
+
+    copied = QApplication.clipboard().text().splitlines()
+    assert copied[0] == lines[0] and len(copied) == 2
+
+    # Axes on the newest model: animals against tools.
+    axes = window.axes
+    window.models_tabs.setCurrentWidget(axes)
+    assert "after.txt" in axes.about.text()
+    axes.x_pairs.setText("cat hammer, cow saw")
+    axes.y_pairs.setText("")
+    with qtbot.waitSignal(axes.placed, timeout=30_000):
+        axes.place_button.click()
+    pos, neg = axes.ends()
+    animal = set(FAMILIES["animal"][0] + FAMILIES["animal"][1])
+    tool = set(FAMILIES["tool"][0] + FAMILIES["tool"][1])
+    assert set(pos[:5]) <= animal | {"drill"} and set(neg[:5]) <= tool | {"dog"}
+    axes._set_hovered(0)
+    assert axes.hover_text.startswith("<b>")
+    axes.x_pairs.setText("cat")
+    axes.place_button.click()
+    assert "not a pair" in axes.message.text()
