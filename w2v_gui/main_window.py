@@ -25,6 +25,7 @@ from w2v_gui.explore.compare import CompareView
 from w2v_gui.explore.evaluate import EvaluatePanel
 from w2v_gui.explore.map2d import MapPanel
 from w2v_gui.explore.neighbours import NeighboursPanel
+from w2v_gui.explore.stability import StabilityView
 from w2v_gui.explore.strips import StripsPanel
 from w2v_gui.explore.vocabulary import VocabularyPanel
 from w2v_gui.explore.words import Vocabulary
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.models = OpenModels(self.session, self)  # every model trained or opened
         self.compare = CompareView(self.models)
         self.axes = AxesView(self.models)
+        self.stability = StabilityView(self.models)
         self._build_layout()
         self._build_menus()
         self._wire()
@@ -157,6 +159,7 @@ class MainWindow(QMainWindow):
         self.models_tabs = QTabWidget(objectName="modelsTabs")
         self.models_tabs.addTab(self.compare, "Compare two models")
         self.models_tabs.addTab(self.axes, "Axes")
+        self.models_tabs.addTab(self.stability, "Stability")
         self.tabs.addTab(self.models_tabs, "Compare && axes")
         self.tabs.addTab(self.learn, "Learn")
         self.setCentralWidget(self.tabs)
@@ -378,6 +381,6 @@ class MainWindow(QMainWindow):
         """Stop any worker and wait for its thread (also called when the app quits)."""
         self.learn.shutdown()
         self.evaluate.shutdown()
-        self.compare.shutdown()
-        self.axes.shutdown()
+        for view in (self.compare, self.axes, self.stability):
+            view.shutdown()
         self.session.shutdown()

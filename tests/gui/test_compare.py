@@ -87,3 +87,38 @@ def test_two_trained_models_compared_list_the_swapped_words(qtbot, two_trained, 
     axes.x_pairs.setText("cat")
     axes.place_button.click()
     assert "not a pair" in axes.message.text()
+
+
+def test_opened_runs_of_one_corpus_measure_stability(qtbot, window, tmp_path):
+    from tests.core.test_compare import NOISE, train
+    from w2v_gui.core.config import TrainingConfig
+    from w2v_gui.core.formats import native
+
+    lines = planted_lines(3000, seed=4, noise=True)
+    paths = []
+    for seed in (11, 12):
+        path = tmp_path / f"seed{seed}.npz"
+        config = TrainingConfig(seed=seed, min_count=1)
+        state = {"corpus": {"paths": ["/data/one.txt"], "raw_words": 18000}}
+        native.save(path, train(lines, seed=seed), config=config, state=state)
+        paths.append(path)
+    for path in paths:  # opening a second model keeps the first
+        with qtbot.waitSignal(window.session.embeddings_changed, timeout=10_000):
+            window.open_model(str(path))
+    assert window.models.labels() == ["1: seed11.npz", "2: seed12.npz"]
+    view = window.stability
+    assert [m.label for m in view.chosen()] == window.models.labels()
+    with qtbot.waitSignal(view.measured, timeout=30_000) as blocker:
+        view.measure_button.click()
+    report = blocker.args[0]
+    assert report.per_model.shape == (2,) and 0.3 < report.mean < 0.95
+    assert view.summary.rowCount() == 2
+    view.word.setText("cat")
+    view.word.returnPressed.emit()
+    marks = view.recurring_shown()
+    assert len(marks) == 10 and sum(marks.values()) >= 7
+    view.word.setText(NOISE[0])
+    view.word.returnPressed.emit()
+    assert sum(view.recurring_shown().values()) <= 5
+    compare = window.compare.about.text()
+    assert "same corpus; settings differ: seed 11 vs 12" in compare
