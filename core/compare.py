@@ -20,6 +20,7 @@ As HistWords (Hamilton et al. 2016) and Gonen et al. (2020) do it:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,7 @@ DEFAULT_SHARED = 10_000
 #: Neighbours compared by the overlap score.
 DEFAULT_K = 10
 BY = ("cosine", "overlap")
+Progress = Callable[[int, int], None]
 
 
 def frequency_rank(emb: Embeddings) -> np.ndarray:
@@ -173,23 +175,32 @@ class Alignment:
         b = self.unit_b.astype(np.float64)
         return np.clip(1.0 - np.einsum("ij,ij->i", a, b), 0.0, 2.0)
 
-    def neighbours(self, k: int = DEFAULT_K) -> tuple[np.ndarray, np.ndarray]:
+    def neighbours(
+        self, k: int = DEFAULT_K, progress: Progress | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Top-``k`` neighbours (rows of the shared vocabulary, among the anchors) of every
-        shared word in A and in B, best first; computed once per ``k``."""
+        shared word in A and in B, best first; computed once per ``k``.
+
+        ``progress(done, total)`` is called as the searches go (an exception it raises
+        stops them).
+        """
         if k not in self._neighbours:
             n = len(self.shared)
             own = np.arange(n)
             exclude = np.where(own < self.anchors, own, -1)
-            pool_a, pool_b = self.unit_a[: self.anchors], self.unit_b[: self.anchors]
-            self._neighbours[k] = (
-                top_neighbours(self.unit_a, pool_a, k, exclude=exclude),
-                top_neighbours(self.unit_b, pool_b, k, exclude=exclude),
-            )
+            found = []
+            for m, unit in enumerate((self.unit_a, self.unit_b)):
+                step = None
+                if progress is not None:
+                    step = lambda done, total, m=m: progress(m * total + done, 2 * total)  # noqa: E731
+                pool = unit[: self.anchors]
+                found.append(top_neighbours(unit, pool, k, exclude=exclude, progress=step))
+            self._neighbours[k] = (found[0], found[1])
         return self._neighbours[k]
 
-    def overlap_change(self, k: int = DEFAULT_K) -> np.ndarray:
+    def overlap_change(self, k: int = DEFAULT_K, progress: Progress | None = None) -> np.ndarray:
         """1 − (top-``k`` neighbours in common) / ``k`` of each shared word, in [0, 1]."""
-        ids_a, ids_b = self.neighbours(k)
+        ids_a, ids_b = self.neighbours(k, progress)
         return 1.0 - shared_counts(ids_a, ids_b) / k
 
     def scores(self, by: str = "cosine", k: int = DEFAULT_K) -> np.ndarray:

@@ -6,6 +6,8 @@ query rows and :func:`numpy.argpartition` for the top k, never a Python loop per
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 #: Scores held at once per block of queries (float32 elements): ~64 MB.
@@ -26,6 +28,7 @@ def top_neighbours(
     *,
     exclude: np.ndarray | None = None,
     block: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
     """Rows of ``pool`` with the highest dot product with each query, best first.
 
@@ -41,6 +44,9 @@ def top_neighbours(
         For each query, one pool row never to return (its own row), or -1 for none.
     block : int, optional
         Queries per matrix product; by default as many as keep ~64 MB of scores.
+    progress : callable, optional
+        ``progress(queries_done, n)`` after each block; an exception it raises stops the
+        search (that is how a caller cancels).
 
     Returns
     -------
@@ -85,6 +91,8 @@ def top_neighbours(
         # lexsort: by score descending, then by row ascending, so results are reproducible.
         order = np.lexsort((part, -top), axis=1)
         out[lo:hi] = np.take_along_axis(part, order, axis=1)
+        if progress is not None:
+            progress(hi, n)
     return out
 
 

@@ -371,3 +371,18 @@ def test_top_neighbours_with_ties_at_the_threshold():
     assert got.shape == (1, 2) and set(got[0].tolist()) < {1, 2, 3} and got[0, 0] < got[0, 1]
     assert (top_neighbours(pool[:1], pool, 3, exclude=np.array([0])) == [[1, 2, 3]]).all()
     assert (top_neighbours(pool[:1], pool, 5) == [[0, 1, 2, 3, 4]]).all()
+
+
+def test_overlap_reports_progress_and_stops_when_told():
+    a, b = corpus_pair()
+    calls = []
+    align(a, b).overlap_change(5, progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (2 * len(a), 2 * len(a)) and calls == sorted(calls)
+
+    def stop(done, total):
+        raise KeyboardInterrupt
+
+    al = align(a, b)
+    with pytest.raises(KeyboardInterrupt):
+        al.overlap_change(5, progress=stop)
+    assert al.overlap_change(5).shape == (len(a),)  # nothing half-cached
