@@ -34,6 +34,7 @@ from w2v_gui.core.compare import DEFAULT_K, DEFAULT_SHARED, Alignment, align
 from w2v_gui.core.formats import atomic_write
 from w2v_gui.core.provenance import comparison_note
 from w2v_gui.explore.compare_word import WordComparison
+from w2v_gui.jobs import or_stop
 from w2v_gui.models import OpenModel, OpenModels
 from w2v_gui.tasks import Task, cancel_task, run_task, stop_tasks
 from w2v_gui.widgets.array_table import ArrayTableModel
@@ -64,9 +65,10 @@ def compare_job(a: OpenModel, b: OpenModel, shared: int, min_count: int, k: int)
     def run(progress, stop) -> Comparison:
         al = align(a.embeddings, b.embeddings, shared=shared, min_count=min_count)
         cosine = al.cosine_distance() if al.rotation is not None else None
-        progress(1, 3)
-        overlap = al.overlap_change(min(k, al.anchors - 1))
-        progress(3, 3)
+        # The neighbour searches are the long part (a minute for 100k words): progress
+        # and Cancel between their blocks.
+        step = or_stop(progress, stop, "comparing")
+        overlap = al.overlap_change(min(k, al.anchors - 1), step)
         return Comparison(a, b, al, cosine, overlap, k)
 
     return run
@@ -233,7 +235,17 @@ class CompareView(QWidget):
             self._on_compared,
             self._on_failed,
             "comparing two models",
+            self._on_progressed,
+            cancelled=self._on_cancelled,
         )
+
+    def _on_progressed(self, done: int, total: int) -> None:
+        self.status.setText(f"Comparing… neighbours {done / max(total, 1):.0%}")
+
+    def _on_cancelled(self) -> None:
+        self._task = None
+        self.status.setText("Comparison cancelled.")
+        self._on_choice_changed()
 
     def _on_failed(self, message: str) -> None:
         self._task = None
