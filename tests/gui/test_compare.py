@@ -113,6 +113,7 @@ def test_opened_runs_of_one_corpus_measure_stability(qtbot, window, tmp_path):
     report = blocker.args[0]
     assert report.per_model.shape == (2,) and 0.3 < report.mean < 0.95
     assert view.summary.rowCount() == 2
+    assert "Between runs of one text" in view.message.text()
     view.word.setText("cat")
     view.word.returnPressed.emit()
     marks = view.recurring_shown()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.core.provenance import same_corpus
 from w2v_gui.core.stability import DEFAULT_K, SUMMARY_WORDS, Stability
 from w2v_gui.models import OpenModel, OpenModels
 from w2v_gui.tasks import Task, cancel_task, run_task, stop_tasks
@@ -44,6 +45,7 @@ def _table(name: str, headers: list[str]) -> QTableWidget:
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.verticalHeader().setVisible(False)
     t.verticalHeader().setDefaultSectionSize(20)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     return t
 
@@ -148,11 +150,20 @@ class StabilityView(QWidget):
         self.message.setText(
             f"Share of top-{report.k} neighbours each run has in common with the others, "
             f"over the {report.words:,} most frequent words (1 = every run agrees). "
-            + ("Differences between runs of one text are the noise of training.")
+            + self._caveat()
         )
         self.measured.emit(report)
         if self.word.text().strip():
             self._on_word_entered()
+
+    def _caveat(self) -> str:
+        first = self._runs[0].info
+        if any(same_corpus(first, m.info) is False for m in self._runs[1:]):
+            return (
+                "These runs are of different corpora: their disagreement is not only the "
+                "noise of training."
+            )
+        return "Between runs of one text, disagreement is the noise of training."
 
     def _on_word_entered(self) -> None:
         word = self.word.text().strip()
