@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from w2v_gui.core.errors import UnknownWordError
-from w2v_gui.core.neighbours import shared_counts, top_neighbours, unit_rows
+from w2v_gui.core.neighbours import shared_counts, top_neighbours
 from w2v_gui.core.vectors import Embeddings
 
 #: Anchors (and neighbour pool) when not told: enough frequent words to fix a rotation of
@@ -138,12 +138,13 @@ class Alignment:
 
     def __init__(self, a: Embeddings, b: Embeddings, shared: SharedVocabulary, anchors: int):
         self.a, self.b, self.shared, self.anchors = a, b, shared, anchors
-        self.unit_a = unit_rows(a.vectors[shared.rows_a])
-        unit_b = unit_rows(b.vectors[shared.rows_b])
+        # The models' own unit matrices (computed once per model and kept by Embeddings).
+        self.unit_a = a.unit[shared.rows_a]
+        unit_b = b.unit[shared.rows_b]
         self.rotation: np.ndarray | None = None
         if a.vector_size == b.vector_size:
             self.rotation = procrustes(unit_b[:anchors], self.unit_a[:anchors])
-            unit_b = (unit_b @ self.rotation).astype(np.float32)
+            unit_b = unit_b @ self.rotation.astype(np.float32)
         self.unit_b = unit_b
         self._position = {w: i for i, w in enumerate(shared.words)}
         self._neighbours: dict[int, tuple[np.ndarray, np.ndarray]] = {}

@@ -14,13 +14,6 @@ import numpy as np
 BLOCK_ELEMENTS = 16_000_000
 
 
-def unit_rows(vectors: np.ndarray, dtype=np.float32) -> np.ndarray:
-    """Rows scaled to length 1 (zero rows stay zero), as ``dtype``."""
-    v = np.asarray(vectors, dtype=np.float64)
-    norms = np.linalg.norm(v, axis=1)
-    return (v / np.where(norms > 0, norms, 1.0)[:, None]).astype(dtype, copy=False)
-
-
 def top_neighbours(
     queries: np.ndarray,
     pool: np.ndarray,

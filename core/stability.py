@@ -16,7 +16,7 @@ import numpy as np
 
 from w2v_gui.core.compare import frequency_rank
 from w2v_gui.core.errors import UnknownWordError
-from w2v_gui.core.neighbours import shared_counts, top_neighbours, unit_rows
+from w2v_gui.core.neighbours import shared_counts, top_neighbours
 from w2v_gui.core.vectors import Embeddings
 
 DEFAULT_K = 10
@@ -63,7 +63,7 @@ class Stability:
         self.models = models
         self.words: tuple[str, ...] = tuple(common)
         self._position = {w: i for i, w in enumerate(common)}
-        self.units = [unit_rows(m.vectors[[m.index[w] for w in common]]) for m in models]
+        self.units = [m.unit[[m.index[w] for w in common]] for m in models]
 
     def position(self, word: str) -> int:
         try:
