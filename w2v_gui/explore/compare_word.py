@@ -67,6 +67,10 @@ class WordComparison(QWidget):
         lay.addWidget(self.plot, 1)
         lay.addWidget(self.legend)
         split.addWidget(box)
+        # The lists are what people read; the map is a glance. At 600 px high both fit.
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([300, 200])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
