@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.compare = CompareView(self.models)
         self.axes = AxesView(self.models)
         self.stability = StabilityView(self.models)
+        self.stability.set_source(lambda: (self.session.corpus, self.parameters.config()))
         self._build_layout()
         self._build_menus()
         self._wire()

@@ -42,7 +42,8 @@ FAMILIES = {
     ),
 }
 FILLER = ["the", "a", "and", "with", "is", "of"]
-NOISE = [f"noise{i}" for i in range(60)]
+# Letters only, so the app's tokenizer reads them as the same words.
+NOISE = [f"noise{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(60)]
 
 
 def planted_lines(n: int = 3000, seed: int = 0, noise: bool = False) -> list[str]:

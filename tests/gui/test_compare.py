@@ -123,3 +123,29 @@ def test_opened_runs_of_one_corpus_measure_stability(qtbot, window, tmp_path):
     assert sum(view.recurring_shown().values()) <= 5
     compare = window.compare.about.text()
     assert "same corpus; settings differ: seed 11 vs 12" in compare
+
+
+@pytest.mark.slow
+def test_runs_with_other_seeds_train_in_the_background_and_are_measured(qtbot, window, tmp_path):
+    from tests.core.test_compare import NOISE
+
+    path = tmp_path / "one.txt"
+    path.write_text("\n".join(planted_lines(3000, seed=4, noise=True)) + "\n", encoding="utf-8")
+    load(qtbot, window, [path], SMALL.replace(window=4, epochs=6, workers=1))
+    view = window.stability
+    view.runs_count.setValue(2)
+    with qtbot.waitSignal(view.measured, timeout=90_000) as blocker:
+        view.train_button.click()
+    assert window.models.labels() == [
+        "1: one.txt, seed 2 (stability run)",
+        "2: one.txt, seed 3 (stability run)",
+    ]
+    assert window.session.model is None  # the session's own model is not touched
+    report = blocker.args[0]
+    assert report.per_model.shape == (2,) and 0.3 < report.mean < 0.95
+    view.word.setText("cat")
+    view.word.returnPressed.emit()
+    assert sum(view.recurring_shown().values()) >= 7
+    view.word.setText(NOISE[0])
+    view.word.returnPressed.emit()
+    assert sum(view.recurring_shown().values()) <= 5

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -26,17 +27,50 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.core.config import TrainingConfig
+from w2v_gui.core.errors import Cancelled, UnknownWordError
+from w2v_gui.core.formats.native import NativeModel
 from w2v_gui.core.provenance import same_corpus
+from w2v_gui.core.sgns import Trainer
 from w2v_gui.core.stability import DEFAULT_K, SUMMARY_WORDS, Stability
+from w2v_gui.jobs import CorpusInfo
 from w2v_gui.models import OpenModel, OpenModels
 from w2v_gui.tasks import Task, cancel_task, run_task, stop_tasks
 
 STABLE = QColor("#e4f0d8")
 HOW = (
-    "Train the same corpus again with another seed (Hyperparameters ▸ Seed; every run "
-    "stays open), tick two or more runs, and press Measure."
+    "Train more runs of the open corpus with other seeds here (or train again with "
+    "another seed: every run stays open), tick two or more runs, and press Measure."
 )
+DEFAULT_RUNS = 3
+
+
+def train_runs_job(info: CorpusInfo, config: TrainingConfig, seeds: list[int]):
+    """``fn(progress, stop)``: train one model per seed on the scanned corpus, in turn."""
+    # What the session records with its runs, so these say what made them too.
+    corpus = {
+        "paths": list(info.paths),
+        "raw_words": info.scan.raw_words,
+        "checksum": info.checksum,
+        "lowercase": info.lowercase,
+        "token_pattern": info.token_pattern,
+    }
+
+    def run(progress, stop) -> list[NativeModel]:
+        vocab, stream = info.scan.build(config.min_count, config.max_vocab_size)
+        out = []
+        for i, seed in enumerate(seeds):
+            cfg = config.replace(seed=seed)
+            trainer = Trainer(cfg, vocab, stream)
+            for rec in trainer.run(stop=stop):
+                progress(int((i + rec.fraction) * 1000), len(seeds) * 1000)
+            if stop.is_set():
+                raise Cancelled("training the runs was cancelled")
+            state = {**trainer.state(), "corpus": corpus, "finished": True}
+            out.append(NativeModel(trainer.snapshot(), trainer.context_snapshot(), cfg, state))
+        return out
+
+    return run
 
 
 def _table(name: str, headers: list[str]) -> QTableWidget:
@@ -61,6 +95,15 @@ class StabilityView(QWidget):
         self._stability: Stability | None = None
         self._runs: list[OpenModel] = []
         self._task: Task | None = None
+        self._training: Task | None = None
+        self._source = lambda: (None, None)
+        self.runs_count = QSpinBox(objectName="stabilityRunsCount", minimum=1, maximum=20)
+        self.runs_count.setValue(DEFAULT_RUNS)
+        self.train_button = QPushButton("Train runs", objectName="stabilityTrain")
+        self.train_button.setToolTip(
+            "Train the open corpus again with the form's settings and other seeds, in the "
+            "background; the runs are added to the list and measured."
+        )
         self.runs = QListWidget(objectName="stabilityRuns")
         self.measure_button = QPushButton("Measure", objectName="stabilityMeasure")
         self.summary = _table("stabilitySummary", ["Run", f"Mean top-{DEFAULT_K} overlap"])
@@ -74,6 +117,13 @@ class StabilityView(QWidget):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
+        train = QHBoxLayout()
+        train.addWidget(QLabel("Train"))
+        train.addWidget(self.runs_count)
+        train.addWidget(QLabel("more runs, other seeds"))
+        train.addStretch(1)
+        train.addWidget(self.train_button)
+        lv.addLayout(train)
         lv.addWidget(QLabel("Runs of one corpus:"))
         lv.addWidget(self.runs, 1)
         lv.addWidget(self.measure_button)
@@ -94,10 +144,68 @@ class StabilityView(QWidget):
         layout.addWidget(self.message)
 
         self.measure_button.clicked.connect(self.measure)
+        self.train_button.clicked.connect(self._on_train_clicked)
         self.word.returnPressed.connect(self._on_word_entered)
         models.changed.connect(self._on_models_changed)
         self._on_models_changed()
 
+    # -- training runs ---------------------------------------------------------------------
+    def set_source(self, source) -> None:
+        """``source()`` gives (the open CorpusInfo or None, the form's config or None)."""
+        self._source = source
+
+    def _on_train_clicked(self) -> None:
+        if self._training is not None:
+            cancel_task(self._training)
+            return
+        info, config = self._source()
+        if info is None or config is None:
+            self.message.setText("Open a corpus (and fix any invalid setting) to train runs.")
+            return
+        # Seeds not used yet by an open run (a repeated seed would agree with itself).
+        used = {m.model.config.seed for m in self._models.models if m.model.config is not None}
+        seeds: list[int] = []
+        seed = config.seed
+        while len(seeds) < self.runs_count.value():
+            seed += 1
+            if seed not in used:
+                seeds.append(seed)
+        self.train_button.setText("Cancel runs")
+        self.message.setText(f"Training {len(seeds)} runs of {info.name}…")
+        self._training = run_task(
+            self,
+            train_runs_job(info, config, seeds),
+            lambda models: self._on_runs_trained(info, models),
+            self._on_runs_failed,
+            "training runs for stability",
+            lambda done, total: self.message.setText(
+                f"Training {len(seeds)} runs of {info.name}… {done / max(total, 1):.0%}"
+            ),
+            cancelled=lambda: self._on_runs_failed("Training the runs was cancelled."),
+        )
+
+    def _on_runs_failed(self, message: str) -> None:
+        self._training = None
+        self.train_button.setText("Train runs")
+        self.message.setText(message)
+
+    def _on_runs_trained(self, info: CorpusInfo, models: list[NativeModel]) -> None:
+        self._training = None
+        self.train_button.setText("Train runs")
+        for m in models:
+            n = len(self._models) + 1
+            self._models.add(m, f"run {n}", f"{info.name}, seed {m.config.seed} (stability run)")
+        # Tick the runs of this corpus: the new ones and any earlier run of the same text.
+        first = self._models.models[-1].info
+        for i in range(self.runs.count()):
+            m = self._models.find(self.runs.item(i).text())
+            same = m is not None and same_corpus(first, m.info) is True
+            self.runs.item(i).setCheckState(
+                Qt.CheckState.Checked if same else Qt.CheckState.Unchecked
+            )
+        self.measure()
+
+    # -- measuring -------------------------------------------------------------------------
     def _on_models_changed(self) -> None:
         listed = [self.runs.item(i).text() for i in range(self.runs.count())]
         ticked = {label for i, label in enumerate(listed) if self._ticked(i)}
@@ -196,4 +304,5 @@ class StabilityView(QWidget):
 
     def shutdown(self) -> None:
         cancel_task(self._task)
+        cancel_task(self._training)
         stop_tasks(self)
