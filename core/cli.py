@@ -6,6 +6,7 @@
     w2v convert IN OUT [--from FMT] [--to FMT] [--limit N]
     w2v evaluate MODEL [--analogies FILE] [--pairs FILE...] [--restrict-vocab N]
                        [--method add|mul]
+    w2v compare, w2v axis, w2v stability: models side by side (see cli_compare)
 
 MODEL may be a file in any supported format (word2vec binary or text, fastText .vec,
 GloVe, projector vectors.tsv, native .npz); ``--from`` names it where the content and
@@ -29,6 +30,7 @@ from w2v_gui.core import prefer_single_threaded_blas
 
 prefer_single_threaded_blas()  # before NumPy is imported below
 
+from w2v_gui.core import cli_compare  # noqa: E402
 from w2v_gui.core.config import TrainingConfig  # noqa: E402
 from w2v_gui.core.errors import DuplicateWordWarning, W2VError  # noqa: E402
 from w2v_gui.core.formats import ALIASES, FORMATS  # noqa: E402
@@ -155,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="add",
         help="analogies by 3CosAdd (add, gensim's) or 3CosMul (mul)",
     )
+    cli_compare.add_parsers(sub)
     return p
 
 
@@ -244,9 +247,10 @@ def _train(args, err: TextIO) -> int:
         err.write("\n")
     emb = trainer.snapshot()
     if ext == ".npz":
-        native.save(
-            out, emb, context=trainer.context_snapshot(), config=config, state=trainer.state()
-        )
+        from w2v_gui.core.provenance import corpus_record
+
+        state = {**trainer.state(), "corpus": corpus_record(args.corpus, sc.raw_words, config)}
+        native.save(out, emb, context=trainer.context_snapshot(), config=config, state=state)
     else:
         save_embeddings(emb, out)
     if not args.quiet:
@@ -428,6 +432,8 @@ def main(
                 return _convert(args, err)
             if args.command == "evaluate":
                 return _evaluate(args, out, err)
+            if args.command in cli_compare.COMMANDS:
+                return cli_compare.run(args, out, err)
             return _query(args, out, err)
     except (W2VError, ValueError, OSError) as exc:
         msg = (

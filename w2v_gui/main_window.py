@@ -20,13 +20,17 @@ from PySide6.QtWidgets import (
 
 from w2v_gui.core.config import TrainingConfig
 from w2v_gui.explore.analogy import AnalogyPanel
+from w2v_gui.explore.axes import AxesView
+from w2v_gui.explore.compare import CompareView
 from w2v_gui.explore.evaluate import EvaluatePanel
 from w2v_gui.explore.map2d import MapPanel
 from w2v_gui.explore.neighbours import NeighboursPanel
+from w2v_gui.explore.stability import StabilityView
 from w2v_gui.explore.strips import StripsPanel
 from w2v_gui.explore.vocabulary import VocabularyPanel
 from w2v_gui.explore.words import Vocabulary
 from w2v_gui.learn.panel import LearnPanel
+from w2v_gui.models import OpenModels
 from w2v_gui.session import IDLE, LOADING, SAVING, SCANNING, CorpusInfo, Session, State
 from w2v_gui.settings import Settings
 from w2v_gui.train.corpus import CorpusPanel
@@ -83,6 +87,11 @@ class MainWindow(QMainWindow):
         self.vocabulary_view = VocabularyPanel(self.settings.config())
         self.evaluate = EvaluatePanel(self.settings.evaluation())
         self.learn = LearnPanel(self.settings.config())
+        self.models = OpenModels(self.session, self)  # every model trained or opened
+        self.compare = CompareView(self.models)
+        self.axes = AxesView(self.models)
+        self.stability = StabilityView(self.models)
+        self.stability.set_source(lambda: (self.session.corpus, self.parameters.config()))
         self._build_layout()
         self._build_menus()
         self._wire()
@@ -148,6 +157,11 @@ class MainWindow(QMainWindow):
         self._splitters = [left, top, bottom, right, main]
         self.tabs = QTabWidget(objectName="mainTabs", documentMode=True)
         self.tabs.addTab(main, "Train and explore")
+        self.models_tabs = QTabWidget(objectName="modelsTabs")
+        self.models_tabs.addTab(self.compare, "Compare two models")
+        self.models_tabs.addTab(self.axes, "Axes")
+        self.models_tabs.addTab(self.stability, "Stability")
+        self.tabs.addTab(self.models_tabs, "Compare && axes")
         self.tabs.addTab(self.learn, "Learn")
         self.setCentralWidget(self.tabs)
         self.statusBar().setSizeGripEnabled(True)
@@ -368,4 +382,6 @@ class MainWindow(QMainWindow):
         """Stop any worker and wait for its thread (also called when the app quits)."""
         self.learn.shutdown()
         self.evaluate.shutdown()
+        for view in (self.compare, self.axes, self.stability):
+            view.shutdown()
         self.session.shutdown()
