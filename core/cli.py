@@ -1,6 +1,7 @@
 """The ``w2v`` command: train, query and inspect word vectors from a terminal.
 
     w2v train CORPUS [CORPUS...] -o OUT [--vector-size N --window N ...]
+    w2v train --resume MODEL.npz [CORPUS...] [-o OUT]          (continue a stopped run)
     w2v similar MODEL WORD [--topn N]
     w2v analogy MODEL A B C [--topn N] [--method add|mul]     (B − A + C)
     w2v convert IN OUT [--from FMT] [--to FMT] [--limit N]
@@ -19,8 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
-import time
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ from w2v_gui.core import prefer_single_threaded_blas
 prefer_single_threaded_blas()  # before NumPy is imported below
 
 from w2v_gui.core import cli_compare  # noqa: E402
+from w2v_gui.core.cli_train import add_arguments as add_train_arguments  # noqa: E402
 from w2v_gui.core.config import TrainingConfig  # noqa: E402
 from w2v_gui.core.errors import DuplicateWordWarning, W2VError  # noqa: E402
 from w2v_gui.core.formats import ALIASES, FORMATS  # noqa: E402
@@ -75,15 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     t = sub.add_parser("train", help="train vectors on text files or folders")
-    t.add_argument("corpus", nargs="+", help="text files or folders (.txt .gz .bz2 .xz .zip)")
-    t.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        help="output file; the extension picks the format: .npz (native model), "
-        ".bin (word2vec binary), .txt or .vec (word2vec text)",
-    )
-    t.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_train_arguments(t)
     _add_config_options(t)
     s = sub.add_parser("similar", help="nearest neighbours of a word")
     s.add_argument("model")
@@ -196,69 +188,9 @@ def progress_line(rec, width: int = 30) -> str:
 
 
 def _train(args, err: TextIO) -> int:
-    from w2v_gui.core.corpus import Corpus
-    from w2v_gui.core.formats import native, save_embeddings
-    from w2v_gui.core.sgns import Trainer
-    from w2v_gui.core.vocab import scan
+    from w2v_gui.core.cli_train import train
 
-    values = {
-        k: getattr(args, k)
-        for k in TrainingConfig.__dataclass_fields__
-        if getattr(args, k, None) is not None
-    }
-    config = TrainingConfig(**values)
-    out = args.output
-    ext = os.path.splitext(out)[1].lower()
-    if ext not in (".npz", ".bin", ".txt", ".vec"):
-        raise ValueError(f"output {out!r}: use .npz, .bin, .txt or .vec")
-    folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder):
-        raise ValueError(f"output folder {folder} does not exist")
-    corpus = Corpus.from_config(args.corpus, config)
-    tty = err.isatty() and not args.quiet
-
-    def read_progress(done: int, total: int) -> None:
-        if tty:
-            err.write(f"\rreading {done / max(total, 1) * 100:5.1f}%")
-            err.flush()
-
-    t0 = time.perf_counter()
-    sc = scan(corpus, read_progress)
-    vocab, stream = sc.build(config.min_count, config.max_vocab_size)
-    if not args.quiet:
-        bad = f", {sc.stats.invalid_bytes} invalid bytes replaced" if sc.stats.invalid_bytes else ""
-        err.write(
-            f"\r{sc.raw_words:,} words, vocabulary {len(vocab):,} at min_count "
-            f"{config.min_count} ({time.perf_counter() - t0:.1f}s{bad})\n"
-        )
-    trainer = Trainer(config, vocab, stream, report_interval=0.5 if tty else 5.0)
-    stop = threading.Event()
-    rec = None
-    try:
-        for rec in trainer.run(stop=stop):
-            if not args.quiet:
-                err.write(("\r" if tty else "") + progress_line(rec) + ("" if tty else "\n"))
-                err.flush()
-    except KeyboardInterrupt:
-        stop.set()
-        err.write("\ninterrupted: nothing was saved\n")
-        return 130
-    if tty:
-        err.write("\n")
-    emb = trainer.snapshot()
-    if ext == ".npz":
-        from w2v_gui.core.provenance import corpus_record
-
-        state = {**trainer.state(), "corpus": corpus_record(args.corpus, sc.raw_words, config)}
-        native.save(out, emb, context=trainer.context_snapshot(), config=config, state=state)
-    else:
-        save_embeddings(emb, out)
-    if not args.quiet:
-        err.write(
-            f"saved {len(emb):,} vectors of {config.vector_size} dimensions to {out} "
-            f"({rec.elapsed:.1f}s training)\n"
-        )
-    return 0
+    return train(args, err, progress_line)
 
 
 def _print_results(results, out: TextIO) -> None:

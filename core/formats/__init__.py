@@ -283,6 +283,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     """
     from w2v_gui.core.formats import glove, projector, word2vec
 
+    check_regular(path)  # a pipe named .npz must not reach a loader that would block on it
     by_ext = format_from_extension(path)
     if by_ext in (NATIVE, PROJECTOR):
         return by_ext
