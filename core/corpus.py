@@ -288,9 +288,10 @@ class Corpus:
             before = counter.count
             text = tail + decoder.decode(block, final=not block)
             if block and _binary_block(block, counter.count - before, utf8):
+                where = f" from byte {offset:,}" if offset else ""
                 raise CorpusError(
-                    f"{name}: looks like a binary file, not text, from byte {offset:,} "
-                    f"(too many of the bytes there are control codes or not valid UTF-8)"
+                    f"{name}: looks like a binary file, not text{where} (too many of the "
+                    f"bytes there are control codes or not valid UTF-8)"
                 )
             offset += len(block)
             if block:

@@ -181,8 +181,8 @@ def test_a_word2vec_bin_is_refused_as_a_corpus(tmp_path):
 
 
 def test_text_followed_by_binary_is_refused_not_only_sniffed_at_the_start(tmp_path):
-    path = _write(tmp_path / "mixed.txt", TEXT * 200 + random.Random(3).randbytes(2_000_000))
-    with pytest.raises(CorpusError, match=r"mixed\.txt: looks like a binary file, not text, from"):
+    path = _write(tmp_path / "mixed.txt", TEXT * 3000 + random.Random(3).randbytes(2_000_000))
+    with pytest.raises(CorpusError, match=r"mixed\.txt: looks like a binary file, not text from"):
         scan(Corpus([path]))
 
 
