@@ -193,6 +193,16 @@ def _train(args, err: TextIO) -> int:
     return train(args, err, progress_line)
 
 
+def _must_exist(path: str) -> None:
+    """OSError naming ``path``: missing, or in a folder one may not enter (not "missing")."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no such file") from None
+    except PermissionError:
+        raise PermissionError(f"{path}: permission denied (for it or a folder above it)") from None
+
+
 def _print_results(results, out: TextIO) -> None:
     for word, score in results:
         out.write(f"{word}\t{score:.6f}\n")
@@ -202,8 +212,7 @@ def _load(path: str, fmt: str | None, err: TextIO, limit: int | None = None):
     """Load a model of any format, with a progress line on a terminal."""
     from w2v_gui.core.formats import load_embeddings
 
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"{path}: no such file")
+    _must_exist(path)
     progress = None
     if err.isatty():
 
@@ -249,8 +258,7 @@ def _convert(args, err: TextIO) -> int:
     folder = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(folder):
         raise ValueError(f"output folder {folder} does not exist")
-    if not os.path.exists(args.input):
-        raise FileNotFoundError(f"{args.input}: no such file")
+    _must_exist(args.input)
     src = format_name(args.from_format) if args.from_format else detect_format(args.input)
     emb = _load(args.input, src, err, limit=args.limit)
     save_embeddings(emb, out, format=to)
@@ -288,8 +296,7 @@ def _evaluate(args, out: TextIO, err: TextIO) -> int:
     if analogies is None and not pairs:
         analogies, pairs = BUNDLED_ANALOGIES, list(BUNDLED_PAIRS)
     for path in ([analogies] if analogies else []) + list(pairs):
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"{path}: no such file")
+        _must_exist(path)
     emb = _load(args.model, args.from_format, err)
     restrict = lambda default: default if rv is None else (rv or None)  # noqa: E731
     out.write(f"{args.model}: {len(emb):,} words x {emb.vector_size} dimensions\n")

@@ -157,11 +157,11 @@ def _main_thread() -> bool:
 
 def _resumable(path: str, options: dict, corpus: list[str]):
     """(model, config, corpus paths) of the stopped run in ``path``; ValueError if none."""
+    from w2v_gui.core.cli import _must_exist
     from w2v_gui.core.formats import NATIVE, detect_format, native
     from w2v_gui.core.resume import resume_problem
 
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"{path}: no such file")
+    _must_exist(path)
     if detect_format(path) != NATIVE:
         raise ValueError(f"{path}: only a native .npz model can be continued")
     model = native.load(path)

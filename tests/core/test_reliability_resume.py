@@ -197,3 +197,19 @@ def test_train_needs_a_corpus_and_an_output_without_resume(tmp_path, corpus_file
     assert "give the corpus" in run("train", "-o", tmp_path / "m.npz")[2]
     assert "-o" in run("train", corpus_file)[2]
     assert cli_train.EXIT_INTERRUPTED == 130
+
+
+def test_a_model_in_a_folder_one_may_not_enter_is_not_called_missing(tmp_path, monkeypatch):
+    import os
+
+    locked = str(tmp_path / "locked" / "m.bin")
+    real_stat = os.stat
+
+    def stat(path, *a, **kw):  # tests run as root, where chmod would not stop them
+        if os.fspath(path) == locked:
+            raise PermissionError(13, "Permission denied", path)
+        return real_stat(path, *a, **kw)
+
+    monkeypatch.setattr(os, "stat", stat)
+    code, _, text = run("similar", locked, "cat")
+    assert code == 2 and "permission denied" in text and "no such file" not in text
