@@ -280,3 +280,24 @@ def test_glove_words_with_spaces_still_load(tmp_path):
     path = tmp_path / "g.txt"
     path.write_text("top 10 0.5 0.25\nnew york 1 2\nplain 3 4\n")
     assert glove.load(path).words == ("top 10", "new york", "plain")
+
+
+@pytest.mark.parametrize("fmt", ["glove", "projector", "word2vec-text"])
+def test_every_text_load_can_be_cancelled_through_progress(tmp_path, monkeypatch, fmt):
+    monkeypatch.setattr(_common, "BLOCK", 1 << 12)  # many progress reports
+    name = {"glove": "g.txt", "projector": "vectors.tsv", "word2vec-text": "w.txt"}[fmt]
+    path = tmp_path / name
+    save_embeddings(_emb([f"w{i}" for i in range(2000)], dim=8), path, format=fmt)
+    calls = []
+
+    class Cancelled(Exception):
+        pass
+
+    def progress(done, total):
+        calls.append(done)
+        if len(calls) == 2:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        load_embeddings(path, format=fmt, progress=progress)
+    assert len(calls) == 2  # stopped at once, not after reading the rest
