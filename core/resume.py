@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import zlib
 from typing import Any
 
@@ -30,7 +31,7 @@ def scan_checksum(scan: Any) -> int:
 def corpus_record(paths: Any, scan: Any, lowercase: bool, token_pattern: str) -> dict:
     """What a model keeps of its corpus, so that its run can be continued on the same text."""
     return {
-        "paths": [str(p) for p in paths],
+        "paths": [os.path.abspath(p) for p in paths],  # resumable from any folder
         "raw_words": int(scan.raw_words),
         "checksum": scan_checksum(scan),
         "lowercase": bool(lowercase),

@@ -213,3 +213,14 @@ def test_a_model_in_a_folder_one_may_not_enter_is_not_called_missing(tmp_path, m
     monkeypatch.setattr(os, "stat", stat)
     code, _, text = run("similar", locked, "cat")
     assert code == 2 and "permission denied" in text and "no such file" not in text
+
+
+def test_a_run_started_with_a_relative_path_resumes_from_another_folder(
+    tmp_path, corpus_file, monkeypatch
+):
+    monkeypatch.chdir(corpus_file.parent)
+    part = tmp_path / "part.npz"
+    run("train", corpus_file.name, "-o", part, *SMALL, "--epochs", 60, err=_CtrlC())
+    assert native.load(part).state["corpus"]["paths"] == [str(corpus_file)]
+    monkeypatch.chdir(tmp_path)
+    assert run("train", "--resume", part, "-q")[0] == 0
