@@ -240,6 +240,7 @@ def _query(args, out: TextIO, err: TextIO) -> int:
 
 def _convert(args, err: TextIO) -> int:
     from w2v_gui.core.formats import (
+        check_writable,
         detect_format,
         format_from_extension,
         format_name,
@@ -255,9 +256,7 @@ def _convert(args, err: TextIO) -> int:
             f"output {out!r}: cannot tell the format from the extension; use "
             f".bin, .txt, .vec, .tsv or .npz, or --to FORMAT"
         )
-    folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder):
-        raise ValueError(f"output folder {folder} does not exist")
+    check_writable(out)  # before the (maybe long) load
     _must_exist(args.input)
     src = format_name(args.from_format) if args.from_format else detect_format(args.input)
     emb = _load(args.input, src, err, limit=args.limit)

@@ -118,9 +118,20 @@ def atomic_write_many(
 
 
 def _target(path: str | os.PathLike[str]) -> str:
-    """The file a save of ``path`` replaces: a symbolic link's target, so the link stays."""
+    """The file a save of ``path`` replaces: a symbolic link's target, so the link stays.
+    OSError if that is a folder, a pipe or a device (renaming over it would replace it)."""
+    shown = path
     path = os.path.abspath(os.fspath(path))
-    return os.path.realpath(path) if os.path.islink(path) else path
+    target = os.path.realpath(path) if os.path.islink(path) else path
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return target  # not there yet (or not visible): the save itself will say
+    if stat.S_ISDIR(mode):
+        raise OSError(errno.EISDIR, "cannot save here: it is a folder", shown)
+    if not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "cannot save here: " + _not_regular(mode).split(",")[0], shown)
+    return target
 
 
 def _open_temporary(target: str, mode: str) -> tuple[str, str, IO[Any]]:
@@ -171,8 +182,6 @@ def check_writable(path: str | os.PathLike[str]) -> None:
     folder = os.path.dirname(target)
     if not os.path.isdir(folder):
         raise OSError(errno.ENOENT, f"cannot save here: the folder {folder} does not exist", path)
-    if os.path.isdir(target):
-        raise OSError(errno.EISDIR, "cannot save here: it is a folder", path)
     # Try it: permissions alone do not tell (root, read-only mounts, ACLs).
     probe = os.path.join(folder, f".{os.path.basename(target)}.{UNFINISHED}-probe-{os.getpid()}")
     try:

@@ -301,3 +301,31 @@ def test_every_text_load_can_be_cancelled_through_progress(tmp_path, monkeypatch
     with pytest.raises(Cancelled):
         load_embeddings(path, format=fmt, progress=progress)
     assert len(calls) == 2  # stopped at once, not after reading the rest
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "fifo"])
+def test_a_save_never_replaces_a_device_or_pipe(tmp_path, target):
+    if target == "fifo":
+        target = tmp_path / "out.txt"
+        os.mkfifo(target)
+    link = tmp_path / "link.txt"
+    os.symlink(target, link)
+    for path in (target, link):
+        with pytest.raises(OSError, match="cannot save here: not a regular file but"):
+            save_embeddings(_emb(["a"]), path, format="word2vec-text")
+        with pytest.raises(OSError, match="cannot save here"):
+            check_writable(path)
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode) or stat.S_ISFIFO(os.stat(target).st_mode)
+
+
+def test_convert_checks_the_output_before_loading(tmp_path):
+    import io
+
+    from w2v_gui.core.cli import main
+
+    src = tmp_path / "in.txt"
+    save_embeddings(_emb(["a", "b"]), src)
+    (tmp_path / "out.bin").mkdir()
+    err = io.StringIO()
+    assert main(["convert", str(src), str(tmp_path / "out.bin")], err=err) == 2
+    assert "out.bin: cannot save here: it is a folder" in err.getvalue()
