@@ -101,9 +101,12 @@ def test_a_huge_paste_into_a_query_field_is_cut(qtbot, window, corpus_file):
     assert len(field.text()) == queries.MAX_QUERY_CHARS
     window.neighbours.search()
     assert len(window.neighbours.message.text()) < 300
-    for name in ("analogyA", "watchInput", "vocabularySearch"):
+    for name in ("analogyA", "watchInput", "vocabularySearch", "learnCompareWord", "learnAnalogy0"):
         edit = window.findChild(type(field), name)
         assert 0 < edit.maxLength() <= queries.MAX_QUERY_CHARS, name
+    for name in ("mapWords", "stripsRows", "learnWords"):
+        edit = window.findChild(type(field), name)
+        assert 0 < edit.maxLength() <= queries.MAX_LIST_CHARS, name
 
 
 # -- continued runs ---------------------------------------------------------------------------
