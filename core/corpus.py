@@ -241,14 +241,18 @@ class Corpus:
                         continue
                     with m.raw:
                         done = 0
+                        invalid = counter.count  # as of the last chunk that was used
                         try:
                             for tokens, n in self._read(m, counter, progress, done_before, size):
                                 nbytes += n
                                 done += n
+                                invalid = counter.count
                                 read_any = True
                                 if tokens:
                                     yield tokens
                         except CorpusError as exc:
+                            # The refused chunk's replaced bytes were never used: uncount them.
+                            counter.count = invalid
                             if path in self._explicit and m.name == str(path):
                                 raise
                             # What came before the damage was counted already: say so.

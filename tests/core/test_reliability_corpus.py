@@ -125,6 +125,8 @@ def test_a_folder_skips_unreadable_files_and_says_why(tmp_path):
         "pipe.txt",
         "dangling.txt",
     }
+    # Bytes of refused chunks are not counted as replaced text.
+    assert corpus.last_stats.invalid_bytes == 0
     # Each is one line naming the file, for the panel and for stderr.
     assert all("\n" not in str(s) and s.name in str(s) for s in corpus.last_stats.skipped)
     # The scan (what training starts from) carries the list too.

@@ -72,7 +72,7 @@ class CorpusPanel(QWidget):
         self.failure.setVisible(False)
         # Files of the open corpus that were not read, one "file: why" per line.
         self.skipped = QPlainTextEdit(objectName="corpusSkipped", readOnly=True)
-        self.skipped.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.skipped.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.skipped.setMaximumHeight(90)
         self.skipped.setToolTip("Files that could not be read; training uses the others.")
         self.skipped.setVisible(False)
