@@ -44,6 +44,7 @@ DECODE_ERRORS = (
     ValueError,
     struct.error,
 )
+_SYSTEM_FOLDERS = ("/proc/", "/sys/", "/dev/")
 _ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
 
@@ -119,6 +120,8 @@ def expand(paths: Sequence[str | os.PathLike]) -> tuple[list[Path], list[Skipped
     for p in map(Path, paths):
         st = _stat(p)
         if stat.S_ISDIR(st.st_mode):
+            if (os.path.realpath(p) + "/").startswith(_SYSTEM_FOLDERS):
+                raise CorpusError(f"{p}: a system folder (its files can block or never end)")
             found, missed = _walk(p)
             if not found:
                 extra = f"; {len(missed)} skipped, the first {missed[0]}" if missed else ""
@@ -192,7 +195,11 @@ def _walk(root: Path) -> tuple[list[Path], list[Skipped]]:
             if stat.S_ISDIR(st.st_mode):
                 if (st.st_dev, st.st_ino) not in seen:
                     seen.add((st.st_dev, st.st_ino))
-                    todo.append(path)
+                    if (os.path.realpath(path) + "/").startswith(_SYSTEM_FOLDERS):
+                        # Reached through a link: their "files" can block or never end.
+                        skipped.append(Skipped(str(path), "a link into a system folder"))
+                    else:
+                        todo.append(path)
             elif path.suffix.lower() not in TEXT_SUFFIXES:
                 continue
             elif stat.S_ISREG(st.st_mode):

@@ -146,6 +146,7 @@ def test_special_files_in_a_folder_are_listed_and_never_opened(tmp_path):
     os.symlink("/dev/zero", folder / "zero.txt")
     os.symlink("/dev/urandom", folder / "sub" / "random")
     os.symlink(folder, folder / "sub" / "up")  # a loop
+    os.symlink("/proc", folder / "sub" / "proc")  # /proc/kmsg is "regular" and blocks
     os.symlink(folder / "sub" / "loop2", folder / "sub" / "loop2")  # a link to itself
     (folder / "dir.txt").mkdir()  # a folder named like a file: walked, not read
     (folder / "dir.txt" / "inner.txt").write_text("gamma\n")
@@ -174,6 +175,7 @@ def test_special_files_in_a_folder_are_listed_and_never_opened(tmp_path):
     assert "pipe" in skipped["pipe.txt"] and "device" in skipped["zero.txt"]
     assert "device" in skipped["random"] and "socket" in skipped["sock.txt"]
     assert "loop2" in skipped  # a link to itself cannot be examined
+    assert "system folder" in skipped["proc"]
 
 
 @pytest.mark.parametrize("target", ["/dev/zero", "/dev/urandom", "/dev/null"])

@@ -205,6 +205,12 @@ def test_devices_are_refused(target):
         Corpus([target])
 
 
+@pytest.mark.parametrize("folder", ["/proc", "/sys/kernel", "/dev"])
+def test_system_folders_are_refused(folder):
+    with pytest.raises(CorpusError, match="a system folder"):
+        Corpus([folder])
+
+
 def test_a_fifo_is_refused_without_blocking(tmp_path):
     os.mkfifo(tmp_path / "p.txt")
     with pytest.raises(CorpusError, match="pipe"):
