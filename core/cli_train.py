@@ -122,7 +122,7 @@ def train(args, err: TextIO, progress_line) -> int:
         if ext == ".npz":
             state = {
                 **trainer.state(),
-                "corpus": corpus_record(paths, sc, config.lowercase, config.token_pattern),
+                "corpus": corpus_record(paths, sc, config),
                 "finished": finished,
             }
             native.save(out, emb, context=trainer.context_snapshot(), config=config, state=state)

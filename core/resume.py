@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import os
 import zlib
 from typing import Any
 
@@ -28,15 +27,12 @@ def scan_checksum(scan: Any) -> int:
     return zlib.crc32("\n".join(scan.words).encode("utf-8", "surrogatepass"), crc)
 
 
-def corpus_record(paths: Any, scan: Any, lowercase: bool, token_pattern: str) -> dict:
-    """What a model keeps of its corpus, so that its run can be continued on the same text."""
-    return {
-        "paths": [os.path.abspath(p) for p in paths],  # resumable from any folder
-        "raw_words": int(scan.raw_words),
-        "checksum": scan_checksum(scan),
-        "lowercase": bool(lowercase),
-        "token_pattern": str(token_pattern),
-    }
+def corpus_record(paths: Any, scan: Any, config: Any) -> dict:
+    """What a model keeps of its corpus (:func:`w2v_gui.core.provenance.corpus_record`)
+    plus the checksum of its tokens, so that its run can be continued on the same text."""
+    from w2v_gui.core.provenance import corpus_record as record
+
+    return {**record(paths, scan.raw_words, config), "checksum": scan_checksum(scan)}
 
 
 def resume_problem(model: Any) -> str | None:
