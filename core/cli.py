@@ -1,6 +1,7 @@
 """The ``w2v`` command: train, query and inspect word vectors from a terminal.
 
     w2v train CORPUS [CORPUS...] -o OUT [--vector-size N --window N ...]
+    w2v train --resume MODEL.npz [CORPUS...] [-o OUT]          (continue a stopped run)
     w2v similar MODEL WORD [--topn N]
     w2v analogy MODEL A B C [--topn N] [--method add|mul]     (B − A + C)
     w2v convert IN OUT [--from FMT] [--to FMT] [--limit N]
@@ -19,8 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
-import time
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ from w2v_gui.core import prefer_single_threaded_blas
 prefer_single_threaded_blas()  # before NumPy is imported below
 
 from w2v_gui.core import cli_compare  # noqa: E402
+from w2v_gui.core.cli_train import add_arguments as add_train_arguments  # noqa: E402
 from w2v_gui.core.config import TrainingConfig  # noqa: E402
 from w2v_gui.core.errors import DuplicateWordWarning, W2VError  # noqa: E402
 from w2v_gui.core.formats import ALIASES, FORMATS  # noqa: E402
@@ -75,15 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     t = sub.add_parser("train", help="train vectors on text files or folders")
-    t.add_argument("corpus", nargs="+", help="text files or folders (.txt .gz .bz2 .xz .zip)")
-    t.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        help="output file; the extension picks the format: .npz (native model), "
-        ".bin (word2vec binary), .txt or .vec (word2vec text)",
-    )
-    t.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_train_arguments(t)
     _add_config_options(t)
     s = sub.add_parser("similar", help="nearest neighbours of a word")
     s.add_argument("model")
@@ -196,69 +188,19 @@ def progress_line(rec, width: int = 30) -> str:
 
 
 def _train(args, err: TextIO) -> int:
-    from w2v_gui.core.corpus import Corpus
-    from w2v_gui.core.formats import native, save_embeddings
-    from w2v_gui.core.sgns import Trainer
-    from w2v_gui.core.vocab import scan
+    from w2v_gui.core.cli_train import train
 
-    values = {
-        k: getattr(args, k)
-        for k in TrainingConfig.__dataclass_fields__
-        if getattr(args, k, None) is not None
-    }
-    config = TrainingConfig(**values)
-    out = args.output
-    ext = os.path.splitext(out)[1].lower()
-    if ext not in (".npz", ".bin", ".txt", ".vec"):
-        raise ValueError(f"output {out!r}: use .npz, .bin, .txt or .vec")
-    folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder):
-        raise ValueError(f"output folder {folder} does not exist")
-    corpus = Corpus.from_config(args.corpus, config)
-    tty = err.isatty() and not args.quiet
+    return train(args, err, progress_line)
 
-    def read_progress(done: int, total: int) -> None:
-        if tty:
-            err.write(f"\rreading {done / max(total, 1) * 100:5.1f}%")
-            err.flush()
 
-    t0 = time.perf_counter()
-    sc = scan(corpus, read_progress)
-    vocab, stream = sc.build(config.min_count, config.max_vocab_size)
-    if not args.quiet:
-        bad = f", {sc.stats.invalid_bytes} invalid bytes replaced" if sc.stats.invalid_bytes else ""
-        err.write(
-            f"\r{sc.raw_words:,} words, vocabulary {len(vocab):,} at min_count "
-            f"{config.min_count} ({time.perf_counter() - t0:.1f}s{bad})\n"
-        )
-    trainer = Trainer(config, vocab, stream, report_interval=0.5 if tty else 5.0)
-    stop = threading.Event()
-    rec = None
+def _must_exist(path: str) -> None:
+    """OSError naming ``path``: missing, or in a folder one may not enter (not "missing")."""
     try:
-        for rec in trainer.run(stop=stop):
-            if not args.quiet:
-                err.write(("\r" if tty else "") + progress_line(rec) + ("" if tty else "\n"))
-                err.flush()
-    except KeyboardInterrupt:
-        stop.set()
-        err.write("\ninterrupted: nothing was saved\n")
-        return 130
-    if tty:
-        err.write("\n")
-    emb = trainer.snapshot()
-    if ext == ".npz":
-        from w2v_gui.core.provenance import corpus_record
-
-        state = {**trainer.state(), "corpus": corpus_record(args.corpus, sc.raw_words, config)}
-        native.save(out, emb, context=trainer.context_snapshot(), config=config, state=state)
-    else:
-        save_embeddings(emb, out)
-    if not args.quiet:
-        err.write(
-            f"saved {len(emb):,} vectors of {config.vector_size} dimensions to {out} "
-            f"({rec.elapsed:.1f}s training)\n"
-        )
-    return 0
+        os.stat(path)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no such file") from None
+    except PermissionError:
+        raise PermissionError(f"{path}: permission denied (for it or a folder above it)") from None
 
 
 def _print_results(results, out: TextIO) -> None:
@@ -270,8 +212,7 @@ def _load(path: str, fmt: str | None, err: TextIO, limit: int | None = None):
     """Load a model of any format, with a progress line on a terminal."""
     from w2v_gui.core.formats import load_embeddings
 
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"{path}: no such file")
+    _must_exist(path)
     progress = None
     if err.isatty():
 
@@ -299,6 +240,7 @@ def _query(args, out: TextIO, err: TextIO) -> int:
 
 def _convert(args, err: TextIO) -> int:
     from w2v_gui.core.formats import (
+        check_writable,
         detect_format,
         format_from_extension,
         format_name,
@@ -314,11 +256,8 @@ def _convert(args, err: TextIO) -> int:
             f"output {out!r}: cannot tell the format from the extension; use "
             f".bin, .txt, .vec, .tsv or .npz, or --to FORMAT"
         )
-    folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder):
-        raise ValueError(f"output folder {folder} does not exist")
-    if not os.path.exists(args.input):
-        raise FileNotFoundError(f"{args.input}: no such file")
+    check_writable(out)  # before the (maybe long) load
+    _must_exist(args.input)
     src = format_name(args.from_format) if args.from_format else detect_format(args.input)
     emb = _load(args.input, src, err, limit=args.limit)
     save_embeddings(emb, out, format=to)
@@ -356,8 +295,7 @@ def _evaluate(args, out: TextIO, err: TextIO) -> int:
     if analogies is None and not pairs:
         analogies, pairs = BUNDLED_ANALOGIES, list(BUNDLED_PAIRS)
     for path in ([analogies] if analogies else []) + list(pairs):
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"{path}: no such file")
+        _must_exist(path)
     emb = _load(args.model, args.from_format, err)
     restrict = lambda default: default if rv is None else (rv or None)  # noqa: E731
     out.write(f"{args.model}: {len(emb):,} words x {emb.vector_size} dimensions\n")

@@ -15,6 +15,42 @@ from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any
 
 DEFAULT_TOKEN_PATTERN = r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+"
+# Text a token pattern is tried on: letters, digits, punctuation and every kind of
+# whitespace a corpus holds, so that a pattern that matches across them shows it.
+_PATTERN_PROBE = "The cat's 42 mats, e.g. x-ray\nÉcole\tzweite Zeile 3.14\r\nxx  _a_ ab\n"
+
+
+def token_pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` cannot split text into words, or None if it can.
+
+    A token pattern must compile, have no capturing groups (the tokenizer takes whole
+    matches; write ``(?:...)``), never match the empty string (``x*`` finds an empty
+    word between every two characters) and never match whitespace (a token holding a
+    space or a line break cannot be saved in any vector format, and a line break is
+    where a sentence ends).
+    """
+    try:
+        regex = re.compile(pattern)
+    except re.error as exc:
+        return f"not a valid regular expression: {exc}"
+    except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+        return f"not a valid regular expression: {exc}"
+    if regex.groups:
+        return (
+            f"it has {regex.groups} capturing group(s); a token is the whole match, so "
+            f"write (?:...) instead of (...)"
+        )
+    for m in regex.finditer(_PATTERN_PROBE):
+        if m.end() == m.start():
+            return "it can match an empty string, which makes empty words; use + rather than * or ?"
+        if any(c.isspace() for c in m.group()):
+            return (
+                f"it matches whitespace ({m.group()[:30]!r}); a token may not contain spaces "
+                f"or line breaks"
+            )
+    if regex.match("") is not None:
+        return "it can match an empty string, which makes empty words; use + rather than * or ?"
+    return None
 
 
 def _param(
@@ -259,12 +295,9 @@ def _check_field(f: Any, value: Any) -> Any:
         if not isinstance(value, str) or not value:
             raise ValueError(f"{name} must be a non-empty string, got {value!r}")
         if name == "token_pattern":
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(
-                    f"token_pattern is not a valid regular expression: {exc}"
-                ) from None
+            problem = token_pattern_problem(value)
+            if problem is not None:
+                raise ValueError(f"token_pattern {value[:60]!r}: {problem}")
         return value
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int):

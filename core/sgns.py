@@ -35,6 +35,7 @@ from w2v_gui.core.kernels import (
     sum_rows,
     window_tokens,
 )
+from w2v_gui.core.resume import validate_state
 from w2v_gui.core.units import format_bytes
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import TokenStream, Vocab
@@ -158,7 +159,7 @@ class Trainer:
         self._window_lock = threading.Lock()
         self._raw_per_token = stream.raw_words / max(n, 1)
         self.words_total = int(stream.raw_words * config.epochs)
-        st = state or {}
+        st = validate_state(state or {}, jobs=len(self._jobs), epochs=config.epochs)
         self._next_job = int(st.get("next_job", 0))
         self._pending = [(int(j), int(b)) for j, b in st.get("partial_jobs", [])]
         self._elapsed = float(st.get("elapsed", 0.0))
@@ -166,6 +167,8 @@ class Trainer:
         self._tally.epoch_loss = {int(k): v for k, v in st.get("epoch_loss", {}).items()}
         self._tally.epoch_pairs = {int(k): v for k, v in st.get("epoch_pairs", {}).items()}
         done_jobs = set(range(self._next_job)) - {j for j, _ in self._pending}
+        # Every epoch has an entry, so one finished before a stop stays in the history.
+        self._tally.epoch_jobs_left = dict.fromkeys(range(config.epochs), 0)
         for job in self._jobs:
             if job.index not in done_jobs:
                 left = self._tally.epoch_jobs_left

@@ -7,7 +7,6 @@ No widgets and no state: :mod:`w2v_gui.session` runs these in :mod:`w2v_gui.task
 from __future__ import annotations
 
 import threading
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from w2v_gui.core.corpus import Corpus
 from w2v_gui.core.errors import Cancelled
 from w2v_gui.core.formats import NATIVE, detect_format, load_embeddings, native
 from w2v_gui.core.formats.native import NativeModel
+from w2v_gui.core.resume import resume_problem, scan_checksum
 from w2v_gui.core.vocab import Scan, scan
 from w2v_gui.text import format_count
 
@@ -23,6 +23,7 @@ from w2v_gui.text import format_count
 # dict lookup per token in C); at core's 4 MB default that froze the window ~300 ms per
 # chunk. 256 kB chunks keep each hold near 20 ms and cost nothing measurable.
 SCAN_CHUNK_BYTES = 1 << 18
+CORPUS_FAILED = "Cannot read the corpus"  # the title of a failed corpus open
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,8 @@ def scan_corpus(paths: tuple[str, ...], lowercase: bool, token_pattern: str):
 
 
 def checksum(result: Scan) -> int:
-    """CRC-32 of the text as ids and of the words the ids stand for (a renamed word keeps
-    its id, so the ids alone would not see it)."""
-    crc = zlib.crc32(result.ids)
-    return zlib.crc32("\n".join(result.words).encode("utf-8", "surrogatepass"), crc)
+    """Of the text as ids and of the words they stand for: "is it still the same text?"."""
+    return scan_checksum(result)
 
 
 def or_stop(
@@ -102,28 +101,9 @@ def load_model(path: str):
 
 
 def continue_problem(model: NativeModel | None) -> str | None:
-    """Why ``model`` cannot be continued, or None if it can."""
-    if model is None:
-        return "no model is open"
-    state = model.state
-    corpus = state.get("corpus")
-    if model.context is None or model.config is None or not isinstance(corpus, dict):
-        return (
-            "this model holds no training state to continue (only a stopped run "
-            "saved by w2v-gui as .npz can be continued)"
-        )
-    if state.get("finished", True):
-        return "this model's training already finished"
-    if not (
-        isinstance(corpus.get("paths"), list)
-        and corpus["paths"]
-        and all(isinstance(p, str) for p in corpus["paths"])
-        and isinstance(corpus.get("raw_words"), int)
-        and isinstance(corpus.get("lowercase"), bool)
-        and isinstance(corpus.get("token_pattern"), str)
-    ):
-        return "this model's record of its corpus is damaged"
-    return None
+    """Why ``model`` cannot be continued, or None if it can (core's rule, which ``w2v
+    train --resume`` follows too: the state is validated like any input)."""
+    return resume_problem(model)
 
 
 def progress_label(p) -> str:

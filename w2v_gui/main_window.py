@@ -29,6 +29,7 @@ from w2v_gui.explore.stability import StabilityView
 from w2v_gui.explore.strips import StripsPanel
 from w2v_gui.explore.vocabulary import VocabularyPanel
 from w2v_gui.explore.words import Vocabulary
+from w2v_gui.jobs import CORPUS_FAILED
 from w2v_gui.learn.panel import LearnPanel
 from w2v_gui.models import OpenModels
 from w2v_gui.session import IDLE, LOADING, SAVING, SCANNING, CorpusInfo, Session, State
@@ -354,6 +355,8 @@ class MainWindow(QMainWindow):
 
     def _on_session_failed(self, title: str, message: str) -> None:
         self.statusBar().showMessage(title, 5000)
+        if title == CORPUS_FAILED:  # the panel shows the corpus still open, and why
+            self.corpus_panel.set_failure(message)
         QMessageBox.critical(self, title, message)
 
     # -- settings and closing ---------------------------------------------------------------

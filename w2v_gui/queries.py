@@ -17,6 +17,10 @@ from w2v_gui.core.errors import UnknownWordError
 from w2v_gui.core.pictures.words import resolve
 from w2v_gui.core.vectors import Embeddings
 
+# Longest text a query field takes: a word or a sum of a few words, and a list of words.
+# A pasted book would otherwise be laid out again by every label that shows it.
+MAX_QUERY_CHARS = 200
+MAX_LIST_CHARS = 4000
 NEIGHBOURS_TOPN = 15
 ANALOGY_TOPN = 10
 WATCH_TOPN = 5
@@ -41,12 +45,17 @@ class AnalogyAnswer:
     error: str | None = None
 
 
+def short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters for a label (it may come from a paste)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def neighbours(emb: Embeddings, text: str, topn: int = NEIGHBOURS_TOPN) -> NeighboursAnswer:
     try:
         word = resolve(emb, text)
         return NeighboursAnswer(text, word, tuple(emb.most_similar(word, topn=topn)))
     except UnknownWordError as exc:
-        return NeighboursAnswer(text, error=str(exc))
+        return NeighboursAnswer(text, error=short(str(exc), 160))
 
 
 def analogy(
@@ -58,7 +67,7 @@ def analogy(
         add = emb.most_similar(positive=[b, c], negative=[a], topn=topn)
         mul = emb.most_similar_cosmul(positive=[b, c], negative=[a], topn=topn)
     except UnknownWordError as exc:
-        return AnalogyAnswer(query, error=str(exc))
+        return AnalogyAnswer(query, error=short(str(exc), 160))
     return AnalogyAnswer(query, (a, b, c), tuple(add), tuple(mul))
 
 

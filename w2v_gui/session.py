@@ -155,7 +155,7 @@ class Session(QObject):
             jobs.scan_corpus(paths, config.lowercase, config.token_pattern),
             SCANNING,
             "reading the corpus",
-            "Cannot read the corpus",
+            jobs.CORPUS_FAILED,
             self._on_scan_finished,
         )
 
@@ -201,7 +201,7 @@ class Session(QObject):
             jobs.scan_corpus(c.paths, config.lowercase, config.token_pattern),
             SCANNING,
             "reading the corpus",
-            "Cannot read the corpus",
+            jobs.CORPUS_FAILED,
             scanned,
         )
 

@@ -43,6 +43,7 @@ class AnalogyPanel(QWidget):
         self.inputs = []
         for name, default in zip(("analogyA", "analogyB", "analogyC"), DEFAULTS, strict=True):
             edit = QLineEdit(default, objectName=name)
+            edit.setMaxLength(queries.MAX_QUERY_CHARS)
             edit.setCompleter(vocabulary.completer(edit))
             edit.textEdited.connect(self._on_input_edited)
             edit.returnPressed.connect(self.search)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from w2v_gui import queries
 from w2v_gui.core.pictures.labels import thin_labels
 from w2v_gui.core.pictures.projection import Parallelogram
 from w2v_gui.core.pictures.words import parse_words
@@ -93,6 +94,7 @@ class MapPanel(LazyPicture):
             self.mode.addItem(text, key)
         self.mode.setToolTip("Which words to place on the map")
         self.words = QLineEdit(objectName="mapWords", clearButtonEnabled=True)
+        self.words.setMaxLength(queries.MAX_LIST_CHARS)
         self.words.setCompleter(vocabulary.completer(self.words))
         self.count = QSpinBox(objectName="mapCount", minimum=1, maximum=1_000_000, singleStep=10)
         self.count.setGroupSeparatorShown(True)

@@ -38,6 +38,7 @@ class NeighboursPanel(QWidget):
         self._asker = Latest("answering a query", self, failed=raise_bug)
         self.query = QLineEdit(objectName="neighboursQuery", clearButtonEnabled=True)
         self.query.setPlaceholderText("Type a word to see its neighbours (Ctrl+F)")
+        self.query.setMaxLength(queries.MAX_QUERY_CHARS)
         completer = vocabulary.completer(self)
         self.query.setCompleter(completer)
         self.table = QTableWidget(0, 3, objectName="neighboursTable")
@@ -108,7 +109,7 @@ class NeighboursPanel(QWidget):
             return
         emb = self._emb
         if not inline(emb.vectors.size):
-            self.message.setText(f"Searching the neighbours of “{text}”…")
+            self.message.setText(f"Searching the neighbours of “{queries.short(text)}”…")
         self._asker.run(
             lambda: queries.neighbours(emb, text), not inline(emb.vectors.size), self._on_answered
         )
@@ -122,7 +123,7 @@ class NeighboursPanel(QWidget):
         if answer.error:
             self.message.setText(answer.error.capitalize() + ".")
         else:
-            self.message.setText(f"Nearest to “{answer.word}” by cosine similarity.")
+            self.message.setText(f"Nearest to “{queries.short(answer.word)}” by cosine similarity.")
 
     def _show_message(self) -> None:
         if self._emb is None:

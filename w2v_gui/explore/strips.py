@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from w2v_gui import queries
 from w2v_gui.core.pictures.strips import (
     DIVERGING,
     Expression,
@@ -82,6 +83,7 @@ class StripsPanel(LazyPicture):
         self.rows = QLineEdit(
             default_rows(tuple(analogy)), objectName="stripsRows", clearButtonEnabled=True
         )
+        self.rows.setMaxLength(queries.MAX_LIST_CHARS)
         self.rows.setToolTip(
             "Words, or sums such as “king - man + woman”, separated by "
             "commas. A sum is followed by the word nearest to it."

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from w2v_gui import queries
 from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.pictures.vocabulary import (
     VocabularyTable,
@@ -216,6 +217,7 @@ class VocabularyPanel(QWidget):
             plots.addWidget(box)
 
         self.search = QLineEdit(objectName="vocabularySearch", clearButtonEnabled=True)
+        self.search.setMaxLength(queries.MAX_QUERY_CHARS)
         self.search.setPlaceholderText("Search words…")
         self.model = WordsModel(self)
         self.table = QTableView(objectName="vocabularyTable")

@@ -24,6 +24,7 @@ from w2v_gui.learn.drawing import (
     table,
 )
 from w2v_gui.learn.page import Page, prose
+from w2v_gui.queries import MAX_QUERY_CHARS
 from w2v_gui.tasks import cancel_task, run_task
 
 COMPARE_TOKENS = 300_000
@@ -40,6 +41,7 @@ class HyperStep(Page):
         super().__init__(story, parent)
         self.text.setText(prose("hyperparameters"))
         self.word = QLineEdit(objectName="learnCompareWord")
+        self.word.setMaxLength(MAX_QUERY_CHARS)
         self.word.editingFinished.connect(self.show_neighbours)
         self.tokens = QSpinBox(
             objectName="learnCompareTokens",

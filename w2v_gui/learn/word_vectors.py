@@ -28,6 +28,7 @@ from w2v_gui.learn.drawing import (
     text_label,
 )
 from w2v_gui.learn.page import Page, prose
+from w2v_gui.queries import MAX_LIST_CHARS, MAX_QUERY_CHARS
 from w2v_gui.tasks import run_task
 
 SHOWN_WORDS = ("king", "queen", "man", "woman", "water")
@@ -44,11 +45,13 @@ class WordVectorsStep(Page):
         self.text.setText(prose("word_vectors"))
         self.words_edit = QLineEdit(objectName="learnWords")
         self.words_edit.setPlaceholderText("words, separated by commas")
+        self.words_edit.setMaxLength(MAX_LIST_CHARS)
         self.words_edit.editingFinished.connect(self.refresh)
         self.analogy_edits = [
             QLineEdit(w, objectName=f"learnAnalogy{i}") for i, w in enumerate(ANALOGY)
         ]
         for e in self.analogy_edits:
+            e.setMaxLength(MAX_QUERY_CHARS)
             e.setMaximumWidth(90)
             e.editingFinished.connect(self.refresh)
         form = QFormLayout()

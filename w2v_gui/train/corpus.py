@@ -65,6 +65,17 @@ class CorpusPanel(QWidget):
 
         self.summary = QLabel(objectName="corpusSummary", wordWrap=True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        # Why the last open failed (the corpus before it stays open), until the next one.
+        self.failure = QLabel(objectName="corpusFailure", wordWrap=True)
+        self.failure.setStyleSheet("color: #b00020")
+        self.failure.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.failure.setVisible(False)
+        # Files of the open corpus that were not read, one "file: why" per line.
+        self.skipped = QPlainTextEdit(objectName="corpusSkipped", readOnly=True)
+        self.skipped.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.skipped.setMaximumHeight(90)
+        self.skipped.setToolTip("Files that could not be read; training uses the others.")
+        self.skipped.setVisible(False)
         self.preview = QPlainTextEdit(objectName="corpusPreview", readOnly=True)
         self.preview.setPlaceholderText("Drop text files or folders here, or open them above.")
         self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -77,7 +88,9 @@ class CorpusPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self._scan_row)
+        layout.addWidget(self.failure)
         layout.addWidget(self.summary)
+        layout.addWidget(self.skipped)
         layout.addWidget(self.preview)
         self._show_summary()
 
@@ -95,7 +108,15 @@ class CorpusPanel(QWidget):
         self._scan_row.setVisible(scanning)
         if scanning:
             self.progress.setRange(0, 0)
+            self.failure.setVisible(False)
             self.summary.setText("Reading the corpus…")
+        else:  # finished, failed or cancelled: show what is open (a new corpus comes after)
+            self._show_summary()
+
+    def set_failure(self, message: str) -> None:
+        """Say why the last open failed; the corpus open before it (if any) stays shown."""
+        self.failure.setText(f"Could not open: {message}")
+        self.failure.setVisible(True)
 
     def set_scan_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, 1000)
@@ -104,7 +125,11 @@ class CorpusPanel(QWidget):
 
     def set_corpus(self, info: CorpusInfo | None) -> None:
         self._info = info
+        self.failure.setVisible(False)
         self.preview.setPlainText(info.preview if info is not None else "")
+        skipped = info.scan.stats.skipped if info is not None else ()
+        self.skipped.setPlainText("\n".join(map(str, skipped)))
+        self.skipped.setVisible(bool(skipped))
         self._show_summary()
 
     def set_vocab_settings(self, min_count: int, max_vocab_size: int | None) -> None:
@@ -125,9 +150,15 @@ class CorpusPanel(QWidget):
             if invalid
             else "no invalid bytes"
         )
+        skipped = len(scan.stats.skipped)
+        not_read = (
+            f", <span style='color:#b00020'>{skipped:,} skipped (listed below)</span>"
+            if skipped
+            else ""
+        )
         self.summary.setText(
             f"<b>{escape(info.name)}</b> — {n:,} file{'s' if n != 1 else ''}, "
-            f"{format_bytes(info.total_bytes)}<br>"
+            f"{format_bytes(info.total_bytes)}{not_read}<br>"
             f"{scan.raw_words:,} tokens · {bad}<br>"
             f"Vocabulary: <b>{vocab:,}</b> words at min_count {self._min_count}"
         )

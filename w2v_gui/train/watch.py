@@ -51,6 +51,7 @@ class WatchPanel(QWidget):
         self._asker = Latest("answering a query", self, failed=raise_bug)
 
         self.input = QLineEdit(objectName="watchInput", clearButtonEnabled=True)
+        self.input.setMaxLength(queries.MAX_QUERY_CHARS)
         self.input.setPlaceholderText("Pin a word to watch…")
         self.input.setCompleter(vocabulary.completer(self))
         self.input.returnPressed.connect(self._on_pin_clicked)
