@@ -49,8 +49,10 @@ def row_norms(matrix: np.ndarray, start: int = 0) -> tuple[np.ndarray, int | Non
     bad = None
     for lo in range(0, n, step):
         block = matrix[lo : lo + step]
+        b32 = block if block.dtype == np.float32 else block.astype(np.float32)
         out = norms[lo : lo + step]
-        np.einsum("ij,ij->i", block, block, out=out)
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.einsum("ij,ij->i", b32, b32, out=out)
         if not np.isfinite(out).all():
             # Either a NaN/inf value or a finite row whose square sum overflowed.
             rows = np.flatnonzero(~np.isfinite(out))

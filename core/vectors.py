@@ -61,7 +61,7 @@ class Embeddings:
         norms: np.ndarray | None = None,
     ):
         words = tuple(words)
-        if not all(isinstance(w, str) for w in words):
+        if set(map(type, words)) - {str} and not all(isinstance(w, str) for w in words):
             bad = next(w for w in words if not isinstance(w, str))
             raise TypeError(f"words must be str, got {type(bad).__name__}: {bad!r}")
         arr = np.asanyarray(vectors)  # any: an np.memmap stays one

@@ -10,14 +10,16 @@ These files carry no counts, so loaded embeddings have zero counts. A repeated w
 keeps its first vector and later ones are dropped (gensim does the same) with a
 :class:`~w2v_gui.core.errors.DuplicateWordWarning`.
 
-The binary reader finds each word with one ``find`` per word and copies each vector
-with one memory copy; there is no per-number Python work. The text reader parses the
-numbers of each block of a few MB in one NumPy call.
+The binary reader reads blocks of 32 MB, finds the records' words with NumPy (pointer
+doubling over the block's space bytes) and gathers its vectors with one fancy index; there
+is no Python work per word or per number. The text reader parses the numbers of each
+block of a few MB in one NumPy call. Vectors holding NaN or an infinite value are
+refused, naming the first such vector (1-based) and its word.
 """
 
 from __future__ import annotations
 
-import mmap
+import codecs
 import os
 from typing import Any
 
@@ -38,6 +40,7 @@ from w2v_gui.core.formats._common import (
     write_rows,
     write_text_records,
 )
+from w2v_gui.core.nearest import row_norms
 from w2v_gui.core.vectors import Embeddings
 
 # Bytes a text-format vector line may contain after the word (numbers, inf, nan).
@@ -45,6 +48,9 @@ _NUMBER_BYTES = b"0123456789+-.eEinfatyINFATY \t\r"
 _BOM = b"\xef\xbb\xbf"
 #: More dimensions than this in a header means a damaged file, not a model (a 64 MB vector).
 MAX_DIMENSIONS = 1 << 24
+#: A binary word longer than this means a damaged file (GoogleNews' longest is ~200 bytes).
+MAX_WORD_BYTES = 1 << 20
+_ASCII_SUPERSETS = {"utf-8", "ascii", "latin-1", "iso8859-15", "cp1252"}
 
 
 def load(
@@ -103,15 +109,27 @@ def load(
                 binary = os.path.splitext(os.fspath(path))[1].lower() == ".bin"
             f.seek(start)
         if binary:
-            words, vectors = _read_binary(
+            words, vectors, norms = _read_binary(
                 f, path, size, start, n, count, dim, encoding, unicode_errors, progress
             )
         else:
             words, vectors = _read_text(
                 f, path, size, start, n, count, dim, dt, encoding, unicode_errors, progress
             )
+            norms, bad = row_norms(vectors)
+            if bad is not None:
+                raise FormatError(
+                    f"vector {bad + 1} of {count} (word {words[bad][:60]!r}) holds NaN or an "
+                    f"infinite value; such vectors make every cosine undefined",
+                    path,
+                )
     if progress is not None:
         progress(size, size)
+    if dt == np.float32 and vectors.dtype == np.float32:
+        # The lengths computed while reading spare the first query a pass over the matrix.
+        emb = Embeddings(words, vectors, copy=False, norms=norms)
+        if len(emb.index) == len(emb):
+            return emb
     return finish(words, vectors, dt, path, what="vector")
 
 
@@ -230,7 +248,7 @@ def _read_binary(
     encoding: str,
     unicode_errors: str,
     progress: Progress | None,
-) -> tuple[list[str], np.ndarray]:
+) -> tuple[list[str], np.ndarray, np.ndarray]:
     nb = 4 * dim
     # Each record is at least a space and its vector: refuse before allocating if the
     # file cannot possibly hold what the header promises.
@@ -244,72 +262,142 @@ def _read_binary(
             size,
         )
     if n == 0:
-        return [], np.empty((0, dim), dtype=np.float32)
+        return [], np.empty((0, dim), dtype=np.float32), np.empty(0, dtype=np.float32)
     vectors = np.empty((n, dim), dtype="<f4")
-    raw: list[bytes] = []  # the words' bytes
-    mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    src, dst = memoryview(mm), memoryview(vectors).cast("B")
-    try:
-        # Per word: one find for the space that ends the word (a vector can contain a
-        # space byte, so the scan hops over each vector), one slice for the word and one
-        # memory copy of the vector. Words are decoded afterwards in one comprehension,
-        # which is cheaper than decoding inside this loop.
-        find, add = mm.find, raw.append
-        pos = start
-        lo = 0
-        step = max(1, _common.BLOCK // (nb + 1))  # records between progress calls
-        while lo < n:
-            hi = min(n, lo + step)
-            for i in range(lo, hi):
-                space = find(b" ", pos)
-                end = space + 1 + nb
-                if space < 0 or end > size:
-                    _cut_off(mm, path, pos, space, size, i, count, encoding, unicode_errors)
-                dst[i * nb : (i + 1) * nb] = src[space + 1 : end]
-                add(mm[pos:space])
-                pos = end
-            lo = hi
-            if progress is not None and lo < n:
-                progress(pos, size)
-    finally:
-        src.release()
-        dst.release()
-        mm.close()
-    # word2vec.c ends each vector with "\n"; like gensim, strip it from the next word.
-    try:
-        words = [w.decode(encoding, unicode_errors).lstrip("\n") for w in raw]
-    except UnicodeDecodeError:
-        offset = start
-        for w in raw:
-            try:
-                w.decode(encoding, unicode_errors)
-            except UnicodeDecodeError as exc:
+    rows = vectors.view(np.uint8)  # (n, nb): each vector's bytes
+    norms = np.empty(n, dtype=np.float32)
+    # Read into one buffer, not through mmap: pages of a mapped file count in the
+    # process's resident memory, and the matrix alone is what should.
+    # Never more than the file holds: a small file with a bold header stays small.
+    cap = max(4 * _common.BLOCK, 2 * (nb + 1) + 64)
+    buf = np.empty(max(1, min(cap, size - start)), dtype=np.uint8)
+    have = 0  # bytes of buf holding file data
+    offset = start  # file offset of buf[0]
+    words: list[bytes] = []  # per buffer: its words, each ended by its space
+    done = 0
+    f.seek(start)
+    eof = False
+    while done < n:
+        while have < len(buf) and not eof:
+            got = f.readinto(memoryview(buf)[have:])
+            eof = not got
+            have += got or 0
+        data = buf[:have]
+        starts, spaces = _records(data, nb, n - done)
+        k = len(spaces)
+        if k == 0:
+            if eof:
+                _cut_off(data, path, offset, done, count, size)
+            first = np.flatnonzero(data == 32)
+            if not len(first) and have > MAX_WORD_BYTES:
                 raise FormatError(
-                    f"a word is not valid {encoding}: {exc.reason} ({w[:60]!r})", path, offset
-                ) from None
-            offset += len(w) + 1 + nb
-        raise
-    return words, vectors
+                    f"vector {done + 1}: no space within {MAX_WORD_BYTES} bytes to end "
+                    f"its word; not a word2vec binary file, or a damaged one",
+                    path,
+                    offset,
+                )
+            more = max(1, min(len(buf), size - offset - have))  # a record longer than buf
+            buf = np.concatenate([data, np.empty(more, dtype=np.uint8)])
+            continue
+        # Every vector of the buffer in one gather: a strided view with a row of nb
+        # bytes starting at every byte, indexed by where the vectors start.
+        every = np.lib.stride_tricks.as_strided(data, (have - nb + 1, nb), (1, 1))
+        rows[done : done + k] = every[spaces + 1]
+        norms[done : done + k], bad = row_norms(vectors[done : done + k])
+        if bad is not None:
+            word = data[starts[bad] : spaces[bad]].tobytes().lstrip(b"\n")
+            raise FormatError(
+                f"vector {done + bad + 1} of {count} (word "
+                f"{word[:60].decode(encoding, 'replace')!r}) holds NaN or an infinite "
+                f"value; such vectors make every cosine undefined",
+                path,
+                offset + int(spaces[bad]) + 1,
+            )
+        words.append(_word_bytes(data, starts, spaces))
+        done += k
+        used = int(spaces[-1]) + 1 + nb
+        buf[: have - used] = buf[used:have]
+        have -= used
+        offset += used
+        if progress is not None and done < n:
+            progress(offset, size)
+    return _decode_words(words, path, start, nb, encoding, unicode_errors), vectors, norms
 
 
-def _cut_off(
-    mm: Any,
-    path: Any,
-    pos: int,
-    space: int,
-    size: int,
-    i: int,
-    count: int,
-    encoding: str,
-    unicode_errors: str,
-) -> None:
-    word = mm[pos : space if space >= 0 else min(size, pos + 60)][:60]
-    word = word.lstrip(b"\n").decode(encoding, "replace")
+def _records(data: np.ndarray, nb: int, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where the complete records of ``data`` start and where their words end (the
+    first space after the start), at most ``limit`` of them; ``data`` starts a record.
+
+    A vector can contain space bytes, so which spaces end words depends on the chain
+    of records before them. Every space gets a "next" (the first space after the end of
+    the vector that would follow it); the chain from the first space is then followed
+    by pointer doubling (log2(records) NumPy steps), never a Python loop per record.
+    """
+    spaces = np.flatnonzero(data == 32)
+    m = len(spaces)
+    if m == 0:
+        return spaces, spaces
+    jump = np.append(np.searchsorted(spaces, spaces + (1 + nb)), m)  # m: no next
+    chain = np.zeros(1, dtype=np.int64)
+    while chain[-1] != m and len(chain) < limit:
+        chain = np.concatenate([chain, jump[chain]])
+        jump = jump[jump]
+    chain = chain[: np.searchsorted(chain, m)][:limit]
+    ends = spaces[chain]
+    chain = chain[: np.searchsorted(ends + (1 + nb), len(data), side="right")]
+    ends = spaces[chain]
+    starts = np.concatenate([[0], ends[:-1] + 1 + nb])
+    return starts, ends
+
+
+def _word_bytes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> bytes:
+    """The words' bytes, each followed by its space (no word contains one), as one
+    string; without the newline word2vec.c writes after each vector (gensim strips it)."""
+    starts = starts.copy()
+    while True:
+        nl = (data[starts] == 10) & (starts < ends)
+        if not nl.any():
+            break
+        starts[nl] += 1
+    lengths = ends + 1 - starts
+    first = np.cumsum(lengths) - lengths
+    idx = np.arange(int(lengths.sum())) + np.repeat(starts - first, lengths)
+    return data[idx].tobytes()
+
+
+def _decode_words(
+    parts: list[bytes], path: Any, start: int, nb: int, encoding: str, unicode_errors: str
+) -> list[str]:
+    blob = b"".join(parts)
+    if codecs.lookup(encoding).name in _ASCII_SUPERSETS:
+        # One decode for all words: a space byte is a whole character in these
+        # encodings, so decoding the joined words equals decoding each.
+        try:
+            return blob.decode(encoding, unicode_errors).split(" ")[:-1]
+        except UnicodeDecodeError:
+            pass  # find the word to name, below
+    raw = blob.split(b" ")[:-1]
+    offset = start
+    for w in raw:
+        try:
+            w.decode(encoding, unicode_errors)
+        except UnicodeDecodeError as exc:
+            raise FormatError(
+                f"a word is not valid {encoding}: {exc.reason} ({w[:60]!r})", path, offset
+            ) from None
+        offset += len(w) + 1 + nb
+    return [w.decode(encoding, unicode_errors) for w in raw]
+
+
+def _cut_off(data: np.ndarray, path: Any, offset: int, i: int, count: int, size: int) -> None:
+    head = data[: MAX_WORD_BYTES + 1].tobytes()
+    word = head[: head.find(b" ") if b" " in head else 60][:60]
+    word = word.lstrip(b"\n").decode("utf-8", "replace")
     raise FormatError(
         f"vector {i + 1} of {count} (word {word!r}) is cut off: the file ends "
         f"at byte {size}; it is truncated or the header count is too large",
         path,
-        pos,
+        offset,
     )
 
 
