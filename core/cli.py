@@ -214,16 +214,27 @@ def _load(path: str, fmt: str | None, err: TextIO, limit: int | None = None):
 
     _must_exist(path)
     progress = None
-    if err.isatty():
+    tty = err.isatty()
+    if tty or os.path.getsize(path) > PROGRESS_BYTES:
+        shown = [-1]
 
         def progress(done: int, total: int) -> None:
-            err.write(f"\rloading {path}: {done / max(total, 1) * 100:5.1f}%")
+            pct = done / max(total, 1) * 100
+            if tty:
+                err.write(f"\rloading {path}: {pct:5.1f}%")
+            elif int(pct) // 10 > shown[0]:  # a log, not a terminal: a line per 10 %
+                shown[0] = int(pct) // 10
+                err.write(f"loading {path}: {pct:3.0f}%\n")
             err.flush()
 
     emb = load_embeddings(path, format=fmt, limit=limit, progress=progress)
-    if progress is not None:
+    if progress is not None and tty:
         err.write("\r\033[K")
     return emb
+
+
+#: Files bigger than this show load progress on stderr even when it is not a terminal.
+PROGRESS_BYTES = 100 << 20
 
 
 def _query(args, out: TextIO, err: TextIO) -> int:

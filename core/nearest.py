@@ -67,6 +67,14 @@ def row_norms(matrix: np.ndarray, start: int = 0) -> tuple[np.ndarray, int | Non
     return norms, bad
 
 
+def not_finite(row: int, word: str) -> str:
+    """The loaders' one message for a vector holding NaN or ±inf (``row`` 0-based)."""
+    return (
+        f"vector {row + 1} (word {word[:60]!r}) holds a value that is not a finite number "
+        f"(nan, inf, or too large for the type); such vectors cannot be compared"
+    )
+
+
 def inverse(norms: np.ndarray) -> np.ndarray:
     """``1 / norms`` (float32), 0 where a norm is 0 or infinite: zero rows score 0."""
     inv = np.zeros_like(norms, dtype=np.float32)
@@ -176,6 +184,10 @@ class UnitRows:
         if rows.ndim == 1:
             return rows * inv
         return rows * np.asarray(inv)[:, None]
+
+    def astype(self, dtype: Any) -> np.ndarray:
+        """The whole normalised matrix as ``dtype`` (allocates it: small models only)."""
+        return self[:].astype(dtype)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         whole = self[:]

@@ -36,7 +36,7 @@ from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.errors import FormatError
 from w2v_gui.core.formats import _common, atomic_write, npz
 from w2v_gui.core.formats._common import Progress, check_options, finish
-from w2v_gui.core.nearest import row_norms
+from w2v_gui.core.nearest import not_finite, row_norms
 from w2v_gui.core.vectors import Embeddings
 
 FORMAT_VERSION = 1
@@ -272,11 +272,7 @@ def _read(archive: Any, path: Any) -> NativeModel:
     # needs, so the first query reads the matrix only once more.
     norms, bad = row_norms(vectors)
     if bad is not None:
-        raise FormatError(
-            f"vector {bad + 1} of {n} (word {words[bad][:60]!r}) holds NaN or an infinite "
-            f"value; such vectors make every cosine undefined",
-            path,
-        )
+        raise FormatError(not_finite(bad, words[bad]), path)
     emb = Embeddings(words, vectors, counts, copy=False, norms=norms)
     return NativeModel(emb, context, config, state)
 

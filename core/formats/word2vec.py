@@ -40,7 +40,7 @@ from w2v_gui.core.formats._common import (
     write_rows,
     write_text_records,
 )
-from w2v_gui.core.nearest import row_norms
+from w2v_gui.core.nearest import not_finite, row_norms
 from w2v_gui.core.vectors import Embeddings
 
 # Bytes a text-format vector line may contain after the word (numbers, inf, nan).
@@ -118,11 +118,7 @@ def load(
             )
             norms, bad = row_norms(vectors)
             if bad is not None:
-                raise FormatError(
-                    f"vector {bad + 1} of {count} (word {words[bad][:60]!r}) holds NaN or an "
-                    f"infinite value; such vectors make every cosine undefined",
-                    path,
-                )
+                raise FormatError(not_finite(bad, words[bad]), path)
     if progress is not None:
         progress(size, size)
     if dt == np.float32 and vectors.dtype == np.float32:
@@ -307,9 +303,7 @@ def _read_binary(
         if bad is not None:
             word = data[starts[bad] : spaces[bad]].tobytes().lstrip(b"\n")
             raise FormatError(
-                f"vector {done + bad + 1} of {count} (word "
-                f"{word[:60].decode(encoding, 'replace')!r}) holds NaN or an infinite "
-                f"value; such vectors make every cosine undefined",
+                not_finite(done + bad, word[:60].decode(encoding, "replace")),
                 path,
                 offset + int(spaces[bad]) + 1,
             )
