@@ -62,8 +62,10 @@ def row_norms(matrix: np.ndarray, start: int = 0) -> tuple[np.ndarray, int | Non
             big = rows[finite]
             wide = block[big].astype(np.float64)
             with np.errstate(over="ignore"):
-                out[big] = np.einsum("ij,ij->i", wide, wide)  # inf only beyond ~1.8e154
+                wide_norms = np.sqrt(np.einsum("ij,ij->i", wide, wide))
         np.sqrt(out, out=out)
+        if not np.isfinite(out).all():
+            out[big] = wide_norms  # inf only beyond float32's range itself
     return norms, bad
 
 
