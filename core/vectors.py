@@ -24,6 +24,8 @@ from w2v_gui.core.nearest import PrefixIndex, UnitRows, inverse, row_norms, top_
 
 #: A query term: a word, or a raw vector of ``vector_size`` floats (used as given).
 Term = str | np.ndarray
+#: Lookups answered by scanning the words before the word -> row index is built.
+_SCANS_BEFORE_INDEX = 8
 #: Query vectors per matrix product in batched queries: bounds the (rows × batch)
 #: float32 score block (3 million words × 32 = 384 MB).
 BATCH = 32
@@ -49,7 +51,7 @@ class Embeddings:
         that the first query does not read the matrix twice.
     """
 
-    __slots__ = ("_words", "_vectors", "_counts", "_index", "_inv", "_unit", "_prefix")
+    __slots__ = ("_words", "_vectors", "_counts", "_index", "_scans", "_inv", "_unit", "_prefix")
 
     def __init__(
         self,
@@ -91,14 +93,12 @@ class Embeddings:
                 raise ValueError(f"norms must have shape ({len(words)},)")
             inv = inverse(np.asarray(norms, dtype=np.float32))
 
-        # Filled from the end so that a repeated word maps to its first row.
-        index = dict(zip(reversed(words), range(len(words) - 1, -1, -1), strict=True))
-
         set_ = object.__setattr__
         set_(self, "_words", words)
         set_(self, "_vectors", arr)
         set_(self, "_counts", cnt)
-        set_(self, "_index", MappingProxyType(index))
+        set_(self, "_index", None)  # built on first need: 2 s and 300 MB at 3M words
+        set_(self, "_scans", 0)
         set_(self, "_inv", inv)
         set_(self, "_unit", None)
         set_(self, "_prefix", None)
@@ -128,8 +128,33 @@ class Embeddings:
 
     @property
     def index(self) -> Mapping[str, int]:
-        """Read-only mapping word -> row (first row for a repeated word)."""
-        return self._index
+        """Read-only mapping word -> row (first row for a repeated word), built on first
+        use (or after a few lookups): a model opened for one query never pays for it."""
+        index = self._index
+        if index is None:
+            # Filled from the end so that a repeated word maps to its first row.
+            words = self._words
+            index = dict(zip(reversed(words), range(len(words) - 1, -1, -1), strict=True))
+            index = MappingProxyType(index)
+            object.__setattr__(self, "_index", index)  # a race only builds it twice
+        return index
+
+    def _row(self, word: object) -> int | None:
+        """The first row of exactly ``word``, or None: by the index once built, else
+        by a scan of the words (C speed, ~10 ms per million) for the first few."""
+        index = self._index
+        if index is None and self._scans < _SCANS_BEFORE_INDEX:
+            object.__setattr__(self, "_scans", self._scans + 1)
+            if not isinstance(word, str):
+                return None
+            try:
+                return self._words.index(word)
+            except ValueError:
+                return None
+        try:
+            return self.index.get(word)  # type: ignore[call-overload]
+        except TypeError:  # unhashable
+            return None
 
     @property
     def vector_size(self) -> int:
@@ -163,7 +188,7 @@ class Embeddings:
         return len(self._words)
 
     def __contains__(self, word: object) -> bool:
-        return word in self._index
+        return self._row(word) is not None
 
     def __getitem__(self, word: str) -> np.ndarray:
         """A copy of ``word``'s vector. Raises :class:`UnknownWordError`."""
@@ -176,23 +201,21 @@ class Embeddings:
         """``text`` as the vocabulary has it: as typed, else lower-cased (people type
         "King" into lower-cased vocabularies). The one case rule of the app and the
         command line. Raises :class:`UnknownWordError`."""
-        if text in self._index:
+        if text in self:
             return text
         if isinstance(text, str):
             low = text.lower()
-            if low in self._index:
+            if low != text and low in self:
                 return low
         raise UnknownWordError(text)
 
     def get_index(self, word: str) -> int:
         """Row of ``word`` (case folded when the exact form is absent, see
         :meth:`resolve`). Raises :class:`UnknownWordError` if it is not in the vocabulary."""
-        try:
-            return self._index[word]
-        except KeyError:
-            return self._index[self.resolve(word)]
-        except TypeError:
-            raise UnknownWordError(word) from None
+        row = self._row(word)
+        if row is None:
+            row = self._row(self.resolve(word))
+        return row  # type: ignore[return-value]
 
     def prefix_index(self) -> PrefixIndex:
         """The sorted word index behind :meth:`complete`, built on first use (~2 s for
@@ -296,10 +319,10 @@ class Embeddings:
             else:
                 vecs.append(self._check_vector(term).astype(np.float32))
         stop = self._stop(restrict_vocab)
-        cos = self._cosines(np.stack(vecs), stop)  # (stop, terms)
+        cos = self._cosines(np.stack(vecs), stop)  # (terms, stop)
         shifted = (1 + cos) / 2
-        num = np.prod(shifted[:, : len(pos)], axis=1)
-        den = np.prod(shifted[:, len(pos) :], axis=1) if neg else 1.0
+        num = np.prod(shifted[: len(pos)], axis=0)
+        den = np.prod(shifted[len(pos) :], axis=0) if neg else 1.0
         return self._best(num / (den + 1e-6), topn, exclude)
 
     def similar_by_vector(
@@ -353,10 +376,14 @@ class Embeddings:
         return mean.astype(np.float32), exclude
 
     def _cosines(self, queries: np.ndarray, stop: int) -> np.ndarray:
-        """(stop, k) cosines of the first ``stop`` rows with each query vector: products
-        with the raw rows, scaled by the inverse row lengths."""
-        inv = self.inverse_norms[:stop, None]
-        scores = self._vectors[:stop] @ np.ascontiguousarray(queries, dtype=np.float32).T
+        """(k, stop) cosines of each query vector with the first ``stop`` rows: products
+        with the raw rows (one pass over them for all k), scaled by the inverse lengths.
+        Row-major, so that each query's scores are contiguous for the selection."""
+        inv = self.inverse_norms[:stop]
+        if len(queries) == 1:  # a mat-vec: the float32 GEMV, the bandwidth limit
+            scores = (self._vectors[:stop] @ queries[0].astype(np.float32))[None, :]
+        else:
+            scores = np.ascontiguousarray(queries, dtype=np.float32) @ self._vectors[:stop].T
         scores *= inv
         return scores
 
@@ -371,8 +398,8 @@ class Embeddings:
         out: list[list[tuple[str, float]]] = []
         for lo in range(0, len(queries), BATCH):
             scores = self._cosines(queries[lo : lo + BATCH], stop)
-            for j in range(scores.shape[1]):
-                out.append(self._best(scores[:, j], topn, excludes[lo + j]))
+            for j in range(scores.shape[0]):
+                out.append(self._best(scores[j], topn, excludes[lo + j]))
         return out
 
     def _stop(self, restrict_vocab: int | None) -> int:

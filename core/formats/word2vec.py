@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from w2v_gui.core import nearest
 from w2v_gui.core.errors import FormatError
 from w2v_gui.core.formats import _common, atomic_write
 from w2v_gui.core.formats._common import (
@@ -121,11 +122,9 @@ def load(
                 raise FormatError(not_finite(bad, words[bad]), path)
     if progress is not None:
         progress(size, size)
-    if dt == np.float32 and vectors.dtype == np.float32:
+    if dt == np.float32 and vectors.dtype == np.float32 and len(set(words)) == len(words):
         # The lengths computed while reading spare the first query a pass over the matrix.
-        emb = Embeddings(words, vectors, copy=False, norms=norms)
-        if len(emb.index) == len(emb):
-            return emb
+        return Embeddings(words, vectors, copy=False, norms=norms)
     return finish(words, vectors, dt, path, what="vector")
 
 
@@ -295,11 +294,18 @@ def _read_binary(
             more = max(1, min(len(buf), size - offset - have))  # a record longer than buf
             buf = np.concatenate([data, np.empty(more, dtype=np.uint8)])
             continue
-        # Every vector of the buffer in one gather: a strided view with a row of nb
-        # bytes starting at every byte, indexed by where the vectors start.
+        # The vectors by a gather from a strided view with a row of nb bytes starting
+        # at every byte, indexed by where the vectors start; about 1 MB at a time, so
+        # the row lengths are summed while the rows are still in the CPU cache.
         every = np.lib.stride_tricks.as_strided(data, (have - nb + 1, nb), (1, 1))
-        rows[done : done + k] = every[spaces + 1]
-        norms[done : done + k], bad = row_norms(vectors[done : done + k])
+        step = max(1, nearest.NORM_BLOCK_BYTES // nb)
+        bad = None
+        for lo in range(0, k, step):
+            hi = min(k, lo + step)
+            rows[done + lo : done + hi] = every[spaces[lo:hi] + 1]
+            norms[done + lo : done + hi], bad = row_norms(vectors[done + lo : done + hi], lo)
+            if bad is not None:
+                break
         if bad is not None:
             word = data[starts[bad] : spaces[bad]].tobytes().lstrip(b"\n")
             raise FormatError(
@@ -327,7 +333,13 @@ def _records(data: np.ndarray, nb: int, limit: int) -> tuple[np.ndarray, np.ndar
     the vector that would follow it); the chain from the first space is then followed
     by pointer doubling (log2(records) NumPy steps), never a Python loop per record.
     """
-    spaces = np.flatnonzero(data == 32)
+    # In slices that stay in the CPU cache: the comparison's mask is not a second
+    # buffer-sized pass through memory.
+    step = nearest.NORM_BLOCK_BYTES
+    spaces = np.concatenate(
+        [np.flatnonzero(data[lo : lo + step] == 32) + lo for lo in range(0, len(data), step)]
+        or [np.empty(0, dtype=np.int64)]
+    )
     m = len(spaces)
     if m == 0:
         return spaces, spaces
