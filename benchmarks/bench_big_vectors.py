@@ -143,6 +143,7 @@ def main() -> None:
     ap.add_argument("--words", type=int, default=3_000_000)
     ap.add_argument("--dim", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--synthesise-only", action="store_true", help="write the file and stop")
     ap.add_argument("--in-process", metavar="NPZ", help=argparse.SUPPRESS)
     args = ap.parse_args()
     query = word(QUERY_ROW)
@@ -161,6 +162,8 @@ def main() -> None:
             f"{time.perf_counter() - t0:.0f} s",
             flush=True,
         )
+    if args.synthesise_only:
+        return
     matrix_mb = args.words * args.dim * 4 / 2**20
 
     runs: dict[str, list[dict]] = {"ours": [], "gensim": []}
