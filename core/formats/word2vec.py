@@ -10,8 +10,9 @@ These files carry no counts, so loaded embeddings have zero counts. A repeated w
 keeps its first vector and later ones are dropped (gensim does the same) with a
 :class:`~w2v_gui.core.errors.DuplicateWordWarning`.
 
-The binary reader reads blocks of 32 MB, finds the records' words with NumPy (pointer
-doubling over the block's space bytes) and gathers its vectors with one fancy index; there
+The binary reader maps the file and reads windows of 32 MB (dropping pages behind it,
+so they do not count as resident memory), finds the records' words with NumPy (pointer
+doubling over the window's space bytes) and gathers its vectors by fancy indexing; there
 is no Python work per word or per number. The text reader parses the numbers of each
 block of a few MB in one NumPy call. Vectors holding NaN or an infinite value are
 refused, naming the first such vector (1-based) and its word.
@@ -20,6 +21,7 @@ refused, naming the first such vector (1-based) and its word.
 from __future__ import annotations
 
 import codecs
+import mmap
 import os
 from typing import Any
 
@@ -259,69 +261,83 @@ def _read_binary(
     if n == 0:
         return [], np.empty((0, dim), dtype=np.float32), np.empty(0, dtype=np.float32)
     vectors = np.empty((n, dim), dtype="<f4")
-    rows = vectors.view(np.uint8)  # (n, nb): each vector's bytes
     norms = np.empty(n, dtype=np.float32)
-    # Read into one buffer, not through mmap: pages of a mapped file count in the
-    # process's resident memory, and the matrix alone is what should.
-    # Never more than the file holds: a small file with a bold header stays small.
-    cap = max(4 * _common.BLOCK, 2 * (nb + 1) + 64)
-    buf = np.empty(max(1, min(cap, size - start)), dtype=np.uint8)
-    have = 0  # bytes of buf holding file data
-    offset = start  # file offset of buf[0]
-    words: list[bytes] = []  # per buffer: its words, each ended by its space
-    done = 0
-    f.seek(start)
-    eof = False
-    while done < n:
-        while have < len(buf) and not eof:
-            got = f.readinto(memoryview(buf)[have:])
-            eof = not got
-            have += got or 0
-        data = buf[:have]
-        starts, spaces = _records(data, nb, n - done)
-        k = len(spaces)
-        if k == 0:
-            if eof:
-                _cut_off(data, path, offset, done, count, size)
-            first = np.flatnonzero(data == 32)
-            if not len(first) and have > MAX_WORD_BYTES:
-                raise FormatError(
-                    f"vector {done + 1}: no space within {MAX_WORD_BYTES} bytes to end "
-                    f"its word; not a word2vec binary file, or a damaged one",
-                    path,
-                    offset,
-                )
-            more = max(1, min(len(buf), size - offset - have))  # a record longer than buf
-            buf = np.concatenate([data, np.empty(more, dtype=np.uint8)])
-            continue
-        # The vectors by a gather from a strided view with a row of nb bytes starting
-        # at every byte, indexed by where the vectors start; about 1 MB at a time, so
-        # the row lengths are summed while the rows are still in the CPU cache.
-        every = np.lib.stride_tricks.as_strided(data, (have - nb + 1, nb), (1, 1))
-        step = max(1, nearest.NORM_BLOCK_BYTES // nb)
-        bad = None
-        for lo in range(0, k, step):
-            hi = min(k, lo + step)
-            rows[done + lo : done + hi] = every[spaces[lo:hi] + 1]
-            norms[done + lo : done + hi], bad = row_norms(vectors[done + lo : done + hi], lo)
-            if bad is not None:
-                break
+    # The file is mapped and read a window at a time; pages behind the window are
+    # dropped from the mapping (MADV_DONTNEED), so that mapped pages do not pile up in
+    # the process's resident memory: the matrix alone is what should.
+    mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    try:
+        whole = np.frombuffer(mm, dtype=np.uint8)
+        span = max(4 * _common.BLOCK, 2 * (nb + 1) + 64)  # bytes per window
+        words: list[bytes] = []  # per window: its words, each ended by its space
+        done, pos, dropped = 0, start, 0
+        while done < n:
+            data = whole[pos : pos + span]
+            starts, spaces = _records(data, nb, n - done)
+            k = len(spaces)
+            if k == 0:
+                if pos + span >= size:
+                    _cut_off(data, path, pos, done, count, size)
+                if span > MAX_WORD_BYTES and not (data == 32).any():
+                    raise FormatError(
+                        f"vector {done + 1}: no space within {MAX_WORD_BYTES} bytes to end "
+                        f"its word; not a word2vec binary file, or a damaged one",
+                        path,
+                        pos,
+                    )
+                span *= 2  # a record longer than the window
+                continue
+            _gather(data, starts, spaces, vectors, norms, done, path, pos, encoding)
+            words.append(_word_bytes(data, starts, spaces))
+            done += k
+            pos += int(spaces[-1]) + 1 + nb
+            if hasattr(mm, "madvise") and pos - dropped > span:
+                upto = pos - pos % mmap.PAGESIZE
+                mm.madvise(mmap.MADV_DONTNEED, dropped, upto - dropped)
+                dropped = upto
+            if progress is not None and done < n:
+                progress(pos, size)
+    finally:
+        whole = data = None  # release the exported buffer, or close() refuses
+        try:
+            mm.close()
+        except BufferError:  # an error's traceback still holds a view: unmapped with it
+            pass
+    return _decode_words(words, path, start, nb, encoding, unicode_errors), vectors, norms
+
+
+def _gather(
+    data: np.ndarray,
+    starts: np.ndarray,
+    spaces: np.ndarray,
+    vectors: np.ndarray,
+    norms: np.ndarray,
+    done: int,
+    path: Any,
+    pos: int,
+    encoding: str,
+) -> None:
+    """Copy the window's vectors into rows ``done...`` of ``vectors`` and their lengths
+    into ``norms``; refuse a vector holding NaN or ±inf."""
+    nb = vectors.shape[1] * 4
+    rows = vectors.view(np.uint8)
+    # A gather from a strided view with a row of nb bytes starting at every byte,
+    # indexed by where the vectors start; about 1 MB at a time, so that the lengths are
+    # summed while the rows are still in the CPU cache.
+    every = np.lib.stride_tricks.as_strided(data, (len(data) - nb + 1, nb), (1, 1))
+    step = max(1, nearest.NORM_BLOCK_BYTES // nb)
+    k = len(spaces)
+    for lo in range(0, k, step):
+        hi = min(k, lo + step)
+        rows[done + lo : done + hi] = every[spaces[lo:hi] + 1]
+        norms[done + lo : done + hi], bad = row_norms(vectors[done + lo : done + hi], lo)
         if bad is not None:
             word = data[starts[bad] : spaces[bad]].tobytes().lstrip(b"\n")
             raise FormatError(
                 not_finite(done + bad, word[:60].decode(encoding, "replace")),
                 path,
-                offset + int(spaces[bad]) + 1,
+                pos + int(spaces[bad]) + 1,
             )
-        words.append(_word_bytes(data, starts, spaces))
-        done += k
-        used = int(spaces[-1]) + 1 + nb
-        buf[: have - used] = buf[used:have]
-        have -= used
-        offset += used
-        if progress is not None and done < n:
-            progress(offset, size)
-    return _decode_words(words, path, start, nb, encoding, unicode_errors), vectors, norms
 
 
 def _records(data: np.ndarray, nb: int, limit: int) -> tuple[np.ndarray, np.ndarray]:
