@@ -36,6 +36,7 @@ from w2v_gui.core.errors import DuplicateWordWarning, W2VError  # noqa: E402
 from w2v_gui.core.formats import ALIASES, FORMATS  # noqa: E402
 
 EXIT_USAGE = 2
+PROGRESS_BYTES = 100 << 20  # bigger files show load progress even when stderr is a log
 
 
 class _Parser(argparse.ArgumentParser):
@@ -213,28 +214,23 @@ def _load(path: str, fmt: str | None, err: TextIO, limit: int | None = None):
     from w2v_gui.core.formats import load_embeddings
 
     _must_exist(path)
-    progress = None
-    tty = err.isatty()
-    if tty or os.path.getsize(path) > PROGRESS_BYTES:
-        shown = [-1]
+    progress, tty = None, err.isatty()
+    if tty or os.path.getsize(path) > PROGRESS_BYTES:  # a log gets a line per 10 %
+        shown: set[int] = set()
 
         def progress(done: int, total: int) -> None:
             pct = done / max(total, 1) * 100
-            if tty:
-                err.write(f"\rloading {path}: {pct:5.1f}%")
-            elif int(pct) // 10 > shown[0]:  # a log, not a terminal: a line per 10 %
-                shown[0] = int(pct) // 10
-                err.write(f"loading {path}: {pct:3.0f}%\n")
-            err.flush()
+            if tty or int(pct) // 10 not in shown:
+                shown.add(int(pct) // 10)
+                err.write(
+                    f"\rloading {path}: {pct:5.1f}%" if tty else f"loading {path}: {pct:3.0f}%\n"
+                )
+                err.flush()
 
     emb = load_embeddings(path, format=fmt, limit=limit, progress=progress)
     if progress is not None and tty:
         err.write("\r\033[K")
     return emb
-
-
-#: Files bigger than this show load progress on stderr even when it is not a terminal.
-PROGRESS_BYTES = 100 << 20
 
 
 def _query(args, out: TextIO, err: TextIO) -> int:

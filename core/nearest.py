@@ -194,3 +194,25 @@ class UnitRows:
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         whole = self[:]
         return whole if dtype is None else whole.astype(dtype)
+
+
+def unit32(vec: np.ndarray) -> np.ndarray:
+    """``vec`` over its length as gensim scales it (float64, then float32); zero stays."""
+    v = vec.astype(np.float64)
+    norm = np.linalg.norm(v)
+    return (v * (1.0 / norm)).astype(np.float32) if norm > 0 else vec
+
+
+def as_terms(value: Any) -> list[Any]:
+    """Accept one word, one vector, a 2-D array of vectors, or a sequence of those."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, np.ndarray):
+        if value.ndim == 1:
+            return [value]
+        if value.ndim == 2:
+            return list(value)
+        raise ValueError(f"query vectors must be 1-D or 2-D, got shape {value.shape}")
+    return list(value)

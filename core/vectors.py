@@ -20,10 +20,20 @@ from typing import Any
 import numpy as np
 
 from w2v_gui.core.errors import UnknownWordError
-from w2v_gui.core.nearest import PrefixIndex, UnitRows, inverse, row_norms, top_rows
+from w2v_gui.core.nearest import (
+    PrefixIndex,
+    UnitRows,
+    as_terms,
+    inverse,
+    row_norms,
+    top_rows,
+    unit32,
+)
 
 #: A query term: a word, or a raw vector of ``vector_size`` floats (used as given).
 Term = str | np.ndarray
+#: Words per slice of work that holds the interpreter lock (a few ms each).
+_LOCK_SLICE = 1 << 16
 #: Lookups answered by scanning the words before the word -> row index is built.
 _SCANS_BEFORE_INDEX = 8
 #: Query vectors per matrix product in batched queries: bounds the (rows × batch)
@@ -132,10 +142,14 @@ class Embeddings:
         use (or after a few lookups): a model opened for one query never pays for it."""
         index = self._index
         if index is None:
-            # Filled from the end so that a repeated word maps to its first row.
-            words = self._words
-            index = dict(zip(reversed(words), range(len(words) - 1, -1, -1), strict=True))
-            index = MappingProxyType(index)
+            # Filled from the end so that a repeated word maps to its first row; in
+            # slices, because each dict.update holds the interpreter lock (one call for 3
+            # million words would freeze a GUI thread for a second).
+            words, built = self._words, {}
+            for hi in range(len(words), 0, -_LOCK_SLICE):
+                lo = max(0, hi - _LOCK_SLICE)
+                built.update(zip(reversed(words[lo:hi]), range(hi - 1, lo - 1, -1), strict=True))
+            index = MappingProxyType(built)
             object.__setattr__(self, "_index", index)  # a race only builds it twice
         return index
 
@@ -269,7 +283,7 @@ class Embeddings:
         -------
         list of (word, cosine), best first.
         """
-        terms = [(t, 1.0) for t in _as_terms(positive)] + [(t, -1.0) for t in _as_terms(negative)]
+        terms = [(t, 1.0) for t in as_terms(positive)] + [(t, -1.0) for t in as_terms(negative)]
         if not terms:
             raise ValueError("most_similar needs at least one positive or negative word")
         query, exclude = self._query_vector(terms)
@@ -306,7 +320,7 @@ class Embeddings:
         -------
         list of (word, score), best first.
         """
-        pos, neg = list(_as_terms(positive)), list(_as_terms(negative))
+        pos, neg = list(as_terms(positive)), list(as_terms(negative))
         if not pos:
             raise ValueError("most_similar_cosmul needs at least one positive word")
         exclude = []
@@ -335,8 +349,8 @@ class Embeddings:
         """Cosine similarity of two words (0.0 if either vector is zero)."""
         # gensim's arithmetic (float64 scaling, float32 dot) so that correlations computed
         # from these values match gensim's evaluate_word_pairs to ~1e-12, not ~1e-8.
-        a = _unit32(np.asarray(self._vectors[self.get_index(w1)]))
-        b = _unit32(np.asarray(self._vectors[self.get_index(w2)]))
+        a = unit32(np.asarray(self._vectors[self.get_index(w1)]))
+        b = unit32(np.asarray(self._vectors[self.get_index(w2)]))
         return float(np.dot(a, b))
 
     def doesnt_match(self, words: Iterable[str]) -> str:
@@ -428,24 +442,3 @@ class Embeddings:
         words = self._words
         out = [(words[i], float(scores[i])) for i in top.tolist() if i not in skip]
         return out[:want]
-
-
-def _unit32(vec: np.ndarray) -> np.ndarray:
-    v = vec.astype(np.float64)
-    norm = np.linalg.norm(v)
-    return (v * (1.0 / norm)).astype(np.float32) if norm > 0 else vec
-
-
-def _as_terms(value: Any) -> list[Term]:
-    """Accept one word, one vector, a 2-D array of vectors, or a sequence of those."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, np.ndarray):
-        if value.ndim == 1:
-            return [value]
-        if value.ndim == 2:
-            return list(value)
-        raise ValueError(f"query vectors must be 1-D or 2-D, got shape {value.shape}")
-    return list(value)

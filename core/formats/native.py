@@ -40,6 +40,8 @@ from w2v_gui.core.nearest import not_finite, row_norms
 from w2v_gui.core.vectors import Embeddings
 
 FORMAT_VERSION = 1
+#: Words per slice of work that holds the interpreter lock (a few ms each).
+_LOCK_SLICE = 1 << 16
 _REQUIRED = (
     "format_version",
     "vectors",
@@ -280,17 +282,23 @@ def _read(archive: Any, path: Any) -> NativeModel:
 def _decode_words(blob: np.ndarray, offsets: np.ndarray, path: Any) -> list[str]:
     """The words from their concatenated UTF-8 bytes and the offsets between them."""
     n = len(offsets) - 1
+    words: list[str] = []
     try:
         if n and not (blob == 10).any():
-            # One decode and one split instead of a decode per word (3 million words:
-            # 0.3 s instead of 1.5 s): a newline after each word, then split on them.
-            joined = np.empty(blob.size + n, dtype=np.uint8)
-            at = offsets[1:] + np.arange(n)  # where word i's newline lands
-            keep = np.ones(joined.size, dtype=bool)
-            keep[at] = False
-            joined[keep] = blob
-            joined[at] = 10
-            return joined.tobytes().decode("utf-8", "surrogatepass").split("\n")[:-1]
+            # One decode and one split per slice of words instead of a decode per word
+            # (3 million words: 0.3 s instead of 1.5 s): a newline after each word, then
+            # split on them. In slices, because each call holds the interpreter lock.
+            for lo in range(0, n, _LOCK_SLICE):
+                hi = min(n, lo + _LOCK_SLICE)
+                part = blob[offsets[lo] : offsets[hi]]
+                joined = np.empty(part.size + hi - lo, dtype=np.uint8)
+                at = offsets[lo + 1 : hi + 1] - offsets[lo] + np.arange(hi - lo)
+                keep = np.ones(joined.size, dtype=bool)
+                keep[at] = False
+                joined[keep] = part
+                joined[at] = 10
+                words += joined.tobytes().decode("utf-8", "surrogatepass").split("\n")[:-1]
+            return words
         raw = blob.tobytes()
         bounds = offsets.tolist()
         return [
