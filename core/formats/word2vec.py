@@ -13,7 +13,8 @@ keeps its first vector and later ones are dropped (gensim does the same) with a
 The binary body is parsed by :mod:`~w2v_gui.core.formats.w2v_binary` (windows of the
 mapped file, words found and vectors gathered with NumPy: no Python work per word or per
 number). The text reader parses the numbers of each block of a few MB in one NumPy call.
-Vectors holding NaN or an infinite value are refused, naming the first such vector (1-based) and its word.
+Vectors holding NaN or an infinite value are refused, naming the first such vector
+(1-based) and its word.
 """
 
 from __future__ import annotations
