@@ -93,7 +93,8 @@ def timed_rss(argv: list[str]) -> dict:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise SystemExit(f"{argv[:4]} failed with status {proc.returncode}")
-    return {"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024, "out": out.decode()}
+    cpu = usage.ru_utime + usage.ru_stime  # fairer than wall time on a crowded machine
+    return {"seconds": seconds, "cpu_s": cpu, "rss_mb": usage.ru_maxrss / 1024, "out": out.decode()}
 
 
 def neighbours(out: str) -> list[str]:
@@ -178,7 +179,8 @@ def main() -> None:
             res = timed_rss(argv)
             runs[engine].append(res)
             print(
-                f"round {r + 1} {engine:6s} {res['seconds']:7.1f} s  peak {res['rss_mb']:7.0f} MB",
+                f"round {r + 1} {engine:6s} {res['seconds']:7.1f} s wall "
+                f"{res['cpu_s']:7.1f} s CPU  peak {res['rss_mb']:7.0f} MB",
                 flush=True,
             )
     same = neighbours(runs["ours"][0]["out"]) == neighbours(runs["gensim"][0]["out"])
@@ -210,6 +212,7 @@ def main() -> None:
 
     med = {k: statistics.median(x["seconds"] for x in v) for k, v in runs.items()}
     rss = {k: statistics.median(x["rss_mb"] for x in v) for k, v in runs.items()}
+    cpu = {k: statistics.median(x["cpu_s"] for x in v) for k, v in runs.items()}
     result = {
         "words": args.words,
         "dim": args.dim,
@@ -217,6 +220,8 @@ def main() -> None:
         "matrix_mb": matrix_mb,
         "similar_s": med,
         "speedup_vs_gensim": med["gensim"] / med["ours"],
+        "similar_cpu_s": cpu,
+        "cpu_ratio_vs_gensim": cpu["gensim"] / cpu["ours"],
         "peak_rss_mb": rss,
         "ours_rss_over_matrix": rss["ours"] / matrix_mb,
         "gensim_rss_over_matrix": rss["gensim"] / matrix_mb,
@@ -243,6 +248,10 @@ def _markdown(r: dict) -> str:
         f"| `similar` (load + query), s | {t['ours']:.1f} | {t['gensim']:.1f} "
         f"| {r['speedup_vs_gensim']:.1f}× faster |"
     )
+    cpus = (
+        f"| `similar`, CPU s (user + sys) | {r['similar_cpu_s']['ours']:.1f} | "
+        f"{r['similar_cpu_s']['gensim']:.1f} | {r['cpu_ratio_vs_gensim']:.1f}× less |"
+    )
     memory = (
         f"| peak RSS, MB | {m['ours']:,.0f} | {m['gensim']:,.0f} | "
         f"{r['ours_rss_over_matrix']:.2f}× / {r['gensim_rss_over_matrix']:.2f}× the matrix |"
@@ -256,6 +265,7 @@ Median of {r["rounds"]} alternating rounds, whole processes; float32 matrix
 | | ours | gensim | ratio |
 |---|---:|---:|---:|
 {speed}
+{cpus}
 {memory}
 
 After `w2v convert` to the native `.npz` ({r["convert_s"]:.1f} s): `w2v similar big.npz`
