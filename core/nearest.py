@@ -123,17 +123,19 @@ class PrefixIndex:
     """The words sorted (an object array of the same ``str`` objects, 8 bytes a word),
     with the row of each, for prefix search by binary search.
 
-    Built once, in O(n log n) string comparisons (about 2 s for 3 million words); build
-    it off the GUI thread (``Embeddings.prefix_index``) before the first keystroke.
+    Sorted by NumPy on each word's first 8 UTF-8 bytes (UTF-8 keeps code-point order;
+    the sort releases the interpreter lock, where ``sorted()`` on 3 million strings
+    would hold it for seconds and freeze a GUI thread), then words sharing those bytes
+    by Python. Build it off the GUI thread (``Embeddings.prefix_index``).
     """
 
     __slots__ = ("_sorted", "_rows")
 
     def __init__(self, words: Sequence[str]):
-        order = sorted(range(len(words)), key=words.__getitem__)
-        self._rows = np.array(order, dtype=np.int64)
+        order = sorted_order(words)
+        self._rows = order
         self._sorted = np.empty(len(words), dtype=object)
-        self._sorted[:] = [words[i] for i in order]
+        self._sorted[:] = [words[i] for i in order.tolist()]
         self._rows.flags.writeable = False
         self._sorted.flags.writeable = False
 
@@ -152,6 +154,39 @@ class PrefixIndex:
             while hi < len(self._sorted) and self._sorted[hi].startswith(prefix):
                 hi += 1
         return np.sort(self._rows[lo:hi])
+
+
+def sorted_order(words: Sequence[str]) -> np.ndarray:
+    """Rows of ``words`` in sorted order (as ``sorted`` orders str, ties by row), built
+    so that no step holds the interpreter lock for more than a few milliseconds:
+    ``sorted()`` on 3 million strings holds it for seconds, freezing a GUI thread."""
+    n, slice_ = len(words), 1 << 13
+    keys = np.zeros(n, dtype=">u8")
+    for lo in range(0, n, slice_):
+        part = words[lo : lo + slice_]
+        blob = np.frombuffer("\0".join(part).encode("utf-8", "surrogatepass"), np.uint8)
+        ends = np.flatnonzero(blob == 0)
+        if len(ends) != len(part) - 1:  # a word holds "\0": the plain way
+            return np.array(sorted(range(n), key=words.__getitem__), dtype=np.int64)
+        starts = np.concatenate([[0], ends + 1])
+        length = np.diff(np.append(starts, len(blob) + 1)) - 1
+        padded = np.zeros((len(part), 8), dtype=np.uint8)
+        for j in range(8):  # the j-th byte of every word that has one
+            has = length > j
+            padded[has, j] = blob[starts[has] + j]
+        keys[lo : lo + len(part)] = padded.view(">u8").ravel()
+    order = np.argsort(keys, kind="stable")
+    # Words whose first 8 bytes agree are ordered by Python, one run at a time.
+    sorted_keys = keys[order]
+    same = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
+    if len(same):
+        bounds = np.flatnonzero(np.diff(same) != 1)
+        run_starts = same[np.concatenate([[0], bounds + 1])]
+        run_ends = same[np.concatenate([bounds, [len(same) - 1]])] + 2
+        for a, b in zip(run_starts.tolist(), run_ends.tolist(), strict=True):
+            run = order[a:b].tolist()
+            order[a:b] = sorted(run, key=words.__getitem__)
+    return order.astype(np.int64)
 
 
 class UnitRows:
@@ -186,10 +221,6 @@ class UnitRows:
         if rows.ndim == 1:
             return rows * inv
         return rows * np.asarray(inv)[:, None]
-
-    def astype(self, dtype: Any) -> np.ndarray:
-        """The whole normalised matrix as ``dtype`` (allocates it: small models only)."""
-        return self[:].astype(dtype)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         whole = self[:]

@@ -33,7 +33,7 @@ from w2v_gui.core.nearest import (
 #: A query term: a word, or a raw vector of ``vector_size`` floats (used as given).
 Term = str | np.ndarray
 #: Words per slice of work that holds the interpreter lock (a few ms each).
-_LOCK_SLICE = 1 << 16
+_LOCK_SLICE = 1 << 13
 #: Lookups answered by scanning the words before the word -> row index is built.
 _SCANS_BEFORE_INDEX = 8
 #: Query vectors per matrix product in batched queries: bounds the (rows × batch)

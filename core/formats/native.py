@@ -41,7 +41,7 @@ from w2v_gui.core.vectors import Embeddings
 
 FORMAT_VERSION = 1
 #: Words per slice of work that holds the interpreter lock (a few ms each).
-_LOCK_SLICE = 1 << 16
+_LOCK_SLICE = 1 << 13
 _REQUIRED = (
     "format_version",
     "vectors",

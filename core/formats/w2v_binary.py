@@ -25,7 +25,7 @@ from w2v_gui.core.nearest import not_finite, row_norms
 #: A binary word longer than this means a damaged file (GoogleNews' longest is ~200 bytes).
 MAX_WORD_BYTES = 1 << 20
 #: Words per slice of work that holds the interpreter lock (a few ms each).
-LOCK_SLICE = 1 << 16
+LOCK_SLICE = 1 << 13
 _ASCII_SUPERSETS = {"utf-8", "ascii", "latin-1", "iso8859-15", "cp1252"}
 
 
@@ -92,7 +92,10 @@ def read(
                 span *= 2  # a record longer than the window
                 continue
             _gather(data, starts, spaces, vectors, norms, done, path, pos, encoding)
-            words.append(_word_bytes(data, starts, spaces))
+            for lo in range(0, k, LOCK_SLICE):  # decoded a slice at a time, later
+                words.append(
+                    _word_bytes(data, starts[lo : lo + LOCK_SLICE], spaces[lo : lo + LOCK_SLICE])
+                )
             done += k
             pos += int(spaces[-1]) + 1 + nb
             if hasattr(mm, "madvise") and pos - dropped > span:
@@ -178,7 +181,7 @@ def _records(data: np.ndarray, nb: int, limit: int) -> tuple[np.ndarray, np.ndar
 
 def _word_bytes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> bytes:
     """The words' bytes, each followed by its space (no word contains one), as one
-    string; without the newline word2vec.c writes after each vector (gensim strips it)."""
+    bytes object; without the newline word2vec.c writes after each vector (gensim strips it)."""
     starts = starts.copy()
     while True:
         nl = (data[starts] == 10) & (starts < ends)
@@ -195,9 +198,9 @@ def _decode_words(
     parts: list[bytes], path: Any, start: int, nb: int, encoding: str, unicode_errors: str
 ) -> list[str]:
     if codecs.lookup(encoding).name in _ASCII_SUPERSETS:
-        # One decode per window, not per word: a space byte is a whole character in
-        # these encodings, so decoding the joined words equals decoding each. (Per
-        # window, not all at once: each call holds the interpreter lock, and a GUI
+        # One decode per slice of words, not per word: a space byte is a whole character
+        # in these encodings, so decoding the joined words equals decoding each. (Per
+        # slice, not all at once: each call holds the interpreter lock, and a GUI
         # thread waits for it.)
         try:
             words: list[str] = []
