@@ -336,3 +336,20 @@ def test_bad_npy_headers_give_one_line(tmp_path, data, words, compress):
         native.load(path)
     msg = str(info.value)
     assert path in msg and "'vectors'" in msg and words in msg and "\n" not in msg
+
+
+def test_sorted_order_equals_sorted():
+    # The prefix index and Vocab.from_counts sort by NumPy on UTF-8 bytes; the order
+    # must be Python's (code points; surrogates, NUL and shared 8-byte heads included).
+    rng = np.random.default_rng(4)
+    alphabet = ["a", "b", "é", "日", "\U0001f600", "Z", "\ud800", "ß", "\x00", "internationa"]
+    for _ in range(200):
+        n = int(rng.integers(0, 300))
+        words = [
+            "".join(alphabet[i] for i in rng.integers(0, len(alphabet), int(rng.integers(0, 5))))
+            for _ in range(n)
+        ]
+        if rng.random() < 0.5:
+            words = [w.replace("\x00", "") for w in words]  # the NumPy path, not the fallback
+        order = nearest.sorted_order(words).tolist()
+        assert order == sorted(range(n), key=words.__getitem__)
