@@ -30,13 +30,13 @@ from w2v_gui.core import prefer_single_threaded_blas
 prefer_single_threaded_blas()  # before NumPy is imported below
 
 from w2v_gui.core import cli_compare  # noqa: E402
+from w2v_gui.core.cli_progress import load_progress  # noqa: E402
 from w2v_gui.core.cli_train import add_arguments as add_train_arguments  # noqa: E402
 from w2v_gui.core.config import TrainingConfig  # noqa: E402
 from w2v_gui.core.errors import DuplicateWordWarning, W2VError  # noqa: E402
 from w2v_gui.core.formats import ALIASES, FORMATS  # noqa: E402
 
 EXIT_USAGE = 2
-PROGRESS_BYTES = 100 << 20  # bigger files show load progress even when stderr is a log
 
 
 class _Parser(argparse.ArgumentParser):
@@ -214,21 +214,9 @@ def _load(path: str, fmt: str | None, err: TextIO, limit: int | None = None):
     from w2v_gui.core.formats import load_embeddings
 
     _must_exist(path)
-    progress, tty = None, err.isatty()
-    if tty or os.path.getsize(path) > PROGRESS_BYTES:  # a log gets a line per 10 %
-        shown: set[int] = set()
-
-        def progress(done: int, total: int) -> None:
-            pct = done / max(total, 1) * 100
-            if tty or int(pct) // 10 not in shown:
-                shown.add(int(pct) // 10)
-                err.write(
-                    f"\rloading {path}: {pct:5.1f}%" if tty else f"loading {path}: {pct:3.0f}%\n"
-                )
-                err.flush()
-
+    progress = load_progress(path, err)
     emb = load_embeddings(path, format=fmt, limit=limit, progress=progress)
-    if progress is not None and tty:
+    if progress is not None and err.isatty():
         err.write("\r\033[K")
     return emb
 

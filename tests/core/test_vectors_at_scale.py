@@ -251,11 +251,11 @@ def test_case_folds_when_the_exact_form_is_absent(tmp_path):
 
 
 def test_cli_shows_load_progress_for_big_files(tmp_path, monkeypatch, emb):
-    from w2v_gui.core import cli
+    from w2v_gui.core import cli_progress
 
     path = tmp_path / "v.bin"
     save_embeddings(emb, path)
-    monkeypatch.setattr(cli, "PROGRESS_BYTES", 0)
+    monkeypatch.setattr(cli_progress, "PROGRESS_BYTES", 0)
     monkeypatch.setattr(_common, "BLOCK", 1000)
     out, err = io.StringIO(), io.StringIO()
     assert main(["similar", str(path), "w0"], out=out, err=err) == 0
