@@ -30,6 +30,7 @@ from w2v_gui.core import prefer_single_threaded_blas
 prefer_single_threaded_blas()  # before NumPy is imported below
 
 from w2v_gui.core import cli_compare  # noqa: E402
+from w2v_gui.core.cli_progress import load_progress  # noqa: E402
 from w2v_gui.core.cli_train import add_arguments as add_train_arguments  # noqa: E402
 from w2v_gui.core.config import TrainingConfig  # noqa: E402
 from w2v_gui.core.errors import DuplicateWordWarning, W2VError  # noqa: E402
@@ -213,15 +214,9 @@ def _load(path: str, fmt: str | None, err: TextIO, limit: int | None = None):
     from w2v_gui.core.formats import load_embeddings
 
     _must_exist(path)
-    progress = None
-    if err.isatty():
-
-        def progress(done: int, total: int) -> None:
-            err.write(f"\rloading {path}: {done / max(total, 1) * 100:5.1f}%")
-            err.flush()
-
+    progress = load_progress(path, err)
     emb = load_embeddings(path, format=fmt, limit=limit, progress=progress)
-    if progress is not None:
+    if progress is not None and err.isatty():
         err.write("\r\033[K")
     return emb
 

@@ -138,7 +138,7 @@ class Alignment:
 
     def __init__(self, a: Embeddings, b: Embeddings, shared: SharedVocabulary, anchors: int):
         self.a, self.b, self.shared, self.anchors = a, b, shared, anchors
-        # The models' own unit matrices (computed once per model and kept by Embeddings).
+        # Unit rows of the shared words (copies: Embeddings keep no normalised matrix).
         self.unit_a = a.unit[shared.rows_a]
         unit_b = b.unit[shared.rows_b]
         self.rotation: np.ndarray | None = None

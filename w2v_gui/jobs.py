@@ -92,9 +92,11 @@ def load_model(path: str):
             model = native.load(path, progress=progress_or_stop)
         else:
             model = NativeModel(load_embeddings(path, progress=progress_or_stop))
-        # Normalised here, or the first query would do it on the GUI thread (1.8 s for a
-        # million words × 100).
+        # The row lengths and the word -> row index are made here, or the first queries
+        # would make them on the GUI thread (2 s and more for 3 million words).
         model.embeddings.unit  # noqa: B018
+        model.embeddings.index  # noqa: B018
+        model.embeddings.prefix_index()  # for autocompletion
         return model
 
     return run

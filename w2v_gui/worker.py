@@ -246,6 +246,7 @@ class TrainingWorker(QObject):
     def _snapshot(self, trainer: Trainer, progress: TrainingProgress) -> Snapshot:
         emb = trainer.snapshot()
         emb.unit  # noqa: B018 - normalise here, not on the GUI thread at the first query
+        emb.index  # noqa: B018 - and the word -> row dict (Embeddings build it on demand)
         return Snapshot(emb, answer(emb, self.questions), progress)
 
     @Slot()

@@ -2,38 +2,56 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRectF, QStringListModel, Qt
+from PySide6.QtCore import QModelIndex, QObject, QRectF, QStringListModel, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QCompleter, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from w2v_gui.core.vectors import Embeddings
 
-# Autocompletion offers the most frequent words; a million-word list would take the GUI
-# thread a noticeable moment to load, and nobody scrolls that far.
-MAX_COMPLETIONS = 200_000
+# Completions shown for what is typed: the most frequent words that start with it.
+MAX_COMPLETIONS = 50
 BAR_COLOUR = QColor("#6d9bd1")
 
 
-class Vocabulary(QStringListModel):
-    """The explored vectors' words, frequent first; reloaded only when the words change."""
+class Vocabulary(QObject):
+    """The explored vectors, for completers that ask core's sorted word index what starts
+    with the text typed (a binary search, instant at 3 million words), instead of a Qt
+    list of the whole vocabulary (loading 200,000 words into one took the GUI thread
+    ~150 ms, and a scan of millions per keystroke would take longer)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._words: tuple[str, ...] | None = None
+        self.embeddings: Embeddings | None = None
 
     def set_embeddings(self, emb: Embeddings | None) -> None:
-        words = emb.words if emb is not None else ()
-        # Snapshots of one run share one words tuple: identity says "unchanged" for free.
-        if words is not self._words:
-            self._words = words
-            self.setStringList(list(words[:MAX_COMPLETIONS]))
+        self.embeddings = emb
+
+    def completions(self, text: str) -> list[str]:
+        """The most frequent words that start with ``text`` (case folded as lookups are)."""
+        emb = self.embeddings
+        return emb.complete(text, MAX_COMPLETIONS) if emb is not None and text else []
 
     def completer(self, parent: QWidget) -> QCompleter:
-        completer = QCompleter(self, parent)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setMaxVisibleItems(12)
-        return completer
+        return PrefixCompleter(self, parent)
+
+
+class PrefixCompleter(QCompleter):
+    """A completer whose list is refilled from :meth:`Vocabulary.completions` each time
+    the text changes (QCompleter asks :meth:`splitPath` for every new prefix)."""
+
+    def __init__(self, vocabulary: Vocabulary, parent: QWidget):
+        self._list = QStringListModel(parent)
+        super().__init__(self._list, parent)
+        self._vocabulary = vocabulary
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setMaxVisibleItems(12)
+
+    def splitPath(self, path: str) -> list[str]:  # noqa: N802 - Qt override
+        words = self._vocabulary.completions(path)
+        if words != self._list.stringList():
+            self._list.setStringList(words)
+        return [path]
 
 
 class BarDelegate(QStyledItemDelegate):

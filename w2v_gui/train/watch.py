@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from w2v_gui import queries
+from w2v_gui.core.errors import UnknownWordError
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.explore.words import Vocabulary
 from w2v_gui.tasks import Latest, inline, raise_bug
@@ -102,8 +103,11 @@ class WatchPanel(QWidget):
 
     def pin(self, word: str) -> None:
         word = word.strip()
-        if self._emb is not None and word not in self._emb and word.lower() in self._emb:
-            word = word.lower()
+        if self._emb is not None and word:
+            try:
+                word = self._emb.resolve(word)  # core's case rule: King -> king
+            except UnknownWordError:
+                pass  # watched anyway: it may appear as training goes on
         if word and word not in self._words:
             self.set_words([*self._words, word])
 
