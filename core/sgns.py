@@ -182,9 +182,10 @@ class Trainer:
     @classmethod
     def from_corpus(cls, corpus, config: TrainingConfig, **kwargs) -> Trainer:
         """Scan ``corpus`` (a :class:`~w2v_gui.core.corpus.Corpus`) and build a trainer for it."""
+        from w2v_gui.core import phrases
         from w2v_gui.core.vocab import scan
 
-        vocab, stream = scan(corpus).build(config.min_count, config.max_vocab_size)
+        vocab, stream = phrases.build(scan(corpus), config)
         return cls(config, vocab, stream, **kwargs)
 
     # -- results -------------------------------------------------------------------
