@@ -101,6 +101,45 @@ def test_two_passes_equal_gensim_run_twice(planted, connectors):
     assert any(p.pass_no == 2 and p.text.count("_") >= 2 for p in ours.phrases)
 
 
+@pytest.mark.parametrize("scoring, threshold", [("default", 1.0), ("npmi", 0.1)])
+def test_tokens_holding_the_delimiter_count_by_spelling_as_gensim(tmp_path, scoring, threshold):
+    # gensim keys its counts by the joined string: the token "ru_486" and the pair "ru 486"
+    # share one count, as do "a_b c" and "a b_c"; the vocabulary size counts them once.
+    rng = np.random.default_rng(1)
+    lines = []
+    for _ in range(600):
+        words = [FILLER[i] for i in rng.integers(0, 40, rng.integers(0, 8))]
+        r = rng.random()
+        plant = (
+            "ru_486 pill"
+            if r < 0.2
+            else "ru 486"
+            if r < 0.4
+            else "a_b c"
+            if r < 0.5
+            else ("a b_c" if r < 0.6 else "new york of the city")
+        )
+        at = rng.integers(0, len(words) + 1)
+        lines.append(" ".join(words[:at] + plant.split() + words[at:]))
+    path = tmp_path / "c.txt"
+    path.write_text("\n".join(lines) + "\n")
+    sc = scan(Corpus(path))
+    assert "ru_486" in sc.words and "b_c" in sc.words
+    for conn in (frozenset(), gensim_phrases.ENGLISH_CONNECTOR_WORDS):
+        sentences = list(phrases.sentences(sc))
+        for passes in (1, 2):
+            model = gensim_phrases.Phrases(
+                sentences, min_count=2, threshold=threshold, scoring=scoring, connector_words=conn
+            )
+            theirs = model.find_phrases(sentences)
+            sentences = [model[s] for s in sentences]
+            ours = phrases.detect(sc, passes, 2, threshold, scoring, conn)
+            assert list(phrases.sentences(ours.scan)) == sentences
+            last = {p.text: p.score for p in ours.phrases if p.pass_no == passes}
+            assert set(last) == set(theirs)
+            assert all(last[t] == pytest.approx(theirs[t], rel=1e-12) for t in theirs)
+
+
 def test_greedy_left_to_right_and_sentence_bounds(tmp_path):
     # a_b and b_c both score 7.74 > 1 (counts 10, vocabulary 45 words + 41 pairs), but
     # joining runs left to right: "a b c" -> "a_b c". "p" and "q" follow each other only
