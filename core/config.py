@@ -84,7 +84,7 @@ def _param(
 
 @dataclass(frozen=True)
 class TrainingConfig:
-    """Hyperparameters of one skip-gram negative-sampling run.
+    """Hyperparameters of one word2vec run (skip-gram or CBOW, negative sampling).
 
     Construct with keywords; invalid values raise ``ValueError`` naming the field and
     the allowed range. Use :meth:`replace` to derive a changed copy.
@@ -97,6 +97,24 @@ class TrainingConfig:
         label="Vector size",
         help="Number of dimensions of each word vector. More dimensions can hold finer "
         "distinctions but need more text and memory; 50–300 is usual.",
+    )
+    sg: int = _param(
+        1,
+        0,
+        1,
+        label="Skip-gram (1) or CBOW (0)",
+        help="1: skip-gram, each word predicts its neighbours (what the Learn tab shows; "
+        "better for rare words). 0: CBOW, the neighbours together predict the word "
+        "(gensim's default mode; about 3× cheaper per word). The loss is then per word, "
+        "not per (word, neighbour) pair.",
+    )
+    cbow_mean: int = _param(
+        1,
+        0,
+        1,
+        label="CBOW mean",
+        help="CBOW only. 1: the neighbours' vectors are averaged; 0: they are summed, and "
+        "each gets its share of the error (gensim's cbow_mean).",
     )
     window: int = _param(
         5,
