@@ -103,12 +103,10 @@ def batch_size(requested: int, top_frequency: float) -> int:
     return max(GROUP, b - b % GROUP)
 
 
-def pool_size(window: int, negative: int, sg: int = 1) -> int:
+def pool_size(window: int, negative: int) -> int:
     """Negatives per pool so a pooled row gets about MAX_ROW_LOAD pair gradients."""
-    # A skip-gram centre has on average window + 1 live context slots (dynamic window),
-    # each with its negatives; a CBOW centre is one prediction with `negative` of them.
-    per_centre = window + 1 if sg else 1
-    return int(np.clip(math.ceil(GROUP * per_centre * negative / MAX_ROW_LOAD), 8, 256))
+    # A centre has on average window + 1 live context slots (dynamic window).
+    return int(np.clip(math.ceil(GROUP * (window + 1) * negative / MAX_ROW_LOAD), 8, 256))
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,7 @@ class Trainer:
         self._keep = vocab.keep_probability(config.sample).astype(np.float32)
         self._cdf = np.cumsum(vocab.noise_distribution(config.ns_exponent))
         self._cdf /= self._cdf[-1]
-        self._pool = pool_size(config.window, config.negative, config.sg)
+        self._pool = pool_size(config.window, config.negative)
         kept = self._keep * vocab.counts
         # Hogwild: the workers' batches land on the same rows at the same time, so a word's
         # repeats add up across the batches in flight (two workers at 16 each diverged on a
