@@ -8,6 +8,7 @@
     w2v evaluate MODEL [--analogies FILE] [--pairs FILE...] [--restrict-vocab N]
                        [--method add|mul]
     w2v compare, w2v axis, w2v stability: models side by side (see cli_compare)
+    w2v phrases CORPUS -o OUT.txt [--passes N] [--threshold X] ...  (see cli_phrases)
 
 MODEL may be a file in any supported format (word2vec binary or text, fastText .vec,
 GloVe, projector vectors.tsv, native .npz); ``--from`` names it where the content and
@@ -29,7 +30,7 @@ from w2v_gui.core import prefer_single_threaded_blas
 
 prefer_single_threaded_blas()  # before NumPy is imported below
 
-from w2v_gui.core import cli_compare  # noqa: E402
+from w2v_gui.core import cli_compare, cli_phrases  # noqa: E402
 from w2v_gui.core.cli_progress import load_progress  # noqa: E402
 from w2v_gui.core.cli_train import add_arguments as add_train_arguments  # noqa: E402
 from w2v_gui.core.config import TrainingConfig  # noqa: E402
@@ -151,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="analogies by 3CosAdd (add, gensim's) or 3CosMul (mul)",
     )
     cli_compare.add_parsers(sub)
+    cli_phrases.add_parsers(sub)
     return p
 
 
@@ -294,7 +296,7 @@ def _evaluate(args, out: TextIO, err: TextIO) -> int:
     emb = _load(args.model, args.from_format, err)
     restrict = lambda default: default if rv is None else (rv or None)  # noqa: E731
     out.write(f"{args.model}: {len(emb):,} words x {emb.vector_size} dimensions\n")
-    if analogies:
+    for analogies in cli_phrases.analogy_files(args, emb):  # + phrase analogies, if it has
         res = evaluate_analogies(
             emb, analogies, restrict_vocab=restrict(ANALOGY_RESTRICT), method=args.method
         )
@@ -365,8 +367,9 @@ def main(
                 return _convert(args, err)
             if args.command == "evaluate":
                 return _evaluate(args, out, err)
-            if args.command in cli_compare.COMMANDS:
-                return cli_compare.run(args, out, err)
+            for extension in (cli_compare, cli_phrases):  # commands in modules of their own
+                if args.command in extension.COMMANDS:
+                    return extension.run(args, out, err)
             return _query(args, out, err)
     except (W2VError, ValueError, OSError) as exc:
         msg = (

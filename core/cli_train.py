@@ -49,6 +49,7 @@ def add_arguments(t: argparse.ArgumentParser) -> None:
 
 
 def train(args, err: TextIO, progress_line) -> int:
+    from w2v_gui.core import cli_phrases
     from w2v_gui.core.corpus import Corpus
     from w2v_gui.core.formats import check_writable, native
     from w2v_gui.core.vocab import scan
@@ -86,7 +87,7 @@ def train(args, err: TextIO, progress_line) -> int:
         err.write("\r\033[K")
     for s in sc.stats.skipped:  # always, even with -q: the person should know
         err.write(f"w2v: skipped {s}\n")
-    vocab, stream = sc.build(config.min_count, config.max_vocab_size)
+    vocab, stream = cli_phrases.build(sc, config, err, args.quiet)  # phrases first, if asked
     if not args.quiet:
         bad = f", {sc.stats.invalid_bytes} invalid bytes replaced" if sc.stats.invalid_bytes else ""
         skipped = f", {len(sc.stats.skipped)} skipped" if sc.stats.skipped else ""

@@ -1,5 +1,6 @@
-"""Skip-gram with negative sampling: the trainer, which schedules the batch kernels of
-:mod:`w2v_gui.core.kernels` over a corpus (how one batch works is told there).
+"""Skip-gram (or CBOW, ``config.sg = 0``) with negative sampling: the trainer, which
+schedules the batch kernels of :mod:`w2v_gui.core.kernels` over a corpus (how one batch
+works is told there). Both modes share the batches, pools, cap, threads and progress.
 
 The :class:`Trainer` cuts every epoch into jobs of consecutive tokens, each with its own
 random stream derived from ``(seed, job)``. Unless ``config.shuffle`` is off, each epoch
@@ -30,6 +31,7 @@ from w2v_gui.core.kernels import (
     SHUFFLE_TOKENS,
     batch_gradients,
     batch_size,
+    cbow_gradients,
     pool_size,
     strided,
     sum_rows,
@@ -49,7 +51,7 @@ class TrainingProgress:
     epochs: int
     words_done: int  # raw corpus words processed, all epochs so far
     words_total: int  # raw corpus words × epochs
-    loss: float  # mean SGNS loss per (centre, context) pair since last report
+    loss: float  # mean loss per (centre, context) pair (CBOW: per centre) since last report
     lr: float
     words_per_sec: float  # raw words per second since the last report
     elapsed: float  # seconds of training (pauses excluded)
@@ -182,9 +184,10 @@ class Trainer:
     @classmethod
     def from_corpus(cls, corpus, config: TrainingConfig, **kwargs) -> Trainer:
         """Scan ``corpus`` (a :class:`~w2v_gui.core.corpus.Corpus`) and build a trainer for it."""
+        from w2v_gui.core import phrases
         from w2v_gui.core.vocab import scan
 
-        vocab, stream = scan(corpus).build(config.min_count, config.max_vocab_size)
+        vocab, stream = phrases.build(scan(corpus), config)
         return cls(config, vocab, stream, **kwargs)
 
     # -- results -------------------------------------------------------------------
@@ -394,7 +397,13 @@ class Trainer:
             band = tok[c0 - W : c0 + B + W]
             mask = live[t * B : (t + 1) * B]
             neg = negs[t]
-            g = batch_gradients(self._syn0[centres], self._syn1[band], self._syn1[neg], mask, lr, K)
+            syn0, syn1 = self._syn0, self._syn1
+            if cfg.sg:
+                g = batch_gradients(syn0[centres], syn1[band], syn1[neg], mask, lr, K)
+                rows = np.concatenate((centres, tok_ctx[c0 - W : c0 + B + W], neg_ctx[t].ravel()))
+            else:  # CBOW: the band's input rows predict the centres' context rows
+                g = cbow_gradients(syn0[band], syn1[centres], syn1[neg], mask, lr, K, cfg.cbow_mean)
+                rows = np.concatenate((tok_ctx[c0 : c0 + B], band, neg_ctx[t].ravel()))
             if not math.isfinite(g.loss) or g.loss > g.pairs * diverged_loss:
                 self.diverged = True
                 raise TrainingDiverged(
@@ -402,7 +411,6 @@ class Trainer:
                     f"{g.loss / max(g.pairs, 1):.3g}); try a lower alpha (now {cfg.alpha})"
                 )
             # One summation for both matrices: context rows are numbered after input rows.
-            rows = np.concatenate((centres, tok_ctx[c0 - W : c0 + B + W], neg_ctx[t].ravel()))
             uniq, summed = sum_rows(rows, g.updates, g.curvature, cap)
             k = np.searchsorted(uniq, V)
             self._syn0[uniq[:k]] += summed[:k]

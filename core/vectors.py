@@ -221,6 +221,11 @@ class Embeddings:
             low = text.lower()
             if low != text and low in self:
                 return low
+            from w2v_gui.core.phrases import phrase_token  # "new york" names "new_york"
+
+            phrase = phrase_token(text, self)
+            if phrase is not None:
+                return phrase
         raise UnknownWordError(text)
 
     def get_index(self, word: str) -> int:

@@ -46,6 +46,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
+from w2v_gui.core import phrases
 from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.errors import Cancelled, CorpusError, W2VError
 from w2v_gui.core.formats.native import NativeModel
@@ -253,7 +254,7 @@ class TrainingWorker(QObject):
     def run(self) -> None:
         try:
             cfg = self._config
-            vocab, stream = self._scan.build(cfg.min_count, cfg.max_vocab_size)
+            vocab, stream = phrases.build(self._scan, cfg)  # phrases joined if cfg asks
             if self._stop.is_set():
                 # Stopped while the vocabulary was cut (seconds, on a large corpus): there
                 # is nothing trained to keep, so no model (its vectors would be random).

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from w2v_gui.core import phrases
 from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.errors import Cancelled, UnknownWordError
 from w2v_gui.core.formats.native import NativeModel
@@ -57,7 +58,7 @@ def train_runs_job(info: CorpusInfo, config: TrainingConfig, seeds: list[int]):
     }
 
     def run(progress, stop) -> list[NativeModel]:
-        vocab, stream = info.scan.build(config.min_count, config.max_vocab_size)
+        vocab, stream = phrases.build(info.scan, config)  # the same phrases as the run
         out = []
         for i, seed in enumerate(seeds):
             cfg = config.replace(seed=seed)
