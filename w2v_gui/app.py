@@ -15,10 +15,13 @@ from types import TracebackType
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from w2v_gui.platform_check import check_display
 from w2v_gui.resources import demo_corpus_path
 from w2v_gui.settings import APPLICATION, ORGANIZATION
 
 _showing_error = False
+#: Exit status when Qt could not open a window here (missing system libraries).
+EXIT_NO_DISPLAY = 3
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -103,6 +106,8 @@ def make_application() -> QApplication:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if not check_display():  # else QApplication() aborts the process with exit 134
+        return EXIT_NO_DISPLAY
     app = make_application()
 
     from w2v_gui.main_window import MainWindow  # after QApplication exists: panels build fonts
