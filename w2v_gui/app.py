@@ -1,15 +1,18 @@
 """Start the app: ``w2v-gui [--corpus FILE...] [--model FILE]``.
 
-With neither option the bundled demo corpus is opened, ready to train.
+With neither option the last corpus opened is read again (if its files are still there),
+else the bundled demo corpus, ready to train.
 """
 
 from __future__ import annotations
 
 import argparse
 import ctypes
+import os
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QTimer
@@ -104,6 +107,14 @@ def make_application() -> QApplication:
     return app
 
 
+def startup_corpus(recent: Sequence[Sequence[str]], demo: Path | None) -> list[str] | None:
+    """What to open at start: the last corpus if all its files are still there, else the
+    bundled demo (None if this installation has none)."""
+    if recent and all(os.path.exists(p) for p in recent[0]):
+        return list(recent[0])
+    return [str(demo)] if demo is not None else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if not check_display():  # else QApplication() aborts the process with exit 134
@@ -121,9 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.corpus:
         window.open_corpus(args.corpus)
     else:
-        demo = demo_corpus_path()
-        if demo is not None:
-            window.open_corpus([str(demo)])
+        paths = startup_corpus(window.settings.recent_corpora(), demo_corpus_path())
+        if paths:
+            window.open_corpus(paths)
         else:
             window.statusBar().showMessage("Open a corpus to train on (Ctrl+O).")
     if args.quit_after_ms is not None:
