@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.core.pictures.strips import Expression, parse_rows
 from w2v_gui.core.pictures.words import resolve
 from w2v_gui.core.vectors import Embeddings
 
@@ -51,7 +52,16 @@ def short(text: str, limit: int = 60) -> str:
 
 
 def neighbours(emb: Embeddings, text: str, topn: int = NEIGHBOURS_TOPN) -> NeighboursAnswer:
+    """Words nearest to a word, or to a sum such as ``king - man + woman`` (the Strips
+    tab's syntax; the words of the sum are left out of the answer, as gensim does)."""
     try:
+        rows = parse_rows(text)
+        if len(rows) == 1 and isinstance(rows[0], Expression):
+            sum_ = rows[0]
+            positive = [resolve(emb, w) for w in sum_.positive]
+            negative = [resolve(emb, w) for w in sum_.negative]
+            found = emb.most_similar(positive=positive, negative=negative, topn=topn)
+            return NeighboursAnswer(text, sum_.label, tuple(found))
         word = resolve(emb, text)
         return NeighboursAnswer(text, word, tuple(emb.most_similar(word, topn=topn)))
     except UnknownWordError as exc:
