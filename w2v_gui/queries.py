@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+import numpy as np
+
 from w2v_gui.core.errors import UnknownWordError
 from w2v_gui.core.pictures.strips import Expression, parse_rows
 from w2v_gui.core.pictures.words import resolve
@@ -115,3 +117,36 @@ def answer(emb: Embeddings, q: Questions) -> Answers:
         neighbours(emb, q.neighbours) if q.neighbours else None,
         analogy(emb, q.analogy) if q.analogy and all(q.analogy) else None,
     )
+
+
+@dataclass(frozen=True)
+class CompareAnswer:
+    """Two words: their cosine. Three or more: the odd one out and each word's cosine to
+    the mean direction of all (gensim's ``similarity`` and ``doesnt_match``)."""
+
+    query: str
+    words: tuple[str, ...] = ()
+    similarity: float | None = None
+    odd: str | None = None
+    to_mean: Rows = ()
+    error: str | None = None
+
+
+def compare(emb: Embeddings, text: str) -> CompareAnswer:
+    """Answer for the words typed in ``text`` (separated by spaces or commas)."""
+    typed = [w for w in text.replace(",", " ").split() if w]
+    if len(typed) < 2:
+        return CompareAnswer(
+            text, error="type two words for their similarity, three or more for the odd one out"
+        )
+    try:
+        words = tuple(resolve(emb, w) for w in typed)
+    except UnknownWordError as exc:
+        return CompareAnswer(text, error=str(exc))
+    if len(words) == 2:
+        return CompareAnswer(text, words, similarity=emb.similarity(*words))
+    unit = emb.unit[[emb.get_index(w) for w in words]].astype(np.float64)
+    mean = unit.mean(axis=0)
+    mean /= max(float(np.linalg.norm(mean)), 1e-300)
+    to_mean = sorted(zip(words, (unit @ mean).tolist(), strict=True), key=lambda r: r[1])
+    return CompareAnswer(text, words, odd=emb.doesnt_match(words), to_mean=tuple(to_mean))
