@@ -2,7 +2,7 @@
 
 Left in the oldest generation, the ~90k objects that imports and the window create were
 walked by every full collection: a 240-295 ms stall of the event loop each time
-(``python -m tests.gui.probe_stalls``). They are frozen when the first worker starts.
+(``python -m tools.probe_stalls``). They are frozen when the first worker starts.
 """
 
 from __future__ import annotations

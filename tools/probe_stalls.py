@@ -1,6 +1,6 @@
 """Explain the event loop's stalls while the real window trains: whose time was it?
 
-    python -m tests.gui.probe_stalls [--corpus FILE...] [--epochs N] [--top N]
+    python -m tools.probe_stalls [--corpus FILE...] [--epochs N] [--top N]
 
 Like ``probe_latency`` (a 10 ms precise timer on the real window, watched words and a
 neighbours query refreshing), and for every gap it also records
@@ -35,10 +35,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
 
-from tests.gui.probe_latency import TICK_MS, report  # noqa: E402
+from tools.probe_latency import TICK_MS, report  # noqa: E402
+from tools.screenshots import wait_for  # noqa: E402
 from w2v_gui.app import make_application  # noqa: E402
 from w2v_gui.resources import demo_corpus_path  # noqa: E402
-from w2v_gui.screenshots import wait_for  # noqa: E402
 
 
 class StallProbe:
