@@ -80,9 +80,12 @@ class TrainingPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.train_action = _action("&Train", ["Ctrl+T", "F5"], "Train on the corpus", self)
-        self.pause_action = _action("&Pause", ["Ctrl+P", "Space"], "Pause or resume", self)
+        # Never a key people press for other reasons: Esc closes lists and dialogs (a
+        # window-wide Esc stopped runs when it was pressed to close the autocomplete),
+        # Space presses the focused button (as a window-wide Pause it paused instead).
+        self.pause_action = _action("&Pause", ["Ctrl+P", "Pause"], "Pause or resume", self)
         self.stop_action = _action(
-            "&Stop", ["Esc", "Ctrl+."], "Stop; the vectors learned so far are kept", self
+            "&Stop", ["Ctrl+."], "Stop; the vectors learned so far are kept", self
         )
         self.continue_action = _action(
             "&Continue",
