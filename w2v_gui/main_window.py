@@ -39,6 +39,7 @@ from w2v_gui.train.files import FileActions
 from w2v_gui.train.parameters import ParametersPanel
 from w2v_gui.train.training import TrainingPanel
 from w2v_gui.train.watch import WatchPanel
+from w2v_gui.unsaved import UnsavedGuard
 from w2v_gui.widgets.task_status import TaskStatus
 
 APP_NAME = "w2v-gui"
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_menus()
         self._wire()
+        self.unsaved = UnsavedGuard(self, self.session, self.files.save.trigger)
 
         self.corpus_panel.set_recent(self.settings.recent_corpora())
         self.session.ask(
@@ -262,9 +264,13 @@ class MainWindow(QMainWindow):
     # -- handlers --------------------------------------------------------------------------
     def _on_train_triggered(self) -> None:
         config = self.parameters.config()
-        if config is not None:
+        # A new run replaces the model: ask first if it is not saved (after Save, again).
+        if config is not None and self.unsaved.proceed("Train a new model", self._train_again):
             self.settings.set_config(config)
             self.session.train(config)
+
+    def _train_again(self) -> None:
+        self._on_train_triggered()
 
     def _on_parameters_config_changed(self, config: TrainingConfig) -> None:
         self.settings.set_config(config)
@@ -361,22 +367,9 @@ class MainWindow(QMainWindow):
 
     # -- settings and closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        s = self.session
-        if s.dirty or s.state not in (IDLE, SCANNING):
-            what = {
-                IDLE: "The trained vectors are not saved.",
-                SAVING: "The save is not finished (the old file stays as it was).",
-            }.get(s.state, "Training is running.")
-            answer = QMessageBox.question(
-                self,
-                "Quit w2v-gui",
-                f"{what} Quit anyway and lose them?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                event.ignore()
-                return
+        if not self.unsaved.proceed("Quit w2v-gui", self.close):  # Save: closes when saved
+            event.ignore()
+            return
         self.settings.save_window(self, self._splitters)
         self.shutdown()
         event.accept()
