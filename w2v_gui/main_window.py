@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -40,6 +39,7 @@ from w2v_gui.train.parameters import ParametersPanel
 from w2v_gui.train.training import TrainingPanel
 from w2v_gui.train.watch import WatchPanel
 from w2v_gui.unsaved import UnsavedGuard
+from w2v_gui.widgets.scrolling import ScrollingTabs, scrolled
 from w2v_gui.widgets.task_status import TaskStatus
 
 APP_NAME = "w2v-gui"
@@ -114,9 +114,12 @@ class MainWindow(QMainWindow):
 
     # -- layout --------------------------------------------------------------------------
     def _build_layout(self) -> None:
-        scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.parameters)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = scrolled(self.parameters, "parametersScroll")
+        # As wide as the form needs: narrower, its spin boxes lost their arrows.
+        scroll.setMinimumWidth(
+            self.parameters.minimumSizeHint().width()
+            + scroll.verticalScrollBar().sizeHint().width()
+        )
         left = _splitter(
             Qt.Orientation.Vertical,
             "leftSplitter",
@@ -144,7 +147,9 @@ class MainWindow(QMainWindow):
             ],
             [400, 540],
         )
-        self.explore = QTabWidget(objectName="exploreTabs")
+        # Each page scrolls rather than holding the window at its own minimum size (the
+        # Map's controls alone made it 1240 wide; issue 14 asks for 1024 × 600).
+        self.explore = ScrollingTabs(objectName="exploreTabs")
         for widget, title in (
             (bottom, "Neighbours && analogy"),
             (self.map, "Map"),
@@ -236,6 +241,7 @@ class MainWindow(QMainWindow):
         s.scan_progressed.connect(self._on_session_scan_progressed)
         s.corpus_loaded.connect(self._on_session_corpus_loaded)
         s.config_loaded.connect(p.set_config)
+        s.model_opened.connect(self._on_session_model_opened)
         s.training_started.connect(self._on_session_training_started)
         s.training_progressed.connect(t.add_progress)
         s.training_finished.connect(self._on_session_training_finished)
@@ -320,6 +326,10 @@ class MainWindow(QMainWindow):
         self._on_session_document_changed()
         self.statusBar().showMessage(f"Read {info.name}: {info.scan.raw_words:,} tokens.", 5000)
         self.learn.set_corpus(info.name, info.scan, self.parameters.config())
+
+    def _on_session_model_opened(self, path: str, model) -> None:
+        epochs = model.config.epochs if model.config is not None else None
+        self.training.show_stored(Path(path).name, model.state, epochs)
 
     def _on_session_training_started(self, config: TrainingConfig) -> None:
         self.training.start_run(config.epochs, config.alpha)
