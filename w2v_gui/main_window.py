@@ -28,6 +28,7 @@ from w2v_gui.explore.stability import StabilityView
 from w2v_gui.explore.strips import StripsPanel
 from w2v_gui.explore.vocabulary import VocabularyPanel
 from w2v_gui.explore.words import Vocabulary
+from w2v_gui.help_menu import add_help_menu
 from w2v_gui.jobs import CORPUS_FAILED
 from w2v_gui.learn.panel import LearnPanel
 from w2v_gui.models import OpenModels
@@ -192,6 +193,7 @@ class MainWindow(QMainWindow):
         self.find_action = QAction("Find &neighbours", self)
         self.find_action.setShortcut(QKeySequence("Ctrl+F"))
         explore_menu.addActions([self.find_action, self.evaluate.run_action])
+        self.help_menu = add_help_menu(self, lambda: self.tabs.setCurrentWidget(self.learn))
 
     def _wire(self) -> None:
         s, f, c, p, t = self.session, self.files, self.corpus_panel, self.parameters, self.training
