@@ -84,7 +84,10 @@ class MainWindow(QMainWindow):
         self.training = TrainingPanel()
         self.watch = WatchPanel(self.vocabulary, self.settings.watched())
         self.neighbours = NeighboursPanel(self.vocabulary)
+        self.neighbours.query.setText(self.settings.neighbours_query())
         self.analogy = AnalogyPanel(self.vocabulary)
+        for edit, word in zip(self.analogy.inputs, self.settings.analogy() or (), strict=False):
+            edit.setText(word)
         self.map = MapPanel(self.vocabulary, self.analogy.words())
         self.strips = StripsPanel(self.analogy.words())
         self.vocabulary_view = VocabularyPanel(self.settings.config())
@@ -344,9 +347,11 @@ class MainWindow(QMainWindow):
         self.session.ask(watched=words)
 
     def _on_neighbours_query_changed(self, text: str) -> None:
+        self.settings.set_neighbours_query(text)
         self.session.ask(neighbours=text)
 
     def _on_analogy_query_changed(self, words: tuple[str, str, str]) -> None:
+        self.settings.set_analogy(words)
         self.session.ask(analogy=words)
 
     def _on_session_training_finished(self, outcome) -> None:
