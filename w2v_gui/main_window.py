@@ -293,6 +293,7 @@ class MainWindow(QMainWindow):
         idle = s.state == IDLE
         can_train = s.corpus is not None and self.parameters.config() is not None
         self.training.set_state(s.state, can_train, s.can_continue)
+        self.training.set_blocker(self.parameters.problem() if idle else "")
         for action in (self.files.open_corpus, self.files.open_folder, self.files.open_model):
             action.setEnabled(idle)
         self.corpus_panel.recent_menu.setEnabled(idle)

@@ -131,8 +131,14 @@ class TrainingPanel(QWidget):
         self.plot.setMinimumHeight(160)
         self._build_plot()
 
+        # Why Train is off, where the eye is (the form's own error line may be scrolled
+        # out of sight).
+        self.blocker = QLabel(objectName="trainBlocked", wordWrap=True, visible=False)
+        self.blocker.setStyleSheet("color: #b00020;")
+
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
+        layout.addWidget(self.blocker)
         layout.addWidget(self.status)
         layout.addWidget(self.plot, 1)
 
@@ -226,6 +232,11 @@ class TrainingPanel(QWidget):
         elif not running:
             self._redraw.stop()
             self._on_redraw_timeout()
+
+    def set_blocker(self, reason: str) -> None:
+        """Say why Train cannot start ("" hides it)."""
+        self.blocker.setText(f"Train is off: {escape(reason)}" if reason else "")
+        self.blocker.setVisible(bool(reason))
 
     # -- records -----------------------------------------------------------------------
     def start_run(self, epochs: int, alpha: float) -> None:
