@@ -21,6 +21,7 @@ from w2v_gui.core.config import TrainingConfig
 from w2v_gui.explore.analogy import AnalogyPanel
 from w2v_gui.explore.axes import AxesView
 from w2v_gui.explore.compare import CompareView
+from w2v_gui.explore.compare_words import CompareWordsPanel
 from w2v_gui.explore.evaluate import EvaluatePanel
 from w2v_gui.explore.map2d import MapPanel
 from w2v_gui.explore.neighbours import NeighboursPanel
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.analogy = AnalogyPanel(self.vocabulary)
         for edit, word in zip(self.analogy.inputs, self.settings.analogy() or (), strict=False):
             edit.setText(word)
+        self.compare_words = CompareWordsPanel()
         self.map = MapPanel(self.vocabulary, self.analogy.words())
         self.strips = StripsPanel(self.analogy.words())
         self.vocabulary_view = VocabularyPanel(self.settings.config())
@@ -142,13 +144,19 @@ class MainWindow(QMainWindow):
             ],
             [580, 360],
         )
+        words = _splitter(
+            Qt.Orientation.Vertical,
+            "neighboursSplitter",
+            [
+                _group("Nearest neighbours", self.neighbours, "neighboursGroup"),
+                _group("Compare words", self.compare_words, "compareWordsGroup"),
+            ],
+            [330, 120],
+        )
         bottom = _splitter(
             Qt.Orientation.Horizontal,
             "exploreSplitter",
-            [
-                _group("Nearest neighbours", self.neighbours, "neighboursGroup"),
-                _group("Analogy", self.analogy, "analogyGroup"),
-            ],
+            [words, _group("Analogy", self.analogy, "analogyGroup")],
             [400, 540],
         )
         # Each page scrolls rather than holding the window at its own minimum size (the
@@ -166,7 +174,7 @@ class MainWindow(QMainWindow):
         main = _splitter(Qt.Orientation.Horizontal, "mainSplitter", [left, right], [330, 950])
         main.setStretchFactor(1, 1)
         main.setContentsMargins(4, 4, 4, 0)
-        self._splitters = [left, top, bottom, right, main]
+        self._splitters = [left, top, words, bottom, right, main]
         self.tabs = QTabWidget(objectName="mainTabs", documentMode=True)
         self.tabs.addTab(main, "Train and explore")
         self.models_tabs = QTabWidget(objectName="modelsTabs")
@@ -227,6 +235,7 @@ class MainWindow(QMainWindow):
             self.watch,
             self.neighbours,
             self.analogy,
+            self.compare_words,
             self.map,
             self.strips,
             self.vocabulary_view,

@@ -37,3 +37,22 @@ def test_errors_say_what_to_type_or_which_word_is_unknown():
     assert "two words" in queries.compare(emb, "lunch").error
     assert "'pizza'" in queries.compare(emb, "lunch pizza").error
     assert queries.compare(emb, "King lunch").words == ("king", "lunch")  # as typed, else folded
+
+
+def test_the_compare_box_in_the_window(qtbot, window, corpus_file):
+    from tests.gui.conftest import load
+
+    load(qtbot, window, [corpus_file])
+    with qtbot.waitSignal(window.training_finished, timeout=30_000):
+        window.training.train_action.trigger()
+    emb = window.session.embeddings
+    box = window.compare_words
+    assert box.isVisible()  # on the first explore tab, under the neighbours
+    box.set_words("king queen")
+    qtbot.waitUntil(lambda: "similarity(king, queen)" in box.result.text(), timeout=5000)
+    assert f"{emb.similarity('king', 'queen'):.4f}" in box.result.text()
+    words = ["king", "queen", "prince", "farm"]
+    box.set_words(" ".join(words))
+    odd = emb.doesnt_match(words)
+    qtbot.waitUntil(lambda: "Does not match" in box.result.text(), timeout=5000)
+    assert f"<b>{odd}</b>" in box.result.text()
