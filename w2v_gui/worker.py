@@ -85,14 +85,6 @@ def collect_on_gui_thread() -> None:
     if app is None or installed:
         return
     gc.disable()
-    # The ~90k objects alive now (modules, classes, the window's widgets: 87k of them come
-    # with the imports) live as long as the app. Left in the oldest generation, every full
-    # collection walked them all: 240-295 ms on the GUI thread (62-104 ms of it CPU,
-    # measured with the demo corpus open), a stall each time the timer below reached
-    # generation 2. Frozen, they are never scanned again; collecting first means no
-    # garbage is frozen with them. Objects made later are collected as before.
-    gc.collect()
-    gc.freeze()
     _collector = QTimer(app, interval=250)  # dies with the application
     _collector.timeout.connect(_collect)
     _collector.start()
