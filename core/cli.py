@@ -4,6 +4,8 @@
     w2v train --resume MODEL.npz [CORPUS...] [-o OUT]          (continue a stopped run)
     w2v similar MODEL WORD [--topn N]
     w2v analogy MODEL A B C [--topn N] [--method add|mul]     (B − A + C)
+    w2v similarity MODEL WORD1 WORD2
+    w2v doesnt-match MODEL WORD WORD...
     w2v convert IN OUT [--from FMT] [--to FMT] [--limit N]
     w2v evaluate MODEL [--analogies FILE] [--pairs FILE...] [--restrict-vocab N]
                        [--method add|mul]
@@ -19,7 +21,9 @@ traceback; a repeated word in a vector file gives a one-line warning.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import re
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -30,10 +34,10 @@ from w2v_gui.core import prefer_single_threaded_blas
 
 prefer_single_threaded_blas()  # before NumPy is imported below
 
-from w2v_gui.core import cli_compare, cli_phrases  # noqa: E402
+from w2v_gui.core import cli_phrases  # noqa: E402
 from w2v_gui.core.cli_progress import load_progress  # noqa: E402
 from w2v_gui.core.cli_train import add_arguments as add_train_arguments  # noqa: E402
-from w2v_gui.core.config import TrainingConfig  # noqa: E402
+from w2v_gui.core.config import TrainingConfig, format_bound  # noqa: E402
 from w2v_gui.core.errors import DuplicateWordWarning, W2VError  # noqa: E402
 from w2v_gui.core.formats import ALIASES, FORMATS  # noqa: E402
 
@@ -59,14 +63,20 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
             )
             continue
         kind = {int: int, float: float, str: str}[info.kind]
-        rng = f" [{info.lo:g}–{info.hi:g}]" if info.lo is not None else ""
+        rng = f" [{format_bound(info.lo)}–{format_bound(info.hi)}]" if info.lo is not None else ""
+        text, default = info.help, info.default
+        empty = re.search(r"\s*\(empty: ([^)]*)\)", text)
+        if empty:  # "empty" means a blank GUI field; on a command line: leave the option out
+            text = text[: empty.start()] + text[empty.end() :]
+        if default is None:
+            default = empty.group(1) if empty else "none"
         p.add_argument(
             flag,
             dest=info.name,
             type=kind,
             default=None,
             metavar="N" if kind is not str else "TEXT",
-            help=f"{info.help}{rng} (default: {info.default})",
+            help=f"{text}{rng} (default: {default})",
         )
 
 
@@ -80,15 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_train_arguments(t)
     _add_config_options(t)
     s = sub.add_parser("similar", help="nearest neighbours of a word")
-    s.add_argument("model")
-    s.add_argument("word")
-    s.add_argument("--topn", type=int, default=10)
-    a = sub.add_parser("analogy", help="A is to B as C is to ? (B − A + C)")
-    a.add_argument("model")
-    a.add_argument("a")
-    a.add_argument("b")
-    a.add_argument("c")
-    a.add_argument("--topn", type=int, default=10)
+    s.add_argument("model", help=MODEL_HELP)
+    s.add_argument("word", help="the word whose nearest neighbours (by cosine) are listed")
+    s.add_argument("--topn", type=int, default=10, help="how many neighbours (default: 10)")
+    a = sub.add_parser(
+        "analogy",
+        help="A is to B as C is to ? (B − A + C)",
+        description="A is to B as C is to ?: the words nearest to B − A + C, e.g. "
+        "'w2v analogy model.npz man king woman' for king − man + woman.",
+    )
+    a.add_argument("model", help=MODEL_HELP)
+    a.add_argument("a", metavar="A", help="the word taken away (man in man:king)")
+    a.add_argument("b", metavar="B", help="the word it relates to (king in man:king)")
+    a.add_argument("c", metavar="C", help="the word the answer relates to as B to A (woman)")
+    a.add_argument("--topn", type=int, default=10, help="how many answers (default: 10)")
     a.add_argument(
         "--method",
         choices=("add", "mul"),
@@ -98,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     for cmd in (s, a):
         _add_from(cmd)
     c = sub.add_parser("convert", help="convert vectors from one file format to another")
-    c.add_argument("input")
+    c.add_argument("input", help=MODEL_HELP)
     c.add_argument(
         "output",
         help="the extension picks the format unless --to is given: "
@@ -125,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and --pairs, the bundled Google analogies, WordSim-353 and "
         "SimLex-999 are used; with either, only the files given.",
     )
-    e.add_argument("model")
+    e.add_argument("model", help=MODEL_HELP)
     _add_from(e)
     e.add_argument(
         "--analogies",
@@ -151,11 +166,21 @@ def build_parser() -> argparse.ArgumentParser:
         default="add",
         help="analogies by 3CosAdd (add, gensim's) or 3CosMul (mul)",
     )
-    cli_compare.add_parsers(sub)
-    cli_phrases.add_parsers(sub)
+    for module in EXTRA_COMMANDS:
+        importlib.import_module(module).add_commands(sub)
     return p
 
 
+#: Modules that add subcommands: each has ``add_commands(subparsers)`` and gives every
+#: parser it adds ``set_defaults(run=function(args, out, err) -> exit status)``.
+EXTRA_COMMANDS = (
+    "w2v_gui.core.cli_compare",
+    "w2v_gui.core.cli_phrases",
+    "w2v_gui.core.cli_queries",
+)
+MODEL_HELP = (
+    "vector file: .npz (native), .bin, .txt/.vec, GloVe text or projector .tsv (see --from)"
+)
 _FORMAT_CHOICES = (*FORMATS, *ALIASES)
 
 
@@ -358,18 +383,21 @@ def main(
 ) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):
+        parser.print_help(err)  # a bare `w2v` asks what there is, not for an error
+        return EXIT_USAGE
+    args = parser.parse_args(argv)
     try:
         with _warnings_as_lines(err):
+            if hasattr(args, "run"):
+                return args.run(args, out, err)
             if args.command == "train":
                 return _train(args, err)
             if args.command == "convert":
                 return _convert(args, err)
             if args.command == "evaluate":
                 return _evaluate(args, out, err)
-            for extension in (cli_compare, cli_phrases):  # commands in modules of their own
-                if args.command in extension.COMMANDS:
-                    return extension.run(args, out, err)
             return _query(args, out, err)
     except (W2VError, ValueError, OSError) as exc:
         msg = (

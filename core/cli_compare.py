@@ -7,7 +7,7 @@
 
 Results go to stdout as tab-separated lines (a spreadsheet takes them as they are); what
 is compared (the models' corpora and settings) goes to stderr unless ``-q``. Registered
-by :mod:`w2v_gui.core.cli` through :func:`add_parsers` and :func:`run`.
+by :mod:`w2v_gui.core.cli` through :func:`add_commands` and :func:`run`.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no description on stderr")
 
 
-def add_parsers(sub) -> None:
+def add_commands(sub) -> None:
     """Add this module's subcommands to the ``w2v`` parser's subparsers."""
     from w2v_gui.core.compare import BY, DEFAULT_K, DEFAULT_SHARED
 
@@ -61,8 +61,8 @@ def add_parsers(sub) -> None:
         "--shared most frequent shared words, which also fix the alignment. Rare words "
         "are noisy: use --min-count.",
     )
-    c.add_argument("a", metavar="A")
-    c.add_argument("b", metavar="B")
+    c.add_argument("a", metavar="A", help="the first model (any vector file)")
+    c.add_argument("b", metavar="B", help="the second model, aligned to A")
     c.add_argument("--by", choices=BY, default="cosine", help="the change score (default: cosine)")
     c.add_argument(
         "--topn",
@@ -94,7 +94,7 @@ def add_parsers(sub) -> None:
     _common(c)
 
     a = sub.add_parser("axis", help="words at both ends of an axis made from word pairs")
-    a.add_argument("model")
+    a.add_argument("model", help="vector file in any supported format")
     a.add_argument(
         "--pair",
         nargs=2,
@@ -126,7 +126,7 @@ def add_parsers(sub) -> None:
         "most frequent words; with --word, that word's neighbours and whether they recur "
         "in every run.",
     )
-    s.add_argument("models", nargs="+", metavar="MODEL")
+    s.add_argument("models", nargs="+", metavar="MODEL", help="two or more runs' vector files")
     s.add_argument("--word")
     s.add_argument("-k", type=_positive("-k"), default=10, help="neighbours per word")
     s.add_argument(
@@ -137,6 +137,8 @@ def add_parsers(sub) -> None:
         help="average over the N most frequent words (default: 1000)",
     )
     _common(s)
+    for parser in (c, a, s):
+        parser.set_defaults(run=run)
 
 
 def load_model(path: str, fmt: str | None = None):

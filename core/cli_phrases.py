@@ -22,7 +22,7 @@ _DEFAULTS = {f.name: f.default for f in TrainingConfig.__dataclass_fields__.valu
 COMMANDS = ("phrases",)
 
 
-def add_parsers(sub) -> None:
+def add_commands(sub) -> None:
     """Add the ``phrases`` command to the ``w2v`` sub-command parsers ``sub``."""
     p = sub.add_parser(
         "phrases",
@@ -63,6 +63,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--top", type=int, default=20, metavar="N", help="phrases shown (default: 20)")
     p.add_argument("--no-lowercase", dest="lowercase", action="store_false", help="keep case")
     p.add_argument("-q", "--quiet", action="store_true", help="no report on stderr")
+    p.set_defaults(run=run)
 
 
 def run(args, out: TextIO, err: TextIO) -> int:

@@ -361,6 +361,11 @@ def _check_phrase_settings(scoring: str, threshold: float) -> None:
         )
 
 
+def format_bound(x: float) -> str:
+    """A bound as people write it: 2147483647, not 2.14748e+09; 1e-06 stays short."""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
 def _check_field(f: Any, value: Any) -> Any:
     m = f.metadata
     kind, lo, hi, name = m["kind"], m["lo"], m["hi"], f.name
@@ -380,24 +385,21 @@ def _check_field(f: Any, value: Any) -> Any:
             if problem is not None:
                 raise ValueError(f"token_pattern {value[:60]!r}: {problem}")
         return value
+    between = f"between {format_bound(lo)} and {format_bound(hi)}"
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int):
             # Accept integral floats (e.g. 5.0 from a JSON file) but nothing fractional.
             if isinstance(value, float) and math.isfinite(value) and value.is_integer():
                 value = int(value)
             else:
-                raise ValueError(
-                    f"{name} must be a whole number between {lo:g} and {hi:g}, got {value!r}"
-                )
+                raise ValueError(f"{name} must be a whole number {between}, got {value!r}")
     else:
         if (
             isinstance(value, bool)
             or not isinstance(value, (int, float))
             or not math.isfinite(value)
         ):
-            raise ValueError(
-                f"{name} must be a finite number between {lo:g} and {hi:g}, got {value!r}"
-            )
+            raise ValueError(f"{name} must be a finite number {between}, got {value!r}")
     if not (lo <= value <= hi):
-        raise ValueError(f"{name} must be between {lo:g} and {hi:g}, got {value!r}")
+        raise ValueError(f"{name} must be {between}, got {value!r}")
     return float(value) if kind is float else value

@@ -70,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     tmp = tempfile.TemporaryDirectory()
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp.name)
     app = make_application()
+    from w2v_gui.app import freeze_start_up_objects
     from w2v_gui.main_window import MainWindow
+
+    freeze_start_up_objects()  # as the app does
 
     window = MainWindow()
     window.resize(1280, 800)

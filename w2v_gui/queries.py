@@ -13,7 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+import numpy as np
+
 from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.core.pictures.strips import Expression, parse_rows
 from w2v_gui.core.pictures.words import resolve
 from w2v_gui.core.vectors import Embeddings
 
@@ -51,7 +54,16 @@ def short(text: str, limit: int = 60) -> str:
 
 
 def neighbours(emb: Embeddings, text: str, topn: int = NEIGHBOURS_TOPN) -> NeighboursAnswer:
+    """Words nearest to a word, or to a sum such as ``king - man + woman`` (the Strips
+    tab's syntax; the words of the sum are left out of the answer, as gensim does)."""
     try:
+        rows = parse_rows(text)
+        if len(rows) == 1 and isinstance(rows[0], Expression):
+            sum_ = rows[0]
+            positive = [resolve(emb, w) for w in sum_.positive]
+            negative = [resolve(emb, w) for w in sum_.negative]
+            found = emb.most_similar(positive=positive, negative=negative, topn=topn)
+            return NeighboursAnswer(text, sum_.label, tuple(found))
         word = resolve(emb, text)
         return NeighboursAnswer(text, word, tuple(emb.most_similar(word, topn=topn)))
     except UnknownWordError as exc:
@@ -105,3 +117,36 @@ def answer(emb: Embeddings, q: Questions) -> Answers:
         neighbours(emb, q.neighbours) if q.neighbours else None,
         analogy(emb, q.analogy) if q.analogy and all(q.analogy) else None,
     )
+
+
+@dataclass(frozen=True)
+class CompareAnswer:
+    """Two words: their cosine. Three or more: the odd one out and each word's cosine to
+    the mean direction of all (gensim's ``similarity`` and ``doesnt_match``)."""
+
+    query: str
+    words: tuple[str, ...] = ()
+    similarity: float | None = None
+    odd: str | None = None
+    to_mean: Rows = ()
+    error: str | None = None
+
+
+def compare(emb: Embeddings, text: str) -> CompareAnswer:
+    """Answer for the words typed in ``text`` (separated by spaces or commas)."""
+    typed = [w for w in text.replace(",", " ").split() if w]
+    if len(typed) < 2:
+        return CompareAnswer(
+            text, error="type two words for their similarity, three or more for the odd one out"
+        )
+    try:
+        words = tuple(resolve(emb, w) for w in typed)
+    except UnknownWordError as exc:
+        return CompareAnswer(text, error=str(exc))
+    if len(words) == 2:
+        return CompareAnswer(text, words, similarity=emb.similarity(*words))
+    unit = emb.unit[[emb.get_index(w) for w in words]].astype(np.float64)
+    mean = unit.mean(axis=0)
+    mean /= max(float(np.linalg.norm(mean)), 1e-300)
+    to_mean = sorted(zip(words, (unit @ mean).tolist(), strict=True), key=lambda r: r[1])
+    return CompareAnswer(text, words, odd=emb.doesnt_match(words), to_mean=tuple(to_mean))

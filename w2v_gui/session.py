@@ -64,6 +64,7 @@ class Session(QObject):
     embeddings_described = Signal(str)  # run, epoch, file: what they are, for people
     answered = Signal(object, object)  # Embeddings, Answers computed for them
     config_loaded = Signal(object)  # TrainingConfig read from a model file
+    model_opened = Signal(str, object)  # path, NativeModel: a model file was opened
     training_started = Signal(object)  # TrainingConfig
     training_progressed = Signal(object)  # TrainingProgress
     training_snapshotted = Signal(object)  # Snapshot
@@ -381,6 +382,7 @@ class Session(QObject):
         self._set_document(path, False)
         if model.config is not None:
             self.config_loaded.emit(model.config)
+        self.model_opened.emit(path, model)
         self._embeddings_changed()
 
     def save_model(self, path: str | os.PathLike) -> None:

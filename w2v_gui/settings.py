@@ -129,6 +129,23 @@ class Settings:
     def set_watched(self, words: Sequence[str]) -> None:
         self._set_json("explore/watched", list(words))
 
+    def neighbours_query(self) -> str:
+        value = self._s.value("explore/neighbours_query", "")
+        return value if isinstance(value, str) else ""
+
+    def set_neighbours_query(self, text: str) -> None:
+        self._s.setValue("explore/neighbours_query", text)
+
+    def analogy(self) -> tuple[str, str, str] | None:
+        """The analogy's three words as last typed, or None (the panel's defaults)."""
+        value = self._json("explore/analogy", None)
+        if isinstance(value, list) and len(value) == 3 and all(isinstance(w, str) for w in value):
+            return tuple(value)
+        return None
+
+    def set_analogy(self, words: Sequence[str]) -> None:
+        self._set_json("explore/analogy", list(words))
+
     # -- evaluation ------------------------------------------------------------------
     def evaluation(self) -> dict:
         """The Evaluate panel's choices; missing or mistyped entries are left out (the panel

@@ -290,7 +290,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     FormatError
         If the content matches no known format.
     """
-    from w2v_gui.core.formats import glove, projector, word2vec
+    from w2v_gui.core.formats import glove, projector, unrecognised, word2vec
 
     check_regular(path)  # a pipe named .npz must not reach a loader that would block on it
     by_ext = format_from_extension(path)
@@ -310,14 +310,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
             return GLOVE
     else:  # a header and nothing to judge the body by: the extension decides
         return by_ext or WORD2VEC_TEXT
-    raise FormatError(
-        "not a recognised vector file (expected word2vec text or binary with a "
-        "'<count> <dimensions>' first line, GloVe text with a word and its "
-        "numbers on each line, a projector vectors.tsv, or a native .npz "
-        "model)",
-        path,
-        0,
-    )
+    raise FormatError(unrecognised.message(head), path, 0)
 
 
 def load_embeddings(

@@ -51,6 +51,7 @@ from w2v_gui.explore.evaluation import (
     evaluate,
     pairs_name,
     run_values,
+    summary_html,
 )
 from w2v_gui.tasks import cancel_task, run_task, stop_tasks
 
@@ -395,27 +396,8 @@ class EvaluatePanel(QWidget):
 
     def _show_run(self, index: int) -> None:
         run = self.runs[index]
-        a = run.analogy
-        parts = [
-            f"<b>Run {index + 1}</b> · {run.label} · vocabulary {run.words:,} · at "
-            f"{run.started}, took {run.seconds:.1f} s"
-        ]
-        if a is not None:
-            rv = run.request.restrict_vocab
-            parts.append(
-                f"<b>Analogies</b> ({dict(METHODS)[run.request.method]}, "
-                f"{'all words' if not rv else f'top {rv:,} words'}): accuracy "
-                f"<b>{a.accuracy:.4f}</b> · semantic {a.semantic:.4f} · syntactic "
-                f"{a.syntactic:.4f} · seen {a.total:,} of {a.questions:,} ({a.coverage:.1%})"
-            )
-        for name, p in run.pairs:
-            parts.append(
-                f"<b>{name}</b>: Spearman <b>{cell_text(p.spearman)}</b> · Pearson "
-                f"{cell_text(p.pearson)} · {p.pairs:,} pairs scored · OOV "
-                f"{p.oov_ratio:.1f}%"
-            )
-        self.summary.setText("<br>".join(parts))
-        self.plot.draw(a.sections if a is not None else ())
+        self.summary.setText(summary_html(index, run))
+        self.plot.draw(run.analogy.sections if run.analogy is not None else ())
 
     # -- choices ---------------------------------------------------------------------------
     def _show_files(self) -> None:

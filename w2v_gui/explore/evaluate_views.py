@@ -7,9 +7,19 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from w2v_gui.explore.evaluation import COLUMNS, PAIR_COLUMNS, TAIL, EvalRun, cell_text, run_values
+from w2v_gui.explore.evaluation import (
+    COLUMNS,
+    PAIR_COLUMNS,
+    TAIL,
+    UNRELIABLE_COLOUR,
+    EvalRun,
+    cell_text,
+    run_values,
+    unreliable_cells,
+)
 from w2v_gui.widgets.plotting import ExportButton
 
 SEMANTIC, SYNTACTIC = "#1f4e8c", "#d9822b"
@@ -60,10 +70,14 @@ def fill_history(t: QTableWidget, runs: list[EvalRun], pair_names: list[str]) ->
     t.setRowCount(len(runs))
     right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     for row, run in enumerate(runs):
+        shaky = unreliable_cells(run, pair_names)
         for col, value in enumerate(run_values(row + 1, run, pair_names)):
             item = QTableWidgetItem(cell_text(value))
             if isinstance(value, int | float):
                 item.setTextAlignment(right)
+            if col in shaky:
+                item.setForeground(QColor(UNRELIABLE_COLOUR))
+                item.setToolTip(shaky[col])
             t.setItem(row, col, item)
     t.scrollToBottom()
 

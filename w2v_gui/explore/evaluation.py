@@ -26,6 +26,70 @@ from w2v_gui.core.vectors import Embeddings
 
 RESTRICT_VOCAB = ANALOGY_RESTRICT  # the form's default; pairs always use PAIRS_RESTRICT
 METHODS = (("add", "3CosAdd"), ("mul", "3CosMul"))
+# Below these a score says more about which words happened to be known than about the
+# vectors (a Spearman of -0.75 from 9 pairs, 97.5 % out of vocabulary, was shown in bold).
+MIN_PAIRS = 30
+MAX_OOV_PERCENT = 50.0
+MIN_COVERAGE = 0.5
+UNRELIABLE_COLOUR = "#b00020"
+
+
+def analogy_warning(a: AnalogyResult) -> str:
+    """Why the analogy accuracy is unreliable, or "" if it is not."""
+    if a.coverage < MIN_COVERAGE:
+        return f"unreliable: only {a.coverage:.0%} of the questions could be asked"
+    return ""
+
+
+def pairs_warning(p: PairsResult) -> str:
+    """Why a word-pair correlation is unreliable, or "" if it is not."""
+    if p.pairs < MIN_PAIRS or p.oov_ratio > MAX_OOV_PERCENT:
+        return f"unreliable: {p.pairs:,} pairs scored, {p.oov_ratio:.1f}% out of vocabulary"
+    return ""
+
+
+def _score(value: str, warning: str) -> str:
+    if warning:  # not in bold: the eye should not land on it as a result
+        return f"{value} <span style='color:{UNRELIABLE_COLOUR}'>({warning})</span>"
+    return f"<b>{value}</b>"
+
+
+def summary_html(index: int, run: EvalRun) -> str:
+    """The selected run in words, unreliable scores marked as such."""
+    a = run.analogy
+    parts = [
+        f"<b>Run {index + 1}</b> · {run.label} · vocabulary {run.words:,} · at "
+        f"{run.started}, took {run.seconds:.1f} s"
+    ]
+    if a is not None:
+        rv = run.request.restrict_vocab
+        parts.append(
+            f"<b>Analogies</b> ({dict(METHODS)[run.request.method]}, "
+            f"{'all words' if not rv else f'top {rv:,} words'}): accuracy "
+            f"{_score(f'{a.accuracy:.4f}', analogy_warning(a))} · semantic {a.semantic:.4f} · "
+            f"syntactic {a.syntactic:.4f} · seen {a.total:,} of {a.questions:,} "
+            f"({a.coverage:.1%})"
+        )
+    for name, p in run.pairs:
+        parts.append(
+            f"<b>{name}</b>: Spearman {_score(cell_text(p.spearman), pairs_warning(p))} · "
+            f"Pearson {cell_text(p.pearson)} · {p.pairs:,} pairs scored · OOV "
+            f"{p.oov_ratio:.1f}%"
+        )
+    return "<br>".join(parts)
+
+
+def unreliable_cells(run: EvalRun, pair_names: list[str]) -> dict[int, str]:
+    """History-table columns of ``run`` whose numbers are unreliable, with the reason."""
+    out: dict[int, str] = {}
+    if run.analogy is not None and (why := analogy_warning(run.analogy)):
+        out.update({col: why for col in range(3, 7)})  # accuracy … coverage
+    pairs = dict(run.pairs)
+    for i, name in enumerate(pair_names):
+        if name in pairs and (why := pairs_warning(pairs[name])):
+            first = len(COLUMNS) + 3 * i
+            out.update({col: why for col in range(first, first + 3)})
+    return out
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ def compute(emb: Embeddings, req: MapRequest) -> MapResult:
     try:
         if req.mode == WORDS:
             rows, missing = find_words(emb, parse_words(req.text))
-            strong = 0
+            strong = len(rows)  # every word typed is the query's own: always labelled
         elif req.mode == NEIGHBOURS:
             if not req.text.strip():
                 return MapResult(req, error="Type a word to see it among its neighbours.")

@@ -37,7 +37,7 @@ class NeighboursPanel(QWidget):
         self._answered: tuple = (None, None)
         self._asker = Latest("answering a query", self, failed=raise_bug)
         self.query = QLineEdit(objectName="neighboursQuery", clearButtonEnabled=True)
-        self.query.setPlaceholderText("Type a word to see its neighbours (Ctrl+F)")
+        self.query.setPlaceholderText("A word, or a sum: king - man + woman (Ctrl+F)")
         self.query.setMaxLength(queries.MAX_QUERY_CHARS)
         completer = vocabulary.completer(self)
         self.query.setCompleter(completer)

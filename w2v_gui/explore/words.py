@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QRectF, QStringListModel, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QRectF, QStringListModel, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QCompleter, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -52,6 +52,21 @@ class PrefixCompleter(QCompleter):
         if words != self._list.stringList():
             self._list.setStringList(words)
         return [path]
+
+    # Esc pressed in the field closes the open list, and goes no further: Qt leaves Esc
+    # to the popup when the popup has the keyboard; where it does not (the key reaches
+    # the field, e.g. under X without a keyboard grab) the field ignored it and the list
+    # stayed open.
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (
+            watched is self.widget()
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Escape
+            and self.popup().isVisible()
+        ):
+            self.popup().hide()
+            return True
+        return super().eventFilter(watched, event)
 
 
 class BarDelegate(QStyledItemDelegate):

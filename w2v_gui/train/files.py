@@ -12,7 +12,14 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from w2v_gui.core.formats import WORD2VEC_BINARY, WORD2VEC_TEXT
+from w2v_gui.core.formats import (
+    GLOVE,
+    NATIVE,
+    PROJECTOR,
+    WORD2VEC_BINARY,
+    WORD2VEC_TEXT,
+    format_from_extension,
+)
 from w2v_gui.settings import Settings
 
 CORPUS_FILTER = "Text (*.txt *.text *.md *.csv *.tsv *.gz *.bz2 *.xz *.zip);;All files (*)"
@@ -21,9 +28,15 @@ MODEL_FILTER = (
     "word2vec binary (*.bin);;word2vec text (*.txt *.vec);;All files (*)"
 )
 SAVE_FILTER = "w2v-gui model (*.npz)"
+# Every format the command line writes; the chosen filter decides (GloVe and word2vec
+# text share .txt), a typed extension of another format overrides it.
 EXPORT_FILTERS = {
     "word2vec binary (*.bin)": (WORD2VEC_BINARY, ".bin"),
     "word2vec text (*.txt)": (WORD2VEC_TEXT, ".txt"),
+    "fastText text (*.vec)": (WORD2VEC_TEXT, ".vec"),
+    "GloVe text, no header (*.txt)": (GLOVE, ".txt"),
+    "TensorFlow Projector vectors.tsv + metadata.tsv (*.tsv)": (PROJECTOR, ".tsv"),
+    "vectors only, w2v-gui .npz (*.npz)": (NATIVE, ".npz"),
 }
 
 
@@ -88,7 +101,8 @@ class FileActions(QObject):
             "&Export vectors…",
             "Ctrl+E",
             self._on_export_triggered,
-            "Write the vectors as a word2vec binary or text file",
+            "Write the vectors for other tools: word2vec .bin or .txt, fastText .vec, GloVe, "
+            "TensorFlow Projector .tsv",
         )
         self.quit = act("&Quit", "Ctrl+Q", window.close, "Quit w2v-gui")
         self.open_corpus.setIconText("Open files…")
@@ -130,8 +144,15 @@ class FileActions(QObject):
         else:
             self._on_save_as_triggered()
 
+    def _start(self, suffix: str) -> str:
+        """Where a save dialog starts: the open file's folder and name, with ``suffix``;
+        else the last folder and a name from the corpus."""
+        if self.document_path:
+            return str(Path(self.document_path).with_suffix(suffix))
+        return str(Path(self._folder()) / f"{self.suggested_name}{suffix}")
+
     def _on_save_as_triggered(self) -> None:
-        start = str(Path(self._folder()) / f"{self.suggested_name}.npz")
+        start = self._start(".npz")
         path, _ = QFileDialog.getSaveFileName(self._window, "Save model", start, SAVE_FILTER)
         if path:
             path = _with_suffix(path, (".npz",))
@@ -139,17 +160,15 @@ class FileActions(QObject):
             self.save_chosen.emit(path)
 
     def _on_export_triggered(self) -> None:
-        start = str(Path(self._folder()) / f"{self.suggested_name}.bin")
         path, chosen = QFileDialog.getSaveFileName(
-            self._window, "Export vectors", start, ";;".join(EXPORT_FILTERS)
+            self._window, "Export vectors", self._start(".bin"), ";;".join(EXPORT_FILTERS)
         )
         if path:
             fmt, suffix = EXPORT_FILTERS.get(chosen, (WORD2VEC_BINARY, ".bin"))
-            if Path(path).suffix.lower() in (".txt", ".vec"):
-                fmt = WORD2VEC_TEXT
-            elif Path(path).suffix.lower() == ".bin":
-                fmt = WORD2VEC_BINARY
-            else:
+            ext = Path(path).suffix.lower()
+            if not ext:
                 path += suffix
+            elif ext != suffix:
+                fmt = format_from_extension(path) or fmt
             self._remember(path)
             self.export_chosen.emit(path, fmt)

@@ -254,6 +254,10 @@ class ParametersPanel(QWidget):
         """The form's config, or None while it is invalid."""
         return self._config if self._valid else None
 
+    def problem(self) -> str:
+        """Why the form is invalid ("" while it is valid), as its error line says it."""
+        return "" if self._valid else self.error_label.text()
+
     def editor(self, name: str) -> QWidget:
         return self._editors[name]
 

@@ -13,6 +13,7 @@ stalls of the event loop; tools/probe_latency.py).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from html import escape
 
 import numpy as np
@@ -66,6 +67,17 @@ class GrowingBuffer:
         return self._data[: self._n, i]
 
 
+def stored_epoch_losses(state: Mapping) -> list[float]:
+    """Mean loss per pair of each epoch a model file's training state has counted."""
+    loss, pairs = state.get("epoch_loss") or {}, state.get("epoch_pairs") or {}
+    out = []
+    for epoch in sorted(pairs, key=int):
+        n = pairs[epoch]
+        if n and str(epoch) in {str(k) for k in loss}:
+            out.append(float(loss.get(epoch, loss.get(str(epoch), 0.0))) / n)
+    return out
+
+
 def _action(text: str, shortcuts: list[str], tip: str, parent: QWidget) -> QAction:
     action = QAction(text, parent)
     action.setShortcuts([QKeySequence(s) for s in shortcuts])
@@ -80,9 +92,12 @@ class TrainingPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.train_action = _action("&Train", ["Ctrl+T", "F5"], "Train on the corpus", self)
-        self.pause_action = _action("&Pause", ["Ctrl+P", "Space"], "Pause or resume", self)
+        # Never a key people press for other reasons: Esc closes lists and dialogs (a
+        # window-wide Esc stopped runs when it was pressed to close the autocomplete),
+        # Space presses the focused button (as a window-wide Pause it paused instead).
+        self.pause_action = _action("&Pause", ["Ctrl+P", "Pause"], "Pause or resume", self)
         self.stop_action = _action(
-            "&Stop", ["Esc", "Ctrl+."], "Stop; the vectors learned so far are kept", self
+            "&Stop", ["Ctrl+."], "Stop; the vectors learned so far are kept", self
         )
         self.continue_action = _action(
             "&Continue",
@@ -116,8 +131,14 @@ class TrainingPanel(QWidget):
         self.plot.setMinimumHeight(160)
         self._build_plot()
 
+        # Why Train is off, where the eye is (the form's own error line may be scrolled
+        # out of sight).
+        self.blocker = QLabel(objectName="trainBlocked", wordWrap=True, visible=False)
+        self.blocker.setStyleSheet("color: #b00020;")
+
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
+        layout.addWidget(self.blocker)
         layout.addWidget(self.status)
         layout.addWidget(self.plot, 1)
 
@@ -186,6 +207,10 @@ class TrainingPanel(QWidget):
         )
         item.addItem(self._hint, ignoreBounds=True)
         self._hint.setPos(0.5, 0.5)
+        # No data, nothing to explain: hidden, the legend cannot cover the hint (it did in
+        # a small window).
+        self._legend = legend
+        legend.setVisible(False)
 
     # -- state -------------------------------------------------------------------------
     def set_state(self, state: State, can_train: bool, can_continue: bool = False) -> None:
@@ -208,10 +233,16 @@ class TrainingPanel(QWidget):
             self._redraw.stop()
             self._on_redraw_timeout()
 
+    def set_blocker(self, reason: str) -> None:
+        """Say why Train cannot start ("" hides it)."""
+        self.blocker.setText(f"Train is off: {escape(reason)}" if reason else "")
+        self.blocker.setVisible(bool(reason))
+
     # -- records -----------------------------------------------------------------------
     def start_run(self, epochs: int, alpha: float) -> None:
         self._records.clear()
         self._hint.setVisible(False)
+        self._legend.setVisible(True)
         self._ema = self._ema_weight = 0.0
         self._epoch_losses = ()
         self.progress_bar.setValue(0)
@@ -250,6 +281,35 @@ class TrainingPanel(QWidget):
         self.status.setText(
             f"Epoch {p.epoch} of {p.epochs} · {p.words_per_sec:,.0f} words/s · loss {loss} · "
             f"learning rate {p.lr:.4g} · {format_duration(p.elapsed)} elapsed"
+        )
+
+    def show_stored(self, name: str, state: Mapping, epochs: int | None) -> None:
+        """An opened model's per-epoch mean losses, as stored in its file (no live run).
+
+        ``state`` is the file's training state (``epoch_loss``/``epoch_pairs`` per epoch).
+        """
+        losses = stored_epoch_losses(state)
+        self._records.clear()
+        self._epoch_losses = tuple(losses)
+        self._dirty = True
+        if not losses:
+            self.status.setText(f"{escape(name)} holds no training history.")
+            self._hint.setText("Open a corpus (Ctrl+O) to train a model of your own.")
+            self._on_redraw_timeout()
+            return
+        self._hint.setVisible(False)
+        self._legend.setVisible(True)
+        n = max(len(losses), epochs or 0)
+        self.plot.getPlotItem().setXRange(0, n + 0.5, padding=0.02)
+        self._y_range = (math.inf, -math.inf)
+        self._fit_y(min(losses), max(losses))
+        self._on_redraw_timeout()
+        self.progress_bar.setValue(int(1000 * min(len(losses) / n, 1.0)))
+        self.progress_bar.setFormat(f"{len(losses)} of {n} epochs trained")
+        self.status.setText(
+            f"Loss per epoch stored in {escape(name)}: "
+            + ", ".join(f"{x:.3f}" for x in losses[:12])
+            + ("…" if len(losses) > 12 else "")
         )
 
     def cancel(self) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -89,8 +90,7 @@ class WatchPanel(QWidget):
         self.table.setRowCount(len(self._words))
         for row, word in enumerate(self._words):
             self.table.setItem(row, 0, QTableWidgetItem(word))
-            label = QLabel()
-            label.setTextFormat(Qt.TextFormat.RichText)
+            label = ElidedWords()
             label.setContentsMargins(4, 0, 4, 0)
             self.table.setCellWidget(row, 1, label)
             unpin = QToolButton(text="✕", autoRaise=True)
@@ -155,18 +155,58 @@ class WatchPanel(QWidget):
             label = self.table.cellWidget(row, 1)
             rows = self._neighbours.get(word, ())
             if self._emb is None:
-                text = "<span style='color:gray'>appears when training starts</span>"
+                label.set_note("appears when training starts")
             elif word not in self._emb:
-                text = "<span style='color:gray'>not in the vocabulary</span>"
+                label.set_note("not in the vocabulary")
             else:
                 # Words only, so a row stays one line; the cosines are in the tooltip.
-                text = ", ".join(
-                    f"<b style='color:{HIGHLIGHT}'>{escape(w)}</b>" if w in pinned else escape(w)
-                    for w, _ in rows
-                )
-            label.setText(text)
+                label.set_words([w for w, _ in rows], pinned)
             label.setToolTip("\n".join(f"{w}\t{cos:.3f}" for w, cos in rows))
 
     def _on_pin_clicked(self) -> None:
         self.pin(self.input.text())
         self.input.clear()
+
+
+class ElidedWords(QLabel):
+    """Words separated by commas, pinned ones highlighted, cut to the label's width with
+    an ellipsis (the full list with cosines is in the tooltip) instead of clipped."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self._words: list[str] = []
+        self._pinned: set[str] = set()
+
+    def set_note(self, note: str) -> None:
+        self._words = []
+        self.setText(f"<span style='color:gray'>{escape(note)}</span>")
+
+    def set_words(self, words: Sequence[str], pinned: set[str]) -> None:
+        self._words, self._pinned = list(words), pinned
+        self._render()
+
+    def shown_words(self) -> str:
+        """The words as shown, as plain text (for tests)."""
+        return QTextDocumentFragment.fromHtml(self.text()).toPlainText()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self._words:
+            self._render()
+
+    def _render(self) -> None:
+        metrics = self.fontMetrics()
+        room = self.contentsRect().width()
+        n = len(self._words)
+        while n > 0 and metrics.horizontalAdvance(self._plain(n)) > room:
+            n -= 1
+        shown = ", ".join(
+            f"<b style='color:{HIGHLIGHT}'>{escape(w)}</b>" if w in self._pinned else escape(w)
+            for w in self._words[:n]
+        )
+        self.setText(shown + ((", …" if n else "…") if n < len(self._words) else ""))
+
+    def _plain(self, n: int) -> str:
+        more = ", …" if n else "…"
+        return ", ".join(self._words[:n]) + (more if n < len(self._words) else "")
