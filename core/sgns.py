@@ -180,6 +180,8 @@ class Trainer:
         self._error: BaseException | None = None
         self.diverged = False
         self._last_loss = float("nan")
+        self._running = False  # workers may be writing the matrices
+        self._shared = False  # a snapshot holds a view of the matrices
 
     @classmethod
     def from_corpus(cls, corpus, config: TrainingConfig, **kwargs) -> Trainer:
@@ -196,12 +198,30 @@ class Trainer:
         return self._next_job >= len(self._jobs) and not self._pending
 
     def snapshot(self) -> Embeddings:
-        """An immutable copy of the current input vectors (safe while training runs)."""
-        return Embeddings(self.vocab.words, self._syn0.copy(), self.vocab.counts, copy=False)
+        """The current input vectors, immutable (safe while training runs).
+
+        While :meth:`run` trains, a copy; between runs (and after the last) a read-only
+        view of the trainer's own matrix: a copy at the end of a run was a third V × d
+        matrix, which at a million words × 1,000 dimensions ended a finished run in
+        ``MemoryError`` before anything was saved. A later :meth:`run` trains on a fresh
+        copy, so a shared snapshot never changes.
+        """
+        return Embeddings(
+            self.vocab.words, self._shared_or_copy(self._syn0), self.vocab.counts, copy=False
+        )
 
     def context_snapshot(self) -> np.ndarray:
-        """A copy of the current context (output) matrix."""
-        return self._syn1.copy()
+        """The current context (output) matrix, read-only; shared as :meth:`snapshot` says."""
+        return self._shared_or_copy(self._syn1)
+
+    def _shared_or_copy(self, matrix: np.ndarray) -> np.ndarray:
+        if self._running:
+            out = matrix.copy()
+        else:
+            out = matrix.view()
+            self._shared = True
+        out.flags.writeable = False
+        return out
 
     def state(self) -> dict:
         """Where the schedule stands: enough to resume with the same learning rates and draws."""
@@ -227,6 +247,11 @@ class Trainer:
         """
         stop = stop or threading.Event()
         pause = pause or threading.Event()
+        if self._shared:
+            # A snapshot shares the matrices: train on copies so that it stays as it was.
+            self._syn0, self._syn1 = self._syn0.copy(), self._syn1.copy()
+            self._shared = False
+        self._running = True
         self._halt.clear()
         self._error = None
         threads = [
@@ -258,6 +283,7 @@ class Trainer:
             self._halt.set()
             for t in threads:
                 t.join()
+            self._running = False
         if self._error is not None:
             raise self._error
         final = self._record(time.perf_counter() - t_last, words_last, loss_last, pairs_last, False)
