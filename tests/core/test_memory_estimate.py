@@ -84,3 +84,31 @@ def test_saving_a_finished_run_allocates_no_matrix_sized_copy(tmp_path):
     # Per-word costs only (the index, the file's word table: ~0.8 MB), no matrix.
     assert peak < matrix / 4, (peak, matrix)
     assert np.array_equal(native.load(tmp_path / "m.npz").context, trainer._syn1)
+
+
+def test_the_estimate_covers_a_measured_run_within_a_quarter(tmp_path):
+    """scan → build → train → snapshot → save of 20,000 distinct words at 200 dimensions,
+    traced from the first byte read: the estimate (less the process itself, which tracing
+    does not see) is within ±25 % of the traced peak."""
+    from w2v_gui.core.corpus import Corpus
+    from w2v_gui.core.estimate import _PROCESS_BYTES, estimate
+    from w2v_gui.core.vocab import scan
+
+    words = ["w" + "".join(chr(97 + i // 26**k % 26) for k in range(4)) for i in range(20_000)]
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(" ".join(words[i : i + 20]) for i in range(0, len(words), 20)))
+    config = TrainingConfig(min_count=1, vector_size=200, epochs=1, workers=1)
+    tracemalloc.start()
+    try:
+        sc = scan(Corpus.from_config([path], config))
+        vocab, stream = sc.build(config.min_count, config.max_vocab_size)
+        trainer = Trainer(config, vocab, stream)
+        for _ in trainer.run():
+            pass
+        native.save(tmp_path / "m.npz", trainer.snapshot(), context=trainer.context_snapshot())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(vocab) == len(words)
+    est = estimate(config, len(vocab), len(stream.ids), stream.raw_words).memory_bytes
+    assert 0.75 < (est - _PROCESS_BYTES) / peak < 1.25, (est - _PROCESS_BYTES, peak)
