@@ -7,6 +7,7 @@ runs in a fresh process under ``/usr/bin/time -v``. Its maximum resident set siz
 beside ``core.estimate.estimate``'s figure for the same vocabulary and tokens.
 
     python benchmarks/bench_estimate.py [--vocab 100000 300000 1000000] [--dims 100 300 500]
+                                        [--repeats 1]
 
 Prints a Markdown table (estimate, measured peak, estimate / peak). Corpora and models go
 to a temporary folder that is deleted afterwards.
@@ -36,12 +37,13 @@ def _letters(i: int) -> str:
             return out
 
 
-def write_corpus(path: Path, vocab: int) -> tuple[int, int]:
-    """``vocab`` distinct words (100 of them common); returns (vocabulary, tokens)."""
+def write_corpus(path: Path, vocab: int, repeats: int = 1) -> tuple[int, int]:
+    """``vocab`` distinct words (100 of them common), the text ``repeats`` times; returns
+    (vocabulary, tokens)."""
     common = ["q" + _letters(i) for i in range(100)]
     tokens, line = 0, []
     with open(path, "w") as f:
-        for i in range(vocab - len(common)):
+        for i in [i for _ in range(repeats) for i in range(vocab - len(common))]:
             line.append("z" + _letters(i))
             if i % 100 == 0:
                 line.append(common[(i // 100) % len(common)])
@@ -89,6 +91,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--vocab", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     ap.add_argument("--dims", type=int, nargs="+", default=[100, 300, 500])
+    ap.add_argument(
+        "--repeats", type=int, default=1, help="write the text this many times (more tokens)"
+    )
     args = ap.parse_args()
 
     from w2v_gui.core.config import TrainingConfig
@@ -100,7 +105,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for v in args.vocab:
             corpus = Path(tmp) / f"corpus-{v}.txt"
-            vocab, tokens = write_corpus(corpus, v)
+            vocab, tokens = write_corpus(corpus, v, args.repeats)
             for d in args.dims:
                 config = TrainingConfig(min_count=1, vector_size=d, epochs=1, workers=1)
                 est = estimate(config, vocab, tokens, tokens).memory_bytes
