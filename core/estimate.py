@@ -37,6 +37,12 @@ class Estimate:
 
     memory_bytes: int  # the process at its peak: see estimate()
     seconds: float  # at the speed measured in benchmarks/, scaled by the settings
+    process_bytes: int = 0  # of memory_bytes, the running program itself
+
+    @property
+    def new_bytes(self) -> int:
+        """What the run adds to the running program: compare this with the memory free."""
+        return self.memory_bytes - self.process_bytes
 
 
 # Training-only speed measured by benchmarks/bench_train.py on the 2-core development
@@ -81,4 +87,4 @@ def estimate(config: TrainingConfig, vocab_size: int, tokens: int, raw_words: in
     speed = (
         _REFERENCE_WORDS_PER_SEC_PER_WORKER * min(config.workers, 2) ** _TWO_WORKER_EXPONENT / work
     )
-    return Estimate(int(mem), raw_words * config.epochs / speed)
+    return Estimate(int(mem), raw_words * config.epochs / speed, _PROCESS_BYTES)

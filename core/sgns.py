@@ -114,7 +114,7 @@ class Trainer:
         self.stream = stream
         self.report_interval = report_interval
         V, d = len(vocab), config.vector_size
-        need = estimate(config, V, len(stream.ids), stream.raw_words).memory_bytes
+        need = estimate(config, V, len(stream.ids), stream.raw_words).new_bytes
         free = available_memory()
         if free is not None and need > free:
             raise InsufficientMemory(
