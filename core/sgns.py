@@ -198,28 +198,20 @@ class Trainer:
         return self._next_job >= len(self._jobs) and not self._pending
 
     def snapshot(self) -> Embeddings:
-        """The current input vectors, immutable (safe while training runs).
-
-        While :meth:`run` trains, a copy; between runs (and after the last) a read-only
-        view of the trainer's own matrix: a copy at the end of a run was a third V × d
-        matrix, which at a million words × 1,000 dimensions ended a finished run in
-        ``MemoryError`` before anything was saved. A later :meth:`run` trains on a fresh
-        copy, so a shared snapshot never changes.
+        """The current input vectors, immutable: a copy while :meth:`run` trains, else a
+        read-only view (an end-of-run copy was a third V × d matrix: at a million words ×
+        1,000 dimensions, ``MemoryError`` before the save). A later run trains on copies.
         """
-        return Embeddings(
-            self.vocab.words, self._shared_or_copy(self._syn0), self.vocab.counts, copy=False
-        )
+        vectors = self._shared_or_copy(self._syn0)
+        return Embeddings(self.vocab.words, vectors, self.vocab.counts, copy=False)
 
     def context_snapshot(self) -> np.ndarray:
         """The current context (output) matrix, read-only; shared as :meth:`snapshot` says."""
         return self._shared_or_copy(self._syn1)
 
     def _shared_or_copy(self, matrix: np.ndarray) -> np.ndarray:
-        if self._running:
-            out = matrix.copy()
-        else:
-            out = matrix.view()
-            self._shared = True
+        out = matrix.copy() if self._running else matrix.view()
+        self._shared |= not self._running
         out.flags.writeable = False
         return out
 
