@@ -114,7 +114,7 @@ class Trainer:
         self.stream = stream
         self.report_interval = report_interval
         V, d = len(vocab), config.vector_size
-        need = estimate(config, V, len(stream.ids), stream.raw_words).memory_bytes
+        need = estimate(config, V, len(stream.ids), stream.raw_words).new_bytes
         free = available_memory()
         if free is not None and need > free:
             raise InsufficientMemory(
@@ -180,6 +180,8 @@ class Trainer:
         self._error: BaseException | None = None
         self.diverged = False
         self._last_loss = float("nan")
+        self._running = False  # workers may be writing the matrices
+        self._shared = False  # a snapshot holds a view of the matrices
 
     @classmethod
     def from_corpus(cls, corpus, config: TrainingConfig, **kwargs) -> Trainer:
@@ -196,12 +198,22 @@ class Trainer:
         return self._next_job >= len(self._jobs) and not self._pending
 
     def snapshot(self) -> Embeddings:
-        """An immutable copy of the current input vectors (safe while training runs)."""
-        return Embeddings(self.vocab.words, self._syn0.copy(), self.vocab.counts, copy=False)
+        """The current input vectors, immutable: a copy while :meth:`run` trains, else a
+        read-only view (an end-of-run copy was a third V × d matrix: at a million words ×
+        1,000 dimensions, ``MemoryError`` before the save). A later run trains on copies.
+        """
+        vectors = self._shared_or_copy(self._syn0)
+        return Embeddings(self.vocab.words, vectors, self.vocab.counts, copy=False)
 
     def context_snapshot(self) -> np.ndarray:
-        """A copy of the current context (output) matrix."""
-        return self._syn1.copy()
+        """The current context (output) matrix, read-only; shared as :meth:`snapshot` says."""
+        return self._shared_or_copy(self._syn1)
+
+    def _shared_or_copy(self, matrix: np.ndarray) -> np.ndarray:
+        out = matrix.copy() if self._running else matrix.view()
+        self._shared |= not self._running
+        out.flags.writeable = False
+        return out
 
     def state(self) -> dict:
         """Where the schedule stands: enough to resume with the same learning rates and draws."""
@@ -227,6 +239,11 @@ class Trainer:
         """
         stop = stop or threading.Event()
         pause = pause or threading.Event()
+        if self._shared:
+            # A snapshot shares the matrices: train on copies so that it stays as it was.
+            self._syn0, self._syn1 = self._syn0.copy(), self._syn1.copy()
+            self._shared = False
+        self._running = True
         self._halt.clear()
         self._error = None
         threads = [
@@ -258,6 +275,7 @@ class Trainer:
             self._halt.set()
             for t in threads:
                 t.join()
+            self._running = False
         if self._error is not None:
             raise self._error
         final = self._record(time.perf_counter() - t_last, words_last, loss_last, pairs_last, False)

@@ -310,7 +310,7 @@ class ParametersPanel(QWidget):
         )
         # Said before Train is pressed; the trainer refuses such a run before allocating.
         free = available_memory()
-        too_big = free is not None and est.memory_bytes > free
+        too_big = free is not None and est.new_bytes > free
         if too_big:
             text += f" Only {format_bytes(free)} is available: {MEMORY_ADVICE}."
         self.estimate_label.setText(text)
