@@ -56,6 +56,10 @@ def _owned_by(obj: QObject | None, owner: QObject) -> bool:
     return False
 
 
+def _ignore(*_args: Any) -> None:
+    """The callback of a task that has ended."""
+
+
 def cancel_task(task: Task | None) -> None:
     """Ask ``task`` (if any) to stop; its result, if it still comes, is dropped."""
     if task is not None:
@@ -72,9 +76,12 @@ def stop_tasks(owner: QObject, timeout_ms: int = 10_000) -> bool:
         task.cancel()
     ok = True
     for task in tasks:
+        thread = task.thread
+        if thread is None:  # ended meanwhile
+            continue
         # The worker's end→quit is queued to this (now blocked) thread: quit directly.
-        task.thread.quit()
-        ok = task.thread.wait(timeout_ms) and ok
+        thread.quit()
+        ok = thread.wait(timeout_ms) and ok
         _running.discard(task)
     return ok
 
@@ -105,13 +112,15 @@ class Task(QObject):
         self._done, self._failed = done, failed
         self._progressed, self._cancelled = progressed, cancelled
         self._late_results = late_results
-        self.worker = TaskWorker(fn, self.stop, doing)
-        self.worker.finished.connect(self._on_finished)
-        self.worker.failed.connect(self._on_failed)
-        self.worker.cancelled.connect(self._on_cancelled)
-        self.worker.progressed.connect(self._on_progressed)
+        # The worker and its thread are held by worker._threads until the thread ends,
+        # and freed there; the task keeps the thread only while it runs (stop_tasks).
+        worker = TaskWorker(fn, self.stop, doing)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        worker.cancelled.connect(self._on_cancelled)
+        worker.progressed.connect(self._on_progressed)
         _running.add(self)
-        self.thread: QThread = start_in_thread(self.worker, doing)
+        self.thread: QThread | None = start_in_thread(worker, doing)
 
     def cancel(self) -> None:
         self.stop.set()
@@ -120,27 +129,39 @@ class Task(QObject):
     def wanted(self) -> bool:
         return self._late_results or not self.stop.is_set()
 
-    def _end(self) -> None:
+    def _end(self) -> bool:
+        """Forget this ended task; whether its result is still wanted."""
+        wanted = self.wanted
         _running.discard(self)
-        self.deleteLater()
+        # No deleteLater: the task goes with its owner (or with the last Python reference,
+        # when it has none), and lets go of its callbacks now, so what they hold (models,
+        # answers, widgets' closures) is freed. A deleteLater here segfaulted in ~QObject
+        # at the next event-loop run in 1 of 2 runs of test_compare.py's background
+        # training followed by test_tasks.py, like the Python-and-deleteLater crash the
+        # worker module's docstring describes.
+        self._done = self._failed = _ignore
+        self._progressed = self._cancelled = None
+        self.thread = None
+        return wanted
 
     @Slot(object)
     def _on_finished(self, result: Any) -> None:
-        self._end()
-        if self.wanted:
-            self._done(result)
+        done = self._done
+        if self._end():
+            done(result)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        self._end()
-        if self.wanted:
-            self._failed(message)
+        failed = self._failed
+        if self._end():
+            failed(message)
 
     @Slot()
     def _on_cancelled(self) -> None:
+        cancelled = self._cancelled
         self._end()
-        if self._cancelled is not None:
-            self._cancelled()
+        if cancelled is not None:
+            cancelled()
 
     @Slot(object)
     def _on_progressed(self, progress: tuple[int, int]) -> None:
