@@ -57,6 +57,11 @@ def neighbours(emb: Embeddings, text: str, topn: int = NEIGHBOURS_TOPN) -> Neigh
     """Words nearest to a word, or to a sum such as ``king - man + woman`` (the Strips
     tab's syntax; the words of the sum are left out of the answer, as gensim does)."""
     try:
+        try:  # a word, or a phrase typed with spaces ("new york" for new_york) ...
+            word = resolve(emb, text)
+            return NeighboursAnswer(text, word, tuple(emb.most_similar(word, topn=topn)))
+        except UnknownWordError:
+            pass  # ... else a sum, or the unknown word's message below
         rows = parse_rows(text)
         if len(rows) == 1 and isinstance(rows[0], Expression):
             sum_ = rows[0]
