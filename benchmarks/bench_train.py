@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ENGINES = ("ours", "gensim", "gensim-file")  # also "ours-1w": one worker thread
+ENGINES = ("ours", "gensim", "gensim-file")  # also "ours-Nw": N worker threads (ours-1w, ...)
 PARAMS = dict(
     vector_size=100,
     window=5,
@@ -97,14 +97,14 @@ def run_one(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1)
     """Runs inside a child process: one training, timed from the first byte read."""
     PARAMS["seed"] = seed
     t0 = time.perf_counter()
-    if engine in ("ours", "ours-1w"):
+    if engine.startswith("ours"):
         sys.path.insert(0, str(ROOT))
         from w2v_gui.core.config import TrainingConfig
         from w2v_gui.core.corpus import Corpus
         from w2v_gui.core.sgns import Trainer
         from w2v_gui.core.vocab import scan
 
-        workers = 1 if engine == "ours-1w" else 2
+        workers = int(engine[5:-1]) if engine.endswith("w") else 2
         cfg = TrainingConfig(epochs=epochs, **{**PARAMS, "workers": workers})
         vocab, stream = scan(Corpus.from_config([corpus], cfg)).build(cfg.min_count)
         t1 = time.perf_counter()
@@ -226,7 +226,7 @@ def markdown_table(args, tokens: int, med: dict, quality: dict) -> str:
             else "– | – | – | –"
         )
         rows.append(
-            f"| {NAMES[e]} | {m['words_per_s'] / 1e3:.0f}k | "
+            f"| {NAMES.get(e, e)} | {m['words_per_s'] / 1e3:.0f}k | "
             f"{m['words_per_s'] / base:.2f} | {m['vocab_s']:.2f} s | "
             f"{m['peak_rss_mb']:.0f} MB | {qual} |"
         )
