@@ -5,6 +5,7 @@ engines in rotating order, and speed is the median over rounds. Words/s counts r
 corpus words × epochs over the whole process work: reading, vocabulary and training.
 
     python benchmarks/bench_train.py CORPUS [--rounds 3] [--quality-epochs 3]
+    python benchmarks/bench_train.py CORPUS --corpus-scale 47e6 [--engines ours,gensim-file]
 
 CORPUS is a text file with one sentence per line. It is first tokenized the way the
 app does (lowercase, word pattern) into a space-separated copy, which every engine
@@ -12,6 +13,12 @@ then reads: this engine through its corpus reader, gensim's iterable mode as a l
 token lists held in memory, gensim's corpus_file mode natively.
 Quality is scored by gensim's own evaluators on every engine's vectors (Google
 analogies restricted to the 30,000 most frequent words, WordSim-353, SimLex-999).
+
+``--corpus-scale WORDS`` (issue 15) instead compares a 2M-word prefix of the corpus with
+the whole text repeated (lines shuffled in each copy) to about WORDS words: one epoch per
+engine and size, alternating, reporting training words/s, the vocabulary scan's time
+and peak memory. This engine runs as ``w2v train`` does (ids on disk past
+``vocab.CACHE_OVER_TOKENS``).
 """
 
 from __future__ import annotations
@@ -102,11 +109,14 @@ def run_one(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1)
         from w2v_gui.core.config import TrainingConfig
         from w2v_gui.core.corpus import Corpus
         from w2v_gui.core.sgns import Trainer
-        from w2v_gui.core.vocab import scan
+        from w2v_gui.core.vocab import CACHE_OVER_TOKENS, scan
 
         workers = int(engine[5:-1]) if engine.endswith("w") else 2
         cfg = TrainingConfig(epochs=epochs, **{**PARAMS, "workers": workers})
-        vocab, stream = scan(Corpus.from_config([corpus], cfg)).build(cfg.min_count)
+        # As `w2v train` does: ids of big corpora stay on disk, the scan goes before training.
+        sc = scan(Corpus.from_config([corpus], cfg), cache_over=CACHE_OVER_TOKENS)
+        vocab, stream = sc.build(cfg.min_count)
+        del sc
         t1 = time.perf_counter()
         trainer = Trainer(cfg, vocab, stream, report_interval=5.0)
         for _ in trainer.run():
@@ -243,6 +253,85 @@ def markdown_table(args, tokens: int, med: dict, quality: dict) -> str:
     )
 
 
+def scaled_copies(src: Path, tmp: Path, words: float, small: int = 2_000_000) -> tuple:
+    """A ``small``-word prefix of ``src`` and ``src`` repeated (lines shuffled in each copy
+    after the first) to about ``words`` words."""
+    import random
+
+    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    n = sum(len(ln.split()) for ln in lines)
+    a, b = tmp / "small.txt", tmp / "big.txt"
+    got = 0
+    with open(a, "w", encoding="utf-8") as fh:
+        for ln in lines:
+            if got >= small:
+                break
+            fh.write(ln)
+            got += len(ln.split())
+    rng = random.Random(1)
+    copies = max(1, round(words / n))
+    with open(b, "w", encoding="utf-8") as fh:
+        for r in range(copies):
+            if r:
+                rng.shuffle(lines)
+            fh.writelines(lines)
+    return a, got, b, n * copies
+
+
+def corpus_scale(args, corpus: Path, tmp: Path) -> None:
+    engines = [e for e in args.engines.split(",")]
+    small, n_small, big, n_big = scaled_copies(corpus, tmp, args.corpus_scale)
+    print(f"small {n_small:,} words, big {n_big:,} words", flush=True)
+    runs = []
+    for r in range(args.rounds):
+        order = engines[r % len(engines) :] + engines[: r % len(engines)]
+        for size, path in (("small", small), ("big", big)):
+            for e in order:
+                res = spawn(e, str(path), 1, False)
+                res["size"] = size
+                res["train_words_per_s"] = res["raw_words"] / res["train_s"]
+                runs.append(res)
+                print(
+                    f"  round {r + 1} {size:5s} {e:12s} train "
+                    f"{res['train_words_per_s'] / 1e3:6.0f}k words/s, whole "
+                    f"{res['words_per_s'] / 1e3:6.0f}k, vocab {res['vocab_s']:6.2f}s, "
+                    f"peak {res['peak_rss_mb']:5.0f} MB",
+                    flush=True,
+                )
+    rows = [
+        "| engine | words | training words/s | big / small | vocabulary scan | peak memory |",
+        "|---|---|---|---|---|---|",
+    ]
+    for e in engines:
+        med = {}
+        for size in ("small", "big"):
+            rs = [x for x in runs if x["engine"] == e and x["size"] == size]
+            med[size] = {
+                k: statistics.median(x[k] for x in rs)
+                for k in ("train_words_per_s", "vocab_s", "peak_rss_mb", "raw_words")
+            }
+        for size in ("small", "big"):
+            m = med[size]
+            ratio = m["train_words_per_s"] / med["small"]["train_words_per_s"]
+            rows.append(
+                f"| {NAMES.get(e, e)} | {m['raw_words'] / 1e6:.1f}M | "
+                f"{m['train_words_per_s'] / 1e3:.0f}k | {ratio:.2f} | {m['vocab_s']:.1f} s | "
+                f"{m['peak_rss_mb']:.0f} MB |"
+            )
+    table = (
+        f"Corpus `{Path(args.corpus).name}`: a {n_small / 1e6:.1f}M-word prefix and the text "
+        f"repeated to {n_big / 1e6:.1f}M words (lines shuffled in each copy); 1 epoch, "
+        f"median of {args.rounds} round(s), 2 workers, default settings.\n\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+    print("\n" + table)
+    if args.markdown:
+        Path(args.markdown).write_text(table)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"corpus": args.corpus, "runs": runs}, indent=1))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("corpus")
@@ -263,6 +352,11 @@ def main() -> None:
         default=3,
         help="quality runs per engine (seeds 1..N); the table shows their mean",
     )
+    ap.add_argument(
+        "--corpus-scale",
+        type=float,
+        help="compare a 2M-word prefix with the text repeated to this many words",
+    )
     args = ap.parse_args()
     if args.child:
         print(json.dumps(run_one(args.child, args.corpus, args.epochs, args.quality, args.seed)))
@@ -272,6 +366,9 @@ def main() -> None:
         corpus = Path(tmp) / "corpus.txt"
         n = tokenize_copy(args.corpus, corpus)
         print(f"corpus: {args.corpus} -> {n:,} tokens", flush=True)
+        if args.corpus_scale:
+            corpus_scale(args, corpus, Path(tmp))
+            return
         runs = []
         for r in range(args.rounds):
             order = engines[r % len(engines) :] + engines[: r % len(engines)]
