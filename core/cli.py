@@ -196,7 +196,7 @@ def _train(args, err: TextIO) -> int:
     from w2v_gui.core.corpus import Corpus
     from w2v_gui.core.formats import native, save_embeddings
     from w2v_gui.core.sgns import Trainer
-    from w2v_gui.core.vocab import scan
+    from w2v_gui.core.vocab import CACHE_OVER_TOKENS, scan
 
     values = {
         k: getattr(args, k)
@@ -220,7 +220,8 @@ def _train(args, err: TextIO) -> int:
             err.flush()
 
     t0 = time.perf_counter()
-    sc = scan(corpus, read_progress)
+    # Big corpora keep their ids on disk (core/tokencache.py): memory stays bounded.
+    sc = scan(corpus, read_progress, cache_over=CACHE_OVER_TOKENS)
     vocab, stream = sc.build(config.min_count, config.max_vocab_size)
     if not args.quiet:
         bad = f", {sc.stats.invalid_bytes} invalid bytes replaced" if sc.stats.invalid_bytes else ""
@@ -228,6 +229,7 @@ def _train(args, err: TextIO) -> int:
             f"\r{sc.raw_words:,} words, vocabulary {len(vocab):,} at min_count "
             f"{config.min_count} ({time.perf_counter() - t0:.1f}s{bad})\n"
         )
+    del sc  # its provisional ids and word list are not needed for training
     trainer = Trainer(config, vocab, stream, report_interval=0.5 if tty else 5.0)
     stop = threading.Event()
     rec = None

@@ -318,9 +318,13 @@ class Trainer:
                     if self.config.shuffle
                     else None
                 )
+                # Only this window's tokens are read: a slice of an in-memory array, or a
+                # read from the token cache on disk for big corpora (core/tokencache.py).
+                ss = self.stream.sentence_starts
+                ss = ss[np.searchsorted(ss, a, "left") : np.searchsorted(ss, b, "right")] - a
                 self._window_cache = (
                     key,
-                    (a, *window_tokens(self.stream.ids, self.stream.sentence_starts, a, b, rng)),
+                    (a, *window_tokens(self.stream.ids[a:b], ss, 0, b - a, rng)),
                 )
             return self._window_cache[1]
 

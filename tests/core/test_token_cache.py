@@ -53,3 +53,58 @@ def test_a_scan_over_the_threshold_keeps_its_ids_on_disk_and_builds_the_same_str
     assert np.array_equal(s2.sentence_starts, s1.sentence_starts)
     # Under the threshold nothing goes to disk.
     assert isinstance(scan(corpus, cache_over=len(mem.ids) + 1).ids, np.ndarray)
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_training_from_the_disk_cache_is_bit_identical(tmp_path, monkeypatch, shuffle):
+    from w2v_gui.core import sgns
+    from w2v_gui.core.config import TrainingConfig
+
+    monkeypatch.setattr(vocab_mod, "_PART_TOKENS", 256)
+    monkeypatch.setattr(sgns, "SHUFFLE_TOKENS", 2048)  # several windows, each read apart
+    corpus = _corpus(tmp_path, lines=600)
+    config = TrainingConfig(
+        min_count=2, vector_size=16, epochs=2, workers=1, window=3, shuffle=shuffle
+    )
+    runs = []
+    for cache_over in (None, 1000):
+        vocab, stream = scan(corpus, cache_over=cache_over).build(config.min_count)
+        trainer = sgns.Trainer(config, vocab, stream, job_tokens=512)
+        list(trainer.run())
+        runs.append((type(stream.ids), trainer.snapshot().vectors))
+    assert runs[0][0] is np.ndarray and runs[1][0] is TokenFile
+    assert np.array_equal(runs[0][1], runs[1][1])
+
+
+def test_w2v_train_keeps_a_big_corpus_on_disk(tmp_path, monkeypatch):
+    from w2v_gui.core import cli, tokencache
+
+    made = []
+    real = tokencache.TokenFile.__init__
+
+    def spy(self, *a, **k):
+        made.append(self)
+        real(self, *a, **k)
+
+    monkeypatch.setattr(tokencache.TokenFile, "__init__", spy)
+    monkeypatch.setattr(vocab_mod, "CACHE_OVER_TOKENS", 1000)
+    monkeypatch.setattr(vocab_mod, "_PART_TOKENS", 256)
+    _corpus(tmp_path)
+    out = tmp_path / "m.txt"
+    rc = cli.main(
+        [
+            "train",
+            str(tmp_path / "c.txt"),
+            "-o",
+            str(out),
+            "--min-count",
+            "2",
+            "--vector-size",
+            "8",
+            "--epochs",
+            "1",
+            "--quiet",
+        ]
+    )
+    assert rc == 0 and out.exists()
+    assert len(made) == 2  # the scan's ids and the stream's
