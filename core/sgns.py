@@ -24,10 +24,10 @@ from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.errors import InsufficientMemory, TrainingDiverged
 from w2v_gui.core.estimate import MEMORY_ADVICE, available_memory, estimate
 from w2v_gui.core.kernels import (
-    CURVATURE_CAP,
     GROUP,
     JOB_TOKENS,
     SHUFFLE_TOKENS,
+    RowBudget,
     batch_gradients,
     batch_size,
     pool_size,
@@ -137,6 +137,8 @@ class Trainer:
         self._cdf = np.cumsum(vocab.noise_distribution(config.ns_exponent))
         self._cdf /= self._cdf[-1]
         self._pool = pool_size(config.window, config.negative)
+        # One worker's batches never overlap: the plain cap, bit for bit as before.
+        self._budget = RowBudget(2 * V) if config.workers > 1 else None
         kept = self._keep * vocab.counts
         # Hogwild: the workers' batches land on the same rows at the same time, so a word's
         # repeats add up across the batches in flight (two workers at 16 each diverged on a
@@ -380,7 +382,8 @@ class Trainer:
         span = cfg.epochs * n_all
         # Untrained vectors score ~(1 + K)·ln 2 per pair; three times that is divergence.
         diverged_loss = 3 * (1 + K) * math.log(2)
-        cap = CURVATURE_CAP / cfg.workers
+        # Hogwild: batches in flight share each row's stable step (kernels.RowBudget).
+        book = self._budget
         for t in range(job.first_batch, nb):
             if stop.is_set() or self._halt.is_set():
                 with self._lock:
@@ -395,6 +398,9 @@ class Trainer:
             band = tok[c0 - W : c0 + B + W]
             mask = live[t * B : (t + 1) * B]
             neg = negs[t]
+            # One summation for both matrices: context rows are numbered after input rows.
+            rows = np.concatenate((centres, tok_ctx[c0 - W : c0 + B + W], neg_ctx[t].ravel()))
+            budget = None if book is None else (book, book.seen(rows))
             g = batch_gradients(self._syn0[centres], self._syn1[band], self._syn1[neg], mask, lr, K)
             if not math.isfinite(g.loss) or g.loss > g.pairs * diverged_loss:
                 self.diverged = True
@@ -402,9 +408,7 @@ class Trainer:
                     f"training diverged at learning rate {lr:.4g} (loss per pair "
                     f"{g.loss / max(g.pairs, 1):.3g}); try a lower alpha (now {cfg.alpha})"
                 )
-            # One summation for both matrices: context rows are numbered after input rows.
-            rows = np.concatenate((centres, tok_ctx[c0 - W : c0 + B + W], neg_ctx[t].ravel()))
-            uniq, summed = sum_rows(rows, g.updates, g.curvature, cap)
+            uniq, summed = sum_rows(rows, g.updates, g.curvature, budget=budget)
             k = np.searchsorted(uniq, V)
             self._syn0[uniq[:k]] += summed[:k]
             self._syn1[uniq[k:] - V] += summed[k:]
