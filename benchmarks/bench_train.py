@@ -221,36 +221,54 @@ NAMES = {
 def markdown_table(args, tokens: int, med: dict, quality: dict) -> str:
     base = med["gensim"]["words_per_s"]
     rows = [
-        "| engine | words/s | × gensim iterable | vocabulary scan | peak memory | "
-        "analogy (coverage) | WS-353 ρ | SimLex ρ | queen first |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| engine | words/s | × gensim iterable | × gensim corpus_file | vocabulary scan | "
+        "peak memory (speed run) | analogy (coverage) | WS-353 ρ | SimLex ρ | "
+        "peak memory (quality runs) | seeds | queen first |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for e, m in med.items():
         q = quality.get(e)
         qual = (
             (
                 f"{q['analogy']:.3f} ({q['analogy_coverage']:.0%}) | {q['ws353']:.3f} | "
-                f"{q['simlex']:.3f} | {q['queen_first']}/{q['runs']}"
+                f"{q['simlex']:.3f} | {q['peak_rss_mb']:.0f} MB | {q['runs']} | "
+                f"{q['queen_first']}/{q['runs']}"
             )
             if q
-            else "– | – | – | –"
+            else "– | – | – | – | – | –"
         )
+        file_base = med.get("gensim-file", {}).get("words_per_s")
+        vs_file = f"{m['words_per_s'] / file_base:.2f}" if file_base else "–"
         rows.append(
             f"| {NAMES.get(e, e)} | {m['words_per_s'] / 1e3:.0f}k | "
-            f"{m['words_per_s'] / base:.2f} | {m['vocab_s']:.2f} s | "
+            f"{m['words_per_s'] / base:.2f} | {vs_file} | {m['vocab_s']:.2f} s | "
             f"{m['peak_rss_mb']:.0f} MB | {qual} |"
         )
     return (
         f"Corpus `{Path(args.corpus).name}`, {tokens:,} tokens; sg, d100, window 5, "
         f"negative 5, sample 1e-3, min_count 5, 2 workers. Speed: median of "
-        f"{args.rounds} alternating rounds of {args.speed_epochs} epoch, whole process "
-        f"(reading, vocabulary, training). Quality: mean of {args.seeds} seeds, "
+        f"{args.rounds} alternating rounds of {args.speed_epochs} epoch"
+        + (f" on the first {args.speed_words / 1e6:g}M words" if args.speed_words else "")
+        + ", whole process "
+        f"(reading, vocabulary, training). Quality: mean over seeds (column), "
         f"{args.quality_epochs} epochs, scored by gensim's evaluators (analogies restricted "
         f"to the 30,000 most frequent words, ranked by count then alphabetically for every "
         f"engine, so all are scored on the same questions); queen first: runs where "
         f"king − man + woman "
         f"gives queen.\n\n" + "\n".join(rows) + "\n"
     )
+
+
+def prefix_copy(src: Path, dst: Path, words: int) -> int:
+    """The first lines of ``src`` holding about ``words`` words; returns their count."""
+    got = 0
+    with open(src, encoding="utf-8") as fh, open(dst, "w", encoding="utf-8") as out:
+        for ln in fh:
+            if got >= words:
+                break
+            out.write(ln)
+            got += len(ln.split())
+    return got
 
 
 def scaled_copies(src: Path, tmp: Path, words: float, small: int = 2_000_000) -> tuple:
@@ -353,6 +371,14 @@ def main() -> None:
         help="quality runs per engine (seeds 1..N); the table shows their mean",
     )
     ap.add_argument(
+        "--speed-words", type=float, help="speed rounds on the corpus's first N words only"
+    )
+    ap.add_argument(
+        "--seeds-for",
+        default="",
+        help="fewer quality seeds for some engines, e.g. ours-1w=1,gensim-file=1",
+    )
+    ap.add_argument(
         "--corpus-scale",
         type=float,
         help="compare a 2M-word prefix with the text repeated to this many words",
@@ -362,6 +388,7 @@ def main() -> None:
         print(json.dumps(run_one(args.child, args.corpus, args.epochs, args.quality, args.seed)))
         return
     engines = args.engines.split(",")
+    load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.txt"
         n = tokenize_copy(args.corpus, corpus)
@@ -369,11 +396,16 @@ def main() -> None:
         if args.corpus_scale:
             corpus_scale(args, corpus, Path(tmp))
             return
+        speed_corpus = corpus
+        if args.speed_words:
+            speed_corpus = Path(tmp) / "speed.txt"
+            n_speed = prefix_copy(corpus, speed_corpus, int(args.speed_words))
+            print(f"speed rounds on the first {n_speed:,} words", flush=True)
         runs = []
         for r in range(args.rounds):
             order = engines[r % len(engines) :] + engines[: r % len(engines)]
             for e in order:
-                res = spawn(e, str(corpus), args.speed_epochs, False)
+                res = spawn(e, str(speed_corpus), args.speed_epochs, False)
                 runs.append(res)
                 print(
                     f"  round {r + 1} {e:12s} {res['words_per_s'] / 1e3:7.0f}k words/s "
@@ -385,8 +417,13 @@ def main() -> None:
         if not args.no_quality:
             # Hogwild threads make every run differ a little: average over seeds.
             per_seed: dict[str, list[dict]] = {e: [] for e in engines}
+            seeds_for = {
+                e: int(k) for e, k in (x.split("=") for x in args.seeds_for.split(",") if x)
+            }
             for seed in range(1, args.seeds + 1):
                 for e in engines:
+                    if seed > seeds_for.get(e, args.seeds):
+                        continue
                     q = spawn(e, str(corpus), args.quality_epochs, True, seed)
                     per_seed[e].append(q)
                     print(
@@ -396,9 +433,11 @@ def main() -> None:
                         flush=True,
                     )
             for e, qs in per_seed.items():
+                if not qs:
+                    continue
                 quality[e] = {
                     k: statistics.mean(q[k] for q in qs)
-                    for k in ("analogy", "analogy_coverage", "ws353", "simlex")
+                    for k in ("analogy", "analogy_coverage", "ws353", "simlex", "peak_rss_mb")
                 }
                 quality[e]["queen_first"] = sum(q["king_man_woman"][:1] == ["queen"] for q in qs)
                 quality[e]["runs"] = len(qs)
@@ -430,7 +469,11 @@ def main() -> None:
             f"{med['ours']['words_per_s'] / med['gensim-file']['words_per_s']:.2f}x"
         )
     if args.markdown:
-        Path(args.markdown).write_text(markdown_table(args, n, med, quality))
+        load = f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+        Path(args.markdown).write_text(
+            markdown_table(args, n, med, quality)
+            + f"\nMachine load (1-minute average, 2 cores, shared): {load}.\n"
+        )
     if args.json:
         Path(args.json).write_text(
             json.dumps(

@@ -154,7 +154,15 @@ class BatchGradients:
 
 
 def batch_gradients(
-    X: np.ndarray, Y: np.ndarray, N: np.ndarray, mask: np.ndarray, lr: float, negative: int
+    X: np.ndarray,
+    Y: np.ndarray,
+    N: np.ndarray,
+    mask: np.ndarray,
+    lr: float,
+    negative: int,
+    *,
+    with_loss: bool = True,
+    live: np.ndarray | None = None,
 ) -> BatchGradients:
     """SGD updates of one batch of centres against their context band and pooled negatives.
 
@@ -167,6 +175,9 @@ def batch_gradients(
         ``b // (B / G)``.
     mask : (B, 2W + 1) bool, live (centre, context) pairs; column W (the centre) is False.
     lr : learning rate. negative : word2vec's negatives per pair.
+    with_loss : compute the loss (else it is 0.0): its logarithms over every score cost
+        about a tenth of a batch, and the trainer reports it from a sample of batches.
+    live : ``mask``'s count of live slots per centre, if the caller has it already.
     """
     B, d = X.shape
     G, P = N.shape[:2]
@@ -176,13 +187,14 @@ def batch_gradients(
     isz = dt.itemsize
     Y = np.ascontiguousarray(Y)
     Yv = strided(Y, (B, w2, d), (Y.strides[0],) * 2 + (Y.strides[1],))
-    live = np.count_nonzero(mask, axis=1)
+    if live is None:
+        live = np.count_nonzero(mask, axis=1)
     # Positive pairs. q = σ(−s) = 1 − σ(s); the SGD coefficient is lr·q.
     q = np.matmul(Yv, X[:, :, None])[:, :, 0]
     np.negative(q, out=q)
     sigmoid_(q)
     q *= mask
-    loss = -float(_log1m(q).sum(dtype=np.float64))
+    loss = -float(_log1m(q).sum(dtype=np.float64)) if with_loss else 0.0
     cp = _curvature_factor(q)
     cp *= lr
     q *= lr
@@ -190,8 +202,9 @@ def batch_gradients(
     Xg = X.reshape(G, B // G, d)
     weight = (live * (negative / P)).astype(dt).reshape(G, B // G, 1)
     gn = sigmoid_(np.matmul(Xg, N.transpose(0, 2, 1)))
-    per_centre = _log1m(gn).sum(axis=2)  # 48 terms: float32 is exact enough
-    loss -= float(np.dot(per_centre.ravel(), weight.ravel().astype(np.float64)))
+    if with_loss:
+        per_centre = _log1m(gn).sum(axis=2)  # 48 terms: float32 is exact enough
+        loss -= float(np.dot(per_centre.ravel(), weight.ravel().astype(np.float64)))
     cn = _curvature_factor(gn)
     cn *= weight * dt.type(lr)
     gn *= weight * dt.type(-lr)

@@ -39,6 +39,8 @@ from w2v_gui.core.units import format_bytes
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import TokenStream, Vocab
 
+LOSS_EVERY = 4  # one batch in this many computes (and reports) its loss
+
 
 @dataclass(frozen=True)
 class TrainingProgress:
@@ -376,6 +378,7 @@ class Trainer:
         offsets = np.abs(np.arange(-W, W + 1))
         slots = strided(sent, (nb * B, 2 * W + 1), (sent.strides[0],) * 2)
         live = (offsets <= reach[:, None]) & (offsets != 0) & (slots == sent[W : W + nb * B, None])
+        live_n = np.count_nonzero(live, axis=1)  # once per job, not per batch
         tok_ctx = tok + V  # context rows are numbered after input rows in the summation
         neg_ctx = negs + V
         n_all = len(self.stream.ids)
@@ -401,8 +404,25 @@ class Trainer:
             # One summation for both matrices: context rows are numbered after input rows.
             rows = np.concatenate((centres, tok_ctx[c0 - W : c0 + B + W], neg_ctx[t].ravel()))
             budget = None if book is None else (book, book.seen(rows))
-            g = batch_gradients(self._syn0[centres], self._syn1[band], self._syn1[neg], mask, lr, K)
-            if not math.isfinite(g.loss) or g.loss > g.pairs * diverged_loss:
+            # The loss is only reported (and watched for divergence) from one batch in
+            # LOSS_EVERY: its logarithms cost ~10 % of a batch. Non-finite rows show in the
+            # curvature of every batch.
+            sampled = t % LOSS_EVERY == 0
+            g = batch_gradients(
+                self._syn0[centres],
+                self._syn1[band],
+                self._syn1[neg],
+                mask,
+                lr,
+                K,
+                with_loss=sampled,
+                live=live_n[t * B : (t + 1) * B],
+            )
+            if (
+                not math.isfinite(g.loss)
+                or g.loss > g.pairs * diverged_loss
+                or not (sampled or math.isfinite(float(g.curvature.sum())))
+            ):
                 self.diverged = True
                 raise TrainingDiverged(
                     f"training diverged at learning rate {lr:.4g} (loss per pair "
@@ -414,11 +434,12 @@ class Trainer:
             self._syn1[uniq[k:] - V] += summed[k:]
             with self._lock:
                 tl = self._tally
-                tl.loss += g.loss
-                tl.pairs += g.pairs
                 tl.words += (ends[t] - starts[t]) * self._raw_per_token
-                tl.epoch_loss[job.epoch] = tl.epoch_loss.get(job.epoch, 0.0) + g.loss
-                tl.epoch_pairs[job.epoch] = tl.epoch_pairs.get(job.epoch, 0) + g.pairs
+                if sampled:  # the mean loss per pair over the sampled batches
+                    tl.loss += g.loss
+                    tl.pairs += g.pairs
+                    tl.epoch_loss[job.epoch] = tl.epoch_loss.get(job.epoch, 0.0) + g.loss
+                    tl.epoch_pairs[job.epoch] = tl.epoch_pairs.get(job.epoch, 0) + g.pairs
         with self._lock:
             if nb == 0:  # every token was subsampled away: still count the words read
                 self._tally.words += len(ids) * self._raw_per_token

@@ -85,6 +85,10 @@ def test_batch_gradients_match_per_pair_reference(W, B, G, P):
     assert g.loss == pytest.approx(loss, rel=1e-10)
     assert g.pairs == mask.sum()
     assert not g.d_centres[0].any()
+    # The trainer's fast path (no loss, live counts given) makes the very same step.
+    fast = batch_gradients(X, Y, N, mask, 0.05, 5, with_loss=False, live=mask.sum(axis=1))
+    assert np.array_equal(fast.updates, g.updates) and fast.loss == 0.0
+    assert np.array_equal(fast.curvature, g.curvature) and fast.pairs == g.pairs
 
 
 def test_scatter_sums_duplicates_and_caps_only_overloaded_rows():
