@@ -350,6 +350,25 @@ def corpus_scale(args, corpus: Path, tmp: Path) -> None:
         Path(args.json).write_text(json.dumps({"corpus": args.corpus, "runs": runs}, indent=1))
 
 
+def merge(args) -> None:
+    """One table from several --json files: speed medians from those that have them,
+    quality from those that have it."""
+    med, quality, tokens, notes = {}, {}, 0, []
+    for path in args.merge:
+        data = json.loads(Path(path).read_text())
+        tokens = max(tokens, data["tokens"])
+        med.update(data.get("median") or {})
+        quality.update(data.get("quality") or {})
+        notes.append(data.get("note", ""))
+    med = {e: med[e] for e in sorted(med, key=lambda e: ENGINE_ORDER.index(e))}
+    text = markdown_table(args, tokens, med, quality)
+    Path(args.markdown).write_text(text + "\n" + "\n".join(n for n in notes if n) + "\n")
+    print(text)
+
+
+ENGINE_ORDER = ["ours", "ours-1w", "gensim", "gensim-file", "ours-4w", "ours-8w"]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("corpus")
@@ -383,7 +402,16 @@ def main() -> None:
         type=float,
         help="compare a 2M-word prefix with the text repeated to this many words",
     )
+    ap.add_argument(
+        "--merge",
+        nargs="+",
+        help="write one table (--markdown) from the --json files of runs made apart "
+        "(speed and quality in parallel processes)",
+    )
     args = ap.parse_args()
+    if args.merge:
+        merge(args)
+        return
     if args.child:
         print(json.dumps(run_one(args.child, args.corpus, args.epochs, args.quality, args.seed)))
         return
@@ -453,10 +481,11 @@ def main() -> None:
             for k in ("words_per_s", "vocab_s", "train_s", "peak_rss_mb")
         }
         for e in engines
+        if any(x["engine"] == e for x in runs)
     }
     print(f"\nmedian of {args.rounds} rounds, {args.speed_epochs} epoch(s), workers=2:")
     base = med.get("gensim", {}).get("words_per_s")
-    for e in engines:
+    for e in med:
         m = med[e]
         ratio = f"{m['words_per_s'] / base:.2f}x gensim" if base else ""
         print(
@@ -468,7 +497,7 @@ def main() -> None:
             f"  ours / gensim corpus_file: "
             f"{med['ours']['words_per_s'] / med['gensim-file']['words_per_s']:.2f}x"
         )
-    if args.markdown:
+    if args.markdown and "gensim" in med:
         load = f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
         Path(args.markdown).write_text(
             markdown_table(args, n, med, quality)
@@ -479,6 +508,10 @@ def main() -> None:
             json.dumps(
                 {
                     "corpus": args.corpus,
+                    "command": " ".join(sys.argv),
+                    "note": f"`{' '.join(sys.argv)}`: machine load (1-minute average, 2 "
+                    f"shared cores) {load_start:.1f} at the start, "
+                    f"{os.getloadavg()[0]:.1f} at the end.",
                     "tokens": n,
                     "runs": runs,
                     "median": med,
