@@ -45,15 +45,25 @@ _REFERENCE_WORDS_PER_SEC_PER_WORKER = 255_000
 _TWO_WORKER_EXPONENT = 0.65  # 2 ** 0.65 = 1.57, the measured two-worker gain
 
 
-def estimate(config: TrainingConfig, vocab_size: int, tokens: int, raw_words: int) -> Estimate:
-    """Rough memory and time of training ``config`` on a scanned corpus."""
+def estimate(
+    config: TrainingConfig,
+    vocab_size: int,
+    tokens: int,
+    raw_words: int,
+    *,
+    tokens_on_disk: bool = False,
+) -> Estimate:
+    """Rough memory and time of training ``config`` on a scanned corpus (whose token ids
+    are in a file, not in memory, with ``tokens_on_disk``: core/tokencache.py)."""
     d = config.vector_size
     matrices = 2 * vocab_size * d * 4
     batch = config.batch_words
     buffers = config.workers * (JOB_TOKENS * 24 + batch * (2 * config.window + 1) * d * 4 * 6)
     # Two windows (5 bytes a token) alive at an epoch's or window's turn.
     windows = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 10 if config.shuffle else 0
-    mem = tokens * 4 + matrices + buffers + windows + vocab_size * 64
+    # On disk, only the window being read (4 bytes a token) is in memory.
+    ids = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 4 if tokens_on_disk else tokens * 4
+    mem = ids + matrices + buffers + windows + vocab_size * 64
     # Cost per word grows with dimensions and with pairs (window) and negatives.
     work = (d / 100) * (0.5 + 0.5 * (config.window + 1) / 6) * (0.6 + 0.4 * config.negative / 5)
     speed = (

@@ -113,7 +113,13 @@ class Trainer:
         self.stream = stream
         self.report_interval = report_interval
         V, d = len(vocab), config.vector_size
-        need = estimate(config, V, len(stream.ids), stream.raw_words).memory_bytes
+        need = estimate(
+            config,
+            V,
+            len(stream.ids),
+            stream.raw_words,
+            tokens_on_disk=not isinstance(stream.ids, np.ndarray),
+        ).memory_bytes
         free = available_memory()
         if free is not None and need > free:
             raise InsufficientMemory(

@@ -108,3 +108,15 @@ def test_w2v_train_keeps_a_big_corpus_on_disk(tmp_path, monkeypatch):
     )
     assert rc == 0 and out.exists()
     assert len(made) == 2  # the scan's ids and the stream's
+
+
+def test_the_estimate_leaves_out_ids_on_disk():
+    from w2v_gui.core.config import TrainingConfig
+    from w2v_gui.core.estimate import estimate
+
+    cfg = TrainingConfig()
+    n = 100_000_000
+    mem = estimate(cfg, 50_000, n, n).memory_bytes
+    disk = estimate(cfg, 50_000, n, n, tokens_on_disk=True).memory_bytes
+    assert mem - disk > 0.9 * 4 * n  # all but one window of the int32 ids
+    assert disk < 0.5 * mem
