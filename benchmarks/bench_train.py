@@ -231,7 +231,9 @@ def markdown_table(args, tokens: int, med: dict, quality: dict) -> str:
         qual = (
             (
                 f"{q['analogy']:.3f} ({q['analogy_coverage']:.0%}) | {q['ws353']:.3f} | "
-                f"{q['simlex']:.3f} | {q['peak_rss_mb']:.0f} MB | {q['runs']} | "
+                f"{q['simlex']:.3f} | "
+                + (f"{q['peak_rss_mb']:.0f} MB" if q["peak_rss_mb"] == q["peak_rss_mb"] else "–")
+                + f" | {q['runs']} | "
                 f"{q['queen_first']}/{q['runs']}"
             )
             if q
