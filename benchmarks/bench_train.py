@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ENGINES = ("ours", "gensim", "gensim-file")  # also "ours-Nw": N worker threads (ours-1w, ...)
 PARAMS = dict(
+    sg=1,  # --sg 0: CBOW, for both engines
     vector_size=100,
     window=5,
     negative=5,
@@ -100,9 +101,12 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_one(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1) -> dict:
+def run_one(
+    engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1, sg: int = 1
+) -> dict:
     """Runs inside a child process: one training, timed from the first byte read."""
     PARAMS["seed"] = seed
+    PARAMS["sg"] = sg
     t0 = time.perf_counter()
     if engine.startswith("ours"):
         sys.path.insert(0, str(ROOT))
@@ -127,7 +131,7 @@ def run_one(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1)
     else:
         from gensim.models import Word2Vec
 
-        kw = dict(sg=1, epochs=epochs, **PARAMS)
+        kw = dict(epochs=epochs, **PARAMS)
         if engine == "gensim":
             with open(corpus, encoding="utf-8") as fh:
                 sentences = [ln.split() for ln in fh]
@@ -166,6 +170,7 @@ def run_one(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1)
 
 
 def spawn(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1) -> dict:
+    sg = PARAMS["sg"]
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     cmd = [
         sys.executable,
@@ -177,6 +182,8 @@ def spawn(engine: str, corpus: str, epochs: int, quality: bool, seed: int = 1) -
         str(epochs),
         "--seed",
         str(seed),
+        "--sg",
+        str(sg),
     ]
     if quality:
         cmd.append("--quality")
@@ -247,7 +254,8 @@ def markdown_table(args, tokens: int, med: dict, quality: dict) -> str:
             f"{m['peak_rss_mb']:.0f} MB | {qual} |"
         )
     return (
-        f"Corpus `{Path(args.corpus).name}`, {tokens:,} tokens; sg, d100, window 5, "
+        f"Corpus `{Path(args.corpus).name}`, {tokens:,} tokens; "
+        f"{'sg' if args.sg else 'CBOW (sg=0, cbow_mean=1)'}, d100, window 5, "
         f"negative 5, sample 1e-3, min_count 5, 2 workers. Speed: median of "
         f"{args.rounds} alternating rounds of {args.speed_epochs} epoch"
         + (f" on the first {args.speed_words / 1e6:g}M words" if args.speed_words else "")
@@ -385,6 +393,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--quality", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
+    ap.add_argument("--sg", type=int, default=1, choices=(0, 1), help="0: CBOW (both engines)")
     ap.add_argument(
         "--seeds",
         type=int,
@@ -414,8 +423,13 @@ def main() -> None:
     if args.merge:
         merge(args)
         return
+    PARAMS["sg"] = args.sg
     if args.child:
-        print(json.dumps(run_one(args.child, args.corpus, args.epochs, args.quality, args.seed)))
+        print(
+            json.dumps(
+                run_one(args.child, args.corpus, args.epochs, args.quality, args.seed, args.sg)
+            )
+        )
         return
     engines = args.engines.split(",")
     load_start = os.getloadavg()[0]

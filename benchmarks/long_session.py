@@ -50,6 +50,7 @@ from PySide6.QtCore import (  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from w2v_gui.core.config import TrainingConfig  # noqa: E402
+from w2v_gui.session import IDLE, PAUSED, TRAINING  # noqa: E402
 
 MB = 1 << 20
 
@@ -212,46 +213,46 @@ class Session:
         w.open_corpus([str(corpus)])
         if not self._step("open corpus", _wait(s.corpus_loaded, 60)):
             return
-        _until(lambda: s.state == "idle", 30)
+        _until(lambda: s.state == IDLE, 30)
         # Train; pause and resume; stop part-way.
         self._doing("train")
         records: list = []
         s.training_progressed.connect(records.append)
         w.training.train_action.trigger()
         # A first record, or the end (a run can fail at once: see "Training failed").
-        self._step("training starts", _until(lambda: records or s.state == "idle", 60))
+        self._step("training starts", _until(lambda: records or s.state == IDLE, 60))
         s.training_progressed.disconnect(records.append)
-        if s.state in ("training", "paused"):
+        if s.state in (TRAINING, PAUSED):
             w.training.pause_action.trigger()
             _settle(200)
             w.training.pause_action.trigger()
             _settle(rng.randrange(100, 1200))
-            if s.state in ("training", "paused"):
+            if s.state in (TRAINING, PAUSED):
                 w.training.stop_action.trigger()
-        self._step("training ends", _until(lambda: s.state == "idle", 120))
+        self._step("training ends", _until(lambda: s.state == IDLE, 120))
         self._explore()
         # Save, open, continue the stopped run to its end.
         model = self.folder / f"model{self.rounds % 3}.npz"
         if s.model is not None:
             self._doing("save")
             w.files.save_chosen.emit(str(model))
-            self._step("save", _until(lambda: s.state == "idle" and not s.dirty, 60))
+            self._step("save", _until(lambda: s.state == IDLE and not s.dirty, 60))
             self._doing("open model")
             w.open_model(str(model))
             self._step("open model", _wait(s.embeddings_changed, 60))
-            _until(lambda: s.state == "idle", 30)
+            _until(lambda: s.state == IDLE, 30)
             if s.can_continue:
                 self._doing("continue")
                 w.training.continue_action.trigger()
-                self._step("continue", _until(lambda: s.state == "idle" and not s.busy, 180))
+                self._step("continue", _until(lambda: s.state == IDLE and not s.busy, 180))
             self._explore()
             self._doing("export")
             w.files.export_chosen.emit(str(self.folder / "vectors.bin"), "word2vec-binary")
-            self._step("export", _until(lambda: s.state == "idle", 60))
+            self._step("export", _until(lambda: s.state == IDLE, 60))
             self._doing("open export")
             w.open_model(str(self.folder / "vectors.bin"))
             self._step("open export", _wait(s.embeddings_changed, 60))
-            _until(lambda: s.state == "idle", 30)
+            _until(lambda: s.state == IDLE, 30)
             self._explore()
         self.rounds += 1
 

@@ -1,11 +1,16 @@
 """The ``w2v`` command: train, query and inspect word vectors from a terminal.
 
     w2v train CORPUS [CORPUS...] -o OUT [--vector-size N --window N ...]
+    w2v train --resume MODEL.npz [CORPUS...] [-o OUT]          (continue a stopped run)
     w2v similar MODEL WORD [--topn N]
     w2v analogy MODEL A B C [--topn N] [--method add|mul]     (B − A + C)
+    w2v similarity MODEL WORD1 WORD2
+    w2v doesnt-match MODEL WORD WORD...
     w2v convert IN OUT [--from FMT] [--to FMT] [--limit N]
     w2v evaluate MODEL [--analogies FILE] [--pairs FILE...] [--restrict-vocab N]
                        [--method add|mul]
+    w2v compare, w2v axis, w2v stability: models side by side (see cli_compare)
+    w2v phrases CORPUS -o OUT.txt [--passes N] [--threshold X] ...  (see cli_phrases)
 
 MODEL may be a file in any supported format (word2vec binary or text, fastText .vec,
 GloVe, projector vectors.tsv, native .npz); ``--from`` names it where the content and
@@ -16,10 +21,10 @@ traceback; a repeated word in a vector file gives a one-line warning.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import re
 import sys
-import threading
-import time
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -29,7 +34,10 @@ from w2v_gui.core import prefer_single_threaded_blas
 
 prefer_single_threaded_blas()  # before NumPy is imported below
 
-from w2v_gui.core.config import TrainingConfig  # noqa: E402
+from w2v_gui.core import cli_phrases  # noqa: E402
+from w2v_gui.core.cli_progress import load_progress  # noqa: E402
+from w2v_gui.core.cli_train import add_arguments as add_train_arguments  # noqa: E402
+from w2v_gui.core.config import TrainingConfig, format_bound  # noqa: E402
 from w2v_gui.core.errors import DuplicateWordWarning, W2VError  # noqa: E402
 from w2v_gui.core.formats import ALIASES, FORMATS  # noqa: E402
 
@@ -55,14 +63,20 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
             )
             continue
         kind = {int: int, float: float, str: str}[info.kind]
-        rng = f" [{info.lo:g}–{info.hi:g}]" if info.lo is not None else ""
+        rng = f" [{format_bound(info.lo)}–{format_bound(info.hi)}]" if info.lo is not None else ""
+        text, default = info.help, info.default
+        empty = re.search(r"\s*\(empty: ([^)]*)\)", text)
+        if empty:  # "empty" means a blank GUI field; on a command line: leave the option out
+            text = text[: empty.start()] + text[empty.end() :]
+        if default is None:
+            default = empty.group(1) if empty else "none"
         p.add_argument(
             flag,
             dest=info.name,
             type=kind,
             default=None,
             metavar="N" if kind is not str else "TEXT",
-            help=f"{info.help}{rng} (default: {info.default})",
+            help=f"{text}{rng} (default: {default})",
         )
 
 
@@ -73,26 +87,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     t = sub.add_parser("train", help="train vectors on text files or folders")
-    t.add_argument("corpus", nargs="+", help="text files or folders (.txt .gz .bz2 .xz .zip)")
-    t.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        help="output file; the extension picks the format: .npz (native model), "
-        ".bin (word2vec binary), .txt or .vec (word2vec text)",
-    )
-    t.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_train_arguments(t)
     _add_config_options(t)
     s = sub.add_parser("similar", help="nearest neighbours of a word")
-    s.add_argument("model")
-    s.add_argument("word")
-    s.add_argument("--topn", type=int, default=10)
-    a = sub.add_parser("analogy", help="A is to B as C is to ? (B − A + C)")
-    a.add_argument("model")
-    a.add_argument("a")
-    a.add_argument("b")
-    a.add_argument("c")
-    a.add_argument("--topn", type=int, default=10)
+    s.add_argument("model", help=MODEL_HELP)
+    s.add_argument("word", help="the word whose nearest neighbours (by cosine) are listed")
+    s.add_argument("--topn", type=int, default=10, help="how many neighbours (default: 10)")
+    a = sub.add_parser(
+        "analogy",
+        help="A is to B as C is to ? (B − A + C)",
+        description="A is to B as C is to ?: the words nearest to B − A + C, e.g. "
+        "'w2v analogy model.npz man king woman' for king − man + woman.",
+    )
+    a.add_argument("model", help=MODEL_HELP)
+    a.add_argument("a", metavar="A", help="the word taken away (man in man:king)")
+    a.add_argument("b", metavar="B", help="the word it relates to (king in man:king)")
+    a.add_argument("c", metavar="C", help="the word the answer relates to as B to A (woman)")
+    a.add_argument("--topn", type=int, default=10, help="how many answers (default: 10)")
     a.add_argument(
         "--method",
         choices=("add", "mul"),
@@ -102,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     for cmd in (s, a):
         _add_from(cmd)
     c = sub.add_parser("convert", help="convert vectors from one file format to another")
-    c.add_argument("input")
+    c.add_argument("input", help=MODEL_HELP)
     c.add_argument(
         "output",
         help="the extension picks the format unless --to is given: "
@@ -129,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and --pairs, the bundled Google analogies, WordSim-353 and "
         "SimLex-999 are used; with either, only the files given.",
     )
-    e.add_argument("model")
+    e.add_argument("model", help=MODEL_HELP)
     _add_from(e)
     e.add_argument(
         "--analogies",
@@ -155,9 +166,21 @@ def build_parser() -> argparse.ArgumentParser:
         default="add",
         help="analogies by 3CosAdd (add, gensim's) or 3CosMul (mul)",
     )
+    for module in EXTRA_COMMANDS:
+        importlib.import_module(module).add_commands(sub)
     return p
 
 
+#: Modules that add subcommands: each has ``add_commands(subparsers)`` and gives every
+#: parser it adds ``set_defaults(run=function(args, out, err) -> exit status)``.
+EXTRA_COMMANDS = (
+    "w2v_gui.core.cli_compare",
+    "w2v_gui.core.cli_phrases",
+    "w2v_gui.core.cli_queries",
+)
+MODEL_HELP = (
+    "vector file: .npz (native), .bin, .txt/.vec, GloVe text or projector .tsv (see --from)"
+)
 _FORMAT_CHOICES = (*FORMATS, *ALIASES)
 
 
@@ -193,70 +216,19 @@ def progress_line(rec, width: int = 30) -> str:
 
 
 def _train(args, err: TextIO) -> int:
-    from w2v_gui.core.corpus import Corpus
-    from w2v_gui.core.formats import native, save_embeddings
-    from w2v_gui.core.sgns import Trainer
-    from w2v_gui.core.vocab import CACHE_OVER_TOKENS, scan
+    from w2v_gui.core.cli_train import train
 
-    values = {
-        k: getattr(args, k)
-        for k in TrainingConfig.__dataclass_fields__
-        if getattr(args, k, None) is not None
-    }
-    config = TrainingConfig(**values)
-    out = args.output
-    ext = os.path.splitext(out)[1].lower()
-    if ext not in (".npz", ".bin", ".txt", ".vec"):
-        raise ValueError(f"output {out!r}: use .npz, .bin, .txt or .vec")
-    folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder):
-        raise ValueError(f"output folder {folder} does not exist")
-    corpus = Corpus.from_config(args.corpus, config)
-    tty = err.isatty() and not args.quiet
+    return train(args, err, progress_line)
 
-    def read_progress(done: int, total: int) -> None:
-        if tty:
-            err.write(f"\rreading {done / max(total, 1) * 100:5.1f}%")
-            err.flush()
 
-    t0 = time.perf_counter()
-    # Big corpora keep their ids on disk (core/tokencache.py): memory stays bounded.
-    sc = scan(corpus, read_progress, cache_over=CACHE_OVER_TOKENS)
-    vocab, stream = sc.build(config.min_count, config.max_vocab_size)
-    if not args.quiet:
-        bad = f", {sc.stats.invalid_bytes} invalid bytes replaced" if sc.stats.invalid_bytes else ""
-        err.write(
-            f"\r{sc.raw_words:,} words, vocabulary {len(vocab):,} at min_count "
-            f"{config.min_count} ({time.perf_counter() - t0:.1f}s{bad})\n"
-        )
-    del sc  # its provisional ids and word list are not needed for training
-    trainer = Trainer(config, vocab, stream, report_interval=0.5 if tty else 5.0)
-    stop = threading.Event()
-    rec = None
+def _must_exist(path: str) -> None:
+    """OSError naming ``path``: missing, or in a folder one may not enter (not "missing")."""
     try:
-        for rec in trainer.run(stop=stop):
-            if not args.quiet:
-                err.write(("\r" if tty else "") + progress_line(rec) + ("" if tty else "\n"))
-                err.flush()
-    except KeyboardInterrupt:
-        stop.set()
-        err.write("\ninterrupted: nothing was saved\n")
-        return 130
-    if tty:
-        err.write("\n")
-    emb = trainer.snapshot()
-    if ext == ".npz":
-        native.save(
-            out, emb, context=trainer.context_snapshot(), config=config, state=trainer.state()
-        )
-    else:
-        save_embeddings(emb, out)
-    if not args.quiet:
-        err.write(
-            f"saved {len(emb):,} vectors of {config.vector_size} dimensions to {out} "
-            f"({rec.elapsed:.1f}s training)\n"
-        )
-    return 0
+        os.stat(path)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no such file") from None
+    except PermissionError:
+        raise PermissionError(f"{path}: permission denied (for it or a folder above it)") from None
 
 
 def _print_results(results, out: TextIO) -> None:
@@ -268,17 +240,10 @@ def _load(path: str, fmt: str | None, err: TextIO, limit: int | None = None):
     """Load a model of any format, with a progress line on a terminal."""
     from w2v_gui.core.formats import load_embeddings
 
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"{path}: no such file")
-    progress = None
-    if err.isatty():
-
-        def progress(done: int, total: int) -> None:
-            err.write(f"\rloading {path}: {done / max(total, 1) * 100:5.1f}%")
-            err.flush()
-
+    _must_exist(path)
+    progress = load_progress(path, err)
     emb = load_embeddings(path, format=fmt, limit=limit, progress=progress)
-    if progress is not None:
+    if progress is not None and err.isatty():
         err.write("\r\033[K")
     return emb
 
@@ -297,6 +262,7 @@ def _query(args, out: TextIO, err: TextIO) -> int:
 
 def _convert(args, err: TextIO) -> int:
     from w2v_gui.core.formats import (
+        check_writable,
         detect_format,
         format_from_extension,
         format_name,
@@ -312,11 +278,8 @@ def _convert(args, err: TextIO) -> int:
             f"output {out!r}: cannot tell the format from the extension; use "
             f".bin, .txt, .vec, .tsv or .npz, or --to FORMAT"
         )
-    folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder):
-        raise ValueError(f"output folder {folder} does not exist")
-    if not os.path.exists(args.input):
-        raise FileNotFoundError(f"{args.input}: no such file")
+    check_writable(out)  # before the (maybe long) load
+    _must_exist(args.input)
     src = format_name(args.from_format) if args.from_format else detect_format(args.input)
     emb = _load(args.input, src, err, limit=args.limit)
     save_embeddings(emb, out, format=to)
@@ -354,12 +317,11 @@ def _evaluate(args, out: TextIO, err: TextIO) -> int:
     if analogies is None and not pairs:
         analogies, pairs = BUNDLED_ANALOGIES, list(BUNDLED_PAIRS)
     for path in ([analogies] if analogies else []) + list(pairs):
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"{path}: no such file")
+        _must_exist(path)
     emb = _load(args.model, args.from_format, err)
     restrict = lambda default: default if rv is None else (rv or None)  # noqa: E731
     out.write(f"{args.model}: {len(emb):,} words x {emb.vector_size} dimensions\n")
-    if analogies:
+    for analogies in cli_phrases.analogy_files(args, emb):  # + phrase analogies, if it has
         res = evaluate_analogies(
             emb, analogies, restrict_vocab=restrict(ANALOGY_RESTRICT), method=args.method
         )
@@ -421,9 +383,15 @@ def main(
 ) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):
+        parser.print_help(err)  # a bare `w2v` asks what there is, not for an error
+        return EXIT_USAGE
+    args = parser.parse_args(argv)
     try:
         with _warnings_as_lines(err):
+            if hasattr(args, "run"):
+                return args.run(args, out, err)
             if args.command == "train":
                 return _train(args, err)
             if args.command == "convert":

@@ -14,7 +14,46 @@ import re
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any
 
-DEFAULT_TOKEN_PATTERN = r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+"
+# Words (letters with inner apostrophes, or digits), several joined by "_" staying one token:
+# phrased text (new_york, from `w2v phrases` or word2phrase) reads back with its phrases.
+_WORD = r"(?:[^\W\d_]+(?:['’][^\W\d_]+)*|\d+)"
+DEFAULT_TOKEN_PATTERN = _WORD + r"(?:_" + _WORD + r")*"
+# Text a token pattern is tried on: letters, digits, punctuation and every kind of
+# whitespace a corpus holds, so that a pattern that matches across them shows it.
+_PATTERN_PROBE = "The cat's 42 mats, e.g. x-ray\nÉcole\tzweite Zeile 3.14\r\nxx  _a_ ab\n"
+
+
+def token_pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` cannot split text into words, or None if it can.
+
+    A token pattern must compile, have no capturing groups (the tokenizer takes whole
+    matches; write ``(?:...)``), never match the empty string (``x*`` finds an empty
+    word between every two characters) and never match whitespace (a token holding a
+    space or a line break cannot be saved in any vector format, and a line break is
+    where a sentence ends).
+    """
+    try:
+        regex = re.compile(pattern)
+    except re.error as exc:
+        return f"not a valid regular expression: {exc}"
+    except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+        return f"not a valid regular expression: {exc}"
+    if regex.groups:
+        return (
+            f"it has {regex.groups} capturing group(s); a token is the whole match, so "
+            f"write (?:...) instead of (...)"
+        )
+    for m in regex.finditer(_PATTERN_PROBE):
+        if m.end() == m.start():
+            return "it can match an empty string, which makes empty words; use + rather than * or ?"
+        if any(c.isspace() for c in m.group()):
+            return (
+                f"it matches whitespace ({m.group()[:30]!r}); a token may not contain spaces "
+                f"or line breaks"
+            )
+    if regex.match("") is not None:
+        return "it can match an empty string, which makes empty words; use + rather than * or ?"
+    return None
 
 
 def _param(
@@ -45,7 +84,7 @@ def _param(
 
 @dataclass(frozen=True)
 class TrainingConfig:
-    """Hyperparameters of one skip-gram negative-sampling run.
+    """Hyperparameters of one word2vec run (skip-gram or CBOW, negative sampling).
 
     Construct with keywords; invalid values raise ``ValueError`` naming the field and
     the allowed range. Use :meth:`replace` to derive a changed copy.
@@ -58,6 +97,24 @@ class TrainingConfig:
         label="Vector size",
         help="Number of dimensions of each word vector. More dimensions can hold finer "
         "distinctions but need more text and memory; 50–300 is usual.",
+    )
+    sg: int = _param(
+        1,
+        0,
+        1,
+        label="Skip-gram (1) or CBOW (0)",
+        help="1: skip-gram, each word predicts its neighbours (what the Learn tab shows; "
+        "better for rare words). 0: CBOW, the neighbours together predict the word "
+        "(gensim's default mode; about 3× cheaper per word). The loss is then per word, "
+        "not per (word, neighbour) pair.",
+    )
+    cbow_mean: int = _param(
+        1,
+        0,
+        1,
+        label="CBOW mean",
+        help="CBOW only. 1: the neighbours' vectors are averaged; 0: they are summed, and "
+        "each gets its share of the error (gensim's cbow_mean).",
     )
     window: int = _param(
         5,
@@ -185,7 +242,57 @@ class TrainingConfig:
         kind=str,
         label="Token pattern",
         help="Regular expression a token must match. The default takes runs of letters "
-        "(with inner apostrophes) and runs of digits.",
+        "(with inner apostrophes) and runs of digits, and keeps words joined by '_' "
+        "(phrases such as new_york) as one token.",
+    )
+
+    phrases: int = _param(
+        0,
+        0,
+        3,
+        label="Phrase passes",
+        help="Join frequent word pairs such as 'new york' into one token 'new_york' before "
+        "training (gensim's Phrases, word2vec.c's word2phrase). Each pass can join a "
+        "token with one more word: 2 passes form 'new_york_times'. 0: off.",
+    )
+    # Above 0 for both scorings: a negative npmi threshold (gensim allows down to -1) would
+    # join pairs seen less often than chance, and only a field's own bounds let the form
+    # put back a refused value.
+    phrase_threshold: float = _param(
+        10.0,
+        1e-6,
+        1e6,
+        kind=float,
+        log=True,
+        label="Phrase threshold",
+        help="A pair is joined when its score exceeds this. Higher: fewer phrases. Default "
+        "scoring: 10 is gensim's default; npmi scoring: at most 1, e.g. 0.5.",
+    )
+    phrase_min_count: int = _param(
+        5,
+        1,
+        1_000_000,
+        label="Phrase minimum count",
+        help="Pairs seen fewer times than this never become phrases.",
+    )
+    phrase_scoring: str = _param(
+        "default",
+        None,
+        None,
+        kind=str,
+        label="Phrase scoring",
+        help="'default': (count(ab) − min count) / (count(a)·count(b)) · vocabulary size, as "
+        "Mikolov et al. and gensim; 'npmi': normalised pointwise mutual information, "
+        "between -1 and 1.",
+    )
+    phrase_connectors: bool = _param(
+        False,
+        None,
+        None,
+        kind=bool,
+        label="Phrase connectors",
+        help="Let phrases hold English connector words (a, the, of, and, ...) inside, never at "
+        "their ends, so 'bank_of_america' can form (gensim's ENGLISH_CONNECTOR_WORDS).",
     )
 
     def __post_init__(self) -> None:
@@ -194,6 +301,7 @@ class TrainingConfig:
             object.__setattr__(self, f.name, _check_field(f, getattr(self, f.name)))
         if self.min_alpha > self.alpha:
             raise ValueError(f"min_alpha ({self.min_alpha}) must not exceed alpha ({self.alpha})")
+        _check_phrase_settings(self.phrase_scoring, self.phrase_threshold)
 
     def replace(self, **changes: Any) -> TrainingConfig:
         """Return a copy with ``changes`` applied (validated like the constructor)."""
@@ -244,6 +352,20 @@ class ParamInfo:
     log: bool
 
 
+def _check_phrase_settings(scoring: str, threshold: float) -> None:
+    if scoring not in ("default", "npmi"):
+        raise ValueError(f"phrase_scoring must be 'default' or 'npmi', got {scoring!r}")
+    if scoring == "npmi" and threshold > 1:  # npmi scores lie in [-1, 1]
+        raise ValueError(
+            f"phrase_threshold must be at most 1 for 'npmi' scoring (e.g. 0.5), got {threshold:g}"
+        )
+
+
+def format_bound(x: float) -> str:
+    """A bound as people write it: 2147483647, not 2.14748e+09; 1e-06 stays short."""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
 def _check_field(f: Any, value: Any) -> Any:
     m = f.metadata
     kind, lo, hi, name = m["kind"], m["lo"], m["hi"], f.name
@@ -259,31 +381,25 @@ def _check_field(f: Any, value: Any) -> Any:
         if not isinstance(value, str) or not value:
             raise ValueError(f"{name} must be a non-empty string, got {value!r}")
         if name == "token_pattern":
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(
-                    f"token_pattern is not a valid regular expression: {exc}"
-                ) from None
+            problem = token_pattern_problem(value)
+            if problem is not None:
+                raise ValueError(f"token_pattern {value[:60]!r}: {problem}")
         return value
+    between = f"between {format_bound(lo)} and {format_bound(hi)}"
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int):
             # Accept integral floats (e.g. 5.0 from a JSON file) but nothing fractional.
             if isinstance(value, float) and math.isfinite(value) and value.is_integer():
                 value = int(value)
             else:
-                raise ValueError(
-                    f"{name} must be a whole number between {lo:g} and {hi:g}, got {value!r}"
-                )
+                raise ValueError(f"{name} must be a whole number {between}, got {value!r}")
     else:
         if (
             isinstance(value, bool)
             or not isinstance(value, (int, float))
             or not math.isfinite(value)
         ):
-            raise ValueError(
-                f"{name} must be a finite number between {lo:g} and {hi:g}, got {value!r}"
-            )
+            raise ValueError(f"{name} must be a finite number {between}, got {value!r}")
     if not (lo <= value <= hi):
-        raise ValueError(f"{name} must be between {lo:g} and {hi:g}, got {value!r}")
+        raise ValueError(f"{name} must be {between}, got {value!r}")
     return float(value) if kind is float else value

@@ -8,28 +8,37 @@ expression. Each line is a sentence: context windows never cross a line break.
 
 from __future__ import annotations
 
-import bz2
 import codecs
-import gzip
-import io
-import lzma
 import os
 import re
 import threading
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from w2v_gui.core.config import DEFAULT_TOKEN_PATTERN
+from w2v_gui.core.config import DEFAULT_TOKEN_PATTERN, token_pattern_problem
 from w2v_gui.core.errors import CorpusError
+from w2v_gui.core.sources import (
+    DECODE_ERRORS,
+    TEXT_SUFFIXES,  # noqa: F401 - part of this module's interface
+    Skipped,
+    describe,
+    expand,
+    open_members,
+)
 
-TEXT_SUFFIXES = {".txt", ".text", ".gz", ".bz2", ".xz", ".zip", ".md", ".csv", ".tsv", ""}
 # Tokenizing a chunk holds the interpreter lock (~70 ms per MB): small enough that a GUI
 # reading in another thread stays responsive, large enough to amortise the per-chunk cost.
 CHUNK_BYTES = 1 << 20
 # Marks a line break inside a chunk's token list (cannot collide: tokens never hold "\n").
 NEWLINE = "\n"
+# A chunk is binary when more than these shares of its bytes are control characters
+# (text has none but whitespace; random bytes 12 %) or invalid UTF-8 (French in Latin-1
+# reaches 17 %; random bytes about half).
+CONTROL_SHARE = 0.05
+INVALID_SHARE = 0.30
+_MIN_BAD = 8  # ... and at least this many, so one short line is never "binary"
+_CONTROL = bytes(sorted(set(range(32)) - {9, 10, 11, 12, 13, 27})) + b"\x7f"
 
 _BINARY_MAGIC = (
     b"\x89PNG",
@@ -48,74 +57,22 @@ _BINARY_MAGIC = (
 
 @dataclass(frozen=True)
 class ReadStats:
-    """What a full pass over the corpus saw."""
+    """What a full pass over the corpus saw.
+
+    ``skipped`` lists the files (or zip members) that were not read, or not to the end,
+    and why: files found in folders are skipped rather than ending the whole pass.
+    """
 
     files: int
     bytes_read: int
     invalid_bytes: int
+    skipped: tuple[Skipped, ...] = ()
 
 
 def expand_paths(paths: Sequence[str | os.PathLike]) -> list[Path]:
-    """Turn files and folders into a sorted list of readable files.
-
-    Folders are searched recursively; hidden files and files with suffixes that are
-    clearly not text (images, executables, ...) are skipped.
-    """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found = sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file()
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                and f.suffix.lower() in TEXT_SUFFIXES
-            )
-            if not found:
-                raise CorpusError(
-                    f"{p}: the folder holds no text files (.txt, .gz, .bz2, .xz, .zip)"
-                )
-            out.extend(found)
-        elif p.is_file():
-            out.append(p)
-        elif p.exists():
-            raise CorpusError(f"{p}: not a regular file")
-        else:
-            raise CorpusError(f"{p}: no such file or folder")
-    if not out:
-        raise CorpusError("no corpus files given")
-    return out
-
-
-def _open_binary(path: Path) -> Iterator[tuple[str, io.BufferedIOBase]]:
-    """Yield (display name, byte stream) for each text member of ``path``."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".gz":
-            yield str(path), gzip.open(path, "rb")
-        elif suffix == ".bz2":
-            yield str(path), bz2.open(path, "rb")
-        elif suffix == ".xz":
-            yield str(path), lzma.open(path, "rb")
-        elif suffix == ".zip":
-            with zipfile.ZipFile(path) as zf:
-                names = sorted(
-                    n
-                    for n in zf.namelist()
-                    if not n.endswith("/") and Path(n).suffix.lower() in TEXT_SUFFIXES - {".zip"}
-                )
-                if not names:
-                    raise CorpusError(f"{path}: the zip archive holds no text files")
-                for name in names:
-                    with zf.open(name) as fh:
-                        yield f"{path}:{name}", fh
-                return
-        else:
-            yield str(path), open(path, "rb")
-    except (OSError, zipfile.BadZipFile, EOFError, lzma.LZMAError) as exc:
-        raise CorpusError(f"{path}: cannot be read ({exc})") from None
+    """Turn files and folders into a sorted list of readable files (see
+    :func:`w2v_gui.core.sources.expand`, which also says what was skipped)."""
+    return expand(paths)[0]
 
 
 class _InvalidCounter:
@@ -169,14 +126,26 @@ def _sniff_binary(head: bytes, name: str) -> None:
         raise CorpusError(f"{name}: looks like a binary file, not text")
 
 
+def _binary_block(block: bytes, invalid: int, utf8: bool) -> bool:
+    """True if ``block`` (with ``invalid`` bytes the decoder replaced) is not text."""
+    control = len(block) - len(block.translate(None, _CONTROL)) if utf8 else 0
+    return (control >= _MIN_BAD and control > CONTROL_SHARE * len(block)) or (
+        invalid >= _MIN_BAD and invalid > INVALID_SHARE * len(block)
+    )
+
+
 class Corpus:
     """Text files read as a restartable stream of token chunks.
 
     Parameters
     ----------
-    paths : files or folders (plain, .gz, .bz2, .xz, .zip).
+    paths : files or folders (plain, .gz, .bz2, .xz, .zip; compression is told by the
+        content). A file given here that cannot be read ends a pass with
+        :class:`CorpusError`; files found in folders, and zip members, that cannot be
+        read are skipped and listed in ``last_stats.skipped`` (and :attr:`skipped`).
     lowercase : fold text to lower case first.
-    token_pattern : regular expression a token must match.
+    token_pattern : regular expression a token must match (checked by
+        :func:`w2v_gui.core.config.token_pattern_problem`).
     """
 
     def __init__(
@@ -187,16 +156,18 @@ class Corpus:
         token_pattern: str = DEFAULT_TOKEN_PATTERN,
         chunk_bytes: int = CHUNK_BYTES,
     ):
-        self.files = expand_paths(paths)
+        self.files, self._listing_skipped = expand(paths)
+        given = {Path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)}
+        self._explicit = {f for f in self.files if f in given}
         self.lowercase = lowercase
         self.token_pattern = token_pattern
-        try:
-            # Line breaks are kept as tokens so sentence ends survive chunking.
-            self._regex = re.compile(r"\n|" + f"(?:{token_pattern})")
-        except re.error as exc:
-            raise CorpusError(f"token pattern is not a valid regular expression: {exc}") from None
+        problem = token_pattern_problem(token_pattern)
+        if problem is not None:
+            raise CorpusError(f"token pattern {token_pattern!r}: {problem}")
+        # Line breaks are kept as tokens so sentence ends survive chunking.
+        self._regex = re.compile(r"\n|" + f"(?:{token_pattern})")
         self.chunk_bytes = chunk_bytes
-        self.total_bytes = sum(f.stat().st_size for f in self.files)
+        self.total_bytes = sum(_size(f) for f in self.files)
         self.last_stats: ReadStats | None = None
 
     @classmethod
@@ -206,6 +177,13 @@ class Corpus:
     def __repr__(self) -> str:
         return f"Corpus({[str(f) for f in self.files]!r})"
 
+    @property
+    def skipped(self) -> tuple[Skipped, ...]:
+        """What was not read: found while listing folders, and in the last full pass."""
+        if self.last_stats is not None:
+            return self.last_stats.skipped
+        return tuple(self._listing_skipped)
+
     def tokenize(self, text: str) -> list[str]:
         """Tokens of ``text`` with ``NEWLINE`` marking line breaks."""
         if self.lowercase:
@@ -213,13 +191,25 @@ class Corpus:
         return self._regex.findall(text)
 
     def preview(self, max_chars: int = 2000) -> str:
-        """The first ``max_chars`` characters of the first file, decoded for display."""
-        for name, raw in _open_binary(self.files[0]):
-            with raw:
-                head = raw.read(max_chars * 4)
-            _sniff_binary(head[:4096], name)
-            decoder, head = self._make_decoder(head, _InvalidCounter())
-            return decoder.decode(head)[:max_chars]
+        """The first ``max_chars`` characters of the first readable file, for display."""
+        first_error: CorpusError | None = None
+        for path in self.files:
+            try:
+                for m in open_members(path):
+                    if m.raw is None:
+                        continue
+                    with m.raw:
+                        try:
+                            head = m.raw.read(max_chars * 4)
+                        except DECODE_ERRORS as exc:
+                            raise CorpusError(f"{m.name}: {describe(exc)}") from None
+                    _sniff_binary(head[:4096], m.name)
+                    decoder, head = self._make_decoder(head, _InvalidCounter())
+                    return decoder.decode(head)[:max_chars]
+            except CorpusError as exc:
+                if path in self._explicit:
+                    raise
+                first_error = first_error or exc
         return ""
 
     def iter_chunks(
@@ -229,49 +219,101 @@ class Corpus:
 
         ``progress(bytes_done, total_bytes)`` is called after each chunk (compressed
         bytes for compressed files). Statistics of the pass land in ``last_stats``.
+
+        Raises
+        ------
+        CorpusError
+            A file given explicitly cannot be read to its end (damaged, truncated,
+            binary), or nothing at all could be read; one line naming the file.
         """
         counter = _InvalidCounter()
         done_before = 0
         nbytes = 0
+        files = 0
+        skipped = list(self._listing_skipped)
         for path in self.files:
-            size = path.stat().st_size
-            for name, raw in _open_binary(path):
-                with raw:
-                    decoder = None
-                    tail = ""
-                    while True:
+            size = _size(path)
+            read_any = False
+            try:
+                for m in open_members(path):
+                    if m.raw is None:
+                        skipped.append(Skipped(m.name, m.reason))
+                        continue
+                    with m.raw:
+                        done = 0
+                        invalid = counter.count  # as of the last chunk that was used
                         try:
-                            block = raw.read(self.chunk_bytes)
-                        except (OSError, EOFError, lzma.LZMAError, zipfile.BadZipFile) as exc:
-                            raise CorpusError(f"{name}: cannot be read ({exc})") from None
-                        if decoder is None:
-                            _sniff_binary(block[:4096], name)
-                            decoder, block = self._make_decoder(block, counter)
-                        nbytes += len(block)
-                        text = tail + decoder.decode(block, final=not block)
-                        if block:
-                            # Keep the last partial word for the next chunk.
-                            cut = _last_break(text)
-                            text, tail = text[:cut], text[cut:]
-                        else:
-                            tail = ""
-                        tokens = self.tokenize(text)
-                        if tokens:
-                            yield tokens
-                        if progress is not None:
-                            pos = _raw_position(raw)
-                            progress(
-                                done_before + min(pos, size) if pos is not None else done_before,
-                                self.total_bytes,
-                            )
-                        if not block:
-                            break
+                            for tokens, n in self._read(m, counter, progress, done_before, size):
+                                nbytes += n
+                                done += n
+                                invalid = counter.count
+                                read_any = True
+                                if tokens:
+                                    yield tokens
+                        except CorpusError as exc:
+                            # The refused chunk's replaced bytes were never used: uncount them.
+                            counter.count = invalid
+                            if path in self._explicit and m.name == str(path):
+                                raise
+                            # What came before the damage was counted already: say so.
+                            kept = f" (its first {done:,} bytes were read)" if done else ""
+                            skipped.append(Skipped(m.name, _reason(exc, m.name) + kept))
                     # A file's end ends a sentence.
                     yield [NEWLINE]
+            except CorpusError as exc:
+                if path in self._explicit:
+                    raise
+                skipped.append(Skipped(str(path), _reason(exc, str(path))))
+            files += read_any
             done_before += size
             if progress is not None:
                 progress(done_before, self.total_bytes)
-        self.last_stats = ReadStats(len(self.files), nbytes, counter.count)
+        self.last_stats = ReadStats(files, nbytes, counter.count, tuple(skipped))
+        if not files and skipped:
+            more = f" (and {len(skipped) - 1} more)" if len(skipped) > 1 else ""
+            raise CorpusError(f"nothing could be read: {skipped[0]}{more}")
+
+    def _read(self, m, counter, progress, done_before: int, size: int):
+        """(tokens, bytes) of one stream, chunk by chunk."""
+        raw, name = m.raw, m.name
+        decoder = None
+        tail = ""
+        utf8 = True  # control bytes count as binary only in UTF-8 (UTF-16 is full of NULs)
+        offset = 0
+        while True:
+            try:
+                block = raw.read(self.chunk_bytes)
+            except DECODE_ERRORS as exc:
+                raise CorpusError(f"{name}: {describe(exc)}") from None
+            if decoder is None:
+                _sniff_binary(block[:4096], name)
+                decoder, block = self._make_decoder(block, counter)
+                utf8 = isinstance(decoder, _DECODER_UTF8)
+            before = counter.count
+            text = tail + decoder.decode(block, final=not block)
+            if block and _binary_block(block, counter.count - before, utf8):
+                where = f" from byte {offset:,}" if offset else ""
+                raise CorpusError(
+                    f"{name}: looks like a binary file, not text{where} (too many of the "
+                    f"bytes there are control codes or not valid UTF-8)"
+                )
+            offset += len(block)
+            if block:
+                # Keep the last partial word for the next chunk.
+                cut = _last_break(text)
+                text, tail = text[:cut], text[cut:]
+            else:
+                tail = ""
+            tokens = self.tokenize(text)
+            yield tokens, len(block)
+            if progress is not None:
+                pos = _raw_position(raw)
+                progress(
+                    done_before + min(pos, size) if pos is not None else done_before,
+                    self.total_bytes,
+                )
+            if not block:
+                break
 
     @staticmethod
     def _make_decoder(block: bytes, counter: _InvalidCounter):
@@ -283,6 +325,9 @@ class Corpus:
         else:
             encoding = _utf16_without_bom(block[:4096]) or encoding
         return codecs.getincrementaldecoder(encoding)(errors=counter.name), block
+
+
+_DECODER_UTF8 = type(codecs.getincrementaldecoder("utf-8")())
 
 
 def _last_break(text: str) -> int:
@@ -301,3 +346,16 @@ def _raw_position(raw) -> int | None:
         except (OSError, AttributeError, ValueError):
             continue
     return None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # gone since it was listed: reading it will say so
+
+
+def _reason(exc: CorpusError, name: str) -> str:
+    """The message of ``exc`` without the file name it starts with."""
+    text = str(exc)
+    return text[len(name) + 2 :] if text.startswith(name + ": ") else text

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 
 from w2v_gui.core.config import TrainingConfig
-from w2v_gui.core.kernels import JOB_TOKENS, SHUFFLE_TOKENS
+from w2v_gui.core.kernels import GROUP, JOB_TOKENS, SHUFFLE_TOKENS, pool_size
 
 # estimate say it alike).
 MEMORY_ADVICE = "raise min_count, set max_vocab_size or lower vector_size"
@@ -35,14 +35,30 @@ def available_memory() -> int | None:
 class Estimate:
     """What a run will cost, before it starts."""
 
-    memory_bytes: int  # token array + both matrices + shuffle windows + batch buffers
+    memory_bytes: int  # the process at its peak: see estimate()
     seconds: float  # at the speed measured in benchmarks/, scaled by the settings
+    process_bytes: int = 0  # of memory_bytes, the running program itself
+
+    @property
+    def new_bytes(self) -> int:
+        """What the run adds to the running program: compare this with the memory free."""
+        return self.memory_bytes - self.process_bytes
 
 
 # Training-only speed measured by benchmarks/bench_train.py on the 2-core development
 # machine with the default settings (2026-12-01: 1 worker 254k words/s, 2 workers 398k).
 _REFERENCE_WORDS_PER_SEC_PER_WORKER = 255_000
 _TWO_WORKER_EXPONENT = 0.65  # 2 ** 0.65 = 1.57, the measured two-worker gain
+
+
+# Measured by benchmarks/bench_estimate.py (w2v train, peak RSS; results/estimate.md):
+# the interpreter with NumPy, SciPy and this package loaded, and the bytes a vocabulary
+# word costs as Python objects all through a run (its str, the scan's word list, the
+# vocabulary's tuple and index, counts) and at the save (the file's word table).
+_PROCESS_BYTES = 52 << 20
+_WORD_BYTES = 260
+_SAVE_WORD_BYTES = 110
+_JOB_BYTES_PER_TOKEN = 80  # a job's draws, masks and padded ids (kernels.py's _run_job)
 
 
 def estimate(
@@ -53,20 +69,32 @@ def estimate(
     *,
     tokens_on_disk: bool = False,
 ) -> Estimate:
-    """Rough memory and time of training ``config`` on a scanned corpus (whose token ids
-    are in a file, not in memory, with ``tokens_on_disk``: core/tokencache.py)."""
+    """Rough memory (peak resident bytes) and time of training ``config`` on a scanned corpus.
+
+    The peak is the process, the words as Python objects, the token ids (one window of
+    them with ``tokens_on_disk``: core/tokencache.py), both V × d matrices, and then the
+    larger of what training adds (each worker's job and batch arrays, the shuffle
+    windows) and what the save adds (the file's word table): the snapshots and the save
+    use the matrices themselves.
+    """
     d = config.vector_size
     matrices = 2 * vocab_size * d * 4
-    batch = config.batch_words
-    buffers = config.workers * (JOB_TOKENS * 24 + batch * (2 * config.window + 1) * d * 4 * 6)
+    batch = max(GROUP, config.batch_words - config.batch_words % GROUP)
+    pooled = batch // GROUP * pool_size(config.window, config.negative)
+    # Per batch, rows of d floats: the gathered centre, band and negative rows, their
+    # updates, padded copies, the summed updates and the gathers of the scatter.
+    rows = 10 * batch + 4 * pooled
+    buffers = config.workers * (JOB_TOKENS * _JOB_BYTES_PER_TOKEN + rows * d * 4)
     # Two windows (5 bytes a token) alive at an epoch's or window's turn.
     windows = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 10 if config.shuffle else 0
+    training = buffers + windows
+    saving = vocab_size * _SAVE_WORD_BYTES
     # On disk, only the window being read (4 bytes a token) is in memory.
     ids = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 4 if tokens_on_disk else tokens * 4
-    mem = ids + matrices + buffers + windows + vocab_size * 64
+    mem = _PROCESS_BYTES + ids + vocab_size * _WORD_BYTES + matrices + max(training, saving)
     # Cost per word grows with dimensions and with pairs (window) and negatives.
     work = (d / 100) * (0.5 + 0.5 * (config.window + 1) / 6) * (0.6 + 0.4 * config.negative / 5)
     speed = (
         _REFERENCE_WORDS_PER_SEC_PER_WORKER * min(config.workers, 2) ** _TWO_WORKER_EXPONENT / work
     )
-    return Estimate(int(mem), raw_words * config.epochs / speed)
+    return Estimate(int(mem), raw_words * config.epochs / speed, _PROCESS_BYTES)

@@ -6,7 +6,8 @@ gensim runs. The analogy test is vectorized: questions are answered in blocks wi
 matrix product per block instead of one ``most_similar`` call per question.
 
 Data sets (see ``assets/EVALUATION-SETS.md``): ``questions-words.txt`` (Google analogies),
-``wordsim353.tsv`` and ``simlex999.txt`` (similarity judgements).
+``questions-phrases.txt`` (their phrase companion), ``wordsim353.tsv`` and ``simlex999.txt``
+(similarity judgements).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ _TOP = 5  # gensim looks at the 5 best candidates for the first acceptable answe
 ASSETS = assets_dir()
 BUNDLED_ANALOGIES = ASSETS / "questions-words.txt"
 BUNDLED_PAIRS = (ASSETS / "wordsim353.tsv", ASSETS / "simlex999.txt")
+#: word2vec.c's phrase analogies (``new_york`` style tokens), for models trained with phrases.
+BUNDLED_PHRASE_ANALOGIES = ASSETS / "questions-phrases.txt"
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
-"""The batch kernels of skip-gram with negative sampling: vectorized NumPy, no Python
-loop per word or pair. :mod:`w2v_gui.core.sgns` schedules them over a corpus.
+"""The batch kernels of skip-gram and CBOW with negative sampling: vectorized NumPy, no
+Python loop per word or pair. :mod:`w2v_gui.core.sgns` schedules them over a corpus.
+CBOW (:func:`cbow_gradients`) takes the same batch, band, mask and pools; only the roles
+change: the band's input rows, averaged over each centre's live slots, predict the centre.
 
 How a batch works:
 
@@ -235,6 +237,98 @@ def batch_gradients(
     qp[2 * W : 2 * W + B] = cp * xx[:, None]
     coef.sum(axis=1, out=curv[B : B + nb])
     return BatchGradients(upd, curv, B, nb, loss, int(live.sum()))
+
+
+def cbow_gradients(
+    Xb: np.ndarray,
+    C: np.ndarray,
+    N: np.ndarray,
+    mask: np.ndarray,
+    lr: float,
+    negative: int,
+    cbow_mean: bool = True,
+) -> BatchGradients:
+    """CBOW updates of one batch: each centre predicted from its context's input rows.
+
+    Parameters
+    ----------
+    Xb : (B + 2W, d) input rows of the tokens from W before the first centre to W after
+        the last; centre ``b``'s neighbour at offset ``o`` is ``Xb[b + W + o]``.
+    C : (B, d) context (output) rows of the centres.
+    N : (G, P, d) context rows of the negative pools; centre ``b`` uses pool ``b // (B/G)``.
+    mask : (B, 2W + 1) bool, live context slots; column W (the centre) is False.
+    lr : learning rate. negative : word2vec's negatives per centre.
+    cbow_mean : the hidden vector is the mean of the context rows (else their sum, and
+        each context row gets its share of the error: gensim's ``cbow_mean``).
+
+    The rows of the result are stacked [B centres (output matrix) | B + 2W band rows
+    (input matrix) | G·P negatives (output matrix)]. As gensim, with ``cbow_mean`` each
+    context row receives the hidden vector's whole error; with the sum, error / count.
+    Curvature: output rows as in skip-gram with the hidden vector on the other side; a
+    band row gets its centre's whole curvature from every window it is live in, since
+    all of a window's rows move the hidden vector together.
+    """
+    B, d = C.shape
+    G, P = N.shape[:2]
+    w2 = mask.shape[1]
+    W = w2 // 2
+    dt = C.dtype
+    isz = dt.itemsize
+    Xb = np.ascontiguousarray(Xb)
+    Xv = strided(Xb, (B, w2, d), (Xb.strides[0],) * 2 + (Xb.strides[1],))
+    live = np.count_nonzero(mask, axis=1)
+    trained = live > 0  # a centre without context is not trained (gensim: no effect)
+    m = mask.astype(dt)
+    H = np.matmul(m[:, None, :], Xv)[:, 0, :]
+    inv = (1.0 / np.maximum(live, 1)).astype(dt)
+    if cbow_mean:
+        H *= inv[:, None]
+    # Positive term: q = σ(−h·c); the SGD coefficient is lr·q.
+    q = np.einsum("bd,bd->b", H, C)
+    np.negative(q, out=q)
+    sigmoid_(q)
+    q *= trained
+    loss = -float(_log1m(q).sum(dtype=np.float64))
+    cp = _curvature_factor(q)
+    cp *= lr
+    q *= lr
+    # Negatives: one (B/G × P) score matrix per group, each term weighted negative / P.
+    Hg = H.reshape(G, B // G, d)
+    weight = (trained * (negative / P)).astype(dt).reshape(G, B // G, 1)
+    gn = sigmoid_(np.matmul(Hg, N.transpose(0, 2, 1)))
+    per_centre = _log1m(gn).sum(axis=2)
+    loss -= float(np.dot(per_centre.ravel(), weight.ravel().astype(np.float64)))
+    cn = _curvature_factor(gn)
+    cn *= weight * dt.type(lr)
+    gn *= weight * dt.type(-lr)
+    nb = B + 2 * W
+    upd = np.empty((B + nb + G * P, d), dtype=dt)
+    curv = np.empty(B + nb + G * P, dtype=dt)
+    d_centres, d_band, d_neg = upd[:B], upd[B : B + nb], upd[B + nb :].reshape(G, P, d)
+    np.multiply(q[:, None], H, out=d_centres)
+    np.matmul(gn.transpose(0, 2, 1), Hg, out=d_neg)
+    # The hidden vector's error, handed to every live context row of the centre.
+    err = q[:, None] * C
+    err += np.matmul(gn, N).reshape(B, d)
+    share = m if cbow_mean else m * inv[:, None]
+    # Band row p collects share[b, j]·err[b] over b + j = p (the strided sum of skip-gram).
+    sp = np.zeros((B + 4 * W, w2), dtype=dt)
+    sp[2 * W : 2 * W + B] = share
+    coef = strided(sp, (nb, w2), (w2 * isz, (w2 - 1) * isz), offset=2 * W)
+    Ep = np.zeros((B + 4 * W, d), dtype=dt)
+    Ep[2 * W : 2 * W + B] = err
+    Ew = strided(Ep, (nb, w2, d), (d * isz, d * isz, isz))
+    np.matmul(coef[:, None, :], Ew, out=d_band[:, None, :])
+    # Curvature: lr·σσ′·‖row on the other side‖² per contribution.
+    hh = np.einsum("bd,bd->b", H, H)
+    cc = np.einsum("bd,bd->b", C, C)
+    nn = np.einsum("gpd,gpd->gp", N, N)
+    np.multiply(cp, hh, out=curv[:B])
+    np.einsum("gbp,gb->gp", cn, hh.reshape(G, B // G), out=curv[B + nb :].reshape(G, P))
+    lam = cp * cc + np.einsum("gbp,gp->gb", cn, nn).reshape(B)
+    sp[2 * W : 2 * W + B] = m * lam[:, None]
+    coef.sum(axis=1, out=curv[B : B + nb])
+    return BatchGradients(upd, curv, B, nb, loss, int(np.count_nonzero(trained)))
 
 
 def sum_rows(

@@ -1,5 +1,6 @@
-"""Skip-gram with negative sampling: the trainer, which schedules the batch kernels of
-:mod:`w2v_gui.core.kernels` over a corpus (how one batch works is told there).
+"""Skip-gram (or CBOW, ``config.sg = 0``) with negative sampling: the trainer, which
+schedules the batch kernels of :mod:`w2v_gui.core.kernels` over a corpus (how one batch
+works is told there). Both modes share the batches, pools, cap, threads and progress.
 
 The :class:`Trainer` cuts every epoch into jobs of consecutive tokens, each with its own
 random stream derived from ``(seed, job)``. Unless ``config.shuffle`` is off, each epoch
@@ -30,11 +31,13 @@ from w2v_gui.core.kernels import (
     RowBudget,
     batch_gradients,
     batch_size,
+    cbow_gradients,
     pool_size,
     strided,
     sum_rows,
     window_tokens,
 )
+from w2v_gui.core.resume import validate_state
 from w2v_gui.core.units import format_bytes
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import TokenStream, Vocab
@@ -50,7 +53,7 @@ class TrainingProgress:
     epochs: int
     words_done: int  # raw corpus words processed, all epochs so far
     words_total: int  # raw corpus words × epochs
-    loss: float  # mean SGNS loss per (centre, context) pair since last report
+    loss: float  # mean loss per (centre, context) pair (CBOW: per centre) since last report
     lr: float
     words_per_sec: float  # raw words per second since the last report
     elapsed: float  # seconds of training (pauses excluded)
@@ -119,7 +122,7 @@ class Trainer:
             len(stream.ids),
             stream.raw_words,
             tokens_on_disk=not isinstance(stream.ids, np.ndarray),
-        ).memory_bytes
+        ).new_bytes
         free = available_memory()
         if free is not None and need > free:
             raise InsufficientMemory(
@@ -168,7 +171,7 @@ class Trainer:
         self._window_lock = threading.Lock()
         self._raw_per_token = stream.raw_words / max(n, 1)
         self.words_total = int(stream.raw_words * config.epochs)
-        st = state or {}
+        st = validate_state(state or {}, jobs=len(self._jobs), epochs=config.epochs)
         self._next_job = int(st.get("next_job", 0))
         self._pending = [(int(j), int(b)) for j, b in st.get("partial_jobs", [])]
         self._elapsed = float(st.get("elapsed", 0.0))
@@ -176,6 +179,8 @@ class Trainer:
         self._tally.epoch_loss = {int(k): v for k, v in st.get("epoch_loss", {}).items()}
         self._tally.epoch_pairs = {int(k): v for k, v in st.get("epoch_pairs", {}).items()}
         done_jobs = set(range(self._next_job)) - {j for j, _ in self._pending}
+        # Every epoch has an entry, so one finished before a stop stays in the history.
+        self._tally.epoch_jobs_left = dict.fromkeys(range(config.epochs), 0)
         for job in self._jobs:
             if job.index not in done_jobs:
                 left = self._tally.epoch_jobs_left
@@ -185,13 +190,16 @@ class Trainer:
         self._error: BaseException | None = None
         self.diverged = False
         self._last_loss = float("nan")
+        self._running = False  # workers may be writing the matrices
+        self._shared = False  # a snapshot holds a view of the matrices
 
     @classmethod
     def from_corpus(cls, corpus, config: TrainingConfig, **kwargs) -> Trainer:
         """Scan ``corpus`` (a :class:`~w2v_gui.core.corpus.Corpus`) and build a trainer for it."""
+        from w2v_gui.core import phrases
         from w2v_gui.core.vocab import scan
 
-        vocab, stream = scan(corpus).build(config.min_count, config.max_vocab_size)
+        vocab, stream = phrases.build(scan(corpus), config)
         return cls(config, vocab, stream, **kwargs)
 
     # -- results -------------------------------------------------------------------
@@ -200,12 +208,22 @@ class Trainer:
         return self._next_job >= len(self._jobs) and not self._pending
 
     def snapshot(self) -> Embeddings:
-        """An immutable copy of the current input vectors (safe while training runs)."""
-        return Embeddings(self.vocab.words, self._syn0.copy(), self.vocab.counts, copy=False)
+        """The current input vectors, immutable: a copy while :meth:`run` trains, else a
+        read-only view (an end-of-run copy was a third V × d matrix: at a million words ×
+        1,000 dimensions, ``MemoryError`` before the save). A later run trains on copies.
+        """
+        vectors = self._shared_or_copy(self._syn0)
+        return Embeddings(self.vocab.words, vectors, self.vocab.counts, copy=False)
 
     def context_snapshot(self) -> np.ndarray:
-        """A copy of the current context (output) matrix."""
-        return self._syn1.copy()
+        """The current context (output) matrix, read-only; shared as :meth:`snapshot` says."""
+        return self._shared_or_copy(self._syn1)
+
+    def _shared_or_copy(self, matrix: np.ndarray) -> np.ndarray:
+        out = matrix.copy() if self._running else matrix.view()
+        self._shared |= not self._running
+        out.flags.writeable = False
+        return out
 
     def state(self) -> dict:
         """Where the schedule stands: enough to resume with the same learning rates and draws."""
@@ -231,6 +249,11 @@ class Trainer:
         """
         stop = stop or threading.Event()
         pause = pause or threading.Event()
+        if self._shared:
+            # A snapshot shares the matrices: train on copies so that it stays as it was.
+            self._syn0, self._syn1 = self._syn0.copy(), self._syn1.copy()
+            self._shared = False
+        self._running = True
         self._halt.clear()
         self._error = None
         threads = [
@@ -262,6 +285,7 @@ class Trainer:
             self._halt.set()
             for t in threads:
                 t.join()
+            self._running = False
         if self._error is not None:
             raise self._error
         final = self._record(time.perf_counter() - t_last, words_last, loss_last, pairs_last, False)
@@ -407,23 +431,30 @@ class Trainer:
             band = tok[c0 - W : c0 + B + W]
             mask = live[t * B : (t + 1) * B]
             neg = negs[t]
+            syn0, syn1 = self._syn0, self._syn1
             # One summation for both matrices: context rows are numbered after input rows.
-            rows = np.concatenate((centres, tok_ctx[c0 - W : c0 + B + W], neg_ctx[t].ravel()))
+            if cfg.sg:
+                rows = np.concatenate((centres, tok_ctx[c0 - W : c0 + B + W], neg_ctx[t].ravel()))
+            else:  # CBOW: the band's input rows predict the centres' context rows
+                rows = np.concatenate((tok_ctx[c0 : c0 + B], band, neg_ctx[t].ravel()))
             budget = None if book is None else (book, book.seen(rows))
-            # The loss is only reported (and watched for divergence) from one batch in
-            # LOSS_EVERY: its logarithms cost ~10 % of a batch. Non-finite rows show in the
-            # curvature of every batch.
-            sampled = t % LOSS_EVERY == 0
-            g = batch_gradients(
-                self._syn0[centres],
-                self._syn1[band],
-                self._syn1[neg],
-                mask,
-                lr,
-                K,
-                with_loss=sampled,
-                live=live_n[t * B : (t + 1) * B],
-            )
+            # The skip-gram loss is only reported (and watched for divergence) from one
+            # batch in LOSS_EVERY: its logarithms cost ~10 % of a batch. Non-finite rows
+            # show in the curvature of every batch. CBOW's kernel computes it every batch.
+            sampled = not cfg.sg or t % LOSS_EVERY == 0
+            if cfg.sg:
+                g = batch_gradients(
+                    syn0[centres],
+                    syn1[band],
+                    syn1[neg],
+                    mask,
+                    lr,
+                    K,
+                    with_loss=sampled,
+                    live=live_n[t * B : (t + 1) * B],
+                )
+            else:
+                g = cbow_gradients(syn0[band], syn1[centres], syn1[neg], mask, lr, K, cfg.cbow_mean)
             if (
                 not math.isfinite(g.loss)
                 or g.loss > g.pairs * diverged_loss

@@ -5,6 +5,10 @@ home: ``emb["king"]``, ``"king" in emb``, ``most_similar(positive=[...], negativ
 ``most_similar_cosmul``, ``similarity``, ``doesnt_match``. Scores equal gensim's on the
 same vectors (to float32 rounding). An instance never changes after construction, so it
 can be handed from the training thread to the GUI thread without locks.
+
+Vectors are stored once. Cosines divide the products with the raw matrix by a kept vector
+of row lengths (gensim keeps a second, normalised matrix: twice the memory), so a
+memory-mapped matrix stays mapped and an exported file holds the vectors bit for bit.
 """
 
 from __future__ import annotations
@@ -16,9 +20,25 @@ from typing import Any
 import numpy as np
 
 from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.core.nearest import (
+    PrefixIndex,
+    UnitRows,
+    as_terms,
+    inverse,
+    row_norms,
+    top_rows,
+    unit32,
+)
 
 #: A query term: a word, or a raw vector of ``vector_size`` floats (used as given).
 Term = str | np.ndarray
+#: Words per slice of work that holds the interpreter lock (a few ms each).
+_LOCK_SLICE = 1 << 13
+#: Lookups answered by scanning the words before the word -> row index is built.
+_SCANS_BEFORE_INDEX = 8
+#: Query vectors per matrix product in batched queries: bounds the (rows × batch)
+#: float32 score block (3 million words × 32 = 384 MB).
+BATCH = 32
 
 
 class Embeddings:
@@ -33,20 +53,30 @@ class Embeddings:
     counts : array_like of int, shape (n,), optional
         Corpus frequency of each word; zeros when unknown (e.g. word2vec files).
     copy : bool, default True
-        If False and ``vectors`` is already a C-contiguous float32 array, take it over
-        without copying (and make it read-only). For loaders that just built the array.
+        If False and ``vectors`` is already a C-contiguous float32 array (an
+        ``np.memmap`` too, which stays mapped), take it over without copying and make it
+        read-only. For loaders that just built or mapped the array.
+    norms : ndarray, shape (n,), optional
+        The rows' lengths, if the caller already computed them (:func:`row_norms`), so
+        that the first query does not read the matrix twice.
     """
 
-    __slots__ = ("_words", "_vectors", "_counts", "_index", "_unit")
+    __slots__ = ("_words", "_vectors", "_counts", "_index", "_scans", "_inv", "_unit", "_prefix")
 
     def __init__(
-        self, words: Sequence[str], vectors: Any, counts: Any = None, *, copy: bool = True
+        self,
+        words: Sequence[str],
+        vectors: Any,
+        counts: Any = None,
+        *,
+        copy: bool = True,
+        norms: np.ndarray | None = None,
     ):
         words = tuple(words)
-        if not all(isinstance(w, str) for w in words):
+        if set(map(type, words)) - {str} and not all(isinstance(w, str) for w in words):
             bad = next(w for w in words if not isinstance(w, str))
             raise TypeError(f"words must be str, got {type(bad).__name__}: {bad!r}")
-        arr = np.asarray(vectors)
+        arr = np.asanyarray(vectors)  # any: an np.memmap stays one
         if arr.ndim != 2:
             raise ValueError(
                 f"vectors must be a 2-D array (words × dimensions), got shape {arr.shape}"
@@ -57,7 +87,8 @@ class Embeddings:
             raise TypeError(f"vectors must be numbers, got dtype {arr.dtype}")
         if copy or arr.dtype != np.float32 or not arr.flags.c_contiguous:
             arr = np.array(arr, dtype=np.float32, order="C", copy=True)
-        arr.flags.writeable = False
+        if arr.flags.writeable:
+            arr.flags.writeable = False
 
         if counts is None:
             cnt = np.zeros(len(words), dtype=np.int64)
@@ -66,16 +97,21 @@ class Embeddings:
             if cnt.shape != (len(words),):
                 raise ValueError(f"counts must have shape ({len(words)},), got {cnt.shape}")
         cnt.flags.writeable = False
-
-        # Filled from the end so that a repeated word maps to its first row.
-        index = dict(zip(reversed(words), range(len(words) - 1, -1, -1), strict=True))
+        inv = None
+        if norms is not None:
+            if np.shape(norms) != (len(words),):
+                raise ValueError(f"norms must have shape ({len(words)},)")
+            inv = inverse(np.asarray(norms, dtype=np.float32))
 
         set_ = object.__setattr__
         set_(self, "_words", words)
         set_(self, "_vectors", arr)
         set_(self, "_counts", cnt)
-        set_(self, "_index", MappingProxyType(index))
+        set_(self, "_index", None)  # built on first need: 2 s and 300 MB at 3M words
+        set_(self, "_scans", 0)
+        set_(self, "_inv", inv)
         set_(self, "_unit", None)
+        set_(self, "_prefix", None)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Embeddings are immutable")
@@ -92,7 +128,7 @@ class Embeddings:
 
     @property
     def vectors(self) -> np.ndarray:
-        """The (n, d) float32 matrix, read-only."""
+        """The (n, d) float32 matrix, read-only (possibly memory-mapped)."""
         return self._vectors
 
     @property
@@ -102,45 +138,126 @@ class Embeddings:
 
     @property
     def index(self) -> Mapping[str, int]:
-        """Read-only mapping word -> row (first row for a repeated word)."""
-        return self._index
+        """Read-only mapping word -> row (first row for a repeated word), built on first
+        use (or after a few lookups): a model opened for one query never pays for it."""
+        index = self._index
+        if index is None:
+            # Filled from the end so that a repeated word maps to its first row; in
+            # slices, because each dict.update holds the interpreter lock (one call for 3
+            # million words would freeze a GUI thread for a second).
+            words, built = self._words, {}
+            for hi in range(len(words), 0, -_LOCK_SLICE):
+                lo = max(0, hi - _LOCK_SLICE)
+                built.update(zip(reversed(words[lo:hi]), range(hi - 1, lo - 1, -1), strict=True))
+            index = MappingProxyType(built)
+            object.__setattr__(self, "_index", index)  # a race only builds it twice
+        return index
+
+    def _row(self, word: object) -> int | None:
+        """The first row of exactly ``word``, or None: by the index once built, else
+        by a scan of the words (C speed, ~10 ms per million) for the first few."""
+        index = self._index
+        if index is None and self._scans < _SCANS_BEFORE_INDEX:
+            object.__setattr__(self, "_scans", self._scans + 1)
+            if not isinstance(word, str):
+                return None
+            try:
+                return self._words.index(word)
+            except ValueError:
+                return None
+        try:
+            return self.index.get(word)  # type: ignore[call-overload]
+        except TypeError:  # unhashable
+            return None
 
     @property
     def vector_size(self) -> int:
         return self._vectors.shape[1]
 
     @property
-    def unit(self) -> np.ndarray:
-        """Row-normalised copy of :attr:`vectors` (zero rows stay zero), computed once."""
+    def inverse_norms(self) -> np.ndarray:
+        """``1 / length`` of every row (float32, read-only; 0 for zero rows), computed
+        once in one pass over the matrix. Touch it off the GUI thread on a big model."""
+        inv = self._inv
+        if inv is None:
+            inv = inverse(row_norms(self._vectors)[0])
+            object.__setattr__(self, "_inv", inv)  # a race only computes it twice
+        return inv
+
+    @property
+    def unit(self) -> UnitRows:
+        """Row-normalised vectors, computed row by row when indexed (no second matrix).
+
+        ``emb.unit[i]``, ``emb.unit[rows]`` and ``emb.unit[:k]`` give float32 arrays as
+        a normalised copy would (zero rows stay zero); ``np.asarray(emb.unit)`` builds the
+        whole normalised matrix, for small models only.
+        """
         unit = self._unit
         if unit is None:
-            # Same arithmetic as gensim's get_vector(norm=True): float32 norm, then divide.
-            norms = np.linalg.norm(self._vectors, axis=1)
-            unit = self._vectors / np.where(norms > 0, norms, 1)[:, None]
-            unit = np.ascontiguousarray(unit, dtype=np.float32)
-            unit.flags.writeable = False
-            object.__setattr__(self, "_unit", unit)  # a race only computes it twice
+            unit = UnitRows(self._vectors, self.inverse_norms)
+            object.__setattr__(self, "_unit", unit)
         return unit
 
     def __len__(self) -> int:
         return len(self._words)
 
     def __contains__(self, word: object) -> bool:
-        return word in self._index
+        return self._row(word) is not None
 
     def __getitem__(self, word: str) -> np.ndarray:
         """A copy of ``word``'s vector. Raises :class:`UnknownWordError`."""
-        return self._vectors[self.get_index(word)].copy()
+        return np.array(self._vectors[self.get_index(word)])
 
     def __repr__(self) -> str:
         return f"Embeddings({len(self)} words × {self.vector_size} dimensions)"
 
+    def resolve(self, text: str) -> str:
+        """``text`` as the vocabulary has it: as typed, else lower-cased (people type
+        "King" into lower-cased vocabularies). The one case rule of the app and the
+        command line. Raises :class:`UnknownWordError`."""
+        if text in self:
+            return text
+        if isinstance(text, str):
+            low = text.lower()
+            if low != text and low in self:
+                return low
+            from w2v_gui.core.phrases import phrase_token  # "new york" names "new_york"
+
+            phrase = phrase_token(text, self)
+            if phrase is not None:
+                return phrase
+        raise UnknownWordError(text)
+
     def get_index(self, word: str) -> int:
-        """Row of ``word``. Raises :class:`UnknownWordError` if it is not in the vocabulary."""
-        try:
-            return self._index[word]
-        except (KeyError, TypeError):
-            raise UnknownWordError(word) from None
+        """Row of ``word`` (case folded when the exact form is absent, see
+        :meth:`resolve`). Raises :class:`UnknownWordError` if it is not in the vocabulary."""
+        row = self._row(word)
+        if row is None:
+            row = self._row(self.resolve(word))
+        return row  # type: ignore[return-value]
+
+    def prefix_index(self) -> PrefixIndex:
+        """The sorted word index behind :meth:`complete`, built on first use (~2 s for
+        3 million words: call it once off the GUI thread)."""
+        prefix = self._prefix
+        if prefix is None:
+            prefix = PrefixIndex(self._words)
+            object.__setattr__(self, "_prefix", prefix)
+        return prefix
+
+    def complete(self, prefix: str, limit: int | None = 20) -> list[str]:
+        """Words starting with ``prefix`` (by binary search, not a scan), first rows
+        (the most frequent words when rows are sorted by count) first. As lookups do,
+        the lower-cased prefix is searched too when it differs."""
+        index = self.prefix_index()
+        rows = index.rows(prefix)
+        low = prefix.lower()
+        if low != prefix:
+            rows = np.union1d(rows, index.rows(low))
+        if limit is not None:
+            rows = rows[: max(0, int(limit))]
+        words = self._words
+        return [words[i] for i in rows.tolist()]
 
     # -- queries ------------------------------------------------------------------
 
@@ -156,7 +273,7 @@ class Embeddings:
         As gensim: unit vectors of the words are summed with weight +1 (positive) or
         -1 (negative), the sum is normalised, and every word is ranked by cosine to it.
         Raw vectors may stand in for words; they are added as given. Input words are
-        never returned.
+        never returned. One mat-vec over the matrix and a partial selection.
 
         Parameters
         ----------
@@ -171,25 +288,23 @@ class Embeddings:
         -------
         list of (word, cosine), best first.
         """
-        terms = [(t, 1.0) for t in _as_terms(positive)] + [(t, -1.0) for t in _as_terms(negative)]
+        terms = [(t, 1.0) for t in as_terms(positive)] + [(t, -1.0) for t in as_terms(negative)]
         if not terms:
             raise ValueError("most_similar needs at least one positive or negative word")
-        unit = self.unit
-        mean = np.zeros(self.vector_size, dtype=np.float64)
-        exclude = []
-        for term, weight in terms:
-            if isinstance(term, str):
-                row = self.get_index(term)
-                exclude.append(row)
-                mean += weight * unit[row]
-            else:
-                mean += weight * self._check_vector(term)
-        norm = np.linalg.norm(mean)
-        if norm > 0:
-            mean /= norm
-        stop = self._stop(restrict_vocab)
-        scores = unit[:stop] @ mean.astype(np.float32)
-        return self._best(scores, topn, exclude)
+        query, exclude = self._query_vector(terms)
+        return self._nearest(query[None, :], [exclude], topn, restrict_vocab)[0]
+
+    def most_similar_batch(
+        self, terms: Sequence[Term], topn: int | None = 10, restrict_vocab: int | None = None
+    ) -> list[list[tuple[str, float]]]:
+        """``most_similar(t, topn=topn)`` for each word or vector in ``terms``, with one
+        matrix product per :data:`BATCH` queries instead of one pass over the matrix each
+        (the watch words of the app, a list of words on the command line)."""
+        queries = [self._query_vector([(t, 1.0)]) for t in terms]
+        if not queries:
+            return []
+        matrix = np.stack([q for q, _ in queries])
+        return self._nearest(matrix, [ex for _, ex in queries], topn, restrict_vocab)
 
     def most_similar_cosmul(
         self,
@@ -203,29 +318,30 @@ class Embeddings:
         Each cosine is shifted to ``(1 + cos) / 2``; the score is the product over
         ``positive`` divided by (the product over ``negative`` + 1e-6). Raw vectors are
         used as given (pass unit vectors for true cosines). Input words are never
-        returned. Unlike gensim 4.4, ``restrict_vocab`` is honoured.
+        returned. Unlike gensim 4.4, ``restrict_vocab`` is honoured. All terms share one
+        matrix product.
 
         Returns
         -------
         list of (word, score), best first.
         """
-        pos, neg = list(_as_terms(positive)), list(_as_terms(negative))
+        pos, neg = list(as_terms(positive)), list(as_terms(negative))
         if not pos:
             raise ValueError("most_similar_cosmul needs at least one positive word")
-        unit = self.unit[: self._stop(restrict_vocab)]
         exclude = []
-
-        def shifted(term: Term) -> np.ndarray:
+        vecs = []
+        for term in pos + neg:
             if isinstance(term, str):
                 row = self.get_index(term)
                 exclude.append(row)
-                vec = self.unit[row]
+                vecs.append(self.unit[row])
             else:
-                vec = self._check_vector(term).astype(np.float32)
-            return (1 + unit @ vec) / 2
-
-        num = np.prod([shifted(t) for t in pos], axis=0)
-        den = np.prod([shifted(t) for t in neg], axis=0) if neg else 1.0
+                vecs.append(self._check_vector(term).astype(np.float32))
+        stop = self._stop(restrict_vocab)
+        cos = self._cosines(np.stack(vecs), stop)  # (terms, stop)
+        shifted = (1 + cos) / 2
+        num = np.prod(shifted[: len(pos)], axis=0)
+        den = np.prod(shifted[len(pos) :], axis=0) if neg else 1.0
         return self._best(num / (den + 1e-6), topn, exclude)
 
     def similar_by_vector(
@@ -238,8 +354,8 @@ class Embeddings:
         """Cosine similarity of two words (0.0 if either vector is zero)."""
         # gensim's arithmetic (float64 scaling, float32 dot) so that correlations computed
         # from these values match gensim's evaluate_word_pairs to ~1e-12, not ~1e-8.
-        a = _unit32(self._vectors[self.get_index(w1)])
-        b = _unit32(self._vectors[self.get_index(w2)])
+        a = unit32(np.asarray(self._vectors[self.get_index(w1)]))
+        b = unit32(np.asarray(self._vectors[self.get_index(w2)]))
         return float(np.dot(a, b))
 
     def doesnt_match(self, words: Iterable[str]) -> str:
@@ -260,6 +376,50 @@ class Embeddings:
         return min(zip((vecs @ mean).tolist(), words, strict=True))[1]
 
     # -- helpers ------------------------------------------------------------------
+
+    def _query_vector(self, terms: list[tuple[Term, float]]) -> tuple[np.ndarray, list[int]]:
+        """gensim's query: unit vectors (words) or raw vectors, weighted, summed in
+        float64 and normalised; and the rows of the words, which are never returned."""
+        mean = np.zeros(self.vector_size, dtype=np.float64)
+        exclude = []
+        for term, weight in terms:
+            if isinstance(term, str):
+                row = self.get_index(term)
+                exclude.append(row)
+                mean += weight * self.unit[row]
+            else:
+                mean += weight * self._check_vector(term)
+        norm = np.linalg.norm(mean)
+        if norm > 0:
+            mean /= norm
+        return mean.astype(np.float32), exclude
+
+    def _cosines(self, queries: np.ndarray, stop: int) -> np.ndarray:
+        """(k, stop) cosines of each query vector with the first ``stop`` rows: products
+        with the raw rows (one pass over them for all k), scaled by the inverse lengths.
+        Row-major, so that each query's scores are contiguous for the selection."""
+        inv = self.inverse_norms[:stop]
+        if len(queries) == 1:  # a mat-vec: the float32 GEMV, the bandwidth limit
+            scores = (self._vectors[:stop] @ queries[0].astype(np.float32))[None, :]
+        else:
+            scores = np.ascontiguousarray(queries, dtype=np.float32) @ self._vectors[:stop].T
+        scores *= inv
+        return scores
+
+    def _nearest(
+        self,
+        queries: np.ndarray,
+        excludes: list[list[int]],
+        topn: int | None,
+        restrict_vocab: int | None,
+    ) -> list[list[tuple[str, float]]]:
+        stop = self._stop(restrict_vocab)
+        out: list[list[tuple[str, float]]] = []
+        for lo in range(0, len(queries), BATCH):
+            scores = self._cosines(queries[lo : lo + BATCH], stop)
+            for j in range(scores.shape[0]):
+                out.append(self._best(scores[j], topn, excludes[lo + j]))
+        return out
 
     def _stop(self, restrict_vocab: int | None) -> int:
         if restrict_vocab is None:
@@ -283,33 +443,7 @@ class Embeddings:
         if want <= 0 or n == 0:
             return []
         skip = set(exclude)
-        m = min(n, want + len(skip))
-        if m < n:
-            top = np.argpartition(-scores, m - 1)[:m]
-        else:
-            top = np.arange(n)
-        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top_rows(scores, min(n, want + len(skip)))
         words = self._words
         out = [(words[i], float(scores[i])) for i in top.tolist() if i not in skip]
         return out[:want]
-
-
-def _unit32(vec: np.ndarray) -> np.ndarray:
-    v = vec.astype(np.float64)
-    norm = np.linalg.norm(v)
-    return (v * (1.0 / norm)).astype(np.float32) if norm > 0 else vec
-
-
-def _as_terms(value: Any) -> list[Term]:
-    """Accept one word, one vector, a 2-D array of vectors, or a sequence of those."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, np.ndarray):
-        if value.ndim == 1:
-            return [value]
-        if value.ndim == 2:
-            return list(value)
-        raise ValueError(f"query vectors must be 1-D or 2-D, got shape {value.shape}")
-    return list(value)

@@ -1,24 +1,31 @@
 """Start the app: ``w2v-gui [--corpus FILE...] [--model FILE]``.
 
-With neither option the bundled demo corpus is opened, ready to train.
+With neither option the last corpus opened is read again (if its files are still there),
+else the bundled demo corpus, ready to train.
 """
 
 from __future__ import annotations
 
 import argparse
 import ctypes
+import gc
+import os
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from w2v_gui.platform_check import check_display
 from w2v_gui.resources import demo_corpus_path
 from w2v_gui.settings import APPLICATION, ORGANIZATION
 
 _showing_error = False
+#: Exit status when Qt could not open a window here (missing system libraries).
+EXIT_NO_DISPLAY = 3
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -85,6 +92,21 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
     return bool(mallopt(_M_ARENA_MAX, arenas))
 
 
+def freeze_start_up_objects() -> None:
+    """Move what the imports made (modules, classes, functions: ~87k objects) out of the
+    garbage collector's reach, before the window exists.
+
+    Left in the oldest generation, every full collection walked them on the GUI thread:
+    240-295 ms with the demo corpus open (62-104 ms of it CPU; tools/probe_stalls.py), a
+    stall of the event loop each time. They live as long as the process, so nothing is
+    lost. Called before any window or worker exists: freezing Qt objects' wrappers too
+    (tried when the first worker started) kept cycles of closed windows from ever being
+    collected, and a test run segfaulted later in an event loop.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def make_application() -> QApplication:
     """The QApplication, named for QSettings, with the interpreter tuned for a live GUI."""
     limit_malloc_arenas()
@@ -92,7 +114,7 @@ def make_application() -> QApplication:
     # up the interpreter lock (around Qt and NumPy calls) it waits up to the switch
     # interval to get it back. 5 ms (the default), paid dozens of times per repaint,
     # stalled the event loop for 100+ ms; 1 ms keeps it responsive at no measured cost
-    # to training speed (tests/gui/probe_latency.py).
+    # to training speed (tools/probe_latency.py).
     sys.setswitchinterval(0.001)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)
@@ -101,12 +123,23 @@ def make_application() -> QApplication:
     return app
 
 
+def startup_corpus(recent: Sequence[Sequence[str]], demo: Path | None) -> list[str] | None:
+    """What to open at start: the last corpus if all its files are still there, else the
+    bundled demo (None if this installation has none)."""
+    if recent and all(os.path.exists(p) for p in recent[0]):
+        return list(recent[0])
+    return [str(demo)] if demo is not None else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if not check_display():  # else QApplication() aborts the process with exit 134
+        return EXIT_NO_DISPLAY
     app = make_application()
 
     from w2v_gui.main_window import MainWindow  # after QApplication exists: panels build fonts
 
+    freeze_start_up_objects()
     sys.excepthook = show_unexpected_error
     window = MainWindow()
     app.aboutToQuit.connect(window.shutdown)
@@ -116,9 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.corpus:
         window.open_corpus(args.corpus)
     else:
-        demo = demo_corpus_path()
-        if demo is not None:
-            window.open_corpus([str(demo)])
+        paths = startup_corpus(window.settings.recent_corpora(), demo_corpus_path())
+        if paths:
+            window.open_corpus(paths)
         else:
             window.statusBar().showMessage("Open a corpus to train on (Ctrl+O).")
     if args.quit_after_ms is not None:

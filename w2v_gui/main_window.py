@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -19,22 +18,31 @@ from PySide6.QtWidgets import (
 )
 
 from w2v_gui.core.config import TrainingConfig
-from w2v_gui.panels.analogy import AnalogyPanel
-from w2v_gui.panels.corpus import CorpusPanel
-from w2v_gui.panels.evaluate import EvaluatePanel
-from w2v_gui.panels.files import FileActions
-from w2v_gui.panels.learn import LearnPanel
-from w2v_gui.panels.map2d import MapPanel
-from w2v_gui.panels.neighbours import NeighboursPanel
-from w2v_gui.panels.parameters import ParametersPanel
-from w2v_gui.panels.strips import StripsPanel
-from w2v_gui.panels.task_status import TaskStatus
-from w2v_gui.panels.training import TrainingPanel
-from w2v_gui.panels.vocabulary import VocabularyPanel
-from w2v_gui.panels.watch import WatchPanel
-from w2v_gui.panels.words import Vocabulary
-from w2v_gui.session import IDLE, LOADING, SAVING, SCANNING, CorpusInfo, Session
+from w2v_gui.explore.analogy import AnalogyPanel
+from w2v_gui.explore.axes import AxesView
+from w2v_gui.explore.compare import CompareView
+from w2v_gui.explore.compare_words import CompareWordsPanel
+from w2v_gui.explore.evaluate import EvaluatePanel
+from w2v_gui.explore.map2d import MapPanel
+from w2v_gui.explore.neighbours import NeighboursPanel
+from w2v_gui.explore.stability import StabilityView
+from w2v_gui.explore.strips import StripsPanel
+from w2v_gui.explore.vocabulary import VocabularyPanel
+from w2v_gui.explore.words import Vocabulary
+from w2v_gui.help_menu import add_help_menu
+from w2v_gui.jobs import CORPUS_FAILED
+from w2v_gui.learn.panel import LearnPanel
+from w2v_gui.models import OpenModels
+from w2v_gui.session import IDLE, LOADING, SAVING, SCANNING, CorpusInfo, Session, State
 from w2v_gui.settings import Settings
+from w2v_gui.train.corpus import CorpusPanel
+from w2v_gui.train.files import FileActions
+from w2v_gui.train.parameters import ParametersPanel
+from w2v_gui.train.training import TrainingPanel
+from w2v_gui.train.watch import WatchPanel
+from w2v_gui.unsaved import UnsavedGuard
+from w2v_gui.widgets.scrolling import ScrollingTabs, scrolled
+from w2v_gui.widgets.task_status import TaskStatus
 
 APP_NAME = "w2v-gui"
 DEFAULT_SIZE = (1280, 800)
@@ -77,15 +85,25 @@ class MainWindow(QMainWindow):
         self.training = TrainingPanel()
         self.watch = WatchPanel(self.vocabulary, self.settings.watched())
         self.neighbours = NeighboursPanel(self.vocabulary)
+        self.neighbours.query.setText(self.settings.neighbours_query())
         self.analogy = AnalogyPanel(self.vocabulary)
+        for edit, word in zip(self.analogy.inputs, self.settings.analogy() or (), strict=False):
+            edit.setText(word)
+        self.compare_words = CompareWordsPanel()
         self.map = MapPanel(self.vocabulary, self.analogy.words())
         self.strips = StripsPanel(self.analogy.words())
         self.vocabulary_view = VocabularyPanel(self.settings.config())
         self.evaluate = EvaluatePanel(self.settings.evaluation())
         self.learn = LearnPanel(self.settings.config())
+        self.models = OpenModels(self.session, self)  # every model trained or opened
+        self.compare = CompareView(self.models)
+        self.axes = AxesView(self.models)
+        self.stability = StabilityView(self.models)
+        self.stability.set_source(lambda: (self.session.corpus, self.parameters.config()))
         self._build_layout()
         self._build_menus()
         self._wire()
+        self.unsaved = UnsavedGuard(self, self.session, self.files.save.trigger)
 
         self.corpus_panel.set_recent(self.settings.recent_corpora())
         self.session.ask(
@@ -96,15 +114,18 @@ class MainWindow(QMainWindow):
         config = self.parameters.config()
         if config is not None:
             self.corpus_panel.set_vocab_settings(config.min_count, config.max_vocab_size)
-        self._restore_geometry()
+        self.settings.restore_window(self, self._splitters, DEFAULT_SIZE)
         self._on_session_state_changed(IDLE)
         self._on_session_document_changed()
 
     # -- layout --------------------------------------------------------------------------
     def _build_layout(self) -> None:
-        scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.parameters)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = scrolled(self.parameters, "parametersScroll")
+        # As wide as the form needs: narrower, its spin boxes lost their arrows.
+        scroll.setMinimumWidth(
+            self.parameters.minimumSizeHint().width()
+            + scroll.verticalScrollBar().sizeHint().width()
+        )
         left = _splitter(
             Qt.Orientation.Vertical,
             "leftSplitter",
@@ -123,16 +144,24 @@ class MainWindow(QMainWindow):
             ],
             [580, 360],
         )
+        words = _splitter(
+            Qt.Orientation.Vertical,
+            "neighboursSplitter",
+            [
+                _group("Nearest neighbours", self.neighbours, "neighboursGroup"),
+                _group("Compare words", self.compare_words, "compareWordsGroup"),
+            ],
+            [330, 120],
+        )
         bottom = _splitter(
             Qt.Orientation.Horizontal,
             "exploreSplitter",
-            [
-                _group("Nearest neighbours", self.neighbours, "neighboursGroup"),
-                _group("Analogy", self.analogy, "analogyGroup"),
-            ],
+            [words, _group("Analogy", self.analogy, "analogyGroup")],
             [400, 540],
         )
-        self.explore = QTabWidget(objectName="exploreTabs")
+        # Each page scrolls rather than holding the window at its own minimum size (the
+        # Map's controls alone made it 1240 wide; issue 14 asks for 1024 × 600).
+        self.explore = ScrollingTabs(objectName="exploreTabs")
         for widget, title in (
             (bottom, "Neighbours && analogy"),
             (self.map, "Map"),
@@ -145,9 +174,14 @@ class MainWindow(QMainWindow):
         main = _splitter(Qt.Orientation.Horizontal, "mainSplitter", [left, right], [330, 950])
         main.setStretchFactor(1, 1)
         main.setContentsMargins(4, 4, 4, 0)
-        self._splitters = [left, top, bottom, right, main]
+        self._splitters = [left, top, words, bottom, right, main]
         self.tabs = QTabWidget(objectName="mainTabs", documentMode=True)
         self.tabs.addTab(main, "Train and explore")
+        self.models_tabs = QTabWidget(objectName="modelsTabs")
+        self.models_tabs.addTab(self.compare, "Compare two models")
+        self.models_tabs.addTab(self.axes, "Axes")
+        self.models_tabs.addTab(self.stability, "Stability")
+        self.tabs.addTab(self.models_tabs, "Compare && axes")
         self.tabs.addTab(self.learn, "Learn")
         self.setCentralWidget(self.tabs)
         self.statusBar().setSizeGripEnabled(True)
@@ -170,6 +204,7 @@ class MainWindow(QMainWindow):
         self.find_action = QAction("Find &neighbours", self)
         self.find_action.setShortcut(QKeySequence("Ctrl+F"))
         explore_menu.addActions([self.find_action, self.evaluate.run_action])
+        self.help_menu = add_help_menu(self, lambda: self.tabs.setCurrentWidget(self.learn))
 
     def _wire(self) -> None:
         s, f, c, p, t = self.session, self.files, self.corpus_panel, self.parameters, self.training
@@ -194,8 +229,23 @@ class MainWindow(QMainWindow):
         self.analogy.query_changed.connect(self._on_analogy_query_changed)
         for view in (self.map, self.strips):
             self.analogy.query_changed.connect(view.set_analogy)
-        for view in (self.map, self.strips, self.vocabulary_view):
+        # One route for the vectors: every view that shows them, one signature.
+        for view in (
+            self.vocabulary,
+            self.watch,
+            self.neighbours,
+            self.analogy,
+            self.compare_words,
+            self.map,
+            self.strips,
+            self.vocabulary_view,
+            self.evaluate,
+            self.learn,
+        ):
             s.embeddings_changed.connect(view.set_embeddings)
+        for view in (self.watch, self.neighbours, self.analogy):
+            s.answered.connect(view.set_answers)
+        s.embeddings_described.connect(self.evaluate.set_label)
         s.corpus_loaded.connect(self.vocabulary_view.set_corpus)
         self.evaluate.run_action.triggered.connect(self._on_evaluate_run_triggered)
         self.evaluate.options_changed.connect(self.settings.set_evaluation)
@@ -205,9 +255,9 @@ class MainWindow(QMainWindow):
         s.scan_progressed.connect(self._on_session_scan_progressed)
         s.corpus_loaded.connect(self._on_session_corpus_loaded)
         s.config_loaded.connect(p.set_config)
+        s.model_opened.connect(self._on_session_model_opened)
         s.training_started.connect(self._on_session_training_started)
         s.training_progressed.connect(t.add_progress)
-        s.embeddings_changed.connect(self._on_session_embeddings_changed)
         s.training_finished.connect(self._on_session_training_finished)
         s.training_failed.connect(t.fail)
         s.training_cancelled.connect(t.cancel)
@@ -234,9 +284,13 @@ class MainWindow(QMainWindow):
     # -- handlers --------------------------------------------------------------------------
     def _on_train_triggered(self) -> None:
         config = self.parameters.config()
-        if config is not None:
+        # A new run replaces the model: ask first if it is not saved (after Save, again).
+        if config is not None and self.unsaved.proceed("Train a new model", self._train_again):
             self.settings.set_config(config)
             self.session.train(config)
+
+    def _train_again(self) -> None:
+        self._on_train_triggered()
 
     def _on_parameters_config_changed(self, config: TrainingConfig) -> None:
         self.settings.set_config(config)
@@ -248,6 +302,7 @@ class MainWindow(QMainWindow):
         idle = s.state == IDLE
         can_train = s.corpus is not None and self.parameters.config() is not None
         self.training.set_state(s.state, can_train, s.can_continue)
+        self.training.set_blocker(self.parameters.problem() if idle else "")
         for action in (self.files.open_corpus, self.files.open_folder, self.files.open_model):
             action.setEnabled(idle)
         self.corpus_panel.recent_menu.setEnabled(idle)
@@ -255,7 +310,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(idle and s.model is not None)
         self.parameters.setEnabled(idle)
 
-    def _on_session_state_changed(self, state: str) -> None:
+    def _on_session_state_changed(self, state: State) -> None:
         self.corpus_panel.set_scanning(state == SCANNING)
         if state == LOADING:
             self.task_status.start("Opening the model…")
@@ -267,7 +322,7 @@ class MainWindow(QMainWindow):
             self.task_status.finish()
         self._update_actions()
         if state != IDLE:
-            self.statusBar().showMessage(f"{state.capitalize()}…")
+            self.statusBar().showMessage(f"{state.value.capitalize()}…")
         else:
             self.statusBar().clearMessage()
 
@@ -287,16 +342,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Read {info.name}: {info.scan.raw_words:,} tokens.", 5000)
         self.learn.set_corpus(info.name, info.scan, self.parameters.config())
 
+    def _on_session_model_opened(self, path: str, model) -> None:
+        epochs = model.config.epochs if model.config is not None else None
+        self.training.show_stored(Path(path).name, model.state, epochs)
+
     def _on_session_training_started(self, config: TrainingConfig) -> None:
         self.training.start_run(config.epochs, config.alpha)
-
-    def _on_session_embeddings_changed(self, emb, answers) -> None:
-        self.vocabulary.set_embeddings(emb)
-        self.watch.set_embeddings(emb, answers and answers.watched)
-        self.neighbours.set_embeddings(emb, answers and answers.neighbours)
-        self.analogy.set_embeddings(emb, answers and answers.analogy)
-        self.learn.set_embeddings(emb)
-        self.evaluate.set_embeddings(emb, self.session.embeddings_label)
 
     def _on_evaluate_run_triggered(self) -> None:
         self.explore.setCurrentWidget(self.evaluate)  # the shortcut works from any tab
@@ -306,9 +357,11 @@ class MainWindow(QMainWindow):
         self.session.ask(watched=words)
 
     def _on_neighbours_query_changed(self, text: str) -> None:
+        self.settings.set_neighbours_query(text)
         self.session.ask(neighbours=text)
 
     def _on_analogy_query_changed(self, words: tuple[str, str, str]) -> None:
+        self.settings.set_analogy(words)
         self.session.ask(analogy=words)
 
     def _on_session_training_finished(self, outcome) -> None:
@@ -335,44 +388,16 @@ class MainWindow(QMainWindow):
 
     def _on_session_failed(self, title: str, message: str) -> None:
         self.statusBar().showMessage(title, 5000)
+        if title == CORPUS_FAILED:  # the panel shows the corpus still open, and why
+            self.corpus_panel.set_failure(message)
         QMessageBox.critical(self, title, message)
 
     # -- settings and closing ---------------------------------------------------------------
-    def _restore_geometry(self) -> None:
-        geometry = self.settings.geometry()
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(*DEFAULT_SIZE)
-        states = self.settings.splitters()
-        for splitter in self._splitters:
-            state = states.get(splitter.objectName())
-            if isinstance(state, str):
-                splitter.restoreState(QByteArray.fromBase64(state.encode()))
-
-    def _save_geometry(self) -> None:
-        self.settings.set_geometry(self.saveGeometry())
-        self.settings.set_splitters(
-            {s.objectName(): bytes(s.saveState().toBase64()).decode() for s in self._splitters}
-        )
-        self.settings.sync()
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        s = self.session
-        if s.dirty or s.state not in (IDLE, SCANNING):
-            what = {
-                IDLE: "The trained vectors are not saved.",
-                SAVING: "The save is not finished (the old file stays as it was).",
-            }.get(s.state, "Training is running.")
-            answer = QMessageBox.question(
-                self,
-                "Quit w2v-gui",
-                f"{what} Quit anyway and lose them?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                event.ignore()
-                return
-        self._save_geometry()
+        if not self.unsaved.proceed("Quit w2v-gui", self.close):  # Save: closes when saved
+            event.ignore()
+            return
+        self.settings.save_window(self, self._splitters)
         self.shutdown()
         event.accept()
 
@@ -380,4 +405,6 @@ class MainWindow(QMainWindow):
         """Stop any worker and wait for its thread (also called when the app quits)."""
         self.learn.shutdown()
         self.evaluate.shutdown()
+        for view in (self.compare, self.axes, self.stability):
+            view.shutdown()
         self.session.shutdown()

@@ -13,10 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+import numpy as np
+
 from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.core.pictures.strips import Expression, parse_rows
 from w2v_gui.core.pictures.words import resolve
 from w2v_gui.core.vectors import Embeddings
 
+# Longest text a query field takes: a word or a sum of a few words, and a list of words.
+# A pasted book would otherwise be laid out again by every label that shows it.
+MAX_QUERY_CHARS = 200
+MAX_LIST_CHARS = 4000
 NEIGHBOURS_TOPN = 15
 ANALOGY_TOPN = 10
 WATCH_TOPN = 5
@@ -41,12 +48,26 @@ class AnalogyAnswer:
     error: str | None = None
 
 
+def short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters for a label (it may come from a paste)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def neighbours(emb: Embeddings, text: str, topn: int = NEIGHBOURS_TOPN) -> NeighboursAnswer:
+    """Words nearest to a word, or to a sum such as ``king - man + woman`` (the Strips
+    tab's syntax; the words of the sum are left out of the answer, as gensim does)."""
     try:
+        rows = parse_rows(text)
+        if len(rows) == 1 and isinstance(rows[0], Expression):
+            sum_ = rows[0]
+            positive = [resolve(emb, w) for w in sum_.positive]
+            negative = [resolve(emb, w) for w in sum_.negative]
+            found = emb.most_similar(positive=positive, negative=negative, topn=topn)
+            return NeighboursAnswer(text, sum_.label, tuple(found))
         word = resolve(emb, text)
         return NeighboursAnswer(text, word, tuple(emb.most_similar(word, topn=topn)))
     except UnknownWordError as exc:
-        return NeighboursAnswer(text, error=str(exc))
+        return NeighboursAnswer(text, error=short(str(exc), 160))
 
 
 def analogy(
@@ -58,13 +79,20 @@ def analogy(
         add = emb.most_similar(positive=[b, c], negative=[a], topn=topn)
         mul = emb.most_similar_cosmul(positive=[b, c], negative=[a], topn=topn)
     except UnknownWordError as exc:
-        return AnalogyAnswer(query, error=str(exc))
+        return AnalogyAnswer(query, error=short(str(exc), 160))
     return AnalogyAnswer(query, (a, b, c), tuple(add), tuple(mul))
 
 
 def watched(emb: Embeddings, words: tuple[str, ...], topn: int = WATCH_TOPN) -> Mapping[str, Rows]:
-    """Top neighbours of each watched word that is in ``emb``."""
-    return MappingProxyType({w: tuple(emb.most_similar(w, topn=topn)) for w in words if w in emb})
+    """Top neighbours of each watched word that is in ``emb``: one matrix product for all
+    of them (a pass over 3 million vectors per word would take seconds each)."""
+    known = [w for w in words if w in emb]
+    return MappingProxyType(
+        {
+            w: tuple(rows)
+            for w, rows in zip(known, emb.most_similar_batch(known, topn=topn), strict=True)
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -89,3 +117,36 @@ def answer(emb: Embeddings, q: Questions) -> Answers:
         neighbours(emb, q.neighbours) if q.neighbours else None,
         analogy(emb, q.analogy) if q.analogy and all(q.analogy) else None,
     )
+
+
+@dataclass(frozen=True)
+class CompareAnswer:
+    """Two words: their cosine. Three or more: the odd one out and each word's cosine to
+    the mean direction of all (gensim's ``similarity`` and ``doesnt_match``)."""
+
+    query: str
+    words: tuple[str, ...] = ()
+    similarity: float | None = None
+    odd: str | None = None
+    to_mean: Rows = ()
+    error: str | None = None
+
+
+def compare(emb: Embeddings, text: str) -> CompareAnswer:
+    """Answer for the words typed in ``text`` (separated by spaces or commas)."""
+    typed = [w for w in text.replace(",", " ").split() if w]
+    if len(typed) < 2:
+        return CompareAnswer(
+            text, error="type two words for their similarity, three or more for the odd one out"
+        )
+    try:
+        words = tuple(resolve(emb, w) for w in typed)
+    except UnknownWordError as exc:
+        return CompareAnswer(text, error=str(exc))
+    if len(words) == 2:
+        return CompareAnswer(text, words, similarity=emb.similarity(*words))
+    unit = emb.unit[[emb.get_index(w) for w in words]].astype(np.float64)
+    mean = unit.mean(axis=0)
+    mean /= max(float(np.linalg.norm(mean)), 1e-300)
+    to_mean = sorted(zip(words, (unit @ mean).tolist(), strict=True), key=lambda r: r[1])
+    return CompareAnswer(text, words, odd=emb.doesnt_match(words), to_mean=tuple(to_mean))

@@ -1,10 +1,9 @@
 """What is open and what is running: the corpus, the model, the workers.
 
 The main window lays out and wires; the panels show; this object holds the state they
-share and starts core's long operations in workers (corpus scans, training, model files).
-It has no widgets, so it reports through signals, and every error arrives as
-``failed(title, message)`` for the window to show. Not in DESIGN.md's list: it keeps
-``main_window.py`` to wiring, where a god window would otherwise grow (MNELAB's lesson).
+share and starts core's long operations (:mod:`w2v_gui.jobs` in :mod:`w2v_gui.tasks`;
+training in a :class:`~w2v_gui.worker.TrainingWorker`). It has no widgets: it reports
+through signals, every error as ``failed(title, message)`` for the window to show.
 """
 
 from __future__ import annotations
@@ -12,26 +11,23 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
-import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from w2v_gui import jobs
 from w2v_gui.core.config import TrainingConfig
-from w2v_gui.core.corpus import Corpus
-from w2v_gui.core.errors import Cancelled
-from w2v_gui.core.formats import NATIVE, detect_format, load_embeddings, native, save_embeddings
+from w2v_gui.core.formats import native, save_embeddings
 from w2v_gui.core.formats.native import NativeModel
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.core.vocab import Scan, scan
+from w2v_gui.jobs import CorpusInfo
 from w2v_gui.queries import Questions
-from w2v_gui.text import format_count
+from w2v_gui.tasks import Task, cancel_task, run_task
 from w2v_gui.worker import (
     Snapshot,
-    TaskWorker,
     TrainingOutcome,
     TrainingWorker,
     collect_on_gui_thread,
@@ -39,140 +35,36 @@ from w2v_gui.worker import (
     start_in_thread,
 )
 
-# Tokenizing and counting a chunk holds the interpreter lock throughout (re.findall, a
-# dict lookup per token in C); at core's 4 MB default that froze the window ~300 ms per
-# chunk. 256 kB chunks keep each hold near 20 ms and cost nothing measurable.
-SCAN_CHUNK_BYTES = 1 << 18
 
-IDLE, SCANNING, LOADING, SAVING, TRAINING, PAUSED, STOPPING = (
-    "idle",
-    "scanning",
-    "loading",
-    "saving",
-    "training",
-    "paused",
-    "stopping",
-)
+class State(Enum):
+    """What the session is doing; its value is the word the status bar shows."""
+
+    IDLE = "idle"
+    SCANNING = "scanning"
+    LOADING = "loading"
+    SAVING = "saving"
+    TRAINING = "training"
+    PAUSED = "paused"
+    STOPPING = "stopping"
 
 
-@dataclass(frozen=True)
-class CorpusInfo:
-    """A scanned corpus: what the corpus panel shows and what training starts from."""
-
-    paths: tuple[str, ...]
-    files: tuple[str, ...]
-    total_bytes: int
-    preview: str
-    lowercase: bool
-    token_pattern: str
-    scan: Scan  # handed over by the scan worker; only read from here on
-    checksum: int | None = None  # of the tokens: "is it still the same text?"
-
-    @property
-    def name(self) -> str:
-        more = len(self.paths) - 1
-        return Path(self.paths[0]).name + (f" (+{more})" if more else "")
-
-
-def _scan_corpus(paths: tuple[str, ...], lowercase: bool, token_pattern: str):
-    def run(progress, stop) -> CorpusInfo:
-        corpus = Corpus(
-            paths, lowercase=lowercase, token_pattern=token_pattern, chunk_bytes=SCAN_CHUNK_BYTES
-        )
-        preview = corpus.preview(1500)
-        result = scan(corpus, progress=progress, stop=stop)
-        return CorpusInfo(
-            paths,
-            tuple(map(str, corpus.files)),
-            corpus.total_bytes,
-            preview,
-            lowercase,
-            token_pattern,
-            result,
-            _checksum(result),
-        )
-
-    return run
-
-
-def _checksum(result: Scan) -> int:
-    """CRC-32 of the text as ids and of the words the ids stand for (a renamed word keeps
-    its id, so the ids alone would not see it)."""
-    crc = zlib.crc32(result.ids)
-    return zlib.crc32("\n".join(result.words).encode("utf-8", "surrogatepass"), crc)
-
-
-def _or_stop(
-    progress: Callable[[int, int], None], stop: threading.Event, what: str
-) -> Callable[[int, int], None]:
-    """``progress`` for core's loaders and savers, raising Cancelled once ``stop`` is set
-    (they let it through and stop; a save then leaves the old file)."""
-
-    def progress_or_stop(done: int, total: int) -> None:
-        if stop.is_set():
-            raise Cancelled(f"{what} was cancelled")
-        progress(done, total)
-
-    return progress_or_stop
-
-
-def _load_model(path: str):
-    def run(progress, stop) -> NativeModel:
-        progress_or_stop = _or_stop(progress, stop, "opening the model")
-        if detect_format(path) == NATIVE:
-            model = native.load(path, progress=progress_or_stop)
-        else:
-            model = NativeModel(load_embeddings(path, progress=progress_or_stop))
-        # Normalised here, or the first query would do it on the GUI thread (1.8 s for a
-        # million words × 100).
-        model.embeddings.unit  # noqa: B018
-        return model
-
-    return run
-
-
-def continue_problem(model: NativeModel | None) -> str | None:
-    """Why ``model`` cannot be continued, or None if it can."""
-    if model is None:
-        return "no model is open"
-    state = model.state
-    corpus = state.get("corpus")
-    if model.context is None or model.config is None or not isinstance(corpus, dict):
-        return (
-            "this model holds no training state to continue (only a stopped run "
-            "saved by w2v-gui as .npz can be continued)"
-        )
-    if state.get("finished", True):
-        return "this model's training already finished"
-    if not (
-        isinstance(corpus.get("paths"), list)
-        and corpus["paths"]
-        and all(isinstance(p, str) for p in corpus["paths"])
-        and isinstance(corpus.get("raw_words"), int)
-        and isinstance(corpus.get("lowercase"), bool)
-        and isinstance(corpus.get("token_pattern"), str)
-    ):
-        return "this model's record of its corpus is damaged"
-    return None
-
-
-def progress_label(p) -> str:
-    """What the vectors of a run at ``p`` (a TrainingProgress) are, for people:
-    'training · epoch 2/5 · 1.2M words' (raw corpus words trained on so far)."""
-    if p.done and not p.stopped:
-        return f"trained · {p.epochs} epochs · {format_count(p.words_done)} words"
-    state = "stopped" if p.done else "training"
-    return f"{state} · epoch {p.epoch}/{p.epochs} · {format_count(p.words_done)} words"
+IDLE, SCANNING, LOADING, SAVING, TRAINING, PAUSED, STOPPING = State
 
 
 class Session(QObject):
     """The open corpus and model, and the worker (if any) working on them."""
 
-    state_changed = Signal(str)
+    state_changed = Signal(object)  # State
     scan_progressed = Signal(object)  # (bytes done, bytes total)
     corpus_loaded = Signal(object)  # CorpusInfo
-    embeddings_changed = Signal(object, object)  # Embeddings to explore, Answers or None
+    # Every view of the vectors takes them by this one route, as ``set_embeddings(emb)``.
+    # Just before, ``embeddings_described`` says what they are, and for a snapshot
+    # ``answered`` hands over the worker's answers to the views' questions.
+    embeddings_changed = Signal(object)  # Embeddings to explore, or None
+    embeddings_described = Signal(str)  # run, epoch, file: what they are, for people
+    answered = Signal(object, object)  # Embeddings, Answers computed for them
     config_loaded = Signal(object)  # TrainingConfig read from a model file
+    model_opened = Signal(str, object)  # path, NativeModel: a model file was opened
     training_started = Signal(object)  # TrainingConfig
     training_progressed = Signal(object)  # TrainingProgress
     training_snapshotted = Signal(object)  # Snapshot
@@ -197,10 +89,8 @@ class Session(QObject):
         self.questions = Questions()
         self._stop = threading.Event()
         self._pause = threading.Event()
-        self._worker: QObject | None = None
-        self._task_done: Callable[[Any], None] = lambda result: None
-        self._task_title = ""
-        self._task_cancelled = ""
+        self._worker: QObject | None = None  # the training worker
+        self._job: Task | None = None  # a scan, load or save
         self._continuing = False
 
     # -- state ---------------------------------------------------------------------
@@ -208,7 +98,7 @@ class Session(QObject):
     def busy(self) -> bool:
         return self.state != IDLE
 
-    def _set_state(self, state: str) -> None:
+    def _set_state(self, state: State) -> None:
         if state != self.state:
             self.state = state
             self.state_changed.emit(state)
@@ -217,52 +107,44 @@ class Session(QObject):
         self.path, self.dirty = path, dirty
         self.document_changed.emit()
 
-    def _start(self, worker: QObject, state: str, name: str) -> None:
-        self._worker = worker
-        start_in_thread(worker, name)
-        self._set_state(state)
-
-    def _new_events(self) -> None:
-        # Fresh events per run: a worker still winding down keeps seeing its own stop.
-        self._stop, self._pause = threading.Event(), threading.Event()
-
     def _ended(self) -> None:
-        self._worker = None
+        self._worker = self._job = None
         self._set_state(IDLE)
 
     def _task(
         self,
         fn: Callable,
-        state: str,
+        state: State,
         doing: str,
         title: str,
         on_done: Callable[[Any], None],
         cancelled: str = "",
     ) -> None:
-        self._new_events()
-        worker = TaskWorker(fn, self._stop, doing)
-        self._task_done, self._task_title = on_done, title
-        self._task_cancelled = cancelled
-        # Bound methods of this QObject, not lambdas: Qt then queues the calls to the
-        # GUI thread, where this object lives.
-        worker.progressed.connect(self.scan_progressed)
-        worker.finished.connect(self._on_task_finished)
-        worker.failed.connect(self._on_task_failed)
-        worker.cancelled.connect(self._on_task_cancelled)
-        self._start(worker, state, doing)
+        def done(result: Any) -> None:
+            self._ended()
+            on_done(result)
 
-    def _on_task_finished(self, result: Any) -> None:
-        self._ended()
-        self._task_done(result)
+        def failed(message: str) -> None:
+            self._ended()
+            self.failed.emit(title, message)
 
-    def _on_task_failed(self, message: str) -> None:
-        self._ended()
-        self.failed.emit(self._task_title, message)
+        def was_cancelled() -> None:
+            self._ended()
+            if cancelled:
+                self.task_cancelled.emit(cancelled)
 
-    def _on_task_cancelled(self) -> None:
-        self._ended()
-        if self._task_cancelled:
-            self.task_cancelled.emit(self._task_cancelled)
+        # late_results: a save that finished before it saw Cancel did write the file.
+        self._job = run_task(
+            self,
+            fn,
+            done,
+            failed,
+            doing,
+            lambda *progress: self.scan_progressed.emit(progress),
+            cancelled=was_cancelled,
+            late_results=True,
+        )
+        self._set_state(state)
 
     # -- corpus --------------------------------------------------------------------
     def open_corpus(self, paths: Sequence[str | os.PathLike], config: TrainingConfig) -> None:
@@ -271,10 +153,10 @@ class Session(QObject):
             return
         paths = tuple(str(p) for p in paths)
         self._task(
-            _scan_corpus(paths, config.lowercase, config.token_pattern),
+            jobs.scan_corpus(paths, config.lowercase, config.token_pattern),
             SCANNING,
             "reading the corpus",
-            "Cannot read the corpus",
+            jobs.CORPUS_FAILED,
             self._on_scan_finished,
         )
 
@@ -285,7 +167,7 @@ class Session(QObject):
     def cancel(self) -> None:
         """Cancel a running scan, model load or save (training has its own stop)."""
         if self.state in (SCANNING, LOADING, SAVING):
-            self._stop.set()
+            cancel_task(self._job)
 
     def apply_config(self, config: TrainingConfig) -> None:
         """Re-read the corpus if ``config`` tokenizes differently from the last scan."""
@@ -317,15 +199,16 @@ class Session(QObject):
             self._start_training(config, None)
 
         self._task(
-            _scan_corpus(c.paths, config.lowercase, config.token_pattern),
+            jobs.scan_corpus(c.paths, config.lowercase, config.token_pattern),
             SCANNING,
             "reading the corpus",
-            "Cannot read the corpus",
+            jobs.CORPUS_FAILED,
             scanned,
         )
 
     def _start_training(self, config: TrainingConfig, resume: NativeModel | None) -> None:
-        self._new_events()
+        # Fresh events per run: a worker still winding down keeps seeing its own stop.
+        self._stop, self._pause = threading.Event(), threading.Event()
         self._continuing = resume is not None
         c = self.corpus
         # Saved with the model, so "Continue training" can find and check the text again.
@@ -350,7 +233,9 @@ class Session(QObject):
         worker.finished.connect(self._on_training_finished)
         worker.failed.connect(self._on_training_failed)
         worker.cancelled.connect(self._on_training_cancelled)
-        self._start(worker, TRAINING, "training")
+        self._worker = worker
+        start_in_thread(worker, "training")
+        self._set_state(TRAINING)
         if resume is not None:
             # The run's own settings, whatever the form shows. Only now that the session
             # is busy: the form's change must not start a re-read of the open corpus.
@@ -360,7 +245,7 @@ class Session(QObject):
     @property
     def can_continue(self) -> bool:
         """The model is a stopped run of this program that "Continue training" can resume."""
-        return continue_problem(self.model) is None
+        return jobs.continue_problem(self.model) is None
 
     def continue_training(self) -> None:
         """Resume the stopped run of the open model, on the corpus it was trained on.
@@ -371,7 +256,7 @@ class Session(QObject):
         model = self.model
         if self.busy:
             return
-        problem = continue_problem(model)
+        problem = jobs.continue_problem(model)
         if problem is not None:
             self.failed.emit("Cannot continue training", problem)
             return
@@ -410,7 +295,7 @@ class Session(QObject):
             self._start_training(config, model)
 
         self._task(
-            _scan_corpus(paths, src["lowercase"], src["token_pattern"]),
+            jobs.scan_corpus(paths, src["lowercase"], src["token_pattern"]),
             SCANNING,
             "reading the corpus",
             "Cannot continue training",
@@ -440,19 +325,24 @@ class Session(QObject):
         if isinstance(self._worker, TrainingWorker):
             self._worker.questions = self.questions  # one reference swap: safe across threads
 
+    def _embeddings_changed(self) -> None:
+        self.embeddings_described.emit(self.embeddings_label)
+        self.embeddings_changed.emit(self.embeddings)
+
     def _on_training_progressed(self, progress) -> None:
         self.training_progressed.emit(progress)
 
     def _on_training_snapshotted(self, snap: Snapshot) -> None:
         self.embeddings = snap.embeddings
-        self.embeddings_label = progress_label(snap.progress)
+        self.embeddings_label = jobs.progress_label(snap.progress)
         self.training_snapshotted.emit(snap)
-        self.embeddings_changed.emit(snap.embeddings, snap.answers)
+        self.answered.emit(snap.embeddings, snap.answers)
+        self._embeddings_changed()
 
     def _on_training_finished(self, outcome: TrainingOutcome) -> None:
         self.model = outcome.model
         self.embeddings = outcome.model.embeddings
-        self.embeddings_label = self._model_label = progress_label(outcome.progress)
+        self.embeddings_label = self._model_label = jobs.progress_label(outcome.progress)
         self._ended()
         # A continued run is still the opened file's model: Save writes it back there.
         self._set_document(self.path if self._continuing else None, True)
@@ -468,7 +358,7 @@ class Session(QObject):
         # as if they were the model that Save would write: back to the last real model.
         self.embeddings = self.model.embeddings if self.model is not None else None
         self.embeddings_label = self._model_label
-        self.embeddings_changed.emit(self.embeddings, None)
+        self._embeddings_changed()
         self.training_failed.emit(message)
         self.failed.emit("Training failed", message)
 
@@ -478,7 +368,7 @@ class Session(QObject):
             return
         path = str(path)
         self._task(
-            _load_model(path),
+            jobs.load_model(path),
             LOADING,
             "opening the model",
             "Cannot open the model",
@@ -492,7 +382,8 @@ class Session(QObject):
         self._set_document(path, False)
         if model.config is not None:
             self.config_loaded.emit(model.config)
-        self.embeddings_changed.emit(model.embeddings, None)
+        self.model_opened.emit(path, model)
+        self._embeddings_changed()
 
     def save_model(self, path: str | os.PathLike) -> None:
         """Save the model natively (vectors, context, config, training state), atomically."""
@@ -508,7 +399,7 @@ class Session(QObject):
                 context=model.context,
                 config=model.config,
                 state=model.state,
-                progress=_or_stop(progress, stop, "saving"),
+                progress=jobs.or_stop(progress, stop, "saving"),
             )
 
         self._task(
@@ -528,7 +419,9 @@ class Session(QObject):
         path = str(path)
 
         def run(progress, stop) -> None:
-            save_embeddings(emb, path, format=fmt, progress=_or_stop(progress, stop, "exporting"))
+            save_embeddings(
+                emb, path, format=fmt, progress=jobs.or_stop(progress, stop, "exporting")
+            )
 
         self._task(
             run,
@@ -544,6 +437,7 @@ class Session(QObject):
         """Stop whatever runs and wait for its thread. True if it ended in time."""
         self._stop.set()
         self._pause.clear()
+        cancel_task(self._job)
         ok = True
         # Every thread, not only the current worker's: one whose worker already reported
         # may still be winding down, and Python must not destroy a running QThread.
@@ -552,5 +446,5 @@ class Session(QObject):
             # directly. QThread.exec returns at once if quit came first.
             thread.quit()
             ok = thread.wait(timeout_ms) and ok
-        self._worker = None
+        self._worker = self._job = None
         return ok

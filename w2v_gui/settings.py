@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QSplitter, QWidget
 
 from w2v_gui.core.config import TrainingConfig
 
@@ -62,6 +63,27 @@ class Settings:
     def set_splitters(self, states: dict[str, str]) -> None:
         self._set_json("window/splitters", states)
 
+    def restore_window(
+        self, window: QWidget, splitters: Sequence[QSplitter], default_size: tuple[int, int]
+    ) -> None:
+        """Put ``window`` and its ``splitters`` back as they were (or at ``default_size``)."""
+        geometry = self.geometry()
+        if geometry is None or not window.restoreGeometry(geometry):
+            window.resize(*default_size)
+        states = self.splitters()
+        for splitter in splitters:
+            state = states.get(splitter.objectName())
+            if isinstance(state, str):
+                splitter.restoreState(QByteArray.fromBase64(state.encode()))
+
+    def save_window(self, window: QWidget, splitters: Sequence[QSplitter]) -> None:
+        """Remember ``window``'s geometry and its ``splitters`` (by object name)."""
+        self.set_geometry(window.saveGeometry())
+        self.set_splitters(
+            {s.objectName(): bytes(s.saveState().toBase64()).decode() for s in splitters}
+        )
+        self.sync()
+
     # -- files -----------------------------------------------------------------------
     def last_folder(self) -> str:
         folder = self._s.value("files/last_folder")
@@ -106,6 +128,23 @@ class Settings:
 
     def set_watched(self, words: Sequence[str]) -> None:
         self._set_json("explore/watched", list(words))
+
+    def neighbours_query(self) -> str:
+        value = self._s.value("explore/neighbours_query", "")
+        return value if isinstance(value, str) else ""
+
+    def set_neighbours_query(self, text: str) -> None:
+        self._s.setValue("explore/neighbours_query", text)
+
+    def analogy(self) -> tuple[str, str, str] | None:
+        """The analogy's three words as last typed, or None (the panel's defaults)."""
+        value = self._json("explore/analogy", None)
+        if isinstance(value, list) and len(value) == 3 and all(isinstance(w, str) for w in value):
+            return tuple(value)
+        return None
+
+    def set_analogy(self, words: Sequence[str]) -> None:
+        self._set_json("explore/analogy", list(words))
 
     # -- evaluation ------------------------------------------------------------------
     def evaluation(self) -> dict:

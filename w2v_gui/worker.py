@@ -19,7 +19,7 @@ and waits for that mutex):
   wrapper's ``disconnectNotify`` while holding the worker's signal-slot mutex; churns of
   3000 workers hung in 8 of 60 runs that way (gdb: the GUI thread in ``moveToThread``
   waiting for that mutex, holding the interpreter lock), none of 40 with this design
-  (``tests/gui/probe_worker_churn.py``). Nor Python *and* ``deleteLater``: both freed the
+  (``tools/probe_worker_churn.py``). Nor Python *and* ``deleteLater``: both freed the
   worker at once (the segfault eee6984 fixed).
 - **Python's cyclic garbage collector runs only from a GUI-thread timer**
   (:func:`collect_on_gui_thread`), never where an allocation happens to cross the
@@ -46,6 +46,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
+from w2v_gui.core import phrases
 from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.errors import Cancelled, CorpusError, W2VError
 from w2v_gui.core.formats.native import NativeModel
@@ -246,13 +247,14 @@ class TrainingWorker(QObject):
     def _snapshot(self, trainer: Trainer, progress: TrainingProgress) -> Snapshot:
         emb = trainer.snapshot()
         emb.unit  # noqa: B018 - normalise here, not on the GUI thread at the first query
+        emb.index  # noqa: B018 - and the word -> row dict (Embeddings build it on demand)
         return Snapshot(emb, answer(emb, self.questions), progress)
 
     @Slot()
     def run(self) -> None:
         try:
             cfg = self._config
-            vocab, stream = self._scan.build(cfg.min_count, cfg.max_vocab_size)
+            vocab, stream = phrases.build(self._scan, cfg)  # phrases joined if cfg asks
             if self._stop.is_set():
                 # Stopped while the vocabulary was cut (seconds, on a large corpus): there
                 # is nothing trained to keep, so no model (its vectors would be random).

@@ -1,10 +1,8 @@
-"""Plumbing the loaders share: option checks, progress, line-aligned reading, number parsing.
+"""Plumbing the loaders share: option checks, progress, line-aligned reading, checks.
 
-Text formats are read in line-aligned blocks of a few MB, so memory stays bounded by
-the block (plus the result) and a progress callback can be called between blocks.
-Each block's numbers are parsed by one NumPy call when the lines are regular (single
-separators, the expected count per line); otherwise line by line, which also finds the
-line to name in the error.
+Text formats are read in line-aligned blocks of a few MB (lines capped at
+:data:`MAX_LINE`), so memory stays bounded by the block (plus the result) and a
+progress callback can be called between blocks; :mod:`._text` parses the blocks.
 """
 
 from __future__ import annotations
@@ -19,6 +17,13 @@ from typing import IO, Any
 import numpy as np
 
 from w2v_gui.core.errors import DuplicateWordWarning, FormatError
+from w2v_gui.core.formats._text import (  # noqa: F401 - the loaders import them from here
+    FIRST,
+    LAST,
+    NONE,
+    TextBlockParser,
+    shorten,
+)
 from w2v_gui.core.vectors import Embeddings
 
 #: ``progress(done, total)``: bytes read for loaders; vectors (or, for .npz, bytes) written
@@ -26,12 +31,11 @@ from w2v_gui.core.vectors import Embeddings
 Progress = Callable[[int, int], None]
 
 BLOCK = 8 << 20  # bytes read at a time by text loaders: also the progress granularity
+# Longest line a text loader gathers: 2 MB holds ~150,000 numbers; a longer "line" is a
+# hole in a sparse file or not a vector file, and gathering it whole ran out of memory.
+MAX_LINE = 32 << 20
+FINITE_ROWS = 1 << 16  # rows checked for NaN/inf at a time (bounds the temporary mask)
 WRITE_BYTES = 4 << 20  # float32 bytes written at a time by savers: their progress granularity
-
-# Word rules for text records.
-FIRST = "first"  # the word is everything before the first space (word2vec text)
-LAST = "last"  # the numbers are the last `dim` fields; the word is the rest (GloVe)
-NONE = "none"  # no word: the line is all numbers (projector vectors.tsv)
 
 
 def check_options(
@@ -87,7 +91,8 @@ def finish(
     first = int(np.argmax(dropped))
     warnings.warn(
         DuplicateWordWarning(
-            f"{path}: {int(dropped.sum())} repeated word(s), the first {emb.words[first]!r} at "
+            f"{path}: {int(dropped.sum())} repeated word(s), the first "
+            f"{shorten(emb.words[first])!r} at "
             f"{what} {first + 1}; the first vector of each word was kept"
         ),
         stacklevel=4,
@@ -111,10 +116,10 @@ def encode_words(
             b = w.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise FormatError(
-                f"word {w!r} cannot be written as UTF-8: {exc.reason}", path
+                f"word {shorten(w)!r} cannot be written as UTF-8: {exc.reason}", path
             ) from None
         if bad(b):
-            raise FormatError(f"word {w!r} {problem}", path)
+            raise FormatError(f"word {shorten(w)!r} {problem}", path)
         encoded.append(b)
     return encoded
 
@@ -159,15 +164,24 @@ def file_size(f: IO[bytes]) -> int:
 
 
 def blocks(
-    f: IO[bytes], size: int, start: int, progress: Progress | None, block: int | None = None
+    f: IO[bytes],
+    size: int,
+    start: int,
+    progress: Progress | None,
+    block: int | None = None,
+    path: Any = None,
+    max_line: int | None = None,
 ) -> Iterator[tuple[int, bytes]]:
     """Yield ``(file offset, bytes)`` of whole lines, a few MB at a time.
 
     The last block may end without a newline (the file's last line). A line longer
-    than ``block`` is gathered whole.
+    than ``block`` is gathered whole, up to ``max_line`` bytes (default
+    :data:`MAX_LINE`); a longer one is a :class:`FormatError` naming where it starts.
     """
     block = block or BLOCK  # read at call time, so tests can make blocks small
+    max_line = max_line or MAX_LINE
     pending: list[bytes] = []  # pieces of a line not finished yet
+    pending_bytes = 0
     offset = start  # file offset of the first byte of pending
     done = start
     while True:
@@ -179,15 +193,47 @@ def blocks(
         cut = data.rfind(b"\n") + 1
         if cut == 0:
             pending.append(data)
+            pending_bytes += len(data)
+            if pending_bytes > max_line:
+                raise FormatError(
+                    f"a line longer than {max_line >> 20} MB without a line break starts "
+                    f"here: not a text vector file, or a damaged one (a hole of zero bytes?)",
+                    getattr(f, "name", None) if path is None else path,
+                    offset,
+                )
             continue
         head = data[:cut] if not pending else b"".join([*pending, data[:cut]])
         yield offset, head
         offset += len(head)
         pending = [data[cut:]] if cut < len(data) else []
+        pending_bytes = len(data) - cut
         if progress is not None:
             progress(min(done, size), size)
     if pending:
         yield offset, b"".join(pending)
+
+
+def check_finite(
+    vectors: np.ndarray, path: Any, words: list[str] | None = None, dtype: Any = np.float32
+) -> None:
+    """Refuse vectors holding NaN or infinity (``nan``, ``inf``, ``1e999``, or a value
+    too large for ``dtype`` or float32, which rounding would make infinite): every
+    cosine with such a row is NaN, and the Map's SVD fails. Raises
+    :class:`FormatError` naming the first bad row, 1-based (call before dropping
+    repeated words, so the row is the file's)."""
+    top = min(float(np.finfo(dtype).max), float(np.finfo(np.float32).max))
+    for lo in range(0, len(vectors), FINITE_ROWS):
+        part = vectors[lo : lo + FINITE_ROWS]
+        with np.errstate(invalid="ignore"):
+            ok = (np.abs(part) <= top).all(axis=1)  # False for NaN too
+        if not ok.all():
+            i = lo + int(np.argmin(ok))
+            word = f" (word {shorten(words[i])!r})" if words is not None else ""
+            raise FormatError(
+                f"vector {i + 1}{word} holds a value that is not a finite number (nan, inf, "
+                f"or too large for the type); such vectors cannot be compared",
+                path,
+            )
 
 
 class Rows:
@@ -221,171 +267,3 @@ def estimate_rows(block: bytes, records: int, size: int, limit: int | None) -> i
     file size, so never a huge allocation)."""
     rows = records * size // max(1, len(block)) + records // 50 + 16
     return rows if limit is None else min(rows, limit)
-
-
-class TextBlockParser:
-    """Parses blocks of text records ``word n1 n2 ... n_dim`` (or bare numbers).
-
-    Parameters
-    ----------
-    dim : int
-        Numbers per record.
-    rule : {FIRST, LAST, NONE}
-        Where the word is (see the module constants).
-    sep : bytes
-        The separator the regular fast path expects between numbers (b" " or b"\\t").
-    dtype : np.dtype
-        Parse numbers into this type (see :func:`parse_dtype`).
-    """
-
-    def __init__(
-        self,
-        path: Any,
-        dim: int,
-        rule: str,
-        sep: bytes,
-        dtype: np.dtype,
-        encoding: str,
-        unicode_errors: str,
-    ):
-        self.path, self.dim, self.rule, self.sep = path, dim, rule, sep
-        self.dtype, self.encoding, self.errors = dtype, encoding, unicode_errors
-        self.line = 1  # number of the first line of the next block (1-based)
-
-    def parse(self, offset: int, block: bytes, want: int | None) -> tuple[list[str], np.ndarray]:
-        """Records of one block: at most ``want`` of them (None: all)."""
-        lines = block.split(b"\n")
-        if lines and not lines[-1]:
-            lines.pop()  # the block ended with a newline
-        first_line = self.line
-        self.line += len(lines)
-        recs = [ln.rstrip() for ln in lines]  # also drops the "\r" of CRLF, trailing spaces
-        idx: list[int] | range = range(len(recs))
-        if not all(recs):
-            idx = [i for i, r in enumerate(recs) if r]
-            recs = [recs[i] for i in idx]
-        if want is not None and len(recs) > want:
-            recs, idx = recs[:want], idx[:want]
-        if not recs:
-            return [], np.empty((0, self.dim), dtype=self.dtype)
-        where = _Where(self.path, block, offset, first_line, idx)
-        words, values = self._fast(recs)
-        if values is None:
-            words, values = self._slow(recs, where)
-        return self._decode(words, where), values
-
-    # -- the regular case: one NumPy call for all numbers of the block --------------
-
-    def _fast(self, recs: list[bytes]) -> tuple[list[bytes], np.ndarray | None]:
-        dim, sep = self.dim, self.sep
-        words: list[bytes] = []
-        if self.rule == NONE:
-            rests = recs
-            if any(r.count(sep) != dim - 1 for r in rests):
-                return words, None
-        else:
-            parts = [r.partition(sep) for r in recs]
-            words = [p[0] for p in parts]
-            rests = [p[2] for p in parts]
-            want = dim - 1
-            for i, rest in enumerate(rests):
-                have = rest.count(sep)
-                if have == want and words[i]:
-                    continue
-                if self.rule == LAST and have > want:
-                    # The word itself contains spaces: the numbers are the last dim fields.
-                    word = recs[i].rsplit(sep, dim)[0]
-                    words[i], rests[i] = word, recs[i][len(word) + 1 :]
-                    if word:
-                        continue
-                return words, None
-        joined = sep.join(rests)
-        other = b"\t" if sep == b" " else b" "
-        if sep + sep in joined or joined.startswith(sep) or other in joined:
-            return words, None
-        try:
-            values = np.fromstring(joined, dtype=self.dtype, sep=sep.decode())
-        except (ValueError, DeprecationWarning):  # NumPy < 2 warns where 2.x raises
-            return words, None
-        if values.size != len(recs) * dim:
-            return words, None
-        return words, values.reshape(len(recs), dim)
-
-    # -- anything else: line by line, naming the first bad line ---------------------
-
-    def _slow(self, recs: list[bytes], where: _Where) -> tuple[list[bytes], np.ndarray]:
-        dim = self.dim
-        words: list[bytes] = []
-        tokens: list[list[bytes]] = []
-        for i, rec in enumerate(recs):
-            if self.rule == NONE:
-                word, toks = b"", rec.split()
-            elif self.rule == FIRST:
-                word, space, rest = rec.partition(b" ")
-                if not space or not word:
-                    where.fail(i, f"expected a word and {dim} numbers separated by spaces")
-                toks = rest.split()
-            else:
-                # The exact rule where the numbers are single-space separated (the word
-                # keeps any spaces, even leading or trailing ones), else any whitespace.
-                fields = rec.rsplit(b" ", dim)
-                if not (
-                    len(fields) == dim + 1
-                    and fields[0]
-                    and all(t.split() == [t] for t in fields[1:])
-                ):
-                    fields = rec.rsplit(None, dim)
-                    if len(fields) != dim + 1 or not fields[0].strip():
-                        where.fail(
-                            i,
-                            f"expected a word followed by {dim} numbers, found "
-                            f"{len(rec.split())} field(s)",
-                        )
-                word, toks = fields[0], fields[1:]
-            if len(toks) != dim:
-                what = "numbers" if self.rule == NONE else "numbers after the word"
-                where.fail(i, f"expected {dim} {what}, found {len(toks)}")
-            words.append(word)
-            tokens.append(toks)
-        # Every line has dim tokens of >= 1 byte each, so this is bounded by the block.
-        out = np.empty((len(recs), dim), dtype=np.float64)
-        for i, toks in enumerate(tokens):
-            row = out[i]
-            for j, tok in enumerate(toks):
-                try:
-                    row[j] = float(tok)
-                except ValueError:
-                    where.fail(i, f"{tok[:40].decode('ascii', 'replace')!r} is not a number")
-        with np.errstate(over="ignore"):  # "1e300" is inf in float32, as on the fast path
-            return words, out.astype(self.dtype)
-
-    def _decode(self, words: list[bytes], where: _Where) -> list[str]:
-        if self.rule == NONE:
-            return []
-        enc, errors = self.encoding, self.errors
-        try:
-            return [w.decode(enc, errors) for w in words]
-        except UnicodeDecodeError:
-            for i, w in enumerate(words):
-                try:
-                    w.decode(enc, errors)
-                except UnicodeDecodeError as exc:
-                    where.fail(i, f"the word is not valid {enc}: {exc.reason}")
-            raise
-
-
-class _Where:
-    """Turns "record i of this block" into a FormatError naming the line and byte offset."""
-
-    def __init__(
-        self, path: Any, block: bytes, offset: int, first_line: int, idx: list[int] | range
-    ):
-        self.path, self.block, self.offset = path, block, offset
-        self.first_line, self.idx = first_line, idx
-
-    def fail(self, i: int, message: str) -> None:
-        k = self.idx[i]  # line index within the block
-        pos = 0
-        for _ in range(k):
-            pos = self.block.index(b"\n", pos) + 1
-        raise FormatError(f"line {self.first_line + k}: {message}", self.path, self.offset + pos)

@@ -19,13 +19,14 @@ from typing import Any
 import numpy as np
 
 from w2v_gui.core.errors import FormatError
-from w2v_gui.core.formats import atomic_write
+from w2v_gui.core.formats import atomic_write, open_regular
 from w2v_gui.core.formats._common import (
     LAST,
     Progress,
     Rows,
     TextBlockParser,
     blocks,
+    check_finite,
     check_options,
     encode_words,
     estimate_rows,
@@ -69,8 +70,10 @@ def load(
     Raises
     ------
     FormatError
-        Empty file, a first line that is not a word followed by numbers, or a line with
-        too few numbers or a field that is not a number. Names the line and byte offset.
+        Empty file, a first line that is not a word followed by numbers, a line with
+        too few or too many numbers or a field that is not a number (names the line and
+        byte offset), a line over 32 MB, a value that is NaN or infinite (names the
+        vector), a pipe or device instead of a file.
 
     Warns
     -----
@@ -80,14 +83,14 @@ def load(
     dt = check_options(limit, dtype, encoding, unicode_errors)
     if vector_size is not None and (not isinstance(vector_size, int) or vector_size < 1):
         raise ValueError(f"vector_size must be a whole number >= 1, got {vector_size!r}")
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         size = file_size(f)
         start = len(_BOM) if f.read(len(_BOM)) == _BOM else 0
         f.seek(start)
         parser: TextBlockParser | None = None
         words: list[str] = []
         rows: Rows | None = None
-        for offset, block in blocks(f, size, start, progress):
+        for offset, block in blocks(f, size, start, progress, path=path):
             if parser is None:
                 dim = vector_size or _infer_dim(block, path, offset)
                 parser = TextBlockParser(
@@ -108,6 +111,7 @@ def load(
     if progress is not None:
         progress(size, size)
     vectors = rows.result() if rows is not None else np.empty((0, parser.dim), np.float32)
+    check_finite(vectors, path, words, dt)
     return finish(words, vectors, dt, path, what="line")
 
 

@@ -12,23 +12,33 @@ by ``metadata`` (``vectors.tsv`` → ``metadata.tsv``, ``glove_vectors.tsv`` →
 the same folder; or it is given explicitly. Which column holds the word is taken from
 the header (``word``, ``token``, ``label``, ...; else the first column); a ``count``
 column becomes the counts.
+
+The two files are one save: both are written in full before either replaces its old
+version, and a small hidden manifest beside them (``.vectors.tsv.w2v-pair.json``: each
+file's size and CRC-32) is replaced first. A save killed between the renames leaves a
+manifest that matches neither old nor mixed files, so loading a pair that does not
+belong together is refused instead of giving every word another word's vector. Files
+without a manifest (written by other tools) load as before.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import zlib
 from typing import Any
 
 import numpy as np
 
 from w2v_gui.core.errors import FormatError
-from w2v_gui.core.formats import atomic_write
+from w2v_gui.core.formats import atomic_write_many, open_regular
 from w2v_gui.core.formats._common import (
     NONE,
     Progress,
     Rows,
     TextBlockParser,
     blocks,
+    check_finite,
     check_options,
     estimate_rows,
     file_size,
@@ -86,8 +96,9 @@ def load(
     """
     dt = check_options(limit, dtype, encoding, unicode_errors)
     path, metadata = _pair(os.fspath(path), metadata)
-    with open(path, "rb") as vf, open(metadata, "rb") as mf:
-        vsize, msize = file_size(vf), file_size(mf)
+    with open_regular(path) as raw_vf, open_regular(metadata) as mf:
+        vf = _Crc(raw_vf)
+        vsize, msize = file_size(raw_vf), file_size(mf)
         total = vsize + msize
 
         def vector_progress(done: int, _: int) -> None:
@@ -95,7 +106,10 @@ def load(
                 progress(done, total)
 
         vectors = _read_vectors(vf, path, vsize, limit, parse_dtype(dt), vector_progress)
-        words, counts, what = _read_metadata(mf.read(), metadata, limit, encoding, unicode_errors)
+        data = b"".join(b for _, b in blocks(mf, msize, 0, None, path=metadata))
+        _check_pair(path, metadata, vsize, msize, vf.crc if limit is None else None, data)
+        words, counts, what = _read_metadata(data, metadata, limit, encoding, unicode_errors)
+        del data
     n = len(vectors)
     if len(words) != n:  # (with a limit, both were cut to it if they had that many rows)
         hint = ""
@@ -108,6 +122,7 @@ def load(
         )
     if progress is not None:
         progress(total, total)
+    check_finite(vectors, path, words, dt)
     return finish(words, vectors, dt, path, counts, what="row")
 
 
@@ -121,8 +136,8 @@ def save(
     """Write a projector export: the vectors to ``path`` and the words beside it.
 
     The metadata has one column (the words) when all counts are zero, else a header
-    ``word<TAB>count`` and two columns. Each file is written atomically, and neither
-    replaces its old version until both are complete (the vectors are renamed first).
+    ``word<TAB>count`` and two columns. Both files are written in full before either
+    replaces its old version; the pair's manifest is renamed first (see the module notes).
     ``progress(vectors_written, vectors_total)`` as for :func:`core.formats.word2vec.save`.
 
     Raises
@@ -154,11 +169,77 @@ def save(
     vectors = emb.vectors
     n, dim = vectors.shape
     fmt = "\t".join(["%.9g"] * dim) + "\n"
-    # Nested, so that a cancelled or failed vectors file leaves the old metadata too.
-    with atomic_write(metadata, "wb") as mf, atomic_write(path, "wb") as f:
+    manifest = manifest_path(path)
+    with atomic_write_many([manifest, metadata, path]) as (man, mf, f):
         mf.write(data)
+        crc = size = 0
         for lo, hi in write_rows(n, dim, progress):
-            f.write("".join(fmt % tuple(row) for row in vectors[lo:hi].tolist()).encode("ascii"))
+            chunk = "".join(fmt % tuple(row) for row in vectors[lo:hi].tolist()).encode("ascii")
+            f.write(chunk)
+            crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+        record = {
+            "written by": "w2v-gui: the two files of one projector export",
+            "vectors": {"file": os.path.basename(path), "bytes": size, "crc32": crc},
+            "metadata": {
+                "file": os.path.basename(metadata),
+                "bytes": len(data),
+                "crc32": zlib.crc32(data),
+            },
+        }
+        man.write(json.dumps(record, indent=1).encode("utf-8"))
+
+
+def manifest_path(path: str | os.PathLike[str]) -> str:
+    """The hidden file that records which vectors and metadata files belong together."""
+    folder, name = os.path.split(os.fspath(path))
+    return os.path.join(folder, f".{name}.w2v-pair.json")
+
+
+class _Crc:
+    """Reads through to a file and keeps the CRC-32 of what was read (from its start)."""
+
+    def __init__(self, f: Any):
+        self._f, self.crc = f, 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._f.read(n)
+        self.crc = zlib.crc32(data, self.crc)
+        return data
+
+    def seek(self, pos: int) -> int:
+        if pos == 0:
+            self.crc = 0
+        return self._f.seek(pos)
+
+    def fileno(self) -> int:
+        return self._f.fileno()
+
+
+def _check_pair(
+    path: str, metadata: str, vsize: int, msize: int, vcrc: int | None, mdata: bytes
+) -> None:
+    """FormatError if the manifest beside ``path`` says these files were not saved together."""
+    manifest = manifest_path(path)
+    try:
+        with open_regular(manifest) as f:
+            record = json.loads(f.read(1 << 16))
+        v, m = record["vectors"], record["metadata"]
+        if m["file"] != os.path.basename(metadata):
+            return  # the metadata was given explicitly: the manifest speaks of another
+        expected = (v["bytes"], m["bytes"], m["crc32"], v["crc32"])
+    except (OSError, ValueError, KeyError, TypeError, FormatError):
+        return  # no manifest (another tool's export), or not one of ours
+    found = (vsize, msize, zlib.crc32(mdata), vcrc)
+    if vcrc is None:  # with a limit the vectors are not read to the end: sizes only
+        expected, found = expected[:3], found[:3]
+    if expected != found:
+        raise FormatError(
+            f"the vectors and the metadata file {metadata} do not belong together: they "
+            f"were not written by the same save (an interrupted save leaves new vectors "
+            f"beside old words). Save again; if you edited them on purpose, delete "
+            f"{manifest}",
+            path,
+        )
 
 
 def sniff(head: bytes) -> bool:

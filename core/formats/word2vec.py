@@ -10,21 +10,22 @@ These files carry no counts, so loaded embeddings have zero counts. A repeated w
 keeps its first vector and later ones are dropped (gensim does the same) with a
 :class:`~w2v_gui.core.errors.DuplicateWordWarning`.
 
-The binary reader finds each word with one ``find`` per word and copies each vector
-with one memory copy; there is no per-number Python work. The text reader parses the
-numbers of each block of a few MB in one NumPy call.
+The binary body is parsed by :mod:`~w2v_gui.core.formats.w2v_binary` (windows of the
+mapped file, words found and vectors gathered with NumPy: no Python work per word or per
+number). The text reader parses the numbers of each block of a few MB in one NumPy call.
+Vectors holding NaN or an infinite value are refused, naming the first such vector
+(1-based) and its word.
 """
 
 from __future__ import annotations
 
-import mmap
 import os
 from typing import Any
 
 import numpy as np
 
 from w2v_gui.core.errors import FormatError
-from w2v_gui.core.formats import _common, atomic_write
+from w2v_gui.core.formats import atomic_write, w2v_binary
 from w2v_gui.core.formats._common import (
     FIRST,
     Progress,
@@ -38,6 +39,7 @@ from w2v_gui.core.formats._common import (
     write_rows,
     write_text_records,
 )
+from w2v_gui.core.nearest import not_finite, row_norms
 from w2v_gui.core.vectors import Embeddings
 
 # Bytes a text-format vector line may contain after the word (numbers, inf, nan).
@@ -103,15 +105,21 @@ def load(
                 binary = os.path.splitext(os.fspath(path))[1].lower() == ".bin"
             f.seek(start)
         if binary:
-            words, vectors = _read_binary(
+            words, vectors, norms = w2v_binary.read(
                 f, path, size, start, n, count, dim, encoding, unicode_errors, progress
             )
         else:
             words, vectors = _read_text(
                 f, path, size, start, n, count, dim, dt, encoding, unicode_errors, progress
             )
+            norms, bad = row_norms(vectors)
+            if bad is not None:
+                raise FormatError(not_finite(bad, words[bad]), path)
     if progress is not None:
         progress(size, size)
+    if dt == np.float32 and vectors.dtype == np.float32 and not w2v_binary.repeats(words):
+        # The lengths computed while reading spare the first query a pass over the matrix.
+        return Embeddings(words, vectors, copy=False, norms=norms)
     return finish(words, vectors, dt, path, what="vector")
 
 
@@ -217,100 +225,6 @@ def _parse_header(header: bytes, path: Any) -> tuple[int, int]:
             0,
         )
     return count, dim
-
-
-def _read_binary(
-    f: Any,
-    path: Any,
-    size: int,
-    start: int,
-    n: int,
-    count: int,
-    dim: int,
-    encoding: str,
-    unicode_errors: str,
-    progress: Progress | None,
-) -> tuple[list[str], np.ndarray]:
-    nb = 4 * dim
-    # Each record is at least a space and its vector: refuse before allocating if the
-    # file cannot possibly hold what the header promises.
-    if n * (nb + 1) > size - start:
-        raise FormatError(
-            f"the header promises {count} vectors of {dim} float32 values, but "
-            f"only {size - start} bytes follow the header (at least "
-            f"{n * (nb + 1)} needed); the file is truncated or not a word2vec "
-            f"binary file",
-            path,
-            size,
-        )
-    if n == 0:
-        return [], np.empty((0, dim), dtype=np.float32)
-    vectors = np.empty((n, dim), dtype="<f4")
-    raw: list[bytes] = []  # the words' bytes
-    mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    src, dst = memoryview(mm), memoryview(vectors).cast("B")
-    try:
-        # Per word: one find for the space that ends the word (a vector can contain a
-        # space byte, so the scan hops over each vector), one slice for the word and one
-        # memory copy of the vector. Words are decoded afterwards in one comprehension,
-        # which is cheaper than decoding inside this loop.
-        find, add = mm.find, raw.append
-        pos = start
-        lo = 0
-        step = max(1, _common.BLOCK // (nb + 1))  # records between progress calls
-        while lo < n:
-            hi = min(n, lo + step)
-            for i in range(lo, hi):
-                space = find(b" ", pos)
-                end = space + 1 + nb
-                if space < 0 or end > size:
-                    _cut_off(mm, path, pos, space, size, i, count, encoding, unicode_errors)
-                dst[i * nb : (i + 1) * nb] = src[space + 1 : end]
-                add(mm[pos:space])
-                pos = end
-            lo = hi
-            if progress is not None and lo < n:
-                progress(pos, size)
-    finally:
-        src.release()
-        dst.release()
-        mm.close()
-    # word2vec.c ends each vector with "\n"; like gensim, strip it from the next word.
-    try:
-        words = [w.decode(encoding, unicode_errors).lstrip("\n") for w in raw]
-    except UnicodeDecodeError:
-        offset = start
-        for w in raw:
-            try:
-                w.decode(encoding, unicode_errors)
-            except UnicodeDecodeError as exc:
-                raise FormatError(
-                    f"a word is not valid {encoding}: {exc.reason} ({w[:60]!r})", path, offset
-                ) from None
-            offset += len(w) + 1 + nb
-        raise
-    return words, vectors
-
-
-def _cut_off(
-    mm: Any,
-    path: Any,
-    pos: int,
-    space: int,
-    size: int,
-    i: int,
-    count: int,
-    encoding: str,
-    unicode_errors: str,
-) -> None:
-    word = mm[pos : space if space >= 0 else min(size, pos + 60)][:60]
-    word = word.lstrip(b"\n").decode(encoding, "replace")
-    raise FormatError(
-        f"vector {i + 1} of {count} (word {word!r}) is cut off: the file ends "
-        f"at byte {size}; it is truncated or the header count is too large",
-        path,
-        pos,
-    )
 
 
 def _read_text(

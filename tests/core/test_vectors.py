@@ -130,7 +130,7 @@ def test_embeddings_are_immutable_copies():
     assert emb.vectors.dtype == np.float32 and emb.vectors.flags.c_contiguous
     assert emb.vectors[0, 0] == 0
     assert not emb.vectors.flags.writeable and not emb.counts.flags.writeable
-    assert not emb.unit.flags.writeable
+    assert not emb.inverse_norms.flags.writeable
     with pytest.raises(ValueError):
         emb.vectors[0, 0] = 1
     with pytest.raises(AttributeError):

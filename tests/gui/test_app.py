@@ -101,7 +101,7 @@ def test_recent_corpus_reopens(qtbot, window, corpus_file):
 
 def test_scan_can_be_cancelled(qtbot, window, corpus_file, monkeypatch):
     # A scan that waits until it is cancelled, so the test does not race a fast read.
-    import w2v_gui.session as session_module
+    import w2v_gui.jobs as jobs
     from w2v_gui.core.errors import Cancelled
 
     started = threading.Event()
@@ -115,7 +115,7 @@ def test_scan_can_be_cancelled(qtbot, window, corpus_file, monkeypatch):
 
         return run
 
-    monkeypatch.setattr(session_module, "_scan_corpus", slow)
+    monkeypatch.setattr(jobs, "scan_corpus", slow)
     window.open_corpus([str(corpus_file)])
     assert started.wait(5)
     assert window.corpus_panel.cancel_button.isVisibleTo(window)

@@ -21,7 +21,7 @@ from w2v_gui import worker
 from w2v_gui.core.evaluate import BUNDLED_ANALOGIES, evaluate_analogies, evaluate_word_pairs
 from w2v_gui.core.formats import save_embeddings
 from w2v_gui.core.vectors import Embeddings
-from w2v_gui.evaluation import PAIRS_RESTRICT
+from w2v_gui.explore.evaluation import PAIRS_RESTRICT
 from w2v_gui.main_window import MainWindow
 from w2v_gui.session import TRAINING
 

@@ -15,8 +15,8 @@ from w2v_gui.core.corpus import Corpus
 from w2v_gui.core.sgns import Trainer
 from w2v_gui.core.vocab import scan
 from w2v_gui.core.walkthrough import corpus_prefix
-from w2v_gui.panels.learn import LearnPanel
-from w2v_gui.panels.learn_common import cells
+from w2v_gui.learn.drawing import cells
+from w2v_gui.learn.panel import LearnPanel
 
 CONFIG = SMALL.replace(workers=1)
 
@@ -89,7 +89,7 @@ def test_step1_cosines_are_the_formula(panel):
 def test_heat_map_numbers_are_one_item_painted_in_their_cells(qtbot):
     # A pg.TextItem per cell froze the window 30-140 ms whenever step 1 was redrawn (each
     # time the Learn tab met a new corpus): the numbers are one item now, drawn at once.
-    from w2v_gui.panels.learn_common import HeatMap
+    from w2v_gui.learn.drawing import HeatMap
 
     heat = HeatMap("heat")
     qtbot.addWidget(heat)
@@ -314,5 +314,5 @@ def test_learn_tab_in_the_window(qtbot, window, corpus_file):
         tabs.setCurrentWidget(learn)
     assert learn.story.data.name == "planted.txt"
     assert len(learn.story.data.vocab) == 44
-    window.session.embeddings_changed.emit(None, None)
+    window.session.embeddings_changed.emit(None)
     assert learn.story.embeddings is None

@@ -20,11 +20,11 @@ from w2v_gui.core.pictures.vocabulary import corpus_counts
 from w2v_gui.core.sgns import Trainer
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import scan
-from w2v_gui.panels import map2d
-from w2v_gui.panels.map2d import MapPanel
-from w2v_gui.panels.strips import StripsPanel
-from w2v_gui.panels.vocabulary import VocabularyPanel
-from w2v_gui.panels.words import Vocabulary
+from w2v_gui.explore import map2d
+from w2v_gui.explore.map2d import MapPanel
+from w2v_gui.explore.strips import StripsPanel
+from w2v_gui.explore.vocabulary import VocabularyPanel
+from w2v_gui.explore.words import Vocabulary
 from w2v_gui.session import CorpusInfo
 
 LONG = SMALL.replace(epochs=1000)

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QTimer
 
-import w2v_gui.session as session_module
-from w2v_gui import asker, queries
+import w2v_gui.jobs as jobs
+from w2v_gui import queries, tasks
 from w2v_gui.core.formats import _common, load_embeddings, save_embeddings
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.session import IDLE, LOADING, SAVING
@@ -32,7 +32,7 @@ def test_opening_a_model_shows_progress_and_can_be_cancelled(
 ):
     path, _ = model_file
     reached, go_on = threading.Event(), threading.Event()
-    real = session_module.load_embeddings
+    real = jobs.load_embeddings
 
     def held(p, progress):  # the real loader, held at its first progress report
         def report(done, total):
@@ -42,7 +42,7 @@ def test_opening_a_model_shows_progress_and_can_be_cancelled(
 
         return real(p, progress=report)
 
-    monkeypatch.setattr(session_module, "load_embeddings", held)
+    monkeypatch.setattr(jobs, "load_embeddings", held)
     window.open_model(str(path))
     assert reached.wait(10) and window.session.state == LOADING
     status = window.task_status
@@ -103,7 +103,7 @@ def test_saving_shows_progress_and_a_cancelled_save_keeps_the_old_file(
 
     # The second save is held at a report half-way, then cancelled.
     reached, go_on = threading.Event(), threading.Event()
-    real = session_module._or_stop
+    real = jobs.or_stop
 
     def held(progress, stop, what):
         inner = real(progress, stop, what)
@@ -116,7 +116,7 @@ def test_saving_shows_progress_and_a_cancelled_save_keeps_the_old_file(
 
         return report
 
-    monkeypatch.setattr(session_module, "_or_stop", held)
+    monkeypatch.setattr(jobs, "or_stop", held)
     open_model(second, "second.bin")
     save()
     assert reached.wait(10)
@@ -140,7 +140,7 @@ def test_saving_shows_progress_and_a_cancelled_save_keeps_the_old_file(
 
 def test_queries_on_large_vectors_run_in_a_worker(qtbot, window, model_file, monkeypatch):
     _, emb = model_file
-    monkeypatch.setattr(asker, "INLINE_FLOATS", 0)  # every vector set counts as large
+    monkeypatch.setattr(tasks, "INLINE_FLOATS", 0)  # every vector set counts as large
     path = model_file[0]
     with qtbot.waitSignal(window.session.embeddings_changed, timeout=10_000):
         window.open_model(str(path))
@@ -181,7 +181,7 @@ def test_queries_on_large_vectors_run_in_a_worker(qtbot, window, model_file, mon
 
 
 def test_an_answer_the_field_no_longer_asks_for_is_dropped(qtbot, window, model_file, monkeypatch):
-    monkeypatch.setattr(asker, "INLINE_FLOATS", 0)
+    monkeypatch.setattr(tasks, "INLINE_FLOATS", 0)
     with qtbot.waitSignal(window.session.embeddings_changed, timeout=10_000):
         window.open_model(str(model_file[0]))
     panel = window.neighbours
@@ -198,7 +198,7 @@ def test_showing_a_large_vocabulary_asks_only_the_rows_in_view(
     # Column widths measured over 1,000 rows made 64,000 Python data() calls, up to
     # 1.9 s of frozen window, each time the Vocabulary tab showed a new corpus.
     from tests.gui.conftest import SMALL, load
-    from w2v_gui.panels.vocabulary import WordsModel
+    from w2v_gui.explore.vocabulary import WordsModel
 
     calls = [0]
     real = WordsModel.data

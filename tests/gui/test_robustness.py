@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-import w2v_gui.core.corpus
 import w2v_gui.core.sgns
-import w2v_gui.panels.parameters
+import w2v_gui.core.sources
+import w2v_gui.train.parameters
 from tests.gui.conftest import SMALL, load
 from w2v_gui import worker
 from w2v_gui.core.config import TrainingConfig
@@ -56,14 +56,6 @@ def _zip_of_images(tmp: Path) -> tuple[list[Path], str, str]:
     return [tmp / "photos.zip"], "photos.zip", "holds no text files"
 
 
-def _image_named_txt_in_folder(tmp: Path) -> tuple[list[Path], str, str]:
-    folder = tmp / "texts"
-    folder.mkdir()
-    (folder / "a.txt").write_text("good words here\n")
-    _png(folder / "b.txt")  # an image with the wrong name, among good files
-    return [folder], "b.txt", "binary"
-
-
 def _folder_of_images(tmp: Path) -> tuple[list[Path], str, str]:
     folder = tmp / "pictures"
     folder.mkdir()
@@ -82,7 +74,6 @@ def _fifo_named_txt(tmp: Path) -> tuple[list[Path], str, str]:
     [
         _only_punctuation,
         _zip_of_images,
-        _image_named_txt_in_folder,
         _folder_of_images,
         _fifo_named_txt,
     ],
@@ -100,7 +91,7 @@ def test_bad_corpus_is_named_and_the_window_stays_usable(
     assert train(qtbot, window).progress.done
 
 
-def test_unreadable_file_in_a_folder_is_named(
+def test_unreadable_and_binary_files_in_a_folder_are_skipped_and_listed(
     qtbot, window, tmp_path, corpus_file, dialogs, monkeypatch
 ):
     # Tests run as root, where chmod 000 does not stop reading: refuse it in open().
@@ -108,6 +99,7 @@ def test_unreadable_file_in_a_folder_is_named(
     folder.mkdir()
     (folder / "a.txt").write_text("good words here\n")
     (folder / "secret.txt").write_text("cannot see me\n")
+    _png(folder / "b.txt")  # an image with the wrong name, among good files
 
     def fake_open(path, *args, **kwargs):
         if Path(path).name == "secret.txt":
@@ -115,11 +107,16 @@ def test_unreadable_file_in_a_folder_is_named(
         return builtins.open(path, *args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(w2v_gui.core.corpus, "open", fake_open, raising=False)
-        _fails(qtbot, window, [folder])
-    [(title, text)] = dialogs.of("critical")
-    assert "secret.txt" in text and "Permission denied" in text, text
+        patch.setattr(w2v_gui.core.sources, "open", fake_open, raising=False)
+        load(qtbot, window, [folder])
+    assert not dialogs.of("critical")
+    listed = window.corpus_panel.skipped.toPlainText()
+    assert window.corpus_panel.skipped.isVisible()
+    assert "secret.txt: permission denied" in listed and "b.txt: looks like a binary" in listed
+    assert "2 skipped" in window.corpus_panel.summary.text()
+    assert window.session.corpus.scan.raw_words == 3  # good words here
     load(qtbot, window, [corpus_file])
+    assert not window.corpus_panel.skipped.isVisible()
     assert train(qtbot, window).progress.done
 
 
@@ -183,7 +180,7 @@ def test_a_vocabulary_too_large_for_memory_is_refused_with_the_estimate(
 ):
     free = 3 << 20  # 3 MB: less than a planted run with 300 dimensions needs
     monkeypatch.setattr(w2v_gui.core.sgns, "available_memory", lambda: free)
-    monkeypatch.setattr(w2v_gui.panels.parameters, "available_memory", lambda: free)
+    monkeypatch.setattr(w2v_gui.train.parameters, "available_memory", lambda: free)
     load(qtbot, window, [corpus_file], SMALL.replace(vector_size=300))
     # Said in the form before Train is pressed ...
     estimate = window.parameters.estimate_label.text()
@@ -301,7 +298,7 @@ def test_divergence_is_shown_and_nothing_garbage_can_be_saved(
 
     monkeypatch.setattr(w2v_gui.core.sgns, "batch_gradients", blowing_up)
     shown = []
-    session.embeddings_changed.connect(lambda emb, answers: shown.append(emb))
+    session.embeddings_changed.connect(lambda emb: shown.append(emb))
     with qtbot.waitSignal(session.failed, timeout=30_000):
         window.training.train_action.trigger()
     monkeypatch.setattr(w2v_gui.core.sgns, "batch_gradients", real)

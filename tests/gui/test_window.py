@@ -295,8 +295,8 @@ def test_shortcuts(window):
     texts = {k: {s.toString() for s in a.shortcuts()} for k, a in shortcuts.items()}
     assert texts == {
         "train": {"Ctrl+T", "F5"},
-        "pause": {"Ctrl+P", "Space"},
-        "stop": {"Esc", "Ctrl+."},
+        "pause": {"Ctrl+P", "Pause"},
+        "stop": {"Ctrl+."},
         "open": {"Ctrl+O"},
         "model": {"Ctrl+Shift+O"},
         "save": {"Ctrl+S"},

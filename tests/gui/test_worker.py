@@ -100,7 +100,7 @@ def test_an_ended_worker_is_freed_on_the_gui_thread_and_not_before(qtbot):
 
 
 def test_many_short_workers_end_without_a_hang(qtbot):
-    # The churn that hung the deleteLater wiring (tests/gui/probe_worker_churn.py runs it
+    # The churn that hung the deleteLater wiring (tools/probe_worker_churn.py runs it
     # in thousands); here a few hundred, with pytest-timeout as the hang detector.
     results = Results()
     for i in range(300):

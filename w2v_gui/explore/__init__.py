@@ -1,0 +1,1 @@
+"""The exploring panels: neighbours, analogy, map, strips, vocabulary, evaluation."""

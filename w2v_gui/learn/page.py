@@ -1,0 +1,64 @@
+"""A Learn step's page: title, prose and controls on the left, picture on the right.
+
+The prose of each step lives in ``w2v_gui/learn/text/<step>.html`` (shipped as package
+data), so the modules hold what the steps do and the text files what they say.
+"""
+
+from __future__ import annotations
+
+import html
+from importlib import resources
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from w2v_gui.learn.drawing import text_label
+from w2v_gui.learn.story import Story
+
+TEXT_WIDTH = 330
+
+
+def prose(stem: str) -> str:
+    """The rich text of ``text/<stem>.html``."""
+    return (
+        resources.files("w2v_gui.learn").joinpath("text", f"{stem}.html").read_text("utf-8").strip()
+    )
+
+
+class Page(QWidget):
+    """A step's layout: title, text and controls in a column on the left, picture right."""
+
+    title = ""  # the heading
+    short = ""  # the name in the step list
+
+    def __init__(self, story: Story, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.story = story
+        self.heading = QLabel(f"<h3 style='margin:0'>{html.escape(self.title)}</h3>", wordWrap=True)
+        self.text = text_label(name=f"{type(self).__name__}Text")
+        self.controls = QVBoxLayout()
+        self.controls.setSpacing(6)
+        left = QWidget()
+        left.setFixedWidth(TEXT_WIDTH)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 8, 0)
+        column.addWidget(self.heading)
+        column.addWidget(self.text)
+        column.addSpacing(6)
+        column.addLayout(self.controls)
+        column.addStretch(1)
+        self.picture = QVBoxLayout()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(left)
+        layout.addLayout(self.picture, 1)
+
+    def refresh(self) -> None:
+        """Redraw from the story (called when the step is shown or the story changed)."""
+
+    def hidden(self) -> None:
+        """The step was left: stop animations."""

@@ -1,1 +1,0 @@
-"""One module per panel; each shows core objects and emits what the person asked for."""

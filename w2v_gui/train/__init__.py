@@ -1,0 +1,1 @@
+"""The Train tab's panels: corpus, parameters, training controls and plots, watched words, files."""

@@ -1,0 +1,1 @@
+"""Shared widgets: plot export, the background-work status line."""
