@@ -5,6 +5,7 @@ engines in rotating order, and speed is the median over rounds. Words/s counts r
 corpus words × epochs over the whole process work: reading, vocabulary and training.
 
     python benchmarks/bench_train.py CORPUS [--rounds 3] [--quality-epochs 3]
+    python benchmarks/bench_train.py CORPUS --corpus-scale 47e6 [--engines ours,gensim-file]
 
 CORPUS is a text file with one sentence per line. It is first tokenized the way the
 app does (lowercase, word pattern) into a space-separated copy, which every engine
@@ -12,6 +13,12 @@ then reads: this engine through its corpus reader, gensim's iterable mode as a l
 token lists held in memory, gensim's corpus_file mode natively.
 Quality is scored by gensim's own evaluators on every engine's vectors (Google
 analogies restricted to the 30,000 most frequent words, WordSim-353, SimLex-999).
+
+``--corpus-scale WORDS`` (issue 15) instead compares a 2M-word prefix of the corpus with
+the whole text repeated (lines shuffled in each copy) to about WORDS words: one epoch per
+engine and size, alternating, reporting training words/s, the vocabulary scan's time
+and peak memory. This engine runs as ``w2v train`` does (ids on disk past
+``vocab.CACHE_OVER_TOKENS``).
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ENGINES = ("ours", "gensim", "gensim-file")  # also "ours-1w": one worker thread
+ENGINES = ("ours", "gensim", "gensim-file")  # also "ours-Nw": N worker threads (ours-1w, ...)
 PARAMS = dict(
     sg=1,  # --sg 0: CBOW, for both engines
     vector_size=100,
@@ -101,16 +108,19 @@ def run_one(
     PARAMS["seed"] = seed
     PARAMS["sg"] = sg
     t0 = time.perf_counter()
-    if engine in ("ours", "ours-1w"):
+    if engine.startswith("ours"):
         sys.path.insert(0, str(ROOT))
         from w2v_gui.core.config import TrainingConfig
         from w2v_gui.core.corpus import Corpus
         from w2v_gui.core.sgns import Trainer
-        from w2v_gui.core.vocab import scan
+        from w2v_gui.core.vocab import CACHE_OVER_TOKENS, scan
 
-        workers = 1 if engine == "ours-1w" else 2
+        workers = int(engine[5:-1]) if engine.endswith("w") else 2
         cfg = TrainingConfig(epochs=epochs, **{**PARAMS, "workers": workers})
-        vocab, stream = scan(Corpus.from_config([corpus], cfg)).build(cfg.min_count)
+        # As `w2v train` does: ids of big corpora stay on disk, the scan goes before training.
+        sc = scan(Corpus.from_config([corpus], cfg), cache_over=CACHE_OVER_TOKENS)
+        vocab, stream = sc.build(cfg.min_count)
+        del sc
         t1 = time.perf_counter()
         trainer = Trainer(cfg, vocab, stream, report_interval=5.0)
         for _ in trainer.run():
@@ -218,37 +228,155 @@ NAMES = {
 def markdown_table(args, tokens: int, med: dict, quality: dict) -> str:
     base = med["gensim"]["words_per_s"]
     rows = [
-        "| engine | words/s | × gensim iterable | vocabulary scan | peak memory | "
-        "analogy (coverage) | WS-353 ρ | SimLex ρ | queen first |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| engine | words/s | × gensim iterable | × gensim corpus_file | vocabulary scan | "
+        "peak memory (speed run) | analogy (coverage) | WS-353 ρ | SimLex ρ | "
+        "peak memory (quality runs) | seeds | queen first |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for e, m in med.items():
         q = quality.get(e)
         qual = (
             (
                 f"{q['analogy']:.3f} ({q['analogy_coverage']:.0%}) | {q['ws353']:.3f} | "
-                f"{q['simlex']:.3f} | {q['queen_first']}/{q['runs']}"
+                f"{q['simlex']:.3f} | "
+                + (f"{q['peak_rss_mb']:.0f} MB" if q["peak_rss_mb"] == q["peak_rss_mb"] else "–")
+                + f" | {q['runs']} | "
+                f"{q['queen_first']}/{q['runs']}"
             )
             if q
-            else "– | – | – | –"
+            else "– | – | – | – | – | –"
         )
+        file_base = med.get("gensim-file", {}).get("words_per_s")
+        vs_file = f"{m['words_per_s'] / file_base:.2f}" if file_base else "–"
         rows.append(
-            f"| {NAMES[e]} | {m['words_per_s'] / 1e3:.0f}k | "
-            f"{m['words_per_s'] / base:.2f} | {m['vocab_s']:.2f} s | "
+            f"| {NAMES.get(e, e)} | {m['words_per_s'] / 1e3:.0f}k | "
+            f"{m['words_per_s'] / base:.2f} | {vs_file} | {m['vocab_s']:.2f} s | "
             f"{m['peak_rss_mb']:.0f} MB | {qual} |"
         )
     return (
         f"Corpus `{Path(args.corpus).name}`, {tokens:,} tokens; "
         f"{'sg' if args.sg else 'CBOW (sg=0, cbow_mean=1)'}, d100, window 5, "
         f"negative 5, sample 1e-3, min_count 5, 2 workers. Speed: median of "
-        f"{args.rounds} alternating rounds of {args.speed_epochs} epoch, whole process "
-        f"(reading, vocabulary, training). Quality: mean of {args.seeds} seeds, "
+        f"{args.rounds} alternating rounds of {args.speed_epochs} epoch"
+        + (f" on the first {args.speed_words / 1e6:g}M words" if args.speed_words else "")
+        + ", whole process "
+        f"(reading, vocabulary, training). Quality: mean over seeds (column), "
         f"{args.quality_epochs} epochs, scored by gensim's evaluators (analogies restricted "
         f"to the 30,000 most frequent words, ranked by count then alphabetically for every "
         f"engine, so all are scored on the same questions); queen first: runs where "
         f"king − man + woman "
         f"gives queen.\n\n" + "\n".join(rows) + "\n"
     )
+
+
+def prefix_copy(src: Path, dst: Path, words: int) -> int:
+    """The first lines of ``src`` holding about ``words`` words; returns their count."""
+    got = 0
+    with open(src, encoding="utf-8") as fh, open(dst, "w", encoding="utf-8") as out:
+        for ln in fh:
+            if got >= words:
+                break
+            out.write(ln)
+            got += len(ln.split())
+    return got
+
+
+def scaled_copies(src: Path, tmp: Path, words: float, small: int = 2_000_000) -> tuple:
+    """A ``small``-word prefix of ``src`` and ``src`` repeated (lines shuffled in each copy
+    after the first) to about ``words`` words."""
+    import random
+
+    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    n = sum(len(ln.split()) for ln in lines)
+    a, b = tmp / "small.txt", tmp / "big.txt"
+    got = 0
+    with open(a, "w", encoding="utf-8") as fh:
+        for ln in lines:
+            if got >= small:
+                break
+            fh.write(ln)
+            got += len(ln.split())
+    rng = random.Random(1)
+    copies = max(1, round(words / n))
+    with open(b, "w", encoding="utf-8") as fh:
+        for r in range(copies):
+            if r:
+                rng.shuffle(lines)
+            fh.writelines(lines)
+    return a, got, b, n * copies
+
+
+def corpus_scale(args, corpus: Path, tmp: Path) -> None:
+    engines = [e for e in args.engines.split(",")]
+    small, n_small, big, n_big = scaled_copies(corpus, tmp, args.corpus_scale)
+    print(f"small {n_small:,} words, big {n_big:,} words", flush=True)
+    runs = []
+    for r in range(args.rounds):
+        order = engines[r % len(engines) :] + engines[: r % len(engines)]
+        for size, path in (("small", small), ("big", big)):
+            for e in order:
+                res = spawn(e, str(path), 1, False)
+                res["size"] = size
+                res["train_words_per_s"] = res["raw_words"] / res["train_s"]
+                runs.append(res)
+                print(
+                    f"  round {r + 1} {size:5s} {e:12s} train "
+                    f"{res['train_words_per_s'] / 1e3:6.0f}k words/s, whole "
+                    f"{res['words_per_s'] / 1e3:6.0f}k, vocab {res['vocab_s']:6.2f}s, "
+                    f"peak {res['peak_rss_mb']:5.0f} MB",
+                    flush=True,
+                )
+    rows = [
+        "| engine | words | training words/s | big / small | vocabulary scan | peak memory |",
+        "|---|---|---|---|---|---|",
+    ]
+    for e in engines:
+        med = {}
+        for size in ("small", "big"):
+            rs = [x for x in runs if x["engine"] == e and x["size"] == size]
+            med[size] = {
+                k: statistics.median(x[k] for x in rs)
+                for k in ("train_words_per_s", "vocab_s", "peak_rss_mb", "raw_words")
+            }
+        for size in ("small", "big"):
+            m = med[size]
+            ratio = m["train_words_per_s"] / med["small"]["train_words_per_s"]
+            rows.append(
+                f"| {NAMES.get(e, e)} | {m['raw_words'] / 1e6:.1f}M | "
+                f"{m['train_words_per_s'] / 1e3:.0f}k | {ratio:.2f} | {m['vocab_s']:.1f} s | "
+                f"{m['peak_rss_mb']:.0f} MB |"
+            )
+    table = (
+        f"Corpus `{Path(args.corpus).name}`: a {n_small / 1e6:.1f}M-word prefix and the text "
+        f"repeated to {n_big / 1e6:.1f}M words (lines shuffled in each copy); 1 epoch, "
+        f"median of {args.rounds} round(s), 2 workers, default settings.\n\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+    print("\n" + table)
+    if args.markdown:
+        Path(args.markdown).write_text(table)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"corpus": args.corpus, "runs": runs}, indent=1))
+
+
+def merge(args) -> None:
+    """One table from several --json files: speed medians from those that have them,
+    quality from those that have it."""
+    med, quality, tokens, notes = {}, {}, 0, []
+    for path in args.merge:
+        data = json.loads(Path(path).read_text())
+        tokens = max(tokens, data["tokens"])
+        med.update(data.get("median") or {})
+        quality.update(data.get("quality") or {})
+        notes.append(data.get("note", ""))
+    med = {e: med[e] for e in sorted(med, key=lambda e: ENGINE_ORDER.index(e))}
+    text = markdown_table(args, tokens, med, quality)
+    Path(args.markdown).write_text(text + "\n" + "\n".join(n for n in notes if n) + "\n")
+    print(text)
+
+
+ENGINE_ORDER = ["ours", "ours-1w", "gensim", "gensim-file", "ours-4w", "ours-8w"]
 
 
 def main() -> None:
@@ -272,7 +400,29 @@ def main() -> None:
         default=3,
         help="quality runs per engine (seeds 1..N); the table shows their mean",
     )
+    ap.add_argument(
+        "--speed-words", type=float, help="speed rounds on the corpus's first N words only"
+    )
+    ap.add_argument(
+        "--seeds-for",
+        default="",
+        help="fewer quality seeds for some engines, e.g. ours-1w=1,gensim-file=1",
+    )
+    ap.add_argument(
+        "--corpus-scale",
+        type=float,
+        help="compare a 2M-word prefix with the text repeated to this many words",
+    )
+    ap.add_argument(
+        "--merge",
+        nargs="+",
+        help="write one table (--markdown) from the --json files of runs made apart "
+        "(speed and quality in parallel processes)",
+    )
     args = ap.parse_args()
+    if args.merge:
+        merge(args)
+        return
     PARAMS["sg"] = args.sg
     if args.child:
         print(
@@ -282,15 +432,24 @@ def main() -> None:
         )
         return
     engines = args.engines.split(",")
+    load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.txt"
         n = tokenize_copy(args.corpus, corpus)
         print(f"corpus: {args.corpus} -> {n:,} tokens", flush=True)
+        if args.corpus_scale:
+            corpus_scale(args, corpus, Path(tmp))
+            return
+        speed_corpus = corpus
+        if args.speed_words:
+            speed_corpus = Path(tmp) / "speed.txt"
+            n_speed = prefix_copy(corpus, speed_corpus, int(args.speed_words))
+            print(f"speed rounds on the first {n_speed:,} words", flush=True)
         runs = []
         for r in range(args.rounds):
             order = engines[r % len(engines) :] + engines[: r % len(engines)]
             for e in order:
-                res = spawn(e, str(corpus), args.speed_epochs, False)
+                res = spawn(e, str(speed_corpus), args.speed_epochs, False)
                 runs.append(res)
                 print(
                     f"  round {r + 1} {e:12s} {res['words_per_s'] / 1e3:7.0f}k words/s "
@@ -302,8 +461,13 @@ def main() -> None:
         if not args.no_quality:
             # Hogwild threads make every run differ a little: average over seeds.
             per_seed: dict[str, list[dict]] = {e: [] for e in engines}
+            seeds_for = {
+                e: int(k) for e, k in (x.split("=") for x in args.seeds_for.split(",") if x)
+            }
             for seed in range(1, args.seeds + 1):
                 for e in engines:
+                    if seed > seeds_for.get(e, args.seeds):
+                        continue
                     q = spawn(e, str(corpus), args.quality_epochs, True, seed)
                     per_seed[e].append(q)
                     print(
@@ -313,9 +477,11 @@ def main() -> None:
                         flush=True,
                     )
             for e, qs in per_seed.items():
+                if not qs:
+                    continue
                 quality[e] = {
                     k: statistics.mean(q[k] for q in qs)
-                    for k in ("analogy", "analogy_coverage", "ws353", "simlex")
+                    for k in ("analogy", "analogy_coverage", "ws353", "simlex", "peak_rss_mb")
                 }
                 quality[e]["queen_first"] = sum(q["king_man_woman"][:1] == ["queen"] for q in qs)
                 quality[e]["runs"] = len(qs)
@@ -331,10 +497,11 @@ def main() -> None:
             for k in ("words_per_s", "vocab_s", "train_s", "peak_rss_mb")
         }
         for e in engines
+        if any(x["engine"] == e for x in runs)
     }
     print(f"\nmedian of {args.rounds} rounds, {args.speed_epochs} epoch(s), workers=2:")
     base = med.get("gensim", {}).get("words_per_s")
-    for e in engines:
+    for e in med:
         m = med[e]
         ratio = f"{m['words_per_s'] / base:.2f}x gensim" if base else ""
         print(
@@ -346,13 +513,21 @@ def main() -> None:
             f"  ours / gensim corpus_file: "
             f"{med['ours']['words_per_s'] / med['gensim-file']['words_per_s']:.2f}x"
         )
-    if args.markdown:
-        Path(args.markdown).write_text(markdown_table(args, n, med, quality))
+    if args.markdown and "gensim" in med:
+        load = f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+        Path(args.markdown).write_text(
+            markdown_table(args, n, med, quality)
+            + f"\nMachine load (1-minute average, 2 cores, shared): {load}.\n"
+        )
     if args.json:
         Path(args.json).write_text(
             json.dumps(
                 {
                     "corpus": args.corpus,
+                    "command": " ".join(sys.argv),
+                    "note": f"`{' '.join(sys.argv)}`: machine load (1-minute average, 2 "
+                    f"shared cores) {load_start:.1f} at the start, "
+                    f"{os.getloadavg()[0]:.1f} at the end.",
                     "tokens": n,
                     "runs": runs,
                     "median": med,

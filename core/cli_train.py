@@ -52,7 +52,7 @@ def train(args, err: TextIO, progress_line) -> int:
     from w2v_gui.core import cli_phrases
     from w2v_gui.core.corpus import Corpus
     from w2v_gui.core.formats import check_writable, native
-    from w2v_gui.core.vocab import scan
+    from w2v_gui.core.vocab import CACHE_OVER_TOKENS, scan
 
     options = {
         k: getattr(args, k)
@@ -82,7 +82,9 @@ def train(args, err: TextIO, progress_line) -> int:
             err.flush()
 
     t0 = time.perf_counter()
-    sc = scan(corpus, read_progress)
+    # Big corpora keep their ids on disk (core/tokencache.py): memory stays bounded. The
+    # phrase pass reads the ids whole, so with phrases they stay in memory.
+    sc = scan(corpus, read_progress, cache_over=None if config.phrases else CACHE_OVER_TOKENS)
     if tty:
         err.write("\r\033[K")
     for s in sc.stats.skipped:  # always, even with -q: the person should know

@@ -61,13 +61,21 @@ _SAVE_WORD_BYTES = 110
 _JOB_BYTES_PER_TOKEN = 80  # a job's draws, masks and padded ids (kernels.py's _run_job)
 
 
-def estimate(config: TrainingConfig, vocab_size: int, tokens: int, raw_words: int) -> Estimate:
+def estimate(
+    config: TrainingConfig,
+    vocab_size: int,
+    tokens: int,
+    raw_words: int,
+    *,
+    tokens_on_disk: bool = False,
+) -> Estimate:
     """Rough memory (peak resident bytes) and time of training ``config`` on a scanned corpus.
 
-    The peak is the process, the words as Python objects, the token ids, both V × d
-    matrices, and then the larger of what training adds (each worker's job and batch
-    arrays, the shuffle windows) and what the save adds (the file's word table): the
-    snapshots and the save use the matrices themselves.
+    The peak is the process, the words as Python objects, the token ids (one window of
+    them with ``tokens_on_disk``: core/tokencache.py), both V × d matrices, and then the
+    larger of what training adds (each worker's job and batch arrays, the shuffle
+    windows) and what the save adds (the file's word table): the snapshots and the save
+    use the matrices themselves.
     """
     d = config.vector_size
     matrices = 2 * vocab_size * d * 4
@@ -81,7 +89,9 @@ def estimate(config: TrainingConfig, vocab_size: int, tokens: int, raw_words: in
     windows = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 10 if config.shuffle else 0
     training = buffers + windows
     saving = vocab_size * _SAVE_WORD_BYTES
-    mem = _PROCESS_BYTES + tokens * 4 + vocab_size * _WORD_BYTES + matrices + max(training, saving)
+    # On disk, only the window being read (4 bytes a token) is in memory.
+    ids = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 4 if tokens_on_disk else tokens * 4
+    mem = _PROCESS_BYTES + ids + vocab_size * _WORD_BYTES + matrices + max(training, saving)
     # Cost per word grows with dimensions and with pairs (window) and negatives.
     work = (d / 100) * (0.5 + 0.5 * (config.window + 1) / 6) * (0.6 + 0.4 * config.negative / 5)
     speed = (

@@ -17,9 +17,11 @@ How a batch works:
 * Updates are computed from one copy of the rows, then summed per row. A row that
   collects many pair gradients in one batch (frequent words) would overshoot: its step
   is stable only while its summed curvature ``Λ = Σ lr·σ(s)·σ(−s)·‖x_other‖²`` stays
-  below 2, so each row's summed update is scaled by ``min(1, 2/Λ)`` (``2/workers``
-  instead of 2 when Hogwild workers' batches in flight add up on the same rows). Rows
-  under the limit get the plain SGD step (see ENGINE-NOTES.md for the divergence this prevents).
+  below 2, so each row's summed update is scaled by ``min(1, 2/Λ)``. Rows under the
+  limit get the plain SGD step (see ENGINE-NOTES.md for the divergence this prevents).
+  Hogwild workers' batches in flight at once were computed from the same stale rows, so
+  their steps add up like one batch's: a :class:`RowBudget` lets a row take only what
+  is left of Λ = 2 after the steps other batches applied to it since this batch read it.
   The factor σ(s)·σ(−s) is floored at |gradient coefficient|/4: a term far on the wrong
   side of its target (a word pushed away as a negative for a long stretch whose topic
   returns) has almost no local curvature but a full-size gradient, and without the floor
@@ -34,6 +36,7 @@ the trainer's work units (jobs, shuffle windows) live here too: the trainer and
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,10 +45,13 @@ from scipy.sparse import csr_array
 GROUP = 64  # centres sharing one pool of negatives
 MAX_ROW_LOAD = 40  # target mean pair-gradients per pooled negative row
 CURVATURE_CAP = 2.0
-# ...for one worker. Hogwild workers' batches in flight at once land on the same frequent
-# rows, and their steps add up as if they were one batch, so each worker's batch gets
-# CURVATURE_CAP / workers. With the cap at 2 for each of two workers, 24 of 100 seeds of a
-# 47-word corpus at a constant learning rate of 0.025 diverged within 0.1 s; at 1, 0 of 100.
+# ...for a row's steps computed from one copy of it. Hogwild workers' batches in flight at
+# once land on the same frequent rows and their steps add up as if they were one batch:
+# with the cap at 2 for each of two workers, 24 of 100 seeds of a 47-word corpus at a
+# constant learning rate of 0.025 diverged within 0.1 s. A cap of 2 / workers per batch
+# fixed that but starved learning as workers grew (dict8, 3 epochs: SimLex 0.279 with 2
+# workers, 0.249 with 4, 0.190 with 8); RowBudget shares the 2 only among the batches
+# that really overlap on a row (0.300 with 2 workers, 0.303 with 8).
 # Expected occurrences of the most frequent (kept) word per batch, at most. The curvature
 # cap bounds each row's own step, but a word repeated ~100 times in one batch moves both
 # its input and context rows so far that their product overshoots (the cross term grows
@@ -150,7 +156,15 @@ class BatchGradients:
 
 
 def batch_gradients(
-    X: np.ndarray, Y: np.ndarray, N: np.ndarray, mask: np.ndarray, lr: float, negative: int
+    X: np.ndarray,
+    Y: np.ndarray,
+    N: np.ndarray,
+    mask: np.ndarray,
+    lr: float,
+    negative: int,
+    *,
+    with_loss: bool = True,
+    live: np.ndarray | None = None,
 ) -> BatchGradients:
     """SGD updates of one batch of centres against their context band and pooled negatives.
 
@@ -163,6 +177,9 @@ def batch_gradients(
         ``b // (B / G)``.
     mask : (B, 2W + 1) bool, live (centre, context) pairs; column W (the centre) is False.
     lr : learning rate. negative : word2vec's negatives per pair.
+    with_loss : compute the loss (else it is 0.0): its logarithms over every score cost
+        about a tenth of a batch, and the trainer reports it from a sample of batches.
+    live : ``mask``'s count of live slots per centre, if the caller has it already.
     """
     B, d = X.shape
     G, P = N.shape[:2]
@@ -172,13 +189,14 @@ def batch_gradients(
     isz = dt.itemsize
     Y = np.ascontiguousarray(Y)
     Yv = strided(Y, (B, w2, d), (Y.strides[0],) * 2 + (Y.strides[1],))
-    live = np.count_nonzero(mask, axis=1)
+    if live is None:
+        live = np.count_nonzero(mask, axis=1)
     # Positive pairs. q = σ(−s) = 1 − σ(s); the SGD coefficient is lr·q.
     q = np.matmul(Yv, X[:, :, None])[:, :, 0]
     np.negative(q, out=q)
     sigmoid_(q)
     q *= mask
-    loss = -float(_log1m(q).sum(dtype=np.float64))
+    loss = -float(_log1m(q).sum(dtype=np.float64)) if with_loss else 0.0
     cp = _curvature_factor(q)
     cp *= lr
     q *= lr
@@ -186,8 +204,9 @@ def batch_gradients(
     Xg = X.reshape(G, B // G, d)
     weight = (live * (negative / P)).astype(dt).reshape(G, B // G, 1)
     gn = sigmoid_(np.matmul(Xg, N.transpose(0, 2, 1)))
-    per_centre = _log1m(gn).sum(axis=2)  # 48 terms: float32 is exact enough
-    loss -= float(np.dot(per_centre.ravel(), weight.ravel().astype(np.float64)))
+    if with_loss:
+        per_centre = _log1m(gn).sum(axis=2)  # 48 terms: float32 is exact enough
+        loss -= float(np.dot(per_centre.ravel(), weight.ravel().astype(np.float64)))
     cn = _curvature_factor(gn)
     cn *= weight * dt.type(lr)
     gn *= weight * dt.type(-lr)
@@ -313,11 +332,18 @@ def cbow_gradients(
 
 
 def sum_rows(
-    rows: np.ndarray, updates: np.ndarray, curvature: np.ndarray, cap: float | None = None
+    rows: np.ndarray,
+    updates: np.ndarray,
+    curvature: np.ndarray,
+    cap: float | None = None,
+    budget: tuple[RowBudget, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Unique ``rows`` (sorted) and, for each, the sum of its updates scaled by
     ``min(1, cap / Σ Λ)``, the stable step size for the row's summed curvature.
 
+    With ``budget`` = (a :class:`RowBudget`, what its ``seen(rows)`` said when the batch
+    read its rows), each row's cap is what is left of the budget's after the steps other
+    batches applied to the row since then.
     Summing runs of equal rows is a sparse (rows × contributions) matrix of ones times
     the update block: 3–4× faster than ``np.add.reduceat`` or ``np.add.at`` here.
     """
@@ -330,10 +356,44 @@ def sum_rows(
     np.not_equal(r[1:], r[:-1], out=first[1:])
     starts = np.flatnonzero(first)
     lam = np.add.reduceat(curvature[order], starts)
-    scale = (cap / np.maximum(lam, cap)).astype(updates.dtype)
+    if budget is None:
+        scale = (cap / np.maximum(lam, cap)).astype(updates.dtype)
+    else:
+        book, seen = budget
+        scale = book.take(r[starts], lam, seen[order[starts]]).astype(updates.dtype)
     indptr = np.append(starts, n)
     ones = csr_array((np.repeat(scale, np.diff(indptr)), order, indptr), shape=(len(starts), n))
     return r[starts], ones @ updates
+
+
+class RowBudget:
+    """The curvature Λ of the steps applied to each row so far, so that Hogwild batches in
+    flight at once share a row's stable step instead of each taking all of it.
+
+    A batch notes ``seen(rows)`` when it reads its rows; when it scatters, ``take`` gives
+    each of its rows the scale ``min(1, left / Λ)`` with ``left = cap − (Λ applied to the
+    row since then)``, and books what it applied. Rows no other batch touched meanwhile
+    get the full cap (one worker's step); a frequent row shared by k batches in flight
+    gets, over all of them, no more than the cap. Bookkeeping only: about 2·rows float64.
+    """
+
+    def __init__(self, rows: int, cap: float = CURVATURE_CAP) -> None:
+        self._applied = np.zeros(rows, dtype=np.float64)
+        self._cap = cap
+        self._lock = threading.Lock()
+
+    def seen(self, rows: np.ndarray) -> np.ndarray:
+        return self._applied[rows]
+
+    def take(self, rows: np.ndarray, lam: np.ndarray, seen: np.ndarray) -> np.ndarray:
+        """Scale of each (unique) row's summed step of curvature ``lam``; books it."""
+        lam = lam.astype(np.float64)
+        with self._lock:  # read, decide and book at once, or two batches take one share
+            applied = self._applied[rows]
+            left = np.maximum(self._cap - (applied - seen), 0.0)
+            scale = np.minimum(1.0, left / np.maximum(lam, 1e-30))
+            self._applied[rows] = applied + scale * lam
+        return scale
 
 
 def scatter_capped(

@@ -14,6 +14,8 @@ import numbers
 import zlib
 from typing import Any
 
+import numpy as np
+
 from w2v_gui.core.config import token_pattern_problem
 from w2v_gui.core.errors import FormatError
 
@@ -23,7 +25,13 @@ _INT_MAX = 2**62  # far beyond any real run; keeps every count a machine integer
 def scan_checksum(scan: Any) -> int:
     """CRC-32 of a scan's text as ids and of the words the ids stand for (a renamed word
     keeps its id, so the ids alone would not see it). "Is it still the same text?\""""
-    crc = zlib.crc32(scan.ids)
+    ids = scan.ids
+    if isinstance(ids, np.ndarray):
+        crc = zlib.crc32(ids)
+    else:  # a token cache on disk (core/tokencache.py): the same CRC, a slice at a time
+        crc = 0
+        for lo in range(0, len(ids), 1 << 22):
+            crc = zlib.crc32(ids[lo : lo + (1 << 22)], crc)
     return zlib.crc32("\n".join(scan.words).encode("utf-8", "surrogatepass"), crc)
 
 

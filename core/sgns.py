@@ -25,10 +25,10 @@ from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.errors import InsufficientMemory, TrainingDiverged
 from w2v_gui.core.estimate import MEMORY_ADVICE, available_memory, estimate
 from w2v_gui.core.kernels import (
-    CURVATURE_CAP,
     GROUP,
     JOB_TOKENS,
     SHUFFLE_TOKENS,
+    RowBudget,
     batch_gradients,
     batch_size,
     cbow_gradients,
@@ -41,6 +41,8 @@ from w2v_gui.core.resume import validate_state
 from w2v_gui.core.units import format_bytes
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import TokenStream, Vocab
+
+LOSS_EVERY = 4  # one batch in this many computes (and reports) its loss
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,13 @@ class Trainer:
         self.stream = stream
         self.report_interval = report_interval
         V, d = len(vocab), config.vector_size
-        need = estimate(config, V, len(stream.ids), stream.raw_words).new_bytes
+        need = estimate(
+            config,
+            V,
+            len(stream.ids),
+            stream.raw_words,
+            tokens_on_disk=not isinstance(stream.ids, np.ndarray),
+        ).new_bytes
         free = available_memory()
         if free is not None and need > free:
             raise InsufficientMemory(
@@ -140,6 +148,8 @@ class Trainer:
         self._cdf = np.cumsum(vocab.noise_distribution(config.ns_exponent))
         self._cdf /= self._cdf[-1]
         self._pool = pool_size(config.window, config.negative)
+        # One worker's batches never overlap: the plain cap, bit for bit as before.
+        self._budget = RowBudget(2 * V) if config.workers > 1 else None
         kept = self._keep * vocab.counts
         # Hogwild: the workers' batches land on the same rows at the same time, so a word's
         # repeats add up across the batches in flight (two workers at 16 each diverged on a
@@ -342,9 +352,13 @@ class Trainer:
                     if self.config.shuffle
                     else None
                 )
+                # Only this window's tokens are read: a slice of an in-memory array, or a
+                # read from the token cache on disk for big corpora (core/tokencache.py).
+                ss = self.stream.sentence_starts
+                ss = ss[np.searchsorted(ss, a, "left") : np.searchsorted(ss, b, "right")] - a
                 self._window_cache = (
                     key,
-                    (a, *window_tokens(self.stream.ids, self.stream.sentence_starts, a, b, rng)),
+                    (a, *window_tokens(self.stream.ids[a:b], ss, 0, b - a, rng)),
                 )
             return self._window_cache[1]
 
@@ -394,13 +408,15 @@ class Trainer:
         offsets = np.abs(np.arange(-W, W + 1))
         slots = strided(sent, (nb * B, 2 * W + 1), (sent.strides[0],) * 2)
         live = (offsets <= reach[:, None]) & (offsets != 0) & (slots == sent[W : W + nb * B, None])
+        live_n = np.count_nonzero(live, axis=1)  # once per job, not per batch
         tok_ctx = tok + V  # context rows are numbered after input rows in the summation
         neg_ctx = negs + V
         n_all = len(self.stream.ids)
         span = cfg.epochs * n_all
         # Untrained vectors score ~(1 + K)·ln 2 per pair; three times that is divergence.
         diverged_loss = 3 * (1 + K) * math.log(2)
-        cap = CURVATURE_CAP / cfg.workers
+        # Hogwild: batches in flight share each row's stable step (kernels.RowBudget).
+        book = self._budget
         for t in range(job.first_batch, nb):
             if stop.is_set() or self._halt.is_set():
                 with self._lock:
@@ -416,30 +432,51 @@ class Trainer:
             mask = live[t * B : (t + 1) * B]
             neg = negs[t]
             syn0, syn1 = self._syn0, self._syn1
+            # One summation for both matrices: context rows are numbered after input rows.
             if cfg.sg:
-                g = batch_gradients(syn0[centres], syn1[band], syn1[neg], mask, lr, K)
                 rows = np.concatenate((centres, tok_ctx[c0 - W : c0 + B + W], neg_ctx[t].ravel()))
             else:  # CBOW: the band's input rows predict the centres' context rows
-                g = cbow_gradients(syn0[band], syn1[centres], syn1[neg], mask, lr, K, cfg.cbow_mean)
                 rows = np.concatenate((tok_ctx[c0 : c0 + B], band, neg_ctx[t].ravel()))
-            if not math.isfinite(g.loss) or g.loss > g.pairs * diverged_loss:
+            budget = None if book is None else (book, book.seen(rows))
+            # The skip-gram loss is only reported (and watched for divergence) from one
+            # batch in LOSS_EVERY: its logarithms cost ~10 % of a batch. Non-finite rows
+            # show in the curvature of every batch. CBOW's kernel computes it every batch.
+            sampled = not cfg.sg or t % LOSS_EVERY == 0
+            if cfg.sg:
+                g = batch_gradients(
+                    syn0[centres],
+                    syn1[band],
+                    syn1[neg],
+                    mask,
+                    lr,
+                    K,
+                    with_loss=sampled,
+                    live=live_n[t * B : (t + 1) * B],
+                )
+            else:
+                g = cbow_gradients(syn0[band], syn1[centres], syn1[neg], mask, lr, K, cfg.cbow_mean)
+            if (
+                not math.isfinite(g.loss)
+                or g.loss > g.pairs * diverged_loss
+                or not (sampled or math.isfinite(float(g.curvature.sum())))
+            ):
                 self.diverged = True
                 raise TrainingDiverged(
                     f"training diverged at learning rate {lr:.4g} (loss per pair "
                     f"{g.loss / max(g.pairs, 1):.3g}); try a lower alpha (now {cfg.alpha})"
                 )
-            # One summation for both matrices: context rows are numbered after input rows.
-            uniq, summed = sum_rows(rows, g.updates, g.curvature, cap)
+            uniq, summed = sum_rows(rows, g.updates, g.curvature, budget=budget)
             k = np.searchsorted(uniq, V)
             self._syn0[uniq[:k]] += summed[:k]
             self._syn1[uniq[k:] - V] += summed[k:]
             with self._lock:
                 tl = self._tally
-                tl.loss += g.loss
-                tl.pairs += g.pairs
                 tl.words += (ends[t] - starts[t]) * self._raw_per_token
-                tl.epoch_loss[job.epoch] = tl.epoch_loss.get(job.epoch, 0.0) + g.loss
-                tl.epoch_pairs[job.epoch] = tl.epoch_pairs.get(job.epoch, 0) + g.pairs
+                if sampled:  # the mean loss per pair over the sampled batches
+                    tl.loss += g.loss
+                    tl.pairs += g.pairs
+                    tl.epoch_loss[job.epoch] = tl.epoch_loss.get(job.epoch, 0.0) + g.loss
+                    tl.epoch_pairs[job.epoch] = tl.epoch_pairs.get(job.epoch, 0) + g.pairs
         with self._lock:
             if nb == 0:  # every token was subsampled away: still count the words read
                 self._tally.words += len(ids) * self._raw_per_token

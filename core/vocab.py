@@ -19,9 +19,13 @@ import numpy as np
 from w2v_gui.core.corpus import NEWLINE, Corpus, ReadStats
 from w2v_gui.core.errors import Cancelled, CorpusError
 from w2v_gui.core.nearest import sorted_order
+from w2v_gui.core.tokencache import TokenFile
 
 _REMAP_SLICE = 1 << 20  # tokens per slice when counting and remapping (~25 MB of temporaries)
 _PART_TOKENS = 1 << 22  # 16 MB of int32 ids
+# `w2v train` keeps the ids of corpora over this many tokens in a file on disk
+# (core/tokencache.py): a 47M-word corpus then trains in about the memory of a 2M one.
+CACHE_OVER_TOKENS = 1 << 24
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,7 +87,7 @@ class TokenStream:
     begins (strictly increasing); windows never reach across them.
     """
 
-    ids: np.ndarray
+    ids: np.ndarray | TokenFile  # a TokenFile for corpora scanned with ``cache_over``
     sentence_starts: np.ndarray
     raw_words: int
 
@@ -97,7 +101,7 @@ class Scan:
 
     words: list[str]
     counts: np.ndarray
-    ids: np.ndarray
+    ids: np.ndarray | TokenFile
     newline_id: int
     raw_words: int
     stats: ReadStats
@@ -161,8 +165,10 @@ class Scan:
         if self.newline_id >= 0:
             remap[self.newline_id] = -2
         # Remap in slices so the temporaries stay bounded on a 100M-token corpus, straight
-        # into the result (its length is known: joining the slices needed it twice).
-        ids = np.empty(int(self.counts[kept].sum()), dtype=np.int32)
+        # into the result (its length is known: joining the slices needed it twice), or
+        # into a file of its own when the scan's ids are on disk.
+        on_disk = isinstance(self.ids, TokenFile)
+        ids = TokenFile() if on_disk else np.empty(int(self.counts[kept].sum()), dtype=np.int32)
         start_parts, kept_before = [], 0
         for lo in range(0, len(self.ids), _REMAP_SLICE):
             final = remap[self.ids[lo : lo + _REMAP_SLICE]]
@@ -170,7 +176,10 @@ class Scan:
             # Kept tokens before each line break = where the next sentence starts.
             start_parts.append(np.cumsum(keep, dtype=np.int64)[final == -2] + kept_before)
             part = final[keep]
-            ids[kept_before : kept_before + len(part)] = part
+            if on_disk:
+                ids.append(part)
+            else:
+                ids[kept_before : kept_before + len(part)] = part
             kept_before += len(part)
         assert kept_before == len(ids)  # the counts came from these very ids
         starts = np.concatenate(start_parts) if start_parts else np.zeros(0, np.int64)
@@ -186,15 +195,29 @@ class _IdBuffer:
 
     Joining one small array per chunk needed twice the id array at the end; here ``join``
     frees each part as soon as it is copied, so the peak is the id array plus one part.
+    Past ``cache_over`` tokens, full parts go to a :class:`TokenFile` instead, and
+    ``join`` returns that file.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cache_over: int | None = None) -> None:
         self._parts: list[np.ndarray] = []
         self._fill = _PART_TOKENS
+        self._cache_over = cache_over
+        self._file: TokenFile | None = None
+
+    def _flush(self) -> None:
+        """Move the (full) parts to the file once there is or should be one."""
+        if self._file is None and self._cache_over is not None:
+            if len(self._parts) * _PART_TOKENS > self._cache_over:
+                self._file = TokenFile()
+        if self._file is not None:
+            while self._parts:
+                self._file.append(self._parts.pop(0))
 
     def extend(self, ids: np.ndarray) -> None:
         while len(ids):
             if self._fill == _PART_TOKENS:
+                self._flush()
                 self._parts.append(np.empty(_PART_TOKENS, dtype=np.int32))
                 self._fill = 0
             take = min(len(ids), _PART_TOKENS - self._fill)
@@ -202,10 +225,14 @@ class _IdBuffer:
             self._fill += take
             ids = ids[take:]
 
-    def join(self) -> np.ndarray:
+    def join(self) -> np.ndarray | TokenFile:
         parts, self._parts = self._parts, []
         if parts:
             parts[-1] = parts[-1][: self._fill]
+        if self._file is not None:
+            for part in parts:
+                self._file.append(part)
+            return self._file
         out = np.empty(sum(len(p) for p in parts), dtype=np.int32)
         at = 0
         while parts:
@@ -235,24 +262,31 @@ def scan(
     corpus: Corpus,
     progress: Callable[[int, int], None] | None = None,
     stop: threading.Event | None = None,
+    cache_over: int | None = None,
 ) -> Scan:
     """Read ``corpus`` once: count tokens and record the text as provisional ids.
 
+    With ``cache_over``, a corpus of more tokens keeps its ids in a temporary file
+    (:class:`~w2v_gui.core.tokencache.TokenFile`), and so does the stream ``build`` cuts
+    from it; the trainer reads them a window at a time.
     Raises :class:`CorpusError` if the corpus holds no words, :class:`Cancelled` if
     ``stop`` gets set.
     """
-    result = _scan(corpus, progress, stop)
+    result = _scan(corpus, progress, stop, cache_over)
     _return_freed_memory()  # once the word table and the last chunk are gone with _scan
     return result
 
 
 def _scan(
-    corpus: Corpus, progress: Callable[[int, int], None] | None, stop: threading.Event | None
+    corpus: Corpus,
+    progress: Callable[[int, int], None] | None,
+    stop: threading.Event | None,
+    cache_over: int | None = None,
 ) -> Scan:
     ids_of: defaultdict[str, int] = defaultdict()
     # A new word gets the next free id; map(ids_of.__getitem__) stays in C per token.
     ids_of.default_factory = ids_of.__len__
-    ids = _IdBuffer()
+    ids = _IdBuffer(cache_over)
     for tokens in corpus.iter_chunks(progress):
         if stop is not None and stop.is_set():
             raise Cancelled("reading the corpus was cancelled")

@@ -85,6 +85,10 @@ def test_batch_gradients_match_per_pair_reference(W, B, G, P):
     assert g.loss == pytest.approx(loss, rel=1e-10)
     assert g.pairs == mask.sum()
     assert not g.d_centres[0].any()
+    # The trainer's fast path (no loss, live counts given) makes the very same step.
+    fast = batch_gradients(X, Y, N, mask, 0.05, 5, with_loss=False, live=mask.sum(axis=1))
+    assert np.array_equal(fast.updates, g.updates) and fast.loss == 0.0
+    assert np.array_equal(fast.curvature, g.curvature) and fast.pairs == g.pairs
 
 
 def test_scatter_sums_duplicates_and_caps_only_overloaded_rows():
@@ -94,6 +98,34 @@ def test_scatter_sums_duplicates_and_caps_only_overloaded_rows():
     curv = np.array([1.0, 0.5, 1.0, 1.9, 2.0])  # row 3: Λ = 4 > 2 → halved
     scatter_capped(m, rows, upd, curv)
     np.testing.assert_allclose(m, [[5, 5], [0, 1], [0, 0], [3, 0], [0, 0]])
+
+
+def test_batches_in_flight_share_a_rows_stable_step():
+    from w2v_gui.core.kernels import RowBudget
+
+    book = RowBudget(4)
+    rows = np.array([0, 1, 2])
+    a_seen, b_seen = book.seen(rows), book.seen(rows)  # two batches read the same rows
+    # Batch a scatters first: rows under the cap take their plain step, row 2 is capped.
+    np.testing.assert_allclose(book.take(rows, np.array([1.5, 0.5, 4.0]), a_seen), [1, 1, 0.5])
+    # Batch b, computed from the same stale rows, gets what a left of each row's Λ = 2.
+    np.testing.assert_allclose(
+        book.take(rows, np.array([1.0, 0.5, 1.0]), b_seen), [0.5, 1, 0], atol=1e-12
+    )
+    # Row 3 was untouched by a: full step. A batch reading now starts afresh.
+    np.testing.assert_allclose(book.take(np.array([3]), np.array([1.0]), book.seen([3])), [1])
+    np.testing.assert_allclose(book.take(rows, np.array([4.0, 1, 1]), book.seen(rows)), [0.5, 1, 1])
+    # Through sum_rows: the second batch's row 0 gets half its summed update.
+    from w2v_gui.core.kernels import sum_rows
+
+    book = RowBudget(2)
+    r = np.array([0, 0, 1])
+    upd = np.ones((3, 2))
+    seen = book.seen(r)
+    sum_rows(r, upd, np.array([1.0, 1.0, 0.1]), budget=(book, book.seen(r)))
+    uniq, summed = sum_rows(r, upd, np.array([0.5, 0.5, 0.1]), budget=(book, seen))
+    np.testing.assert_allclose(summed, [[0, 0], [1, 1]], atol=1e-12)  # row 0: budget spent
+    assert list(uniq) == [0, 1]
 
 
 def test_a_row_on_the_wrong_side_of_all_its_pairs_moves_a_bounded_distance():
@@ -374,15 +406,18 @@ def test_two_workers_on_a_tiny_vocabulary_do_not_diverge():
 
 
 @pytest.mark.slow
-def test_two_workers_at_a_constant_high_learning_rate_on_a_tiny_vocabulary_stay_finite():
+@pytest.mark.parametrize("workers,seeds", [(2, 24), (8, 6)])
+def test_workers_at_a_constant_high_learning_rate_on_a_tiny_vocabulary_stay_finite(workers, seeds):
     """The GUI tests' long runs: 47 words, no subsampling, 1,000 epochs so the learning
     rate stays at 0.025. With each worker's batch capped at Λ = 2, about one seed in six
     diverged within the first 0.1 s (two workers' capped steps on the same rows add up);
-    the cap is now 2 / workers."""
+    batches in flight now share each row's Λ = 2 (kernels.RowBudget)."""
     from tests.gui.planted import planted_text  # plain Python, no Qt
 
-    config, vocab, stream = _setup(planted_text().splitlines(), workers=2, epochs=1000, window=5)
-    for seed in range(1, 25):
+    config, vocab, stream = _setup(
+        planted_text().splitlines(), workers=workers, epochs=1000, window=5
+    )
+    for seed in range(1, seeds + 1):
         trainer = Trainer(config.replace(seed=seed), vocab, stream, report_interval=0.05)
         stop = threading.Event()
         for rec in trainer.run(stop=stop):
