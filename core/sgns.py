@@ -17,7 +17,7 @@ import math
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -35,43 +35,15 @@ from w2v_gui.core.kernels import (
     pool_size,
     strided,
     sum_rows,
-    window_tokens,
 )
+from w2v_gui.core.progress import Tally, TrainingProgress
 from w2v_gui.core.resume import validate_state
 from w2v_gui.core.units import format_bytes
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import TokenStream, Vocab
+from w2v_gui.core.windows import window_tokens
 
 LOSS_EVERY = 4  # one batch in this many computes (and reports) its loss
-
-
-@dataclass(frozen=True)
-class TrainingProgress:
-    """One report from a running trainer."""
-
-    epoch: int  # 1-based epoch being trained
-    epochs: int
-    words_done: int  # raw corpus words processed, all epochs so far
-    words_total: int  # raw corpus words × epochs
-    loss: float  # mean loss per (centre, context) pair (CBOW: per centre) since last report
-    lr: float
-    words_per_sec: float  # raw words per second since the last report
-    elapsed: float  # seconds of training (pauses excluded)
-    epoch_losses: tuple[float, ...] = ()  # mean loss per pair of each finished epoch
-    done: bool = False  # the run ended (completed or stopped)
-    stopped: bool = False  # ended by a stop request before the last epoch finished
-    paused: bool = False
-
-    @property
-    def fraction(self) -> float:
-        return self.words_done / self.words_total if self.words_total else 1.0
-
-    @property
-    def eta(self) -> float | None:
-        """Seconds left at the current speed, if known."""
-        if self.words_per_sec <= 0:
-            return None
-        return (self.words_total - self.words_done) / self.words_per_sec
 
 
 @dataclass
@@ -81,16 +53,6 @@ class _Job:
     start: int
     stop: int
     first_batch: int = 0
-
-
-@dataclass
-class _Tally:
-    loss: float = 0.0
-    pairs: int = 0
-    words: float = 0.0
-    epoch_loss: dict = field(default_factory=dict)
-    epoch_pairs: dict = field(default_factory=dict)
-    epoch_jobs_left: dict = field(default_factory=dict)
 
 
 class Trainer:
@@ -175,7 +137,7 @@ class Trainer:
         self._next_job = int(st.get("next_job", 0))
         self._pending = [(int(j), int(b)) for j, b in st.get("partial_jobs", [])]
         self._elapsed = float(st.get("elapsed", 0.0))
-        self._tally = _Tally(words=float(st.get("words_done", 0.0)))
+        self._tally = Tally(words=float(st.get("words_done", 0.0)))
         self._tally.epoch_loss = {int(k): v for k, v in st.get("epoch_loss", {}).items()}
         self._tally.epoch_pairs = {int(k): v for k, v in st.get("epoch_pairs", {}).items()}
         done_jobs = set(range(self._next_job)) - {j for j, _ in self._pending}

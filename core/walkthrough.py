@@ -33,7 +33,8 @@ import numpy as np
 from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.errors import Cancelled
 from w2v_gui.core.kernels import CURVATURE_CAP, batch_gradients, sigmoid_, sum_rows
-from w2v_gui.core.sgns import Trainer, TrainingProgress
+from w2v_gui.core.progress import TrainingProgress
+from w2v_gui.core.sgns import Trainer
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import Scan, TokenStream, Vocab
 

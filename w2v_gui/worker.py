@@ -50,7 +50,8 @@ from w2v_gui.core import phrases
 from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.errors import Cancelled, CorpusError, W2VError
 from w2v_gui.core.formats.native import NativeModel
-from w2v_gui.core.sgns import Trainer, TrainingProgress
+from w2v_gui.core.progress import TrainingProgress
+from w2v_gui.core.sgns import Trainer
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import Scan
 from w2v_gui.queries import Answers, Questions, answer

@@ -257,7 +257,7 @@ def test_batches_shrink_so_no_word_floods_one(monkeypatch):
 
 @pytest.mark.parametrize("sentences", [300, 70_000])  # 70,000: built in three slices
 def test_a_window_takes_its_sentences_whole_in_a_random_order(sentences):
-    from w2v_gui.core.kernels import window_tokens
+    from w2v_gui.core.windows import window_tokens
 
     lengths = np.random.default_rng(0).integers(1, 9, size=sentences)
     ids = np.arange(lengths.sum(), dtype=np.int32)  # token i is word i: order is visible

@@ -9,7 +9,7 @@ import pytest
 from tests.gui.test_learn import click, panel, planted_scan  # noqa: F401 - fixtures
 from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.corpus import Corpus
-from w2v_gui.core.sgns import TrainingProgress
+from w2v_gui.core.progress import TrainingProgress
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import scan
 from w2v_gui.core.walkthrough import QuickRun, quick_train

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from w2v_gui.core.sgns import TrainingProgress
+from w2v_gui.core.progress import TrainingProgress
 from w2v_gui.session import IDLE, PAUSED, STOPPING, TRAINING, State
 from w2v_gui.text import format_duration
 
