@@ -102,4 +102,5 @@ def test_cancel_stops_a_tsne_and_keeps_the_pca_map(qtbot, window, tmp_path):
     assert panel._result.layout != TSNE
     np.testing.assert_array_equal(panel._result.map.xy, pca_xy)
     assert "cancelled" in panel.message.text()
+    assert panel.extras.layout_box.currentData() != TSNE  # the choice says what is shown
     assert panel.extras.progress.isHidden()

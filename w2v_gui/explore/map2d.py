@@ -297,10 +297,10 @@ class MapPanel(PointerMixin, LazyPicture):
             return
         if result.request.layout == TSNE and result.layout != TSNE:
             cached = self._tsne.cached(result)
-            if cached is not None:
-                result = cached
-            elif len(result.map.rows) >= 5:
-                self._tsne.request(result)  # the PCA map shows meanwhile
+            if cached is None and len(result.map.rows) >= 5:
+                self._tsne.request(result)  # PCA (or the last t-SNE) shows meanwhile
+                cached = self._tsne.cached(result, older=True)
+            result = cached or result
         self._result = result
         m = result.map
         xy = m.xy
@@ -407,6 +407,8 @@ class MapPanel(PointerMixin, LazyPicture):
         self._rethin.start()
 
     def _on_tsne_cancelled(self) -> None:
+        self.extras.choose_pca()  # what the map shows: a refresh would start t-SNE again
+        self.fit.setVisible(True)
         if self._result is not None and self._result.map is not None:
             self.message.setText(describe(self._result, False) + " · t-SNE cancelled")
 

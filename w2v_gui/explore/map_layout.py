@@ -69,6 +69,12 @@ class MapControls(QWidget):
         row.addWidget(self.cancel)
         self.set_running(False)
 
+    def choose_pca(self) -> None:
+        """Set the layout choice to PCA without asking for a new map."""
+        self.layout_box.blockSignals(True)
+        self.layout_box.setCurrentIndex(self.layout_box.findData(PCA))
+        self.layout_box.blockSignals(False)
+
     def set_running(self, running: bool) -> None:
         self.progress.setVisible(running)
         self.cancel.setVisible(running)
@@ -105,10 +111,13 @@ class TsneJob(QObject):
     def busy(self) -> bool:
         return self._task is not None
 
-    def cached(self, result: MapResult) -> MapResult | None:
+    def cached(self, result: MapResult, older: bool = False) -> MapResult | None:
+        """``result`` laid out by a remembered t-SNE of its words and vectors; with
+        ``older``, of its words in any vectors (as training goes, the last picture
+        stays while the next is computed, rather than falling back to PCA)."""
         key = result.map.rows.tobytes()
         for emb, rows, xy in self._cache:
-            if emb is result.emb and rows == key:
+            if rows == key and (older or emb is result.emb):
                 return laid_out(result, xy)
         return None
 
@@ -156,8 +165,8 @@ class TsneJob(QObject):
     def _on_done(self, xy: np.ndarray) -> None:
         result = self._running
         self._cache = [(result.emb, result.map.rows.tobytes(), xy), *self._cache][:CACHED]
-        if not self._after():
-            self._done(laid_out(result, xy))
+        self._after()  # a newer request of the same words may start: still show this one
+        self._done(laid_out(result, xy))
 
     def _on_failed(self, message: str) -> None:
         self._after()
@@ -210,7 +219,7 @@ def describe(r: MapResult, tsne_running: bool) -> str:
         else "axes from these words"
     )
     text = f"{n:,} words · {fitted} · hover a point for its nearest words"
-    if tsne_running:
+    if tsne_running and r.layout != TSNE:
         text = "PCA while the t-SNE runs · " + text
     if r.shape is not None:
         a, b, c, d = r.shape.words
