@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -113,3 +115,12 @@ def test_frequency_bands_by_count_rank():
     # Without counts, the file's row order is the rank.
     bands, _ = frequency_bands(np.zeros(5), np.array([4, 0]), edges=(1, 3))
     np.testing.assert_array_equal(bands, [2, 0])
+
+
+def test_importing_the_core_does_not_load_opentsne():
+    # openTSNE pulls scikit-learn (~1 s to import): only a t-SNE asked for may load it.
+    code = (
+        "import sys, w2v_gui.core.pictures.tsne, w2v_gui.core.pictures.clusters\n"
+        "assert not {'openTSNE', 'sklearn'} & set(sys.modules), sorted(sys.modules)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
