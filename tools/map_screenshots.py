@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp.name)
     app = make_application()
-    from PySide6.QtWidgets import QTabWidget
+    from PySide6.QtWidgets import QSplitter, QTabWidget
 
     from w2v_gui.explore import map2d
     from w2v_gui.main_window import MainWindow
@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     window.open_model(str(a.model))
     wait_for(window.session.embeddings_changed, 300)
+    window.findChild(QSplitter, "rightSplitter").setSizes([150, 650])  # room for the map
     window.findChild(QTabWidget, "exploreTabs").setCurrentWidget(window.map)
     panel = window.map
     extras = panel.extras

@@ -28,6 +28,7 @@ from w2v_gui import queries
 from w2v_gui.core.pictures.labels import thin_labels
 from w2v_gui.core.pictures.projection import Parallelogram
 from w2v_gui.core.pictures.words import parse_words
+from w2v_gui.explore import map_layout as layout_
 from w2v_gui.explore.map_layers import (
     FOUND,
     IDEAL_SIZE,
@@ -40,7 +41,6 @@ from w2v_gui.explore.map_layers import (
     LabelLayer,
     ShapeLayer,
 )
-from w2v_gui.explore.map_layout import MapControls, TsneJob, describe, legend, point_brushes
 from w2v_gui.explore.map_pointer import PointerMixin
 from w2v_gui.explore.map_words import (
     ANALOGY,
@@ -120,7 +120,7 @@ class MapPanel(PointerMixin, LazyPicture):
         controls.addWidget(self.hint, 1)
         controls.addWidget(self.count)
         controls.addWidget(self.export_button)
-        self.extras = MapControls()
+        self.extras = layout_.MapControls()
         self.extras.layout().insertWidget(1, self.fit)
 
         self.plot = pg.PlotWidget(background="w")
@@ -171,7 +171,7 @@ class MapPanel(PointerMixin, LazyPicture):
         layout.addWidget(self.message)
 
         self._work = Latest("projecting words", self, done=self._show, show_overtaken=True)
-        self._tsne = TsneJob(
+        self._tsne = layout_.TsneJob(
             self.extras, self._show, self.message.setText, self._on_tsne_cancelled, self
         )
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -305,7 +305,8 @@ class MapPanel(PointerMixin, LazyPicture):
         m = result.map
         xy = m.xy
         self._word_at = {w: i for i, w in enumerate(m.words)}
-        self.points.setData(pos=xy, brush=point_brushes(result) or pg.mkBrush(POINT))
+        brush = layout_.point_brushes(result) or pg.mkBrush(POINT)
+        self.points.setData(pos=xy, brush=brush, size=layout_.point_size(len(xy)))
         self.strong_points.setData(pos=xy[: result.strong])
         texts, label_xy = m.words, xy
         if result.shape is not None:
@@ -359,9 +360,8 @@ class MapPanel(PointerMixin, LazyPicture):
             vb.updateAutoRange()  # now, not at the next paint: labels are thinned for it
         self._thin()
         self._on_find()
-        text = describe(result, self._tsne.busy)
-        key = legend(result)
-        self.message.setText(f"{text}<br>{key}" if key else text)
+        key = layout_.legend(result)
+        self.message.setText(layout_.describe(result, self._tsne.busy) + key)
 
     def _label_widths(self, words: tuple[str, ...], strong: int) -> np.ndarray:
         """Label widths in pixels, remembered per word: measuring 10,000 words costs
@@ -410,7 +410,7 @@ class MapPanel(PointerMixin, LazyPicture):
         self.extras.choose_pca()  # what the map shows: a refresh would start t-SNE again
         self.fit.setVisible(True)
         if self._result is not None and self._result.map is not None:
-            self.message.setText(describe(self._result, False) + " · t-SNE cancelled")
+            self.message.setText(layout_.describe(self._result, False) + " · t-SNE cancelled")
 
     # -- controls -------------------------------------------------------------------------
     def _on_mode_changed(self, *_args) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from w2v_gui.core.pictures.projection import WordMap
 from w2v_gui.core.pictures.tsne import tsne
-from w2v_gui.explore.map_layers import POINT
+from w2v_gui.explore.map_layers import POINT, POINT_SIZE
 from w2v_gui.explore.map_words import PCA, PLAIN, TSNE, MapResult
 from w2v_gui.tasks import Task, run_task
 
@@ -183,6 +183,11 @@ def laid_out(result: MapResult, xy: np.ndarray) -> MapResult:
     return replace(result, map=WordMap(m.rows, m.words, xy, m.projection), shape=None, layout=TSNE)
 
 
+def point_size(n: int) -> int:
+    """Points shrink on big maps, so that groups do not merge into one blot."""
+    return POINT_SIZE if n <= 2000 else 5 if n <= 20_000 else 3
+
+
 def point_brushes(result: MapResult) -> list | None:
     """A brush per point for the result's colour groups (None: the one default colour)."""
     if result.groups is None:
@@ -196,11 +201,12 @@ def point_brushes(result: MapResult) -> list | None:
 
 
 def legend(result: MapResult) -> str:
-    """The colour groups as rich text: a coloured square and a name each."""
+    """The colour groups as rich text on a line of their own: a coloured square and a name
+    each."""
     if result.groups is None:
         return ""
     counts = np.bincount(result.groups, minlength=len(result.group_names))
-    return " ".join(
+    return "<br>" + " ".join(
         f"<span style='color:{PALETTE[i % len(PALETTE)]}'>■</span>&nbsp;{name} ({n:,})"
         for i, (name, n) in enumerate(zip(result.group_names, counts.tolist(), strict=True))
     )

@@ -122,15 +122,17 @@ def colour_groups(
         return bands, names
     if colour == KMEANS and len(rows) > 1:
         labels, centres = kmeans(emb.unit[rows], min(GROUPS, len(rows)))
-        # Name a group by the word nearest its centre, so the legend says what it holds.
-        unit = emb.unit[rows]
+        # Name a group by the most frequent of the 20 words nearest its centre, so the
+        # legend says what it holds in words people know (the very nearest is often rare).
+        unit, counts = emb.unit[rows], emb.counts[rows]
         names = []
         for g in range(len(centres)):
             members = np.flatnonzero(labels == g)
             if members.size == 0:
                 names.append("(empty)")
                 continue
-            best = members[np.argmax(unit[members] @ centres[g])]
+            near = members[np.argsort(-(unit[members] @ centres[g]), kind="stable")[:20]]
+            best = near[np.argmax(counts[near])] if counts.any() else near[0]
             names.append(emb.words[int(rows[best])] + " …")
         return labels, tuple(names)
     return None, ()
