@@ -128,8 +128,8 @@ def write(path: Path, rows: list[dict], a) -> None:
         f"{os.cpu_count()} cores, {a.jobs} threads. {a.groups} planted groups in "
         f"{a.dim} dimensions; 750 iterations (250 exaggerated + 500), perplexity 30, "
         "Annoy neighbours, FFT gradient from 10,000 words. **The machine was shared with "
-        "other agents' work** (load average in the table, 2 cores): times on a quiet "
-        "machine are several times shorter. Single runs, not medians.",
+        "other agents' work** (load average in the table, 2 cores); a quiet machine "
+        "was not available to compare. Single runs, not medians.",
         "",
         "| words | load | neighbours (s) | 250 exaggerated (s) | 500 plain (s) | total (s) "
         "| finished | 10-NN purity |",
