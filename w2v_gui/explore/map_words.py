@@ -121,10 +121,10 @@ def colour_groups(
         bands, names = frequency_bands(emb.counts, rows)
         return bands, names
     if colour == KMEANS and len(rows) > 1:
-        labels, centres = kmeans(emb.unit[rows], min(GROUPS, len(rows)))
+        unit, counts = emb.unit[rows], emb.counts[rows]
+        labels, centres = kmeans(unit, min(GROUPS, len(rows)))
         # Name a group by the most frequent of the 20 words nearest its centre, so the
         # legend says what it holds in words people know (the very nearest is often rare).
-        unit, counts = emb.unit[rows], emb.counts[rows]
         names = []
         for g in range(len(centres)):
             members = np.flatnonzero(labels == g)
