@@ -9,6 +9,10 @@ functions return, so every number in a picture can be tested here. One module pe
 - :mod:`~w2v_gui.core.pictures.projection`: :func:`pca` projects vectors to 2-D (SVD, with
   a sign convention so the same vectors always give the same picture), :func:`word_map`
   applies it to chosen words and :func:`parallelogram` draws an analogy in the plane.
+- :mod:`~w2v_gui.core.pictures.tsne`: :func:`tsne` lays words out by their neighbours
+  (openTSNE, imported only when asked; progress and stop through its callbacks).
+- :mod:`~w2v_gui.core.pictures.clusters`: :func:`kmeans` and :func:`frequency_bands`
+  colour a map's points.
 - :mod:`~w2v_gui.core.pictures.labels`: :func:`thin_labels` picks which labels of a crowded
   scatter plot to draw.
 - :mod:`~w2v_gui.core.pictures.strips`: :func:`strip_rows`, :func:`diverging_colours`,

@@ -1,4 +1,5 @@
-"""The 2-D map: chosen words projected with PCA, labelled, an analogy as a parallelogram.
+"""The 2-D map: chosen words projected with PCA or laid out by t-SNE, labelled, coloured
+by frequency or k-means group, an analogy as a parallelogram.
 
 The maths is ``core.pictures``; this panel asks it and draws. All points are one
 ``ScatterPlotItem``; labels are one item that paints a thinned, non-overlapping subset
@@ -11,15 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QTimer
-from PySide6.QtGui import QCursor, QFont, QFontMetricsF
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +28,9 @@ from w2v_gui import queries
 from w2v_gui.core.pictures.labels import thin_labels
 from w2v_gui.core.pictures.projection import Parallelogram
 from w2v_gui.core.pictures.words import parse_words
+from w2v_gui.explore import map_layout as layout_
 from w2v_gui.explore.map_layers import (
+    FOUND,
     IDEAL_SIZE,
     LABEL_OFFSET,
     POINT,
@@ -39,14 +41,18 @@ from w2v_gui.explore.map_layers import (
     LabelLayer,
     ShapeLayer,
 )
+from w2v_gui.explore.map_pointer import PointerMixin
 from w2v_gui.explore.map_words import (
     ANALOGY,
     DEFAULT_COUNTS,
     DEFAULT_WORDS,
     FIT_TOP,
     FREQUENT,
+    GROUPS,
+    KMEANS,
     MODES,
     NEIGHBOURS,
+    TSNE,
     WORDS,
     MapRequest,
     MapResult,
@@ -61,12 +67,10 @@ from w2v_gui.widgets.plotting import ExportButton, LazyPicture, export_plot
 # a PCA costs about words × dimensions², ranking the vocabulary words × dimensions.
 BIG_WORK = 20_000_000
 RETHIN_MS = 60  # labels are re-thinned this long after the view stops changing
-HOVER_PX = 9  # a point this close to the mouse (pixels) is hovered
-HOVER_TOPN = 8
 MAX_LABELS = 400
 
 
-class MapPanel(LazyPicture):
+class MapPanel(PointerMixin, LazyPicture):
     """Words as points on a plane: the two directions along which they differ most."""
 
     def __init__(
@@ -85,6 +89,8 @@ class MapPanel(LazyPicture):
         self._prefer: np.ndarray | None = None
         self._width_cache: dict[str, float] = {}
         self._hovered: int | None = None
+        self._word_at: dict[str, int] = {}
+        self.found_word = ""  # the word the find field highlights, if on the map
         self.hover_text = ""
         self._counts = dict(DEFAULT_COUNTS)
         self._texts = {WORDS: DEFAULT_WORDS, NEIGHBOURS: "king"}
@@ -113,8 +119,9 @@ class MapPanel(LazyPicture):
         controls.addWidget(self.words, 1)
         controls.addWidget(self.hint, 1)
         controls.addWidget(self.count)
-        controls.addWidget(self.fit)
         controls.addWidget(self.export_button)
+        self.extras = layout_.MapControls()
+        self.extras.layout().insertWidget(1, self.fit)
 
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("mapPlot")
@@ -142,10 +149,16 @@ class MapPanel(LazyPicture):
         self.ring = pg.ScatterPlotItem(
             size=17, pen=pg.mkPen("#202020", width=1.5), brush=pg.mkBrush(0, 0, 0, 0)
         )
+        self.found = pg.ScatterPlotItem(
+            size=21, pen=pg.mkPen(FOUND, width=3), brush=pg.mkBrush(0, 0, 0, 0)
+        )
+        self.found_label = pg.TextItem(color=FOUND, anchor=(-0.15, 1.1))
         self.labels = LabelLayer(font)
+        self.found_label.setFont(self.labels.bold_font)
         self.shape = ShapeLayer()
-        for item in (self.points, self.strong_points, self.ideal, self.ring):
+        for item in (self.points, self.strong_points, self.ideal, self.ring, self.found):
             self.plot.addItem(item)
+        self.plot.addItem(self.found_label, ignoreBounds=True)
         self.plot.addItem(self.shape, ignoreBounds=True)
         self.plot.addItem(self.labels)
 
@@ -153,10 +166,14 @@ class MapPanel(LazyPicture):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(controls)
+        layout.addWidget(self.extras)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.message)
 
         self._work = Latest("projecting words", self, done=self._show, show_overtaken=True)
+        self._tsne = layout_.TsneJob(
+            self.extras, self._show, self.message.setText, self._on_tsne_cancelled, self
+        )
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.refresh)
         self._rethin = QTimer(self, singleShot=True, interval=RETHIN_MS)
@@ -166,6 +183,10 @@ class MapPanel(LazyPicture):
         self.words.returnPressed.connect(self.refresh)
         self.count.valueChanged.connect(self._on_count_changed)
         self.fit.currentIndexChanged.connect(self.refresh)
+        self.extras.layout_box.currentIndexChanged.connect(self.refresh)
+        self.extras.colour.currentIndexChanged.connect(self.refresh)
+        self.extras.find.textEdited.connect(self._on_find)
+        self.extras.find.returnPressed.connect(self._on_find)
         self.plot.plotItem.vb.sigRangeChanged.connect(self._on_view_changed)
         self.plot.plotItem.vb.sigResized.connect(self._on_view_changed)
         self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
@@ -208,6 +229,10 @@ class MapPanel(LazyPicture):
     def labelled_words(self) -> list[str]:
         return self.labels.shown()
 
+    @property
+    def busy(self) -> bool:
+        return self._work.busy or self._tsne.busy
+
     def refresh(self) -> None:
         """Recompute the map for the current choice (on a thread if it is big)."""
         self._debounce.stop()
@@ -218,22 +243,37 @@ class MapPanel(LazyPicture):
         self._stale = False
         mode = self.mode.currentData()
         text = self.words.text()
+        layout = self.extras.layout_box.currentData()
+        self.fit.setVisible(layout != TSNE)
+        if layout != TSNE:
+            self._tsne.cancel()
         req = MapRequest(
-            mode, text, self.count.value(), self._analogy, bool(self.fit.currentData())
+            mode,
+            text,
+            self.count.value(),
+            self._analogy,
+            bool(self.fit.currentData()),
+            layout,
+            self.extras.colour.currentData(),
         )
         emb = self._emb
-        n = {
-            WORDS: len(parse_words(text)),
-            NEIGHBOURS: req.count,
-            ANALOGY: req.count,
-            FREQUENT: req.count,
-        }[mode]
+        n = min(
+            len(emb),
+            {
+                WORDS: len(parse_words(text)),
+                NEIGHBOURS: req.count,
+                ANALOGY: req.count,
+                FREQUENT: req.count,
+            }[mode],
+        )
         d = emb.vector_size
         work = (n + (FIT_TOP if req.fit_frequent else 0)) * d * d
         if mode in (NEIGHBOURS, ANALOGY):
             work += len(emb) * d
         if mode == FREQUENT:
             work += len(emb) * 20  # sorting the counts
+        if req.colour == KMEANS:
+            work += n * d * GROUPS * 60  # three seedings of ~20 Lloyd iterations
         self._work.run(lambda: compute(emb, req), big=work > BIG_WORK)
 
     # -- drawing -----------------------------------------------------------------------
@@ -250,15 +290,23 @@ class MapPanel(LazyPicture):
             self.message.setText(str(result))
             return
         self._set_hovered(None)
-        previous = self._result.request if self._result is not None else None
+        previous = self._result if self._result is not None else None
         if result.error:
             self._clear()
             self.message.setText(result.error)
             return
+        if result.request.layout == TSNE and result.layout != TSNE:
+            cached = self._tsne.cached(result)
+            if cached is None and len(result.map.rows) >= 5:
+                self._tsne.request(result)  # PCA (or the last t-SNE) shows meanwhile
+                cached = self._tsne.cached(result, older=True)
+            result = cached or result
         self._result = result
         m = result.map
         xy = m.xy
-        self.points.setData(pos=xy)
+        self._word_at = {w: i for i, w in enumerate(m.words)}
+        brush = layout_.point_brushes(result) or pg.mkBrush(POINT)
+        self.points.setData(pos=xy, brush=brush, size=layout_.point_size(len(xy)))
         self.strong_points.setData(pos=xy[: result.strong])
         texts, label_xy = m.words, xy
         if result.shape is not None:
@@ -291,9 +339,19 @@ class MapPanel(LazyPicture):
         self._label_xy = label_xy
         self._draw_shape(result.shape)
         ex = m.projection.explained
-        self.plot.setLabel("bottom", f"first principal direction · {ex[0]:.0%} of the variance")
-        self.plot.setLabel("left", f"second · {ex[1]:.0%}")
-        if result.request != previous:
+        tsne = result.layout == TSNE
+        self.plot.setLabel(
+            "bottom",
+            "t-SNE: near words are similar; distances between groups mean little"
+            if tsne
+            else f"first principal direction · {ex[0]:.0%} of the variance",
+        )
+        self.plot.setLabel("left", "" if tsne else f"second · {ex[1]:.0%}")
+        if (
+            previous is None
+            or result.request != previous.request
+            or result.layout != previous.layout
+        ):
             # A new choice of words is framed whole; new vectors for the same choice (a
             # training snapshot) keep the user's zoom, if any.
             self.plot.plotItem.vb.enableAutoRange()
@@ -301,7 +359,9 @@ class MapPanel(LazyPicture):
         if any(vb.autoRangeEnabled()):
             vb.updateAutoRange()  # now, not at the next paint: labels are thinned for it
         self._thin()
-        self.message.setText(self._describe(result))
+        self._on_find()
+        key = layout_.legend(result)
+        self.message.setText(layout_.describe(result, self._tsne.busy) + key)
 
     def _label_widths(self, words: tuple[str, ...], strong: int) -> np.ndarray:
         """Label widths in pixels, remembered per word: measuring 10,000 words costs
@@ -317,35 +377,9 @@ class MapPanel(LazyPicture):
         widths[:strong] = [bold.horizontalAdvance(w) for w in words[:strong]]
         return widths
 
-    def _describe(self, r: MapResult) -> str:
-        n = len(r.map.words)
-        fitted = (
-            f"axes from the {r.fit_words:,} most frequent words"
-            if r.request.fit_frequent
-            else "axes from the analogy's four words"
-            if r.shape is not None
-            else "axes from these words"
-        )
-        text = f"{n:,} words · {fitted} · hover a point for its nearest words"
-        if r.shape is not None:
-            a, b, c, d = r.shape.words
-            text = (
-                f"{a} → {c} and {b} → {d} (orange) carry the same relation; the ring is "
-                f"{b} − {a} + {c}, where a perfect analogy would put {d}. " + text
-            )
-        if r.missing:
-            text += f" · not in the vocabulary: {', '.join(r.missing)}"
-        return text
-
     def _draw_shape(self, shape: Parallelogram | None) -> None:
         self.shape.set_shape(shape)
         self.ideal.setData(pos=shape.ideal[None, :] if shape is not None else np.zeros((0, 2)))
-
-    def _view_geometry(self):
-        vb = self.plot.plotItem.vb
-        (x0, x1), (y0, y1) = vb.viewRange()
-        size = vb.boundingRect()
-        return (x0, x1, y0, y1), (size.width(), size.height())
 
     def _thin(self) -> None:
         self._rethin.stop()
@@ -372,41 +406,11 @@ class MapPanel(LazyPicture):
     def _on_view_changed(self, *_args) -> None:
         self._rethin.start()
 
-    # -- hover -----------------------------------------------------------------------------
-    def _on_scene_mouse_moved(self, scene_pos: QPointF) -> None:
-        r = self._result
-        vb = self.plot.plotItem.vb
-        if r is None or not vb.sceneBoundingRect().contains(scene_pos):
-            self._set_hovered(None)
-            return
-        p = vb.mapSceneToView(scene_pos)
-        view, size = self._view_geometry()
-        sx = size[0] / (view[1] - view[0])
-        sy = size[1] / (view[3] - view[2])
-        xy = r.map.xy
-        d2 = ((xy[:, 0] - p.x()) * sx) ** 2 + ((xy[:, 1] - p.y()) * sy) ** 2
-        i = int(np.argmin(d2))
-        self._set_hovered(i if d2[i] <= HOVER_PX**2 else None)
-        if self._hovered is not None:
-            QToolTip.showText(QCursor.pos(), self.hover_text, self.plot)
-
-    def _set_hovered(self, i: int | None) -> None:
-        if i == self._hovered:
-            return
-        self._hovered = i
-        if i is None or self._result is None:
-            self.ring.setData([], [])
-            self.hover_text = ""
-            QToolTip.hideText()
-            return
-        r = self._result
-        word = r.map.words[i]
-        self.ring.setData(pos=r.map.xy[i : i + 1])
-        near = r.emb.most_similar(word, topn=HOVER_TOPN)
-        rows = "".join(
-            f"<tr><td>{w}</td><td align='right'>&nbsp;{c:.2f}</td></tr>" for w, c in near
-        )
-        self.hover_text = f"<b>{word}</b> — nearest words:<table>{rows}</table>"
+    def _on_tsne_cancelled(self) -> None:
+        self.extras.choose_pca()  # what the map shows: a refresh would start t-SNE again
+        self.fit.setVisible(True)
+        if self._result is not None and self._result.map is not None:
+            self.message.setText(layout_.describe(self._result, False) + " · t-SNE cancelled")
 
     # -- controls -------------------------------------------------------------------------
     def _on_mode_changed(self, *_args) -> None:

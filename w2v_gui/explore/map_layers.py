@@ -23,6 +23,7 @@ LABEL_OFFSET = 7  # pixels between a point and its label
 POINT = QColor(78, 121, 167, 170)
 STRONG = QColor("#c03d3e")
 RELATION = QColor("#d9822b")
+FOUND = QColor("#e03a9f")  # the word the find field names: a colour no group uses
 SIDE = QColor("#8c8c8c")
 TEXT = QColor("#303030")
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.core.pictures.clusters import frequency_bands, kmeans
 from w2v_gui.core.pictures.projection import Parallelogram, WordMap, parallelogram, word_map
 from w2v_gui.core.pictures.words import (
     analogy,
@@ -26,6 +29,9 @@ MODES = (
 DEFAULT_WORDS = "king, queen, man, woman, prince, princess, boy, girl, father, mother"
 DEFAULT_COUNTS = {WORDS: 0, NEIGHBOURS: 40, ANALOGY: 8, FREQUENT: 1000}
 FIT_TOP = 10_000  # "fit on the most frequent words" uses this many
+PCA, TSNE = "pca", "tsne"  # layouts
+PLAIN, BANDS, KMEANS = "plain", "bands", "kmeans"  # colourings
+GROUPS = 10  # k-means groups (the palette has ten colours)
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,8 @@ class MapRequest:
     count: int
     analogy: tuple[str, str, str]
     fit_frequent: bool
+    layout: str = PCA
+    colour: str = PLAIN
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,6 +55,9 @@ class MapResult:
     missing: tuple[str, ...] = ()
     error: str | None = None
     fit_words: int = 0
+    layout: str = PCA  # how ``map.xy`` was made (a t-SNE replaces PCA's)
+    groups: np.ndarray | None = None  # (n,) colour group of each word
+    group_names: tuple[str, ...] = ()
 
 
 def compute(emb: Embeddings, req: MapRequest) -> MapResult:
@@ -88,6 +99,7 @@ def compute(emb: Embeddings, req: MapRequest) -> MapResult:
         fit = None
     wmap = word_map(emb, rows, fit)
     shape = parallelogram(emb, found, wmap.projection) if found else None
+    groups, names = colour_groups(emb, wmap.rows, req.colour)
     return MapResult(
         req,
         emb,
@@ -96,4 +108,31 @@ def compute(emb: Embeddings, req: MapRequest) -> MapResult:
         strong,
         tuple(missing),
         fit_words=len(fit) if fit is not None else len(rows),
+        groups=groups,
+        group_names=names,
     )
+
+
+def colour_groups(
+    emb: Embeddings, rows: np.ndarray, colour: str
+) -> tuple[np.ndarray | None, tuple[str, ...]]:
+    """The colour group of each of ``rows`` and the groups' names (None: one colour)."""
+    if colour == BANDS:
+        bands, names = frequency_bands(emb.counts, rows)
+        return bands, names
+    if colour == KMEANS and len(rows) > 1:
+        unit, counts = emb.unit[rows], emb.counts[rows]
+        labels, centres = kmeans(unit, min(GROUPS, len(rows)))
+        # Name a group by the most frequent of the 20 words nearest its centre, so the
+        # legend says what it holds in words people know (the very nearest is often rare).
+        names = []
+        for g in range(len(centres)):
+            members = np.flatnonzero(labels == g)
+            if members.size == 0:
+                names.append("(empty)")
+                continue
+            near = members[np.argsort(-(unit[members] @ centres[g]), kind="stable")[:20]]
+            best = near[np.argmax(counts[near])] if counts.any() else near[0]
+            names.append(emb.words[int(rows[best])] + " …")
+        return labels, tuple(names)
+    return None, ()
