@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
 
 from w2v_gui.core import axes
 from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.explore.map_pointer import point_under
 from w2v_gui.models import OpenModel, OpenModels
 from w2v_gui.tasks import Task, cancel_task, run_task, stop_tasks
 
 TOPN = 15
-HOVER_PX = 9
 HOVER_TOPN = 6
 MAX_LABELS = 60
 
@@ -293,17 +293,9 @@ class AxesView(QWidget):
     # -- hover -----------------------------------------------------------------------------
     def _on_scene_mouse_moved(self, scene_pos: QPointF) -> None:
         r = self._result
-        vb = self.plot.plotItem.vb
-        if r is None or not len(r.words) or not vb.sceneBoundingRect().contains(scene_pos):
-            self._set_hovered(None)
-            return
-        p = vb.mapSceneToView(scene_pos)
-        (x0, x1), (y0, y1) = vb.viewRange()
-        rect = vb.sceneBoundingRect()
-        sx, sy = rect.width() / max(x1 - x0, 1e-12), rect.height() / max(y1 - y0, 1e-12)
-        d2 = ((r.xy[:, 0] - p.x()) * sx) ** 2 + ((r.xy[:, 1] - p.y()) * sy) ** 2
-        i = int(np.argmin(d2))
-        self._set_hovered(i if d2[i] <= HOVER_PX**2 else None)
+        self._set_hovered(
+            None if r is None else point_under(self.plot.plotItem.vb, scene_pos, r.xy)
+        )
         if self._hovered is not None:
             QToolTip.showText(QCursor.pos(), self.hover_text, self.plot)
 

@@ -13,6 +13,20 @@ HOVER_PX = 9  # a point this close to the mouse (pixels) is hovered
 HOVER_TOPN = 8
 
 
+def point_under(vb, scene_pos: QPointF, xy: np.ndarray) -> int | None:
+    """The row of ``xy`` (view coordinates of a pyqtgraph ViewBox ``vb``) drawn within
+    HOVER_PX pixels of ``scene_pos``, the nearest; None if there is none."""
+    if not len(xy) or not vb.sceneBoundingRect().contains(scene_pos):
+        return None
+    p = vb.mapSceneToView(scene_pos)
+    (x0, x1), (y0, y1) = vb.viewRange()
+    rect = vb.sceneBoundingRect()
+    sx, sy = rect.width() / max(x1 - x0, 1e-12), rect.height() / max(y1 - y0, 1e-12)
+    d2 = ((xy[:, 0] - p.x()) * sx) ** 2 + ((xy[:, 1] - p.y()) * sy) ** 2
+    i = int(np.argmin(d2))
+    return i if d2[i] <= HOVER_PX**2 else None
+
+
 class PointerMixin:
     """Hover and find for the map panel."""
 
@@ -24,18 +38,9 @@ class PointerMixin:
 
     def _on_scene_mouse_moved(self, scene_pos: QPointF) -> None:
         r = self._result
-        vb = self.plot.plotItem.vb
-        if r is None or not vb.sceneBoundingRect().contains(scene_pos):
-            self._set_hovered(None)
-            return
-        p = vb.mapSceneToView(scene_pos)
-        view, size = self._view_geometry()
-        sx = size[0] / (view[1] - view[0])
-        sy = size[1] / (view[3] - view[2])
-        xy = r.map.xy
-        d2 = ((xy[:, 0] - p.x()) * sx) ** 2 + ((xy[:, 1] - p.y()) * sy) ** 2
-        i = int(np.argmin(d2))
-        self._set_hovered(i if d2[i] <= HOVER_PX**2 else None)
+        self._set_hovered(
+            None if r is None else point_under(self.plot.plotItem.vb, scene_pos, r.map.xy)
+        )
         if self._hovered is not None:
             QToolTip.showText(QCursor.pos(), self.hover_text, self.plot)
 
