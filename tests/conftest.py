@@ -9,9 +9,49 @@ and on a loaded two-core machine a 300-dimension training in
 test's 30 seconds (6 s with one thread).
 """
 
+import io
 import sys
+
+import pytest
 
 from w2v_gui.core import prefer_single_threaded_blas
 
 assert "numpy" not in sys.modules, "NumPy was loaded before the BLAS thread setting"
 prefer_single_threaded_blas()
+
+
+class CtrlC(io.StringIO):
+    """A terminal where Ctrl-C is pressed while the first progress bar is printed."""
+
+    def __init__(self):
+        super().__init__()
+        self.pressed = False
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        if not self.pressed and "epoch" in text and "[" in text:
+            self.pressed = True
+            raise KeyboardInterrupt
+        return super().write(text)
+
+
+@pytest.fixture
+def ctrl_c(monkeypatch):
+    """``CtrlC`` terminals for ``w2v train``, with the trainer reporting every 20 ms.
+
+    At the default 0.5 s, a small run on a quiet machine finished before its first progress
+    bar, so the Ctrl-C landed on a finished model and ``--resume`` refused it ("already
+    finished"): seen with ``-n 2`` on an idle machine, never on a loaded one.
+    """
+    from w2v_gui.core.sgns import Trainer
+
+    init = Trainer.__init__
+
+    def reporting_often(self, *args, **kwargs):
+        kwargs.setdefault("report_interval", 0.02)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(Trainer, "__init__", reporting_often)
+    return CtrlC

@@ -103,26 +103,9 @@ def test_epoch_losses_finished_before_a_stop_stay_in_the_history():
 # -- w2v train: Ctrl-C saves, --resume continues --------------------------------------------
 
 
-class _CtrlC(io.StringIO):
-    """A terminal where Ctrl-C is pressed while the first progress bar is printed."""
-
-    def __init__(self):
-        super().__init__()
-        self.pressed = False
-
-    def isatty(self):
-        return True
-
-    def write(self, text):
-        if not self.pressed and "epoch" in text and "[" in text:
-            self.pressed = True
-            raise KeyboardInterrupt
-        return super().write(text)
-
-
-def test_ctrl_c_saves_a_model_the_cli_and_the_app_can_continue(tmp_path, corpus_file):
+def test_ctrl_c_saves_a_model_the_cli_and_the_app_can_continue(ctrl_c, tmp_path, corpus_file):
     out = tmp_path / "m.npz"
-    err = _CtrlC()
+    err = ctrl_c()
     code, _, text = run("train", corpus_file, "-o", out, *SMALL, "--epochs", 60, err=err)
     assert err.pressed and code == 130, text
     assert "interrupted: saved" in text and f"--resume {out}" in text
@@ -140,18 +123,18 @@ def test_ctrl_c_saves_a_model_the_cli_and_the_app_can_continue(tmp_path, corpus_
     assert code == 2 and "already finished" in text and "\n" == text[-1] and text.count("\n") == 1
 
 
-def test_resume_is_bit_identical_to_an_uninterrupted_run(tmp_path, corpus_file):
+def test_resume_is_bit_identical_to_an_uninterrupted_run(ctrl_c, tmp_path, corpus_file):
     whole, part = tmp_path / "whole.npz", tmp_path / "part.npz"
     assert run("train", corpus_file, "-o", whole, *SMALL, "--epochs", 40, "-q")[0] == 0
-    assert run("train", corpus_file, "-o", part, *SMALL, "--epochs", 40, err=_CtrlC())[0] == 130
+    assert run("train", corpus_file, "-o", part, *SMALL, "--epochs", 40, err=ctrl_c())[0] == 130
     assert run("train", "--resume", part, "-q")[0] == 0  # saved back to part.npz
     a, b = native.load(whole), native.load(part)
     assert np.array_equal(a.embeddings.vectors, b.embeddings.vectors)
 
 
-def test_resume_refuses_other_settings_and_changed_text(tmp_path, corpus_file):
+def test_resume_refuses_other_settings_and_changed_text(ctrl_c, tmp_path, corpus_file):
     part = tmp_path / "part.npz"
-    run("train", corpus_file, "-o", part, *SMALL, "--epochs", 60, err=_CtrlC())
+    run("train", corpus_file, "-o", part, *SMALL, "--epochs", 60, err=ctrl_c())
     code, _, text = run("train", "--resume", part, "--window", 9)
     assert code == 2 and "keeps its own settings; drop --window" in text
     changed = tmp_path / "changed.txt"
@@ -160,9 +143,9 @@ def test_resume_refuses_other_settings_and_changed_text(tmp_path, corpus_file):
     assert code == 2 and "corpus changed since the model was saved" in text
 
 
-def test_a_crafted_state_in_a_model_is_one_line(tmp_path, corpus_file):
+def test_a_crafted_state_in_a_model_is_one_line(ctrl_c, tmp_path, corpus_file):
     part = tmp_path / "part.npz"
-    run("train", corpus_file, "-o", part, *SMALL, "--epochs", 60, err=_CtrlC())
+    run("train", corpus_file, "-o", part, *SMALL, "--epochs", 60, err=ctrl_c())
     model = native.load(part)
     state = {**model.state, "partial_jobs": [[99999, 0]]}
     native.save(part, model.embeddings, context=model.context, config=model.config, state=state)
@@ -216,11 +199,11 @@ def test_a_model_in_a_folder_one_may_not_enter_is_not_called_missing(tmp_path, m
 
 
 def test_a_run_started_with_a_relative_path_resumes_from_another_folder(
-    tmp_path, corpus_file, monkeypatch
+    ctrl_c, tmp_path, corpus_file, monkeypatch
 ):
     monkeypatch.chdir(corpus_file.parent)
     part = tmp_path / "part.npz"
-    run("train", corpus_file.name, "-o", part, *SMALL, "--epochs", 60, err=_CtrlC())
+    run("train", corpus_file.name, "-o", part, *SMALL, "--epochs", 60, err=ctrl_c())
     assert native.load(part).state["corpus"]["paths"] == [str(corpus_file)]
     monkeypatch.chdir(tmp_path)
     assert run("train", "--resume", part, "-q")[0] == 0
