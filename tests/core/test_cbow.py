@@ -85,6 +85,7 @@ def test_cbow_gradients_match_per_centre_reference(W, B, G, P, cbow_mean):
     assert not g.d_centres[0].any()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cbow_mean", [1, 0])
 def test_planted_structure_is_learned_with_cbow(cbow_mean):
     trainer, records = _train_lines(_planted_corpus(), sg=0, cbow_mean=cbow_mean)

@@ -74,6 +74,7 @@ def test_no_shuffle_trains_in_file_order_and_the_model_says_so(tmp_path, corpus_
     assert not np.array_equal(a.embeddings.vectors, b.embeddings.vectors)
 
 
+@pytest.mark.slow
 def test_cosmul_method(tmp_path, corpus_file):
     model = tmp_path / "m.bin"
     assert (

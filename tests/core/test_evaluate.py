@@ -181,6 +181,7 @@ def test_analogy_file_without_known_words(tmp_path):
         evaluate_analogies(Embeddings(["a"], np.ones((1, 2))), path, method="sub")
 
 
+@pytest.mark.slow
 def test_analogy_progress_reports_blocks_and_can_stop(models):
     emb, _ = models
     calls = []

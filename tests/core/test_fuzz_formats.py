@@ -287,6 +287,7 @@ def test_fuzz_native_archive(folder, spec):
     mutations=st.lists(_mutation, min_size=1, max_size=4),
     compress=st.booleans(),
 )
+@pytest.mark.slow
 def test_fuzz_native_members(folder, member, mutations, compress):
     # Damage inside a member of a well-formed zip (valid CRC), so the .npy header and
     # the member checks are what meets it, not the zip layer.

@@ -45,6 +45,7 @@ def same_partition(a: np.ndarray, b: np.ndarray) -> bool:
     return len(pairs) == len(set(a.tolist())) == len(set(b.tolist()))
 
 
+@pytest.mark.slow
 @needs_opentsne
 def test_tsne_separates_planted_clusters_better_than_chance():
     x, labels = planted(60, 6)

@@ -255,6 +255,7 @@ def test_batches_shrink_so_no_word_floods_one(monkeypatch):
     assert np.isfinite(trainer.snapshot().vectors).all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sentences", [300, 70_000])  # 70,000: built in three slices
 def test_a_window_takes_its_sentences_whole_in_a_random_order(sentences):
     from w2v_gui.core.windows import window_tokens
@@ -389,6 +390,7 @@ def test_too_large_a_run_is_refused_up_front_with_the_estimate(monkeypatch):
         Trainer(config, vocab, stream)
 
 
+@pytest.mark.slow
 def test_two_workers_on_a_tiny_vocabulary_do_not_diverge():
     # Concurrent batches hit the same rows, so the per-batch repeat cap must count the
     # batches in flight: with 2 workers, 4 of these 8 seeds diverged at 576 centres.

@@ -154,6 +154,7 @@ def want_all(emb, stop):
     return reference(emb, emb.vectors[row].astype(np.float64), {row}, stop)
 
 
+@pytest.mark.slow
 def test_top_rows_is_exact_with_ties_and_nan():
     rng = np.random.default_rng(0)
     for n in (1, 50, 5000, 300_000):

@@ -37,12 +37,14 @@ def run_app(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_app_starts_with_a_corpus_and_quits(tmp_path, corpus_file):
     result = run_app(tmp_path, "--corpus", str(corpus_file))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_app_starts_with_the_demo_corpus_or_without(tmp_path):
     result = run_app(tmp_path)
     assert result.returncode == 0, result.stderr

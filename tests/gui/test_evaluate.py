@@ -228,6 +228,7 @@ def test_copy_puts_the_history_on_the_clipboard_as_tsv(qtbot, trained):
     assert clipboard.text() == "\n".join([header, line(1, runs[0], True)]) + "\n"
 
 
+@pytest.mark.slow
 def test_cancel_stops_a_run_and_the_panel_stays_usable(qtbot, window, big_model, sets):
     open_model(qtbot, window, big_model)
     panel = window.evaluate
@@ -265,6 +266,7 @@ def test_a_newer_run_supersedes_a_running_one(qtbot, window, big_model, sets):
     assert panel.history.rowCount() == 1 and not panel.busy
 
 
+@pytest.mark.slow
 def test_closing_while_it_runs_leaves_no_thread(qtbot, big_model):
     window = MainWindow()
     qtbot.addWidget(window)
@@ -323,6 +325,7 @@ def test_a_bad_file_is_named_and_the_panel_stays_usable(
     assert not panel.message.isVisible()
 
 
+@pytest.mark.slow
 def test_evaluates_the_latest_snapshot_mid_training(qtbot, window, corpus_file, sets):
     load(qtbot, window, [corpus_file], SMALL.replace(epochs=1000))
     window.evaluate.set_files(sets[0], [sets[1]])

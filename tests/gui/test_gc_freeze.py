@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 CODE = """
@@ -25,6 +27,7 @@ print(code, frozen, any(o is MainWindow for o in gc.get_objects()), len(gc.get_o
 """
 
 
+@pytest.mark.slow
 def test_the_app_freezes_the_imports_before_its_window(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
     env["XDG_CONFIG_HOME"] = str(tmp_path)

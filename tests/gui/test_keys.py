@@ -6,6 +6,7 @@ and leaves the run alone; Space clicks the focused button, whichever it is.
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -45,6 +46,7 @@ def _stop(qtbot, window):
             window.session.stop()
 
 
+@pytest.mark.slow
 def test_esc_closes_the_autocomplete_and_never_stops_the_run(qtbot, window, corpus_file):
     session = _paused_run(qtbot, window, corpus_file)
     edit = _focus(qtbot, window.watch.input)

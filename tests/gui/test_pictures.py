@@ -86,6 +86,7 @@ def assert_exports(tmp_path: Path, export, name: str) -> None:
 # -- in the window, while training and after ---------------------------------------------
 
 
+@pytest.mark.slow
 def test_picture_tabs_follow_training_and_the_analogy(qtbot, window, planted_corpus):
     tabs = window.findChild(QTabWidget, "exploreTabs")
     assert [tabs.tabText(i) for i in range(tabs.count())] == [

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.core.corpus_samples import gz, gzip_bad_block
 from tests.gui.conftest import SMALL, load
-from w2v_gui import queries
+from w2v_gui import jobs, queries
 from w2v_gui.core.cli import main as w2v
 from w2v_gui.core.formats import native
 from w2v_gui.session import IDLE
@@ -134,27 +135,34 @@ def test_a_continued_run_shows_the_epochs_before_the_stop(qtbot, window, corpus_
     assert len(window.training.data()["epoch_losses"]) == EPOCHS  # the plot shows them all
 
 
+@pytest.mark.slow
 def test_a_run_interrupted_in_w2v_train_continues_in_the_app(
     ctrl_c, qtbot, window, corpus_file, tmp_path, dialogs
 ):
     path = tmp_path / "cli.npz"
-    argv = ["train", str(corpus_file), "-o", str(path), "--min-count", "1", "--epochs", "60"]
+    # 600 epochs: Ctrl-C at the first progress bar (20 ms in) must find the run unfinished.
+    argv = ["train", str(corpus_file), "-o", str(path), "--min-count", "1", "--epochs", "600"]
     assert w2v([*argv, "--vector-size", "16", "--workers", "1"], err=ctrl_c()) == 130
     with qtbot.waitSignal(window.session.embeddings_changed, timeout=10_000):
         window.open_model(str(path))
+    # The vectors are shown before the load job ends and the window is idle again: wait
+    # for the state the button follows, not for the vectors (a race seen under -n 2).
+    qtbot.waitUntil(lambda: window.session.state == IDLE, timeout=10_000)
     button = window.training.continue_button
-    assert button.isVisible() and button.isEnabled()
+    assert button.isVisible() and button.isEnabled(), jobs.continue_problem(window.session.model)
     with qtbot.waitSignal(window.training_finished, timeout=60_000) as blocker:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert blocker.args[0].progress.done and not blocker.args[0].progress.stopped
     assert not dialogs.of("critical")
 
 
+@pytest.mark.slow
 def test_a_crafted_state_is_not_offered_to_continue(
     ctrl_c, qtbot, window, corpus_file, tmp_path, dialogs
 ):
     path = tmp_path / "cli.npz"
-    argv = ["train", str(corpus_file), "-o", str(path), "--min-count", "1", "--epochs", "60"]
+    # 600 epochs: Ctrl-C at the first progress bar (20 ms in) must find the run unfinished.
+    argv = ["train", str(corpus_file), "-o", str(path), "--min-count", "1", "--epochs", "600"]
     assert w2v([*argv, "--vector-size", "16", "--workers", "1"], err=ctrl_c()) == 130
     model = native.load(path)
     for bad in ({"partial_jobs": [[99999, 0]]}, {"next_job": "abc"}, {"next_job": -4}):
@@ -162,6 +170,7 @@ def test_a_crafted_state_is_not_offered_to_continue(
         native.save(path, model.embeddings, context=model.context, config=model.config, state=state)
         with qtbot.waitSignal(window.session.embeddings_changed, timeout=10_000):
             window.open_model(str(path))
+        qtbot.waitUntil(lambda: window.session.state == IDLE, timeout=10_000)
         assert not window.session.can_continue
         assert not window.training.continue_action.isEnabled()
         window.session.continue_training()  # even if asked: a message, not an exception

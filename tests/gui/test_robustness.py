@@ -278,6 +278,7 @@ def test_settings_with_bad_values_fall_back_to_the_defaults(qtbot, settings_dir)
 # -- divergence ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_divergence_is_shown_and_nothing_garbage_can_be_saved(
     qtbot, window, corpus_file, dialogs, monkeypatch
 ):

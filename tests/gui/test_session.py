@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.gui.conftest import SMALL, load
 from w2v_gui.session import IDLE, TRAINING
 
 LONG = SMALL.replace(epochs=1000)
 
 
+@pytest.mark.slow
 def test_a_tokenizer_change_during_training_leaves_the_run_alone(qtbot, window, corpus_file):
     # Suspected of the flaky pause/resume test: a re-read started by the form's change
     # would replace the stop event the trainer holds and set the state to idle.

@@ -112,6 +112,7 @@ def test_watch_words_refresh(qtbot, window, corpus_file):
     assert "boy" in window.watch.words and window.watch.neighbours("boy")
 
 
+@pytest.mark.slow
 def test_pause_resume_and_stop_keep_vectors(qtbot, window, corpus_file):
     load(qtbot, window, [corpus_file], LONG)
     session = window.session

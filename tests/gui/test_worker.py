@@ -6,6 +6,7 @@ import gc
 import threading
 import weakref
 
+import pytest
 from PySide6.QtCore import QObject, Qt, Slot
 
 from w2v_gui import worker
@@ -99,6 +100,7 @@ def test_an_ended_worker_is_freed_on_the_gui_thread_and_not_before(qtbot):
     assert died_on == [threading.main_thread().name]
 
 
+@pytest.mark.slow
 def test_many_short_workers_end_without_a_hang(qtbot):
     # The churn that hung the deleteLater wiring (tools/probe_worker_churn.py runs it
     # in thousands); here a few hundred, with pytest-timeout as the hang detector.
