@@ -8,12 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QGroupBox,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -41,6 +38,7 @@ from w2v_gui.train.parameters import ParametersPanel
 from w2v_gui.train.training import TrainingPanel
 from w2v_gui.train.watch import WatchPanel
 from w2v_gui.unsaved import UnsavedGuard
+from w2v_gui.widgets.layout import group_box, splitter
 from w2v_gui.widgets.scrolling import ScrollingTabs, scrolled
 from w2v_gui.widgets.task_status import TaskStatus
 
@@ -48,24 +46,6 @@ APP_NAME = "w2v-gui"
 DEFAULT_SIZE = (1280, 800)
 # .txt is left out: plain text is far more often a corpus than word2vec text vectors.
 MODEL_SUFFIXES = {".npz", ".bin", ".vec"}
-
-
-def _group(title: str, widget: QWidget, name: str) -> QGroupBox:
-    box = QGroupBox(title, objectName=name)
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(6, 6, 6, 6)
-    layout.addWidget(widget)
-    return box
-
-
-def _splitter(
-    orientation: Qt.Orientation, name: str, widgets: Sequence[QWidget], sizes: Sequence[int]
-) -> QSplitter:
-    splitter = QSplitter(orientation, objectName=name, childrenCollapsible=False)
-    for w in widgets:
-        splitter.addWidget(w)
-    splitter.setSizes(list(sizes))
-    return splitter
 
 
 class MainWindow(QMainWindow):
@@ -126,37 +106,37 @@ class MainWindow(QMainWindow):
             self.parameters.minimumSizeHint().width()
             + scroll.verticalScrollBar().sizeHint().width()
         )
-        left = _splitter(
+        left = splitter(
             Qt.Orientation.Vertical,
             "leftSplitter",
             [
-                _group("Corpus", self.corpus_panel, "corpusGroup"),
-                _group("Hyperparameters", scroll, "parametersGroup"),
+                group_box("Corpus", self.corpus_panel, "corpusGroup"),
+                group_box("Hyperparameters", scroll, "parametersGroup"),
             ],
             [380, 420],
         )
-        top = _splitter(
+        top = splitter(
             Qt.Orientation.Horizontal,
             "trainingSplitter",
             [
-                _group("Training", self.training, "trainingGroup"),
-                _group("Watch words", self.watch, "watchGroup"),
+                group_box("Training", self.training, "trainingGroup"),
+                group_box("Watch words", self.watch, "watchGroup"),
             ],
             [580, 360],
         )
-        words = _splitter(
+        words = splitter(
             Qt.Orientation.Vertical,
             "neighboursSplitter",
             [
-                _group("Nearest neighbours", self.neighbours, "neighboursGroup"),
-                _group("Compare words", self.compare_words, "compareWordsGroup"),
+                group_box("Nearest neighbours", self.neighbours, "neighboursGroup"),
+                group_box("Compare words", self.compare_words, "compareWordsGroup"),
             ],
             [330, 120],
         )
-        bottom = _splitter(
+        bottom = splitter(
             Qt.Orientation.Horizontal,
             "exploreSplitter",
-            [words, _group("Analogy", self.analogy, "analogyGroup")],
+            [words, group_box("Analogy", self.analogy, "analogyGroup")],
             [400, 540],
         )
         # Each page scrolls rather than holding the window at its own minimum size (the
@@ -170,8 +150,8 @@ class MainWindow(QMainWindow):
             (self.evaluate, "Evaluate"),
         ):
             self.explore.addTab(widget, title)
-        right = _splitter(Qt.Orientation.Vertical, "rightSplitter", [top, self.explore], [400, 400])
-        main = _splitter(Qt.Orientation.Horizontal, "mainSplitter", [left, right], [330, 950])
+        right = splitter(Qt.Orientation.Vertical, "rightSplitter", [top, self.explore], [400, 400])
+        main = splitter(Qt.Orientation.Horizontal, "mainSplitter", [left, right], [330, 950])
         main.setStretchFactor(1, 1)
         main.setContentsMargins(4, 4, 4, 0)
         self._splitters = [left, top, words, bottom, right, main]
