@@ -106,7 +106,7 @@ def test_epoch_losses_finished_before_a_stop_stay_in_the_history():
 def test_ctrl_c_saves_a_model_the_cli_and_the_app_can_continue(ctrl_c, tmp_path, corpus_file):
     out = tmp_path / "m.npz"
     err = ctrl_c()
-    code, _, text = run("train", corpus_file, "-o", out, *SMALL, "--epochs", 60, err=err)
+    code, _, text = run("train", corpus_file, "-o", out, *SMALL, "--epochs", 400, err=err)
     assert err.pressed and code == 130, text
     assert "interrupted: saved" in text and f"--resume {out}" in text
     model = native.load(out)
@@ -117,7 +117,7 @@ def test_ctrl_c_saves_a_model_the_cli_and_the_app_can_continue(ctrl_c, tmp_path,
     code, _, text = run("train", "--resume", out, "-o", tmp_path / "m2.npz", "-q")
     assert code == 0, text
     final = native.load(tmp_path / "m2.npz")
-    assert final.state["finished"] is True and len(final.state["epoch_loss"]) == 60
+    assert final.state["finished"] is True and len(final.state["epoch_loss"]) == 400
     assert final.state["words_done"] > done_before
     code, _, text = run("train", "--resume", tmp_path / "m2.npz")
     assert code == 2 and "already finished" in text and "\n" == text[-1] and text.count("\n") == 1
@@ -138,7 +138,7 @@ def test_resume_is_bit_identical_to_an_uninterrupted_run(ctrl_c, tmp_path, corpu
 
 def test_resume_refuses_other_settings_and_changed_text(ctrl_c, tmp_path, corpus_file):
     part = tmp_path / "part.npz"
-    run("train", corpus_file, "-o", part, *SMALL, "--epochs", 60, err=ctrl_c())
+    run("train", corpus_file, "-o", part, *SMALL, "--epochs", 400, err=ctrl_c())
     code, _, text = run("train", "--resume", part, "--window", 9)
     assert code == 2 and "keeps its own settings; drop --window" in text
     changed = tmp_path / "changed.txt"
@@ -149,7 +149,7 @@ def test_resume_refuses_other_settings_and_changed_text(ctrl_c, tmp_path, corpus
 
 def test_a_crafted_state_in_a_model_is_one_line(ctrl_c, tmp_path, corpus_file):
     part = tmp_path / "part.npz"
-    run("train", corpus_file, "-o", part, *SMALL, "--epochs", 60, err=ctrl_c())
+    run("train", corpus_file, "-o", part, *SMALL, "--epochs", 400, err=ctrl_c())
     model = native.load(part)
     state = {**model.state, "partial_jobs": [[99999, 0]]}
     native.save(part, model.embeddings, context=model.context, config=model.config, state=state)
@@ -207,7 +207,7 @@ def test_a_run_started_with_a_relative_path_resumes_from_another_folder(
 ):
     monkeypatch.chdir(corpus_file.parent)
     part = tmp_path / "part.npz"
-    run("train", corpus_file.name, "-o", part, *SMALL, "--epochs", 60, err=ctrl_c())
+    run("train", corpus_file.name, "-o", part, *SMALL, "--epochs", 400, err=ctrl_c())
     assert native.load(part).state["corpus"]["paths"] == [str(corpus_file)]
     monkeypatch.chdir(tmp_path)
     assert run("train", "--resume", part, "-q")[0] == 0
