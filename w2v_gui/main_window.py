@@ -40,7 +40,7 @@ from w2v_gui.train.parameters import ParametersPanel
 from w2v_gui.train.training import TrainingPanel
 from w2v_gui.train.watch import WatchPanel
 from w2v_gui.unsaved import UnsavedGuard
-from w2v_gui.widgets.layout import group_box, splitter
+from w2v_gui.widgets.layout import group_box, neighbours_column, splitter
 from w2v_gui.widgets.scrolling import ScrollingTabs, scrolled
 from w2v_gui.widgets.task_status import TaskStatus
 
@@ -131,15 +131,7 @@ class MainWindow(QMainWindow):
             ],
             [580, 360],
         )
-        words = splitter(
-            Qt.Orientation.Vertical,
-            "neighboursSplitter",
-            [
-                group_box("Nearest neighbours", self.neighbours, "neighboursGroup"),
-                group_box("Compare words", self.compare_words, "compareWordsGroup"),
-            ],
-            [330, 120],
-        )
+        words = neighbours_column(self.neighbours, self.compare_words)
         bottom = splitter(
             Qt.Orientation.Horizontal,
             "exploreSplitter",
@@ -158,10 +150,14 @@ class MainWindow(QMainWindow):
         ):
             self.explore.addTab(widget, title)
         right = splitter(Qt.Orientation.Vertical, "rightSplitter", [top, self.explore], [400, 400])
+        # A smaller window takes its height from the loss plot first, the exploring tabs
+        # last (at 1024 × 600 the neighbours list showed 2–3 rows); a taller one gives it back.
+        right.setStretchFactor(0, 1)
+        right.setStretchFactor(1, 0)
         main = splitter(Qt.Orientation.Horizontal, "mainSplitter", [left, right], [330, 950])
         main.setStretchFactor(1, 1)
         main.setContentsMargins(4, 4, 4, 0)
-        self._splitters = [left, top, words, bottom, right, main]
+        self._splitters = [left, top, bottom, right, main]
         self.tabs = QTabWidget(objectName="mainTabs", documentMode=True)
         self.tabs.addTab(main, "Train and explore")
         self.models_tabs = QTabWidget(objectName="modelsTabs")

@@ -74,7 +74,7 @@ class AnalogyPanel(QWidget):
             "(gensim's most_similar_cosmul). Less dominated by one large similarity."
         )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().setDefaultSectionSize(20)
         header = self.table.horizontalHeader()
         for col, mode in enumerate(
             (QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents) * 2
@@ -89,6 +89,7 @@ class AnalogyPanel(QWidget):
         self._marks.changed.connect(self.search)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)  # the group box around has its own
         layout.addLayout(grid)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.legend)
