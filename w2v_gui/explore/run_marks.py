@@ -42,11 +42,13 @@ class RunMarks(QObject):
         return tuple(r for r in self.runs if r is not emb)
 
 
-def legend(runs: int) -> str:
+def legend(runs: int) -> tuple[str, str]:
+    """The legend line (one short line: it sits under the table) and its tooltip."""
     return (
-        f"<i style='color:{UNSTABLE.name()}'>Grey italics</i>: not found by every one of the "
-        f"{runs} stability runs (other seeds; Compare &amp; axes ▸ Stability). Hover for how "
-        "many found it."
+        f"<i style='color:{UNSTABLE.name()}'>Grey italics</i>: not in all {runs} runs",
+        f"Found by only some of the {runs} stability runs of this corpus (other seeds; "
+        "Compare & axes ▸ Stability): an accident of the seed more than a property of the "
+        "text. Hover an entry for how many runs found it.",
     )
 
 
@@ -123,5 +125,7 @@ class TableMarker(QObject):
                         cell.setForeground(QBrush(UNSTABLE))
                         cell.setToolTip(f"in {n} of {total} runs")
             self.counts[col] = counts
-        self._label.setText(legend(total))
+        text, tip = legend(total)
+        self._label.setText(text)
+        self._label.setToolTip(tip)
         self._label.setVisible(marked)
