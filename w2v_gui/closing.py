@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from w2v_gui.core.formats import native
@@ -56,6 +56,8 @@ class ModelCloser(QObject):
     stability : the Stability view (runs it trains are lost if the app quits)
     """
 
+    shown_closed = Signal()  # the session's own model was closed: its views are empty
+
     def __init__(
         self,
         window: QWidget,
@@ -97,6 +99,7 @@ class ModelCloser(QObject):
             ):
                 self._session.close_model()
                 self._models.remove(entry)
+                self.shown_closed.emit()
             return
         if self._models.file_of(entry) is None:
             answer = QMessageBox.question(

@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         )
         self.closer = ModelCloser(self, self.session, self.models, self.unsaved, self.stability)
         self.file_menu.insertMenu(self._before_quit, self.closer.menu)
+        self.closer.shown_closed.connect(self.training.clear)
 
         self.corpus_panel.set_recent(self.settings.recent_corpora())
         self.session.ask(

@@ -81,6 +81,7 @@ def test_closing_the_shown_unsaved_model_asks_and_the_views_go_empty(
     assert "No vectors yet" in window.neighbours.message.text()
     assert window.compare.model_a.count() == 0 and window.axes.model.count() == 0
     assert not window.files.save.isEnabled() and not window.isWindowModified()
+    assert len(window.training.data()["x"]) == 0 and window.training._hint.isVisible()
     assert window.close() and len(asked.questions) == 2  # nothing left to ask about
 
 

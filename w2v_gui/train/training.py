@@ -296,6 +296,20 @@ class TrainingPanel(QWidget):
             f"learning rate {p.lr:.4g} · {format_duration(p.elapsed)} elapsed"
         )
 
+    def clear(self) -> None:
+        """The model whose run this showed was closed: back to the empty plot."""
+        self._records.clear()
+        self._epoch_losses = ()
+        self._dirty = True
+        self._on_redraw_timeout()
+        self._plotted = False
+        self._fit_legend()
+        self._hint.setText("Press Train (Ctrl+T) and watch the loss fall.")
+        self._hint.setVisible(True)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("Ready")
+        self.status.clear()
+
     def show_stored(self, name: str, state: Mapping, epochs: int | None) -> None:
         """An opened model's per-epoch mean losses, as stored in its file (no live run).
 
