@@ -82,7 +82,9 @@ class ModelCloser(QObject):
         shown = self._session.model
         for entry in self._models.models:
             mine = entry.model is shown
-            action = self.menu.addAction(entry.label + (" (shown)" if mine else ""))
+            unsaved = self._session.dirty if mine else self._models.file_of(entry) is None
+            notes = [n for n, on in (("shown", mine), ("not saved", unsaved)) if on]
+            action = self.menu.addAction(" — ".join([entry.label, *notes]))
             action.setObjectName(f"close:{entry.label}")
             # The session's model is not closed under a run, a load or a save.
             action.setEnabled(self._saving is None and not (mine and self._session.busy))
