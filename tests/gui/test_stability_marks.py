@@ -119,3 +119,18 @@ def test_a_model_that_is_not_one_of_the_runs_is_not_marked(qtbot, three_runs, tm
     qtbot.wait(100)
     assert _marked_rows(window.neighbours.table) == {}
     assert not window.neighbours.legend.isVisible()
+
+
+def test_marks_for_big_models_are_found_in_the_background(qtbot, three_runs, monkeypatch):
+    from w2v_gui.explore import run_marks
+
+    monkeypatch.setattr(run_marks, "inline", lambda size: False)  # as for a large model
+    window = three_runs
+    _measure(qtbot, window)
+    panel = window.neighbours
+    panel.set_query(NOISE[0])
+    qtbot.waitUntil(lambda: bool(_marked_rows(panel.table)), timeout=10_000)
+    expected = _found_by(window, NOISE[0])
+    assert _marked_rows(panel.table) == {
+        w: f"in {n} of 3 runs" for w, n in expected.items() if n < 3
+    }

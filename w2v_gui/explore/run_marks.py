@@ -10,6 +10,7 @@ nothing is marked.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
@@ -95,7 +96,10 @@ class TableMarker(QObject):
             return [results(run) for run in others]
 
         def answered(found: list[dict[int, list[str]]]) -> None:
-            if still_shown() and self._marks.others(emb) == others:
+            now = self._marks.others(emb) or ()
+            # By identity: the runs may have been measured again meanwhile.
+            same = len(now) == len(others) and all(map(operator.is_, now, others))
+            if still_shown() and same:
                 self._apply(found, total)
 
         big = not inline(sum(r.vectors.size for r in others))
