@@ -5,6 +5,8 @@ the mark means. Without stability runs nothing is marked and no other model is a
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from tests.core.test_compare import NOISE, planted_lines, train
@@ -13,15 +15,20 @@ from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.formats import native
 
 
+@functools.cache
+def _run(seed: int):
+    """One seed's vectors, trained once per test session (they never change)."""
+    return train(planted_lines(3000, seed=4, noise=True), seed=seed)
+
+
 @pytest.fixture
 def three_runs(qtbot, window, tmp_path):
     """Three seeds of one planted corpus (with noise words), opened in the window; the
     last one opened is the shown model."""
-    lines = planted_lines(3000, seed=4, noise=True)
     for seed in (11, 12, 13):
         path = tmp_path / f"seed{seed}.npz"
         state = {"corpus": {"paths": ["/data/one.txt"], "raw_words": 18000}}
-        native.save(path, train(lines, seed=seed), config=TrainingConfig(seed=seed), state=state)
+        native.save(path, _run(seed), config=TrainingConfig(seed=seed), state=state)
         with qtbot.waitSignal(window.session.embeddings_changed, timeout=10_000):
             window.open_model(str(path))
     return window
