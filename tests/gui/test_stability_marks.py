@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from tests.core.test_compare import NOISE, planted_lines, train
 from w2v_gui import queries
@@ -88,6 +89,12 @@ def test_entries_missing_from_some_runs_are_marked_with_how_many(qtbot, three_ru
     assert len(marked) < len(expected)  # the ones every run finds stay plain
     assert panel.legend.isVisible() and "not in all 3 runs" in panel.legend.text()
     assert "stability runs" in panel.legend.toolTip()
+    # At 1024 × 600 the legend takes the message's line: the list keeps its 8 rows.
+    window.resize(1024, 600)
+    qtbot.waitUntil(lambda: window.height() == 600, timeout=5000)
+    QApplication.processEvents()
+    assert panel.legend.isVisible() and not panel.message.isVisible()
+    assert panel.table.viewport().height() // panel.table.verticalHeader().defaultSectionSize() >= 8
     # A planted word's family recurs: few marks, and never on its first neighbour.
     panel.set_query("cat")
     qtbot.waitUntil(lambda: _marked_rows(panel.table) != marked, timeout=10_000)

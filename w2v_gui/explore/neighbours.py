@@ -64,6 +64,8 @@ class NeighboursPanel(QWidget):
         self._marks = marks or RunMarks(self)
         self.marker = TableMarker(self._marks, self.table, {0: (0, 1)}, self.legend)
         self._marks.changed.connect(self.search)
+        # In a small window the table needs the line: the legend takes the message's place.
+        self.marker.legend_shown.connect(lambda on: self.message.setVisible(not on))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)  # the group box around has its own

@@ -54,7 +54,8 @@ def legend(runs: int) -> tuple[str, str]:
 
 
 class TableMarker(QObject):
-    """Marks the unstable entries of one results table.
+    """Marks the unstable entries of one results table; ``legend_shown(bool)`` when the
+    legend line appears or goes.
 
     Parameters
     ----------
@@ -62,6 +63,8 @@ class TableMarker(QObject):
     table : the table; ``columns`` maps each word column to the columns of its row to mark
     label : the legend line (hidden when nothing is marked)
     """
+
+    legend_shown = Signal(bool)
 
     def __init__(
         self,
@@ -75,6 +78,7 @@ class TableMarker(QObject):
         self._asker = Latest("checking the stability runs", self, failed=raise_bug)
         self.counts: dict[int, list[int]] = {}  # word column -> runs finding each row's word
         label.setVisible(False)
+        self._legend_on = False
 
     def mark(
         self,
@@ -87,7 +91,7 @@ class TableMarker(QObject):
         says whether the table still shows that answer when the others' answers arrive."""
         self.counts = {}
         others = self._marks.others(emb)
-        self._label.setVisible(False)
+        self._show_legend(False)
         if not others or not self._table.rowCount():
             return
         total = len(others) + 1
@@ -132,4 +136,10 @@ class TableMarker(QObject):
         text, tip = legend(total)
         self._label.setText(text)
         self._label.setToolTip(tip)
-        self._label.setVisible(marked)
+        self._show_legend(marked)
+
+    def _show_legend(self, on: bool) -> None:
+        if on != self._legend_on:
+            self._legend_on = on
+            self._label.setVisible(on)
+            self.legend_shown.emit(on)
