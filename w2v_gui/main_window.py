@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from w2v_gui.closing import ModelCloser
 from w2v_gui.core.config import TrainingConfig
 from w2v_gui.explore.analogy import AnalogyPanel
 from w2v_gui.explore.axes import AxesView
@@ -22,6 +23,7 @@ from w2v_gui.explore.compare_words import CompareWordsPanel
 from w2v_gui.explore.evaluate import EvaluatePanel
 from w2v_gui.explore.map2d import MapPanel
 from w2v_gui.explore.neighbours import NeighboursPanel
+from w2v_gui.explore.run_marks import RunMarks
 from w2v_gui.explore.stability import StabilityView
 from w2v_gui.explore.strips import StripsPanel
 from w2v_gui.explore.vocabulary import VocabularyPanel
@@ -38,7 +40,7 @@ from w2v_gui.train.parameters import ParametersPanel
 from w2v_gui.train.training import TrainingPanel
 from w2v_gui.train.watch import WatchPanel
 from w2v_gui.unsaved import UnsavedGuard
-from w2v_gui.widgets.layout import group_box, splitter
+from w2v_gui.widgets.layout import group_box, neighbours_column, splitter
 from w2v_gui.widgets.scrolling import ScrollingTabs, scrolled
 from w2v_gui.widgets.task_status import TaskStatus
 
@@ -64,9 +66,10 @@ class MainWindow(QMainWindow):
         self.parameters = ParametersPanel(self.settings.config())
         self.training = TrainingPanel()
         self.watch = WatchPanel(self.vocabulary, self.settings.watched())
-        self.neighbours = NeighboursPanel(self.vocabulary)
+        self.run_marks = RunMarks(self)  # the stability runs, for marks on the tables
+        self.neighbours = NeighboursPanel(self.vocabulary, self.run_marks)
         self.neighbours.query.setText(self.settings.neighbours_query())
-        self.analogy = AnalogyPanel(self.vocabulary)
+        self.analogy = AnalogyPanel(self.vocabulary, self.run_marks)
         for edit, word in zip(self.analogy.inputs, self.settings.analogy() or (), strict=False):
             edit.setText(word)
         self.compare_words = CompareWordsPanel()
@@ -83,7 +86,12 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_menus()
         self._wire()
-        self.unsaved = UnsavedGuard(self, self.session, self.files.save.trigger)
+        self.unsaved = UnsavedGuard(
+            self, self.session, self.files.save.trigger, lambda: self.closer.at_stake()
+        )
+        self.closer = ModelCloser(self, self.session, self.models, self.unsaved, self.stability)
+        self.file_menu.insertMenu(self._before_quit, self.closer.menu)
+        self.closer.shown_closed.connect(self.training.clear)
 
         self.corpus_panel.set_recent(self.settings.recent_corpora())
         self.session.ask(
@@ -124,15 +132,7 @@ class MainWindow(QMainWindow):
             ],
             [580, 360],
         )
-        words = splitter(
-            Qt.Orientation.Vertical,
-            "neighboursSplitter",
-            [
-                group_box("Nearest neighbours", self.neighbours, "neighboursGroup"),
-                group_box("Compare words", self.compare_words, "compareWordsGroup"),
-            ],
-            [330, 120],
-        )
+        words = neighbours_column(self.neighbours, self.compare_words)
         bottom = splitter(
             Qt.Orientation.Horizontal,
             "exploreSplitter",
@@ -151,10 +151,14 @@ class MainWindow(QMainWindow):
         ):
             self.explore.addTab(widget, title)
         right = splitter(Qt.Orientation.Vertical, "rightSplitter", [top, self.explore], [400, 400])
+        # A smaller window takes its height from the loss plot first, the exploring tabs
+        # last (at 1024 × 600 the neighbours list showed 2–3 rows); a taller one gives it back.
+        right.setStretchFactor(0, 1)
+        right.setStretchFactor(1, 0)
         main = splitter(Qt.Orientation.Horizontal, "mainSplitter", [left, right], [330, 950])
         main.setStretchFactor(1, 1)
         main.setContentsMargins(4, 4, 4, 0)
-        self._splitters = [left, top, words, bottom, right, main]
+        self._splitters = [left, top, bottom, right, main]
         self.tabs = QTabWidget(objectName="mainTabs", documentMode=True)
         self.tabs.addTab(main, "Train and explore")
         self.models_tabs = QTabWidget(objectName="modelsTabs")
@@ -170,12 +174,12 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         f = self.files
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.file_menu = self.menuBar().addMenu("&File")
         file_menu.addActions([f.open_corpus, f.open_folder])
         file_menu.addMenu(self.corpus_panel.recent_menu)
         file_menu.addSeparator()
         file_menu.addActions([f.open_model, f.save, f.save_as, f.export])
-        file_menu.addSeparator()
+        self._before_quit = file_menu.addSeparator()  # File ▸ Close model goes above
         file_menu.addAction(f.quit)
         t = self.training
         training_menu = self.menuBar().addMenu("&Training")
@@ -226,6 +230,7 @@ class MainWindow(QMainWindow):
         for view in (self.watch, self.neighbours, self.analogy):
             s.answered.connect(view.set_answers)
         s.embeddings_described.connect(self.evaluate.set_label)
+        self.stability.runs_measured.connect(self.run_marks.set_runs)
         s.corpus_loaded.connect(self.vocabulary_view.set_corpus)
         self.evaluate.run_action.triggered.connect(self._on_evaluate_run_triggered)
         self.evaluate.options_changed.connect(self.settings.set_evaluation)
@@ -374,7 +379,8 @@ class MainWindow(QMainWindow):
 
     # -- settings and closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if not self.unsaved.proceed("Quit w2v-gui", self.close):  # Save: closes when saved
+        # Save: closes when saved. Others: stability runs training, models in no file.
+        if not self.unsaved.proceed("Quit w2v-gui", self.close, others=True):
             event.ignore()
             return
         self.settings.save_window(self, self._splitters)

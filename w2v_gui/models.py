@@ -32,7 +32,7 @@ class OpenModel:
 
 
 class OpenModels(QObject):
-    """The session's models, oldest first; ``changed`` after one is added."""
+    """The session's models, oldest first; ``changed`` after one is added or closed."""
 
     changed = Signal()
 
@@ -40,6 +40,7 @@ class OpenModels(QObject):
         super().__init__(parent)
         self._session = session
         self.models: list[OpenModel] = []
+        self._files: dict[OpenModel, str] = {}  # the file each saved or opened model is in
         # Both fire after a model is opened or a run ends (and on saves, which add nothing).
         session.document_changed.connect(self._on_session_changed)
         session.training_finished.connect(self._on_session_changed)
@@ -66,13 +67,44 @@ class OpenModels(QObject):
         self.changed.emit()
         return entry
 
+    def entry(self, model: NativeModel | None) -> OpenModel | None:
+        """The entry that keeps ``model``, if it is open."""
+        return next((m for m in self.models if m.model is model), None)
+
+    def remove(self, entry: OpenModel) -> None:
+        """Close ``entry`` (the views that showed it pick another or go empty)."""
+        if entry in self.models:
+            self.models.remove(entry)
+            self._files.pop(entry, None)
+            self.changed.emit()
+
+    def file_of(self, entry: OpenModel) -> str | None:
+        """The file ``entry`` was opened from or saved to; None if it is in no file."""
+        return self._files.get(entry)
+
+    def mark_saved(self, entry: OpenModel, path: str) -> None:
+        self._files[entry] = path
+
+    def unsaved(self) -> list[OpenModel]:
+        """Open models in no file, except the session's own (the session says if it is
+        saved): earlier runs and stability runs, lost when the app closes."""
+        model = self._session.model
+        return [m for m in self.models if m.model is not model and m not in self._files]
+
     def _on_session_changed(self, *_args) -> None:
         s = self._session
         model = s.model
-        if model is None or any(m.model is model for m in self.models):
+        known = self.entry(model)
+        if known is not None:
+            if s.path and not s.dirty:  # saved (or opened) as this file
+                self._files[known] = s.path
+            return
+        if model is None:
             return
         if s.path:
-            self.add(model, Path(s.path).name)
+            entry = self.add(model, Path(s.path).name)
+            if not s.dirty:
+                self._files[entry] = s.path
             return
         n = len(self.models) + 1
         corpus = ModelInfo.from_native("", model).corpus_label().split(",")[0]

@@ -94,9 +94,7 @@ class Session(QObject):
         self._continuing = False
 
     # -- state ---------------------------------------------------------------------
-    @property
-    def busy(self) -> bool:
-        return self.state != IDLE
+    busy = property(lambda self: self.state != IDLE, doc="Anything running.")
 
     def _set_state(self, state: State) -> None:
         if state != self.state:
@@ -228,11 +226,12 @@ class Session(QObject):
             resume=resume,
             extra_state={"corpus": corpus},
         )
-        worker.progressed.connect(self._on_training_progressed)
+        worker.progressed.connect(self.training_progressed)
         worker.snapshotted.connect(self._on_training_snapshotted)
         worker.finished.connect(self._on_training_finished)
         worker.failed.connect(self._on_training_failed)
-        worker.cancelled.connect(self._on_training_cancelled)
+        worker.cancelled.connect(self._ended)  # stopped before it began: no model
+        worker.cancelled.connect(self.training_cancelled)
         self._worker = worker
         start_in_thread(worker, "training")
         self._set_state(TRAINING)
@@ -329,9 +328,6 @@ class Session(QObject):
         self.embeddings_described.emit(self.embeddings_label)
         self.embeddings_changed.emit(self.embeddings)
 
-    def _on_training_progressed(self, progress) -> None:
-        self.training_progressed.emit(progress)
-
     def _on_training_snapshotted(self, snap: Snapshot) -> None:
         self.embeddings = snap.embeddings
         self.embeddings_label = jobs.progress_label(snap.progress)
@@ -347,10 +343,6 @@ class Session(QObject):
         # A continued run is still the opened file's model: Save writes it back there.
         self._set_document(self.path if self._continuing else None, True)
         self.training_finished.emit(outcome)
-
-    def _on_training_cancelled(self) -> None:
-        self._ended()
-        self.training_cancelled.emit()
 
     def _on_training_failed(self, message: str) -> None:
         self._ended()
@@ -384,6 +376,14 @@ class Session(QObject):
             self.config_loaded.emit(model.config)
         self.model_opened.emit(path, model)
         self._embeddings_changed()
+
+    def close_model(self) -> None:
+        """Forget the model (asking first is the caller's job): the views go empty."""
+        if not self.busy and self.model is not None:
+            self.model = self.embeddings = None
+            self.embeddings_label = self._model_label = ""
+            self._set_document(None, False)
+            self._embeddings_changed()
 
     def save_model(self, path: str | os.PathLike) -> None:
         """Save the model natively (vectors, context, config, training state), atomically."""

@@ -1,9 +1,11 @@
 """One question before a trained, unsaved model is thrown away: Save / Discard / Cancel.
 
-Train (a new run replaces the model) and Quit ask it the same way. Save runs the usual
-Save (asking for a file name if the model has none) and, once the file is written, does
-what was asked; if the file dialog is cancelled or the save fails, nothing else happens.
-A run still going (or paused) is stopped first, keeping what it learned, then saved.
+Train (a new run replaces the model), Quit and Close model ask it the same way. Save runs
+the usual Save (asking for a file name if the model has none) and, once the file is
+written, does what was asked; if the file dialog is cancelled or the save fails, nothing
+else happens. A run still going (or paused) is stopped first, keeping what it learned,
+then saved. Quit also names what else it would lose (``others``: stability runs training,
+open models in no file); when only those are at stake it asks Discard / Cancel.
 """
 
 from __future__ import annotations
@@ -26,11 +28,19 @@ class UnsavedGuard(QObject):
     window : the dialogs' parent
     session : the session whose model is at stake
     save : starts a save the way File → Save does (may show a file dialog)
+    others : what else quitting would lose, in words (empty if nothing)
     """
 
-    def __init__(self, window: QWidget, session: Session, save: Callable[[], None]):
+    def __init__(
+        self,
+        window: QWidget,
+        session: Session,
+        save: Callable[[], None],
+        others: Callable[[], str] = lambda: "",
+    ):
         super().__init__(window)
         self._window, self._session, self._save = window, session, save
+        self._others = others
         self._then: Callable[[], None] | None = None
         session.document_changed.connect(self._on_document_changed)
         session.training_finished.connect(self._on_training_finished)
@@ -50,22 +60,26 @@ class UnsavedGuard(QObject):
             return "The trained model is not saved."
         return ""
 
-    def proceed(self, doing: str, later: Callable[[], None]) -> bool:
+    def proceed(self, doing: str, later: Callable[[], None], others: bool = False) -> bool:
         """True if the caller may go ahead now: nothing would be lost, or Discard.
 
         Otherwise asks; on Save, saves (stopping a run first) and calls ``later`` once the
         model is saved; on Cancel, or a save that does not happen, nothing follows.
-        ``doing`` names the action, e.g. "Train a new model" or "Quit".
+        ``doing`` names the action, e.g. "Train a new model" or "Quit"; with ``others``
+        the question also names what else would be lost (Discard loses it too).
         """
         what = self.at_stake()
-        if not what:
+        also = self._others() if others else ""
+        if not (what or also):
             return True
-        can_save = self._session.state != SAVING
+        can_save = bool(what) and self._session.state != SAVING
         buttons = Button.Discard | Button.Cancel | (Button.Save if can_save else Button.NoButton)
+        said = f"{what} {also}".strip()
         text = (
-            f"{what} Save it first, or discard it and {doing[0].lower() + doing[1:]}?"
+            f"{said} Save the model first, or discard {'all' if also else 'it'} and "
+            f"{doing[0].lower() + doing[1:]}?"
             if can_save
-            else f"{what} {doing} anyway?"
+            else f"{said} {doing} anyway?"
         )
         answer = QMessageBox.question(
             self._window, doing, text, buttons, Button.Save if can_save else Button.Cancel

@@ -41,13 +41,18 @@ def test_errors_say_what_to_type_or_which_word_is_unknown():
 
 def test_the_compare_box_in_the_window(qtbot, window, corpus_file):
     from tests.gui.conftest import load
+    from w2v_gui.widgets.collapsible import Collapsible
 
     load(qtbot, window, [corpus_file])
     with qtbot.waitSignal(window.training_finished, timeout=30_000):
         window.training.train_action.trigger()
     emb = window.session.embeddings
     box = window.compare_words
-    assert box.isVisible()  # on the first explore tab, under the neighbours
+    # On the first explore tab, folded under the neighbours until opened.
+    fold = window.findChild(Collapsible, "compareWordsGroup")
+    assert not box.isVisible() and fold.isVisible()
+    fold.toggle.click()
+    assert box.isVisible()
     box.set_words("king queen")
     qtbot.waitUntil(lambda: "similarity(king, queen)" in box.result.text(), timeout=5000)
     assert f"{emb.similarity('king', 'queen'):.4f}" in box.result.text()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from w2v_gui import queries
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.explore.neighbours import DEBOUNCE_MS
+from w2v_gui.explore.run_marks import RunMarks, TableMarker
 from w2v_gui.explore.words import Vocabulary
 from w2v_gui.tasks import Latest, inline, raise_bug
 
@@ -32,7 +33,12 @@ class AnalogyPanel(QWidget):
 
     query_changed = Signal(tuple)
 
-    def __init__(self, vocabulary: Vocabulary, parent: QWidget | None = None):
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        marks: RunMarks | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self._emb: Embeddings | None = None
         self._asked: tuple[str, ...] | None = None
@@ -68,7 +74,7 @@ class AnalogyPanel(QWidget):
             "(gensim's most_similar_cosmul). Less dominated by one large similarity."
         )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().setDefaultSectionSize(20)
         header = self.table.horizontalHeader()
         for col, mode in enumerate(
             (QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents) * 2
@@ -77,10 +83,16 @@ class AnalogyPanel(QWidget):
         self.note = QLabel(objectName="analogyNote", wordWrap=True)
         self.message = QLabel(objectName="analogyMessage", wordWrap=True)
         self.message.setStyleSheet("color: #b00020;")
+        self.legend = QLabel(objectName="analogyStability", wordWrap=True)
+        self._marks = marks or RunMarks(self)
+        self.marker = TableMarker(self._marks, self.table, {0: (0, 1), 2: (2, 3)}, self.legend)
+        self._marks.changed.connect(self.search)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)  # the group box around has its own
         layout.addLayout(grid)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.message)
         layout.addWidget(self.note)
         self._update_note()
@@ -135,6 +147,7 @@ class AnalogyPanel(QWidget):
             self._asked = words
             self.query_changed.emit(words)
         self.table.setRowCount(0)
+        self.marker.mark(None, dict, bool)
         self.message.clear()
         self._update_note()
         if self._emb is None:
@@ -155,6 +168,7 @@ class AnalogyPanel(QWidget):
     def _show(self, answer: queries.AnalogyAnswer) -> None:
         if answer.error:
             self.table.setRowCount(0)
+            self.marker.mark(None, dict, bool)
             self.message.setText(answer.error.capitalize() + ".")
             return
         self.message.clear()
@@ -166,6 +180,13 @@ class AnalogyPanel(QWidget):
                 number = QTableWidgetItem(f"{score:.3f}")
                 number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col + 1, number)
+        emb, words = self._emb, answer.query
+
+        def found(run: Embeddings) -> dict[int, list[str]]:
+            a = queries.analogy(run, words)
+            return {0: [w for w, _ in a.add], 2: [w for w, _ in a.mul]}
+
+        self.marker.mark(emb, found, lambda: self._emb is emb and self.words() == words)
 
     def _on_input_edited(self, _text: str) -> None:
         self._debounce.start()

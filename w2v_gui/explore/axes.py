@@ -192,6 +192,8 @@ class AxesView(QWidget):
     # -- models ----------------------------------------------------------------------------
     def _on_models_changed(self) -> None:
         labels = self._models.labels()
+        if self._result is not None and self._result.model not in self._models.models:
+            self._clear(f"{self._result.model.label} was closed.")
         self.model.blockSignals(True)
         self.model.clear()
         self.model.addItems(labels)
@@ -282,6 +284,18 @@ class AxesView(QWidget):
             f"its neighbours; the ends list every word of the vocabulary."
         )
         self.placed.emit(r)
+
+    def _clear(self, message: str) -> None:
+        """Forget the placed words (their model was closed)."""
+        self._result = None
+        self._set_hovered(None)
+        for table in (self.positive, self.negative):
+            table.setRowCount(0)
+        self.points.setData(pos=np.empty((0, 2)))
+        for item in self._labels:
+            self.plot.removeItem(item)
+        self._labels = []
+        self.message.setText(message)
 
     def ends(self) -> tuple[list[str], list[str]]:
         """The words listed at the two ends of the X axis."""

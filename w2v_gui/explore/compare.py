@@ -187,6 +187,12 @@ class CompareView(QWidget):
     # -- models ----------------------------------------------------------------------------
     def _on_models_changed(self) -> None:
         labels = self._models.labels()
+        r = self._result
+        if r is not None and not (r.a in self._models.models and r.b in self._models.models):
+            self._result = None  # a compared model was closed: its ranking goes too
+            self.table_model.set_columns([])
+            self.detail.clear()
+            self.status.setText("A compared model was closed.")
         # A model just added becomes B (and A the one before, if A was it): "what did the
         # new run change?"
         kept_a = self.model_a.currentText()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from w2v_gui import queries
 from w2v_gui.core.vectors import Embeddings
+from w2v_gui.explore.run_marks import RunMarks, TableMarker
 from w2v_gui.explore.words import BarDelegate, Vocabulary
 from w2v_gui.tasks import Latest, inline, raise_bug
 
@@ -30,7 +31,12 @@ class NeighboursPanel(QWidget):
 
     query_changed = Signal(str)
 
-    def __init__(self, vocabulary: Vocabulary, parent: QWidget | None = None):
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        marks: RunMarks | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self._emb: Embeddings | None = None
         self._asked = ""
@@ -47,17 +53,25 @@ class NeighboursPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().setDefaultSectionSize(20)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setToolTip("Double-click a word to search it.")
         self.message = QLabel(objectName="neighboursMessage", wordWrap=True)
+        self.legend = QLabel(objectName="neighboursStability", wordWrap=True)
+        self._marks = marks or RunMarks(self)
+        self.marker = TableMarker(self._marks, self.table, {0: (0, 1)}, self.legend)
+        self._marks.changed.connect(self.search)
+        # In a small window the table needs the line: the legend takes the message's place.
+        self.marker.legend_shown.connect(lambda on: self.message.setVisible(not on))
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)  # the group box around has its own
         layout.addWidget(self.query)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.message)
 
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -105,6 +119,7 @@ class NeighboursPanel(QWidget):
             self.query_changed.emit(text)
         if self._emb is None or not text:
             self._fill([])
+            self.marker.mark(None, dict, bool)
             self._show_message()
             return
         emb = self._emb
@@ -120,6 +135,12 @@ class NeighboursPanel(QWidget):
 
     def _show(self, answer: queries.NeighboursAnswer) -> None:
         self._fill(answer.rows)
+        emb, text = self._emb, answer.query
+        self.marker.mark(
+            emb,
+            lambda run: {0: [w for w, _ in queries.neighbours(run, text).rows]},
+            lambda: self._emb is emb and self.query.text().strip() == text,
+        )
         if answer.error:
             self.message.setText(answer.error.capitalize() + ".")
         else:

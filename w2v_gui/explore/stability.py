@@ -89,6 +89,9 @@ class StabilityView(QWidget):
     """Tick runs; see one number per run and, for a word, its neighbours that recur."""
 
     measured = Signal(object)  # StabilityReport
+    # The measured runs' vectors (empty once one of them is closed): the Neighbours and
+    # Analogy tables mark what does not recur in all of them.
+    runs_measured = Signal(tuple)
 
     def __init__(self, models: OpenModels, parent: QWidget | None = None):
         super().__init__(parent)
@@ -207,7 +210,14 @@ class StabilityView(QWidget):
         self.measure()
 
     # -- measuring -------------------------------------------------------------------------
+    @property
+    def training(self) -> bool:
+        """Runs are being trained (quitting would lose them)."""
+        return self._training is not None
+
     def _on_models_changed(self) -> None:
+        if self._runs and any(m not in self._models.models for m in self._runs):
+            self._forget_measure("A measured run was closed: tick the runs and measure again.")
         listed = [self.runs.item(i).text() for i in range(self.runs.count())]
         ticked = {label for i, label in enumerate(listed) if self._ticked(i)}
         self.runs.clear()
@@ -241,6 +251,13 @@ class StabilityView(QWidget):
 
         self._task = run_task(self, job, self._on_measured, self._on_failed, "measuring stability")
 
+    def _forget_measure(self, message: str) -> None:
+        self._runs, self._stability = [], None
+        self.summary.setRowCount(0)
+        self.neighbours.setRowCount(0)
+        self.message.setText(message)
+        self.runs_measured.emit(())
+
     def _on_failed(self, message: str) -> None:
         self._task = None
         self.measure_button.setEnabled(True)
@@ -250,6 +267,9 @@ class StabilityView(QWidget):
         self._task = None
         self.measure_button.setEnabled(True)
         self._runs, self._stability, report = result
+        if any(m not in self._models.models for m in self._runs):  # closed meanwhile
+            self._forget_measure("A run was closed while it was measured: measure again.")
+            return
         self.summary.setRowCount(len(self._runs))
         for i, (m, value) in enumerate(zip(self._runs, report.per_model.tolist(), strict=True)):
             self.summary.setItem(i, 0, QTableWidgetItem(m.label))
@@ -262,6 +282,7 @@ class StabilityView(QWidget):
             + self._caveat()
         )
         self.measured.emit(report)
+        self.runs_measured.emit(tuple(m.embeddings for m in self._runs))
         if self.word.text().strip():
             self._on_word_entered()
 

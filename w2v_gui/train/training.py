@@ -36,9 +36,18 @@ from w2v_gui.session import IDLE, PAUSED, STOPPING, TRAINING, State
 from w2v_gui.text import format_duration
 
 LOSS_COLOUR = "#9db8d9"
+# The legend's share of the plot's width plus its share of the height may be this much:
+# beyond it, it reaches the learning-rate line (from top left to bottom right).
+LEGEND_ROOM = 0.9
+AXIS_TITLE_ROOM = 100  # pixels: "loss per pair" and "learning rate" fit, rotated
 SMOOTH_COLOUR = "#1f4e8c"
 EPOCH_COLOUR = "#d9822b"
 LR_COLOUR = "#4f9a4f"
+# Said by the legend, or by the plot's tooltip when the legend would cover the lines.
+KEY = (
+    "Thin blue: loss per report · thick blue: smoothed · orange dots: epoch means · "
+    "green dashes: learning rate (right axis)"
+)
 SMOOTHING = 0.15  # weight of the newest point in the smoothed (bias-corrected EMA) line
 
 
@@ -128,7 +137,8 @@ class TrainingPanel(QWidget):
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("lossPlot")
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.plot.setMinimumHeight(160)
+        # Low enough for 1024 × 600 (the legend steps aside when the plot is this small).
+        self.plot.setMinimumHeight(90)
         self._build_plot()
 
         # Why Train is off, where the eye is (the form's own error line may be scrolled
@@ -210,6 +220,8 @@ class TrainingPanel(QWidget):
         # No data, nothing to explain: hidden, the legend cannot cover the hint (it did in
         # a small window).
         self._legend = legend
+        self._plotted = False
+        self._titled = True  # the side axes show their titles
         legend.setVisible(False)
 
     # -- state -------------------------------------------------------------------------
@@ -242,7 +254,8 @@ class TrainingPanel(QWidget):
     def start_run(self, epochs: int, alpha: float) -> None:
         self._records.clear()
         self._hint.setVisible(False)
-        self._legend.setVisible(True)
+        self._plotted = True
+        self._fit_legend()
         self._ema = self._ema_weight = 0.0
         self._epoch_losses = ()
         self.progress_bar.setValue(0)
@@ -283,6 +296,20 @@ class TrainingPanel(QWidget):
             f"learning rate {p.lr:.4g} · {format_duration(p.elapsed)} elapsed"
         )
 
+    def clear(self) -> None:
+        """The model whose run this showed was closed: back to the empty plot."""
+        self._records.clear()
+        self._epoch_losses = ()
+        self._dirty = True
+        self._on_redraw_timeout()
+        self._plotted = False
+        self._fit_legend()
+        self._hint.setText("Press Train (Ctrl+T) and watch the loss fall.")
+        self._hint.setVisible(True)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("Ready")
+        self.status.clear()
+
     def show_stored(self, name: str, state: Mapping, epochs: int | None) -> None:
         """An opened model's per-epoch mean losses, as stored in its file (no live run).
 
@@ -298,7 +325,8 @@ class TrainingPanel(QWidget):
             self._on_redraw_timeout()
             return
         self._hint.setVisible(False)
-        self._legend.setVisible(True)
+        self._plotted = True
+        self._fit_legend()
         n = max(len(losses), epochs or 0)
         self.plot.getPlotItem().setXRange(0, n + 0.5, padding=0.02)
         self._y_range = (math.inf, -math.inf)
@@ -351,6 +379,31 @@ class TrainingPanel(QWidget):
 
     def _on_view_resized(self) -> None:
         self._lr_view.setGeometry(self.plot.getPlotItem().getViewBox().sceneBoundingRect())
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """Show the legend only where it leaves the lines alone.
+
+        It sits at the top right, where the falling learning-rate line starts; in a small
+        plot (a small window, or the Map page's shrunken top) it covered it: then the
+        plot's tooltip gives the key instead.
+        """
+        view = self.plot.getPlotItem().getViewBox().sceneBoundingRect()
+        box = self._legend.sceneBoundingRect()
+        room = (
+            view.width() > 0
+            and view.height() > 0
+            and box.width() / view.width() + box.height() / view.height() <= LEGEND_ROOM
+        )
+        show = self._plotted and room
+        self._legend.setVisible(show)
+        self.plot.setToolTip("" if show or not self._plotted else KEY)
+        # The side axes' titles need the height of their text, or they are cut off.
+        titled = view.height() >= AXIS_TITLE_ROOM
+        if titled != self._titled:
+            self._titled = titled
+            for side in ("left", "right"):
+                self.plot.getPlotItem().getAxis(side).showLabel(titled)
 
     def data(self) -> dict[str, np.ndarray]:
         """What the plot shows (for tests and screenshots)."""

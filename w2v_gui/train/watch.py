@@ -64,7 +64,9 @@ class WatchPanel(QWidget):
         row.addWidget(pin)
 
         self.table = QTableWidget(0, 3, objectName="watchTable")
-        self.table.setHorizontalHeaderLabels(["Word", f"Nearest {TOPN} (hover for cosines)", ""])
+        # Short enough for a 1024-wide window ("Nearest 5 (hover for cosines)" was cut).
+        self.table.setHorizontalHeaderLabels(["Word", f"Nearest {TOPN}", ""])
+        self.table.horizontalHeaderItem(1).setToolTip("Hover a row for the cosines.")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.verticalHeader().setVisible(False)
