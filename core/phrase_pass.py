@@ -7,7 +7,7 @@ become array arithmetic on a scan's ids.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +15,7 @@ import numpy as np
 from w2v_gui.core.vocab import Scan
 
 DELIMITER = "_"
+STAGES = 4  # tick()s in a pass: candidates, counted, scored, joined
 _INT64_LIMIT = 1 << 62  # keys stay below this, so products never overflow
 
 
@@ -37,7 +38,10 @@ def one_pass(
     scoring: str,
     connectors: Collection[str],
     pass_no: int,
+    tick: Callable[[], None] = lambda: None,
 ) -> tuple[Scan, list[Phrase]]:
+    """Count, score and join once; ``tick()`` is called after each of its :data:`STAGES`
+    stages (the caller reports progress there, or raises to cancel)."""
     words, ids, nl = scan.words, scan.ids, scan.newline_id
     n_words = len(words)
     is_conn = np.zeros(n_words, dtype=bool)
@@ -61,6 +65,7 @@ def one_pass(
         del breaks_so_far
     else:
         valid = np.ones(len(gap), dtype=bool)
+    tick()
     gap_ids, gap_seqs = _gap_ids(ids, pos, gap, valid, is_conn)
     n_gaps = len(gap_seqs)
     vj = np.flatnonzero(valid)
@@ -76,6 +81,7 @@ def one_pass(
     keys = head * n_words + right
     del head
     uniq, bigram_counts = np.unique(keys, return_counts=True)
+    tick()
     if len(uniq) == 0:
         return scan, []
     u_head, u_right = np.divmod(uniq, n_words)
@@ -95,6 +101,7 @@ def one_pass(
     ca, cb = counts[u_left], counts[u_right]
     inputs = (bigram_counts, ca, cb, len_vocab, min_count, n_tokens, scoring)
     good = np.flatnonzero(_above(_scores(*inputs), threshold, inputs))
+    tick()
     if len(good) == 0:
         return scan, []
     # Which candidates carry a good key: a word-level filter first, so the search runs
@@ -112,6 +119,7 @@ def one_pass(
     good_of[vj[cand[hit]]] = at[hit]
     del keys, cand, at, hit, vj
     chosen = np.flatnonzero(_greedy(good_of >= 0))
+    tick()
     if len(chosen) == 0:
         return scan, []
     which = good_of[chosen]

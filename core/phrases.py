@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Container, Iterable
+import threading
+from collections.abc import Callable, Collection, Container, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from w2v_gui.core.phrase_pass import DELIMITER, Phrase, one_pass
+from w2v_gui.core.errors import Cancelled
+from w2v_gui.core.phrase_pass import DELIMITER, STAGES, Phrase, one_pass
 from w2v_gui.core.vocab import Scan, TokenStream, Vocab
 
 SCORINGS = ("default", "npmi")
@@ -77,16 +79,35 @@ def detect(
     threshold: float = 10.0,
     scoring: str = "default",
     connectors: Collection[str] = frozenset(),
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> PhraseResult:
     """Detect phrases in ``scan`` and join them; ``passes`` rounds for longer phrases.
 
     Each pass counts and scores the output of the one before, like gensim's
     ``Phrases(Phrases(sentences)[sentences])``. ``scan`` itself is not changed.
+    ``progress(done, total)`` is called after each stage of each pass (a pass is a few
+    whole-array steps, so that is as fine as it gets); raises :class:`Cancelled` at the
+    next stage once ``stop`` is set.
     """
     check_settings(passes, min_count, threshold, scoring)
     found: list[Phrase] = []
+    total, done = passes * STAGES, 0
+
+    def tick() -> None:
+        nonlocal done
+        if stop is not None and stop.is_set():
+            raise Cancelled("detecting phrases was cancelled")
+        done = min(done + 1, total)
+        if progress is not None:
+            progress(done, total)
+
     for no in range(1, passes + 1):
-        scan, new = one_pass(scan, min_count, float(threshold), scoring, connectors, no)
+        done = (no - 1) * STAGES  # a pass that ended early skipped some of its stages
+        if stop is not None and stop.is_set():
+            raise Cancelled("detecting phrases was cancelled")
+        scan, new = one_pass(scan, min_count, float(threshold), scoring, connectors, no, tick)
         found += new
         if not new:
             break
@@ -94,7 +115,7 @@ def detect(
     return PhraseResult(scan, tuple(found))
 
 
-def detect_for(scan: Scan, config) -> PhraseResult:
+def detect_for(scan: Scan, config, progress=None, stop=None) -> PhraseResult:
     """:func:`detect` with the phrase settings of ``config`` (a TrainingConfig)."""
     return detect(
         scan,
@@ -103,6 +124,8 @@ def detect_for(scan: Scan, config) -> PhraseResult:
         config.phrase_threshold,
         config.phrase_scoring,
         ENGLISH_CONNECTOR_WORDS if config.phrase_connectors else (),
+        progress=progress,
+        stop=stop,
     )
 
 
