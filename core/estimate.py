@@ -60,6 +60,16 @@ _WORD_BYTES = 260
 _SAVE_WORD_BYTES = 110
 _JOB_BYTES_PER_TOKEN = 80  # a job's draws, masks and padded ids (kernels.py's _run_job)
 
+# Phrase detection before training (core/phrases.py), measured by
+# benchmarks/bench_phrase_cost.py on the demo corpus (5.07M tokens, gensim's defaults,
+# 2026-12-07, 2-core machine at load ~1.5): one pass 0.18 s per million tokens (0.24 with
+# connector words), two passes 0.58 s: a later pass costs more, as its phrase tokens hold
+# '_' and are counted by spelling. The pass's arrays (int64 keys, positions, the sort's
+# copies, the joined ids) peaked at 71 bytes per token on top of the scan.
+_PHRASE_FIRST_PASS_SECONDS_PER_TOKEN = 0.25e-6
+_PHRASE_LATER_PASS_SECONDS_PER_TOKEN = 0.4e-6
+_PHRASE_BYTES_PER_TOKEN = 72
+
 
 def estimate(
     config: TrainingConfig,
@@ -68,6 +78,8 @@ def estimate(
     raw_words: int,
     *,
     tokens_on_disk: bool = False,
+    phrase_passes: int = 0,
+    phrase_tokens: int | None = None,
 ) -> Estimate:
     """Rough memory (peak resident bytes) and time of training ``config`` on a scanned corpus.
 
@@ -76,6 +88,12 @@ def estimate(
     larger of what training adds (each worker's job and batch arrays, the shuffle
     windows) and what the save adds (the file's word table): the snapshots and the save
     use the matrices themselves.
+
+    ``phrase_passes``: phrase detection still to run before training (the form, before
+    Train; the trainer gets tokens already phrased and leaves it 0). It adds its time, and
+    its arrays may set the peak: they live before the matrices exist. ``phrase_tokens``:
+    the tokens it reads (default ``raw_words``); ``vocab_size``, ``tokens`` and
+    ``raw_words`` are then best those of the phrased text, when known.
     """
     d = config.vector_size
     matrices = 2 * vocab_size * d * 4
@@ -92,9 +110,19 @@ def estimate(
     # On disk, only the window being read (4 bytes a token) is in memory.
     ids = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 4 if tokens_on_disk else tokens * 4
     mem = _PROCESS_BYTES + ids + vocab_size * _WORD_BYTES + matrices + max(training, saving)
+    phrasing = 0.0
+    if phrase_passes > 0:
+        read = raw_words if phrase_tokens is None else phrase_tokens
+        # The scan's ids (4 bytes a token) stay; the pass's arrays come and go before training.
+        before = _PROCESS_BYTES + vocab_size * _WORD_BYTES + read * (4 + _PHRASE_BYTES_PER_TOKEN)
+        mem = max(mem, before)
+        phrasing = read * (
+            _PHRASE_FIRST_PASS_SECONDS_PER_TOKEN
+            + (phrase_passes - 1) * _PHRASE_LATER_PASS_SECONDS_PER_TOKEN
+        )
     # Cost per word grows with dimensions and with pairs (window) and negatives.
     work = (d / 100) * (0.5 + 0.5 * (config.window + 1) / 6) * (0.6 + 0.4 * config.negative / 5)
     speed = (
         _REFERENCE_WORDS_PER_SEC_PER_WORKER * min(config.workers, 2) ** _TWO_WORKER_EXPONENT / work
     )
-    return Estimate(int(mem), raw_words * config.epochs / speed, _PROCESS_BYTES)
+    return Estimate(int(mem), raw_words * config.epochs / speed + phrasing, _PROCESS_BYTES)
