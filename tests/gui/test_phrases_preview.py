@@ -56,7 +56,9 @@ def click(qtbot, widget):
 
 
 def expected_rows(path, config):
-    found = phrases.detect_for(scan(Corpus(path)), config).phrases
+    """The phrases ``config`` forms, highest count first (ties: most often joined first)."""
+    found = list(phrases.detect_for(scan(Corpus(path)), config).phrases)
+    found = sorted(found, key=lambda p: (-p.count, found.index(p)))
     return [(p.text, f"{p.count:,}", f"{p.score:.4g}") for p in found]
 
 
@@ -89,6 +91,7 @@ def test_detect_phrases_previews_what_training_will_join(qtbot, window, planted,
     assert threads and all(t is not threading.main_thread() for t in threads)
     status = find(window, type(form.phrases.status), "phrasesStatus").text()
     assert f"<b>{table.rowCount()}</b> phrases formed" in status
+    assert table.horizontalHeader().sortIndicatorSection() == 1  # shown by count, downwards
 
     # The estimate counts the phrased vocabulary (three new words, "ice" gone: it only
     # occurs in "ice cream") and the pass.

@@ -34,6 +34,7 @@ from w2v_gui.core.config import ParamInfo, TrainingConfig
 from w2v_gui.core.estimate import MEMORY_ADVICE, available_memory, estimate
 from w2v_gui.core.units import format_bytes
 from w2v_gui.core.vocab import Scan
+from w2v_gui.tasks import stop_tasks
 from w2v_gui.text import format_duration
 from w2v_gui.train.phrases import PhrasesSection
 
@@ -269,6 +270,10 @@ class ParametersPanel(QWidget):
 
     def editor(self, name: str) -> QWidget:
         return self._editors[name]
+
+    def shutdown(self) -> bool:
+        """Cancel the phrase preview and wait for its thread (the window, when closing)."""
+        return stop_tasks(self)
 
     # -- validation and estimate ------------------------------------------------------
     def _validate(self) -> bool:

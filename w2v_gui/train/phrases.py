@@ -36,7 +36,7 @@ from w2v_gui.core.phrase_pass import Phrase
 from w2v_gui.core.vocab import Scan
 from w2v_gui.tasks import Task, run_task
 
-PREVIEW_ROWS = 500  # the phrases most often joined; the status line counts them all
+PREVIEW_ROWS = 500  # the phrases of highest count; the status line counts them all
 HEADERS = ("phrase", "count", "score")
 
 
@@ -82,16 +82,23 @@ def make_preview(scan: Scan, config: TrainingConfig, progress=None, stop=None) -
     )
 
 
-class _Number(QTableWidgetItem):
-    """A cell that shows ``text`` and sorts by ``value``."""
+def by_count(found: tuple[Phrase, ...]) -> list[Phrase]:
+    """The phrases of highest count first (ties: most often joined first, as found)."""
+    order = sorted(range(len(found)), key=lambda i: (-found[i].count, i))
+    return [found[i] for i in order]
 
-    def __init__(self, value: float, text: str):
+
+class _Number(QTableWidgetItem):
+    """A cell that shows ``text`` and sorts by ``value``, ties by the row it was put in
+    (first rows first when sorted downwards), so sorting is the same every time."""
+
+    def __init__(self, value: float, text: str, row: int):
         super().__init__(text)
-        self.value = value
+        self.key = (value, -row)
         self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     def __lt__(self, other: QTableWidgetItem) -> bool:
-        return self.value < getattr(other, "value", 0)
+        return self.key < getattr(other, "key", (0, 0))
 
 
 class PhrasesSection(QWidget):
@@ -140,8 +147,8 @@ class PhrasesSection(QWidget):
         for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSortingEnabled(True)
-        self.table.setMinimumHeight(150)
-        self.table.setMaximumHeight(220)
+        self.table.setMinimumHeight(140)
+        self.table.setMaximumHeight(200)
         copy = QAction("Copy", self.table, shortcut=QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         copy.triggered.connect(self.copy)
@@ -154,9 +161,9 @@ class PhrasesSection(QWidget):
         self._running_row = QWidget()
         self._running_row.setLayout(running)
         self._running_row.setVisible(False)
-        status_row = QHBoxLayout()
-        status_row.addWidget(self.status, 1)
-        status_row.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignBottom)
+        copy_row = QHBoxLayout()
+        copy_row.addWidget(self.copy_button)
+        copy_row.addStretch(1)
 
         self.body = QWidget(objectName="phrasesBody")
         body = QVBoxLayout(self.body)
@@ -164,8 +171,9 @@ class PhrasesSection(QWidget):
         settings_form.setContentsMargins(0, 0, 0, 0)
         body.addLayout(settings_form)
         body.addWidget(self._running_row)
-        body.addLayout(status_row)
+        body.addWidget(self.status)
         body.addWidget(self.table)
+        body.addLayout(copy_row)
         self.body.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -301,25 +309,25 @@ class PhrasesSection(QWidget):
     # -- drawing --------------------------------------------------------------------------
     def _show(self, preview: Preview | None) -> None:
         self.table.setSortingEnabled(False)
-        shown = preview.phrases[:PREVIEW_ROWS] if preview is not None else ()
+        shown = by_count(preview.phrases)[:PREVIEW_ROWS] if preview is not None else []
         self.table.setRowCount(len(shown))
         for r, p in enumerate(shown):
             item = QTableWidgetItem(p.text)
             item.setToolTip(f"{p.text}: joined {p.formed:,} times (pass {p.pass_no})")
             self.table.setItem(r, 0, item)
-            self.table.setItem(r, 1, _Number(p.count, f"{p.count:,}"))
-            self.table.setItem(r, 2, _Number(p.score, f"{p.score:.4g}"))
+            self.table.setItem(r, 1, _Number(p.count, f"{p.count:,}", r))
+            self.table.setItem(r, 2, _Number(p.score, f"{p.score:.4g}", r))
+        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
         self.copy_button.setEnabled(bool(shown))
         if preview is None:
             self.status.setText("" if self._scan is not None else "Open a corpus to preview.")
             return
         n = len(preview.phrases)
-        top = f" The {len(shown):,} most often joined:" if n > len(shown) else ""
+        top = f"; the {len(shown):,} of highest count:" if n > len(shown) else "."
         self.status.setText(
             f"<b>{n:,}</b> phrase{'s' if n != 1 else ''} formed, joined {preview.joins:,} "
-            f"times: {preview.words_before:,} → {preview.words_after:,} words.{top}"
+            f"times ({preview.words_before:,} → {preview.words_after:,} words){top}"
             if n
             else "No pair scores above the threshold: training will join nothing."
         )
