@@ -111,8 +111,24 @@ def detect(
         found += new
         if not new:
             break
-    found.sort(key=lambda p: (-p.formed, -p.count, p.text))
-    return PhraseResult(scan, tuple(found))
+    return PhraseResult(scan, tuple(found[i] for i in _order(found)))
+
+
+def _order(found: list[Phrase]) -> np.ndarray:
+    """Indices of ``found`` most often formed first, then by count, then by text.
+
+    NumPy sorts, which let go of the interpreter lock: ``list.sort`` compares in C while
+    holding it, ~80 ms for the 30,000 phrases of the demo corpus, a stall of the app's
+    window while its preview runs in a worker (and seconds on a corpus of 100M words).
+    """
+    if not found:
+        return np.zeros(0, dtype=np.intp)
+    text_rank = np.argsort(np.array([p.text for p in found]), kind="stable")
+    rank = np.empty(len(found), dtype=np.int64)
+    rank[text_rank] = np.arange(len(found))
+    formed = np.fromiter((p.formed for p in found), dtype=np.int64, count=len(found))
+    count = np.fromiter((p.count for p in found), dtype=np.int64, count=len(found))
+    return np.lexsort((rank, -count, -formed))
 
 
 def detect_for(scan: Scan, config, progress=None, stop=None) -> PhraseResult:

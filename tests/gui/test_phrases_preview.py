@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QTableWidget
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QTableView
 
 from tests.gui.conftest import SMALL, load
 from tests.gui.test_window import find
@@ -74,7 +74,8 @@ def test_detect_phrases_previews_what_training_will_join(qtbot, window, planted,
     load(qtbot, window, [planted], SMALL)
     form = window.parameters
     option = find(window, QCheckBox, "detectPhrases")
-    table = find(window, QTableWidget, "phrasesTable")
+    table = find(window, QTableView, "phrasesTable")
+    rows = table.model().rowCount
     assert not option.isChecked() and not table.isVisible()
     before = form.estimate_label.text()
     assert "phrase" not in before
@@ -83,14 +84,14 @@ def test_detect_phrases_previews_what_training_will_join(qtbot, window, planted,
     option.setFocus()
     click(qtbot, option)
     assert form.editor("phrases").value() == 1
-    qtbot.waitUntil(lambda: table.isVisible() and table.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: table.isVisible() and rows() > 0, timeout=10_000)
     config = form.config()
     assert config.phrases == 1
     assert form.phrases.rows() == expected_rows(planted, config)
     assert {"new_york", "ice_cream", "red_wine"} <= {r[0] for r in form.phrases.rows()}
     assert threads and all(t is not threading.main_thread() for t in threads)
     status = find(window, type(form.phrases.status), "phrasesStatus").text()
-    assert f"<b>{table.rowCount()}</b> phrases formed" in status
+    assert f"<b>{rows()}</b> phrases formed" in status
     assert table.horizontalHeader().sortIndicatorSection() == 1  # shown by count, downwards
 
     # The estimate counts the phrased vocabulary (three new words, "ice" gone: it only
@@ -103,23 +104,26 @@ def test_detect_phrases_previews_what_training_will_join(qtbot, window, planted,
     assert f"1 phrase pass and 5 epochs on {vocab:,} words, phrases joined" in estimate
 
     # Newer settings win: a higher threshold refreshes the preview with fewer phrases.
-    n_before = table.rowCount()
+    n_before = rows()
     threshold = form.editor("phrase_threshold")
     threshold.setValue(40.0)  # new_york scores 39.7: left apart
     qtbot.waitUntil(lambda: form.phrases.current(form.config()) is not None, timeout=10_000)
     assert form.phrases.rows() == expected_rows(planted, form.config())
     assert "new_york" not in {r[0] for r in form.phrases.rows()}
-    assert 0 < table.rowCount() < n_before
+    assert 0 < rows() < n_before
 
     # Sortable by each column; copied as shown.
     threshold.setValue(10.0)
-    qtbot.waitUntil(lambda: table.rowCount() == n_before, timeout=10_000)
+    qtbot.waitUntil(lambda: rows() == n_before, timeout=10_000)
     table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
     counts = [int(r[1].replace(",", "")) for r in form.phrases.rows()]
     assert counts == sorted(counts)
     table.horizontalHeader().setSortIndicator(2, Qt.SortOrder.DescendingOrder)
     scores = [float(r[2]) for r in form.phrases.rows()]
     assert scores == sorted(scores, reverse=True)
+    table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+    texts = [r[0] for r in form.phrases.rows()]
+    assert texts == sorted(texts) and len(texts) == n_before
     QGuiApplication.clipboard().clear()
     click(qtbot, find(window, QPushButton, "phrasesCopy"))
     lines = QGuiApplication.clipboard().text().splitlines()
@@ -172,6 +176,13 @@ def test_a_slow_preview_can_be_cancelled_and_newer_settings_win(
     qtbot.waitUntil(lambda: not section.busy, timeout=5000)
     assert not cancel.isVisible() and section.rows() == []
     assert "cancelled" in section.status.text()
+
+    # Closing the window stops a running preview (the form's shutdown) and waits for it.
+    for value in (30.0, 10.0):  # other settings, then the slow ones again
+        with qtbot.waitSignal(window.parameters.config_changed, timeout=2000):
+            window.parameters.editor("phrase_threshold").setValue(value)
+    qtbot.waitUntil(lambda: section.busy and started[-1] == 10.0, timeout=5000)
+    assert window.parameters.shutdown()
 
 
 def test_vocabulary_search_takes_new_york_for_new_york(qtbot, window, tmp_path):
