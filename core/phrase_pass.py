@@ -16,6 +16,7 @@ from w2v_gui.core.vocab import Scan
 
 DELIMITER = "_"
 STAGES = 4  # tick()s in a pass: candidates, counted, scored, joined
+_POLL_EVERY = 4096  # iterations of a Python loop between poll()s
 _INT64_LIMIT = 1 << 62  # keys stay below this, so products never overflow
 
 
@@ -39,9 +40,11 @@ def one_pass(
     connectors: Collection[str],
     pass_no: int,
     tick: Callable[[], None] = lambda: None,
+    poll: Callable[[], None] = lambda: None,
 ) -> tuple[Scan, list[Phrase]]:
     """Count, score and join once; ``tick()`` is called after each of its :data:`STAGES`
-    stages (the caller reports progress there, or raises to cancel)."""
+    stages (the caller reports progress there, or raises to cancel), ``poll()`` now and
+    then inside the stages that loop in Python (the caller may raise to cancel)."""
     words, ids, nl = scan.words, scan.ids, scan.newline_id
     n_words = len(words)
     is_conn = np.zeros(n_words, dtype=bool)
@@ -94,7 +97,7 @@ def one_pass(
         # gensim keys its counts by the joined string: "ru_486" read as one token and the
         # pair "ru 486" share a count, and so do "new_york city" and "new york_city".
         spell = (words, edge, is_conn, gap_seqs, n_gaps, head_of)
-        counts, bigram_counts, merged = _same_spelling(spell, counts, uniq, bigram_counts)
+        counts, bigram_counts, merged = _same_spelling(spell, counts, uniq, bigram_counts, poll)
         len_vocab -= merged
     # gensim's corpus_word_count: every token, connector words included.
     n_tokens = len(ids) - (int(counts[nl]) if nl >= 0 else 0)
@@ -264,7 +267,7 @@ def _greedy(joinable: np.ndarray) -> np.ndarray:
     return j & ((idx - start_of) % 2 == 0)
 
 
-def _same_spelling(spell, counts, uniq, bigram_counts):
+def _same_spelling(spell, counts, uniq, bigram_counts, poll=lambda: None):
     """Counts as gensim keeps them, by string, for tokens that hold the delimiter.
 
     Returns unigram counts and candidate counts (copies) where every key spelling the same
@@ -283,7 +286,9 @@ def _same_spelling(spell, counts, uniq, bigram_counts):
     # Candidates that may share a spelling: those with a joined token in them, and those
     # that spell a joined unigram ("ru" "486" for "ru_486").
     suspects = set(np.flatnonzero(has_delim[u_left] | has_delim[u_right]).tolist())
-    for w in joined.tolist():
+    for n, w in enumerate(joined.tolist()):
+        if n % _POLL_EVERY == 0:  # a later pass spends seconds here on a large corpus
+            poll()
         parts = words[w].split(DELIMITER)
         for i in range(len(parts) - 1):
             for j in range(i + 1, len(parts)):
@@ -304,7 +309,9 @@ def _same_spelling(spell, counts, uniq, bigram_counts):
                     suspects.add(at)
     total: dict[str, int] = {words[w]: int(counts[w]) for w in joined.tolist()}
     spelled = {}
-    for k in suspects:
+    for n, k in enumerate(suspects):
+        if n % _POLL_EVERY == 0:
+            poll()
         a, g = divmod(int(u_head[k]), n_gaps)
         text = DELIMITER.join([words[a], *(words[i] for i in gap_seqs[g]), words[int(u_right[k])]])
         spelled[k] = text

@@ -95,19 +95,21 @@ def detect(
     found: list[Phrase] = []
     total, done = passes * STAGES, 0
 
-    def tick() -> None:
-        nonlocal done
+    def poll() -> None:
         if stop is not None and stop.is_set():
             raise Cancelled("detecting phrases was cancelled")
+
+    def tick() -> None:
+        nonlocal done
+        poll()
         done = min(done + 1, total)
         if progress is not None:
             progress(done, total)
 
     for no in range(1, passes + 1):
         done = (no - 1) * STAGES  # a pass that ended early skipped some of its stages
-        if stop is not None and stop.is_set():
-            raise Cancelled("detecting phrases was cancelled")
-        scan, new = one_pass(scan, min_count, float(threshold), scoring, connectors, no, tick)
+        poll()
+        scan, new = one_pass(scan, min_count, float(threshold), scoring, connectors, no, tick, poll)
         found += new
         if not new:
             break
