@@ -39,3 +39,13 @@ def test_learn_says_what_cbow_does_differently(qtbot, window):
     _set(qtbot, window, "sg", 1)
     learn.go_to(4)
     assert not notes["TrainingStep"].isVisible() and notes["TrainingStep"].text() == ""
+
+
+def test_the_cbow_notes_keep_the_window_at_1024_by_600(qtbot, window):
+    window.tabs.setCurrentWidget(window.learn)
+    _set(qtbot, window, "sg", 0)
+    for step in range(len(window.learn.steps)):
+        window.learn.go_to(step)
+        window.resize(1024, 600)
+        qtbot.wait(50)  # the layout settles
+        assert (window.width(), window.height()) == (1024, 600), step + 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from importlib import resources
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 from w2v_gui.core.config import TrainingConfig
 from w2v_gui.learn.drawing import text_label
 from w2v_gui.learn.story import Story
+from w2v_gui.widgets.scrolling import scrolled
 
 TEXT_WIDTH = 330
 
@@ -74,9 +76,17 @@ class Page(QWidget):
         column.addLayout(self.controls)
         column.addStretch(1)
         self.picture = QVBoxLayout()
+        # The column scrolls rather than setting the window's height: with the CBOW note
+        # it needed 585–667 px, and the window would not go below 661–743 (issue 14
+        # asks for 1024 × 600).
+        column_scroll = scrolled(left, f"{type(self).__name__}Column")
+        column_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        column_scroll.setFixedWidth(
+            TEXT_WIDTH + column_scroll.verticalScrollBar().sizeHint().width()
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
-        layout.addWidget(left)
+        layout.addWidget(column_scroll)
         layout.addLayout(self.picture, 1)
 
     def show_mode(self, config: TrainingConfig) -> None:
