@@ -61,14 +61,22 @@ _SAVE_WORD_BYTES = 110
 _JOB_BYTES_PER_TOKEN = 80  # a job's draws, masks and padded ids (kernels.py's _run_job)
 
 # Phrase detection before training (core/phrases.py), measured by
-# benchmarks/bench_phrase_cost.py on the demo corpus (5.07M tokens, gensim's defaults,
-# 2026-12-07, 2-core machine at load ~1.5): one pass 0.18 s per million tokens (0.24 with
-# connector words), two passes 0.58 s: a later pass costs more, as its phrase tokens hold
-# '_' and are counted by spelling. The pass's arrays (int64 keys, positions, the sort's
-# copies, the joined ids) peaked at 71 bytes per token on top of the scan.
-_PHRASE_FIRST_PASS_SECONDS_PER_TOKEN = 0.25e-6
+# benchmarks/bench_phrase_cost.py (gensim's defaults; 2026-12-07, 2-core machine shared,
+# load 1.5-4.7; seconds are CPU time per million tokens read):
+#   demo corpus (5.07M tokens, 97k words): 1 pass 0.18 s (0.24 with connector words),
+#     2 passes 0.58 s, 3 passes 0.76 s; peak 71-72 bytes a token;
+#   /work/data/dict8.txt (5.60M tokens, 222k words): 1 pass 0.41 s, 2 passes 0.74 s;
+#     peak 90 bytes a token with 1 pass, 109 with 2.
+# A later pass reads fewer tokens but counts phrase tokens by spelling, in Python. The
+# larger figures are taken: per pass 0.4 s per million tokens, 110 bytes a token for the
+# pass's arrays (int64 keys, positions, the sort's copies, the joined ids; more distinct
+# pairs, more bytes) on top of the scan. Whole runs (`w2v train --epochs 1 --workers 1
+# --min-count 1`, peak RSS from /usr/bin/time -v): demo --phrases 1 446 MiB measured, 581
+# estimated (243 without these terms); dict8 --phrases 2 691 MiB measured, 720 estimated
+# (374 without).
+_PHRASE_FIRST_PASS_SECONDS_PER_TOKEN = 0.4e-6
 _PHRASE_LATER_PASS_SECONDS_PER_TOKEN = 0.4e-6
-_PHRASE_BYTES_PER_TOKEN = 72
+_PHRASE_BYTES_PER_TOKEN = 110
 
 
 def estimate(

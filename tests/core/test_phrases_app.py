@@ -71,7 +71,7 @@ def test_the_estimate_counts_the_phrase_passes():
     later = words * estimate_module._PHRASE_LATER_PASS_SECONDS_PER_TOKEN
     assert one.seconds == pytest.approx(plain.seconds + first)
     assert two.seconds == pytest.approx(plain.seconds + first + later)
-    # Ten million tokens × ~76 bytes outweigh a 50,000 × 100 model: the pass sets the peak.
+    # Ten million tokens × ~114 bytes outweigh a 50,000 × 100 model: the pass sets the peak.
     assert one.memory_bytes > plain.memory_bytes
     assert one.memory_bytes >= words * (4 + estimate_module._PHRASE_BYTES_PER_TOKEN)
     # A small corpus with a big model: training's peak stays the peak.
