@@ -60,6 +60,24 @@ _WORD_BYTES = 260
 _SAVE_WORD_BYTES = 110
 _JOB_BYTES_PER_TOKEN = 80  # a job's draws, masks and padded ids (kernels.py's _run_job)
 
+# Phrase detection before training (core/phrases.py), measured by
+# benchmarks/bench_phrase_cost.py (gensim's defaults; 2026-12-07, 2-core machine shared,
+# load 1.5-4.7; seconds are CPU time per million tokens read):
+#   demo corpus (5.07M tokens, 97k words): 1 pass 0.18 s (0.24 with connector words),
+#     2 passes 0.58 s, 3 passes 0.76 s; peak 71-72 bytes a token;
+#   /work/data/dict8.txt (5.60M tokens, 222k words): 1 pass 0.41 s, 2 passes 0.74 s;
+#     peak 90 bytes a token with 1 pass, 109 with 2.
+# A later pass reads fewer tokens but counts phrase tokens by spelling, in Python. The
+# larger figures are taken: per pass 0.4 s per million tokens, 110 bytes a token for the
+# pass's arrays (int64 keys, positions, the sort's copies, the joined ids; more distinct
+# pairs, more bytes) on top of the scan. Whole runs (`w2v train --epochs 1 --workers 1
+# --min-count 1`, peak RSS from /usr/bin/time -v): demo --phrases 1 446 MiB measured, 581
+# estimated (243 without these terms); dict8 --phrases 2 691 MiB measured, 720 estimated
+# (374 without).
+_PHRASE_FIRST_PASS_SECONDS_PER_TOKEN = 0.4e-6
+_PHRASE_LATER_PASS_SECONDS_PER_TOKEN = 0.4e-6
+_PHRASE_BYTES_PER_TOKEN = 110
+
 
 def estimate(
     config: TrainingConfig,
@@ -68,6 +86,8 @@ def estimate(
     raw_words: int,
     *,
     tokens_on_disk: bool = False,
+    phrase_passes: int = 0,
+    phrase_tokens: int | None = None,
 ) -> Estimate:
     """Rough memory (peak resident bytes) and time of training ``config`` on a scanned corpus.
 
@@ -76,6 +96,12 @@ def estimate(
     larger of what training adds (each worker's job and batch arrays, the shuffle
     windows) and what the save adds (the file's word table): the snapshots and the save
     use the matrices themselves.
+
+    ``phrase_passes``: phrase detection still to run before training (the form, before
+    Train; the trainer gets tokens already phrased and leaves it 0). It adds its time, and
+    its arrays may set the peak: they live before the matrices exist. ``phrase_tokens``:
+    the tokens it reads (default ``raw_words``); ``vocab_size``, ``tokens`` and
+    ``raw_words`` are then best those of the phrased text, when known.
     """
     d = config.vector_size
     matrices = 2 * vocab_size * d * 4
@@ -92,9 +118,19 @@ def estimate(
     # On disk, only the window being read (4 bytes a token) is in memory.
     ids = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 4 if tokens_on_disk else tokens * 4
     mem = _PROCESS_BYTES + ids + vocab_size * _WORD_BYTES + matrices + max(training, saving)
+    phrasing = 0.0
+    if phrase_passes > 0:
+        read = raw_words if phrase_tokens is None else phrase_tokens
+        # The scan's ids (4 bytes a token) stay; the pass's arrays come and go before training.
+        before = _PROCESS_BYTES + vocab_size * _WORD_BYTES + read * (4 + _PHRASE_BYTES_PER_TOKEN)
+        mem = max(mem, before)
+        phrasing = read * (
+            _PHRASE_FIRST_PASS_SECONDS_PER_TOKEN
+            + (phrase_passes - 1) * _PHRASE_LATER_PASS_SECONDS_PER_TOKEN
+        )
     # Cost per word grows with dimensions and with pairs (window) and negatives.
     work = (d / 100) * (0.5 + 0.5 * (config.window + 1) / 6) * (0.6 + 0.4 * config.negative / 5)
     speed = (
         _REFERENCE_WORDS_PER_SEC_PER_WORKER * min(config.workers, 2) ** _TWO_WORKER_EXPONENT / work
     )
-    return Estimate(int(mem), raw_words * config.epochs / speed, _PROCESS_BYTES)
+    return Estimate(int(mem), raw_words * config.epochs / speed + phrasing, _PROCESS_BYTES)

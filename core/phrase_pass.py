@@ -7,7 +7,7 @@ become array arithmetic on a scan's ids.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +15,8 @@ import numpy as np
 from w2v_gui.core.vocab import Scan
 
 DELIMITER = "_"
+STAGES = 4  # tick()s in a pass: candidates, counted, scored, joined
+_POLL_EVERY = 4096  # iterations of a Python loop between poll()s
 _INT64_LIMIT = 1 << 62  # keys stay below this, so products never overflow
 
 
@@ -37,7 +39,12 @@ def one_pass(
     scoring: str,
     connectors: Collection[str],
     pass_no: int,
+    tick: Callable[[], None] = lambda: None,
+    poll: Callable[[], None] = lambda: None,
 ) -> tuple[Scan, list[Phrase]]:
+    """Count, score and join once; ``tick()`` is called after each of its :data:`STAGES`
+    stages (the caller reports progress there, or raises to cancel), ``poll()`` now and
+    then inside the stages that loop in Python (the caller may raise to cancel)."""
     words, ids, nl = scan.words, scan.ids, scan.newline_id
     n_words = len(words)
     is_conn = np.zeros(n_words, dtype=bool)
@@ -61,6 +68,7 @@ def one_pass(
         del breaks_so_far
     else:
         valid = np.ones(len(gap), dtype=bool)
+    tick()
     gap_ids, gap_seqs = _gap_ids(ids, pos, gap, valid, is_conn)
     n_gaps = len(gap_seqs)
     vj = np.flatnonzero(valid)
@@ -76,6 +84,7 @@ def one_pass(
     keys = head * n_words + right
     del head
     uniq, bigram_counts = np.unique(keys, return_counts=True)
+    tick()
     if len(uniq) == 0:
         return scan, []
     u_head, u_right = np.divmod(uniq, n_words)
@@ -88,13 +97,14 @@ def one_pass(
         # gensim keys its counts by the joined string: "ru_486" read as one token and the
         # pair "ru 486" share a count, and so do "new_york city" and "new york_city".
         spell = (words, edge, is_conn, gap_seqs, n_gaps, head_of)
-        counts, bigram_counts, merged = _same_spelling(spell, counts, uniq, bigram_counts)
+        counts, bigram_counts, merged = _same_spelling(spell, counts, uniq, bigram_counts, poll)
         len_vocab -= merged
     # gensim's corpus_word_count: every token, connector words included.
     n_tokens = len(ids) - (int(counts[nl]) if nl >= 0 else 0)
     ca, cb = counts[u_left], counts[u_right]
     inputs = (bigram_counts, ca, cb, len_vocab, min_count, n_tokens, scoring)
     good = np.flatnonzero(_above(_scores(*inputs), threshold, inputs))
+    tick()
     if len(good) == 0:
         return scan, []
     # Which candidates carry a good key: a word-level filter first, so the search runs
@@ -112,6 +122,7 @@ def one_pass(
     good_of[vj[cand[hit]]] = at[hit]
     del keys, cand, at, hit, vj
     chosen = np.flatnonzero(_greedy(good_of >= 0))
+    tick()
     if len(chosen) == 0:
         return scan, []
     which = good_of[chosen]
@@ -256,7 +267,7 @@ def _greedy(joinable: np.ndarray) -> np.ndarray:
     return j & ((idx - start_of) % 2 == 0)
 
 
-def _same_spelling(spell, counts, uniq, bigram_counts):
+def _same_spelling(spell, counts, uniq, bigram_counts, poll=lambda: None):
     """Counts as gensim keeps them, by string, for tokens that hold the delimiter.
 
     Returns unigram counts and candidate counts (copies) where every key spelling the same
@@ -275,7 +286,9 @@ def _same_spelling(spell, counts, uniq, bigram_counts):
     # Candidates that may share a spelling: those with a joined token in them, and those
     # that spell a joined unigram ("ru" "486" for "ru_486").
     suspects = set(np.flatnonzero(has_delim[u_left] | has_delim[u_right]).tolist())
-    for w in joined.tolist():
+    for n, w in enumerate(joined.tolist()):
+        if n % _POLL_EVERY == 0:  # a later pass spends seconds here on a large corpus
+            poll()
         parts = words[w].split(DELIMITER)
         for i in range(len(parts) - 1):
             for j in range(i + 1, len(parts)):
@@ -296,7 +309,9 @@ def _same_spelling(spell, counts, uniq, bigram_counts):
                     suspects.add(at)
     total: dict[str, int] = {words[w]: int(counts[w]) for w in joined.tolist()}
     spelled = {}
-    for k in suspects:
+    for n, k in enumerate(suspects):
+        if n % _POLL_EVERY == 0:
+            poll()
         a, g = divmod(int(u_head[k]), n_gaps)
         text = DELIMITER.join([words[a], *(words[i] for i in gap_seqs[g]), words[int(u_right[k])]])
         spelled[k] = text

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from w2v_gui.core.phrase_pass import DELIMITER
 from w2v_gui.core.vocab import Scan, Vocab
 
 
@@ -89,8 +90,9 @@ class VocabularyTable:
 
     def search(self, text: str, limit: int | None = None) -> np.ndarray:
         """Rows whose word contains ``text`` (case-insensitive), words that start with
-        it first, each group by frequency."""
-        text = text.strip().lower()
+        it first, each group by frequency. Spaces match the phrase delimiter: tokens hold
+        none, and "new york" is the phrase ``new_york`` (as the queries read it)."""
+        text = DELIMITER.join(text.split()).lower()
         if not text:
             rows = np.arange(len(self.words))
             return rows if limit is None else rows[:limit]

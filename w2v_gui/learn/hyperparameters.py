@@ -51,6 +51,7 @@ PARALLEL_COSINE = 0.95
 class HyperStep(Page):
     title = "6 · Hyperparameters"
     short = "6  Hyperparameters"
+    cbow = "hyperparameters"
 
     def __init__(self, story, parent=None):
         super().__init__(story, parent)

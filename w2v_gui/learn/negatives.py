@@ -35,6 +35,7 @@ def _one_in(p: float) -> str:
 class NegativesStep(Page):
     title = "4 · Negative sampling"
     short = "4  Negative sampling"
+    cbow = "negatives"
 
     def __init__(self, story, parent=None):
         super().__init__(story, parent)

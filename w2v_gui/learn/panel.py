@@ -63,6 +63,7 @@ class LearnPanel(QWidget):
         for page in self.steps:
             self.step_list.addItem(page.short)
             self.stack.addWidget(page)
+            page.show_mode(self.story.config)
         self.step_list.currentRowChanged.connect(self._on_step_list_changed)
         self.corpus_label = QLabel(objectName="learnCorpus")
         self.corpus_label.setStyleSheet("color:#555555")
@@ -105,6 +106,8 @@ class LearnPanel(QWidget):
         """
         if config is not None:
             self.story.config = config
+            for page in self.steps:
+                page.show_mode(config)
         self._pending = (name, scan_)
         if self.isVisible():
             self._start_pending()
@@ -112,6 +115,9 @@ class LearnPanel(QWidget):
     def set_config(self, config: TrainingConfig) -> None:
         """New settings: re-cut the vocabulary if its settings changed."""
         old, self.story.config = self.story.config, config
+        if (old.sg, old.cbow_mean) != (config.sg, config.cbow_mean):
+            for page in self.steps:
+                page.show_mode(config)
         data = self.story.data
         if (
             data is not None

@@ -40,6 +40,7 @@ STEPS_PER_TICK = 40
 class TrainingStep(Page):
     title = "5 · One training step"
     short = "5  One training step"
+    cbow = "training"
 
     def __init__(self, story, parent=None):
         super().__init__(story, parent)

@@ -32,6 +32,7 @@ PLAY_MS = 900
 class WindowStep(Page):
     title = "3 · The sliding window"
     short = "3  Sliding window"
+    cbow = "window"
 
     def __init__(self, story, parent=None):
         super().__init__(story, parent)

@@ -34,10 +34,14 @@ from w2v_gui.core.config import ParamInfo, TrainingConfig
 from w2v_gui.core.estimate import MEMORY_ADVICE, available_memory, estimate
 from w2v_gui.core.units import format_bytes
 from w2v_gui.core.vocab import Scan
+from w2v_gui.tasks import stop_tasks
 from w2v_gui.text import format_duration
+from w2v_gui.train.phrases import PhrasesSection
 
 # Shown up front; the rest sit under "More settings". A choice of presentation only.
 BASIC = ("vector_size", "window", "negative", "min_count", "epochs", "alpha")
+# Under "Detect phrases", beside the preview of what they join.
+PHRASES = ("phrases", "phrase_threshold", "phrase_min_count", "phrase_scoring", "phrase_connectors")
 _INT_MAX = 2**31 - 1
 
 
@@ -142,15 +146,16 @@ class ParametersPanel(QWidget):
         self._scan: Scan | None = None
         self._refused: tuple[str, str, str] | None = None  # field, its text, core's message
 
-        basic, more = QFormLayout(), QFormLayout()
-        for form in (basic, more):
+        basic, more, phrase_form = QFormLayout(), QFormLayout(), QFormLayout()
+        for form in (basic, more, phrase_form):
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for info in self._infos.values():
             editor = _editor(info)
             self._editors[info.name] = editor
             label = QLabel(info.label)
             label.setToolTip(editor.toolTip())
-            (basic if info.name in BASIC else more).addRow(label, editor)
+            form = basic if info.name in BASIC else phrase_form if info.name in PHRASES else more
+            form.addRow(label, editor)
 
         self._more = QWidget()
         self._more.setLayout(more)
@@ -163,6 +168,10 @@ class ParametersPanel(QWidget):
         self._more.setVisible(False)
         self._more_toggle = toggle
 
+        self.phrases = PhrasesSection(phrase_form)
+        self.phrases.switched.connect(self._on_phrases_switched)
+        self.phrases.previewed.connect(self._update_estimate)
+
         self.error_label = QLabel(objectName="parametersError", wordWrap=True)
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setVisible(False)
@@ -172,6 +181,7 @@ class ParametersPanel(QWidget):
         layout.addLayout(basic)
         layout.addWidget(toggle)
         layout.addWidget(self._more)
+        layout.addWidget(self.phrases)
         layout.addWidget(self.error_label)
         layout.addWidget(self.estimate_label)
         layout.addStretch(1)
@@ -261,6 +271,10 @@ class ParametersPanel(QWidget):
     def editor(self, name: str) -> QWidget:
         return self._editors[name]
 
+    def shutdown(self) -> bool:
+        """Cancel the phrase preview and wait for its thread (the window, when closing)."""
+        return stop_tasks(self)
+
     # -- validation and estimate ------------------------------------------------------
     def _validate(self) -> bool:
         for editor in self._editors.values():
@@ -292,6 +306,7 @@ class ParametersPanel(QWidget):
     def set_scan(self, scan: Scan | None) -> None:
         """The scanned corpus the estimate is for (None: no corpus)."""
         self._scan = scan
+        self.phrases.set_scan(scan)
         self._update_estimate()
 
     def _update_estimate(self) -> None:
@@ -300,13 +315,24 @@ class ParametersPanel(QWidget):
             return
         cfg, raw = self._config, self._scan.raw_words
         vocab_size = self._scan.vocab_size(cfg.min_count, cfg.max_vocab_size)
+        # With phrases: the vocabulary and words of the phrased text once the preview has
+        # them (the very detection training runs), and the passes' own time and memory.
+        words, which, passes = raw, "", ""
+        phrased = self.phrases.current(cfg)
+        if phrased is not None:
+            vocab_size = phrased.vocab_size(cfg.min_count, cfg.max_vocab_size)
+            words, which = phrased.words_after, ", phrases joined"
+        elif cfg.phrases:
+            which = ", before phrases (not counted yet)"
+        if cfg.phrases:
+            passes = f"{cfg.phrases} phrase pass{'es' if cfg.phrases > 1 else ''} and "
         # The in-vocabulary token count is at most the raw word count: a safe upper bound.
-        est = estimate(cfg, vocab_size, raw, raw)
+        est = estimate(cfg, vocab_size, words, words, phrase_passes=cfg.phrases, phrase_tokens=raw)
         text = (
             f"Estimate: about {format_bytes(est.memory_bytes)} of memory and "
-            f"{format_duration(est.seconds)} to train {cfg.epochs} "
+            f"{format_duration(est.seconds)} for {passes}{cfg.epochs} "
             f"{'epoch' if cfg.epochs == 1 else 'epochs'} "
-            f"on {vocab_size:,} words."
+            f"on {vocab_size:,} words{which}."
         )
         # Said before Train is pressed; the trainer refuses such a run before allocating.
         free = available_memory()
@@ -343,7 +369,13 @@ class ParametersPanel(QWidget):
             )
             self.error_label.setVisible(True)
 
+    def _on_phrases_switched(self, on: bool) -> None:
+        passes = self._editors["phrases"]
+        if on != (passes.value() > 0):
+            passes.setValue(1 if on else 0)  # validated and sent on as any edit
+
     def _on_debounce_timeout(self) -> None:
         if self._valid:
+            self.phrases.set_config(self._config)
             self._update_estimate()
             self.config_changed.emit(self._config)
