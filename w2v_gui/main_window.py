@@ -390,6 +390,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop any worker and wait for its thread (also called when the app quits)."""
         self.learn.shutdown()
+        self.parameters.shutdown()  # a running phrase preview
         self.evaluate.shutdown()
         for view in (self.compare, self.axes, self.stability):
             view.shutdown()

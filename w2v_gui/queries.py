@@ -91,11 +91,17 @@ def analogy(
 def watched(emb: Embeddings, words: tuple[str, ...], topn: int = WATCH_TOPN) -> Mapping[str, Rows]:
     """Top neighbours of each watched word that is in ``emb``: one matrix product for all
     of them (a pass over 3 million vectors per word would take seconds each)."""
-    known = [w for w in words if w in emb]
+    typed, known = [], []
+    for w in words:  # "King" and "new york" as every other query reads them
+        try:
+            known.append(emb.resolve(w))
+        except UnknownWordError:
+            continue
+        typed.append(w)
     return MappingProxyType(
         {
             w: tuple(rows)
-            for w, rows in zip(known, emb.most_similar_batch(known, topn=topn), strict=True)
+            for w, rows in zip(typed, emb.most_similar_batch(known, topn=topn), strict=True)
         }
     )
 
