@@ -11,10 +11,12 @@ from __future__ import annotations
 import ctypes
 import threading
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from w2v_gui.core import scanpair
 from w2v_gui.core.corpus import NEWLINE, Corpus, ReadStats
 from w2v_gui.core.errors import Cancelled, CorpusError
 from w2v_gui.core.nearest import sorted_order
@@ -283,12 +285,18 @@ def _scan(
     stop: threading.Event | None,
     cache_over: int | None = None,
 ) -> Scan:
-    encoder = TokenIds(corpus.regex, corpus.token_pattern)
+    if scanpair.can_pair(corpus.total_bytes):  # tokenizing on two cores
+        encoder = scanpair.PairEncoder(corpus.regex, corpus.token_pattern)
+        chunks = encoder.encode_all(corpus.iter_texts(progress))
+    else:
+        encoder = TokenIds(corpus.regex, corpus.token_pattern)
+        chunks = (encoder.encode(text) for text in corpus.iter_texts(progress))
     ids = _IdBuffer(cache_over)
-    for text in corpus.iter_texts(progress):
-        if stop is not None and stop.is_set():
-            raise Cancelled("reading the corpus was cancelled")
-        ids.extend(encoder.encode(text))
+    with closing(chunks):  # ends the helper process, also on Cancelled or an error
+        for chunk_ids in chunks:
+            if stop is not None and stop.is_set():
+                raise Cancelled("reading the corpus was cancelled")
+            ids.extend(chunk_ids)
     ids = ids.join()
     ids_of = encoder.ids_of
     del encoder  # its pieces: up to tens of MB the build below can use

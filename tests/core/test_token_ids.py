@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from w2v_gui.core import scanpair
 from w2v_gui.core.config import DEFAULT_TOKEN_PATTERN
 from w2v_gui.core.corpus import NEWLINE, Corpus
 from w2v_gui.core.tokenids import SPLITTABLE, TokenIds
@@ -141,3 +142,41 @@ def test_scan_equals_the_token_chunks(tmp_path, pattern):
     assert sc.words == list(ids_of)
     assert np.asarray(sc.ids).tolist() == ref_ids
     assert sc.newline_id == ids_of[NEWLINE]
+
+
+@PROPERTY
+@given(texts=st.lists(text_st, min_size=1, max_size=9), pattern=st.sampled_from(PATTERNS))
+def test_two_process_ids_equal_the_reference(texts, pattern):
+    """Chunks alternate between this process and a forked helper, each with its own
+    word table; the shared ids and word order must be the one-process ones."""
+    regex = _regex(pattern)
+    enc = scanpair.PairEncoder(regex, pattern)
+    parts = list(enc.encode_all(texts))
+    ref_words, ref_ids = reference(regex, texts)
+    assert list(enc.ids_of) == ref_words
+    assert np.concatenate(parts).tolist() == ref_ids.tolist()
+
+
+def _dies_after_two(conn, regex, token_pattern):
+    local = scanpair._Local(regex, token_pattern)
+    for _ in range(2):
+        conn.send(local.encode(conn.recv()))
+    os._exit(3)
+
+
+def test_two_process_scan_equals_one_process_and_survives_a_dead_helper(tmp_path, monkeypatch):
+    rng = np.random.default_rng(5)
+    atoms = ATOMS + [" ", " ", " ", "\n", "\n\n"]
+    path = tmp_path / "a.txt"
+    path.write_text("".join(rng.choice(atoms, size=30000)), encoding="utf-8")
+    corpus = Corpus([path], chunk_bytes=2000)
+    one = scan(corpus)
+    # (can_pair would say no here: pytest-timeout's watchdog is a second thread.)
+    monkeypatch.setattr(scanpair, "can_pair", lambda total_bytes: True)
+    two = scan(corpus)
+    monkeypatch.setattr(scanpair, "_helper", _dies_after_two)
+    dead = scan(corpus)
+    for sc in (two, dead):
+        assert sc.words == one.words
+        assert np.array_equal(sc.ids, one.ids) and np.array_equal(sc.counts, one.counts)
+        assert sc.stats == one.stats
