@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import signal
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -53,14 +54,19 @@ class _Local:
         return ids, new
 
 
-def _helper(conn, regex: re.Pattern, token_pattern: str) -> None:
+def _helper(conn, parent_end, regex: re.Pattern, token_pattern: str) -> None:
+    # The parent's end came along with the fork: closed here, so that the parent closing
+    # it is this end's end of file.
+    parent_end.close()
+    # Ctrl-C in a terminal reaches the whole process group: the parent stops the scan
+    # and closes the pipe, which ends this loop (no second traceback from here).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     local = _Local(regex, token_pattern)
-    while True:
-        text = conn.recv()
-        if text is None:
-            break
-        conn.send(local.encode(text))
-    conn.close()
+    try:
+        while True:
+            conn.send(local.encode(conn.recv()))
+    except (EOFError, OSError):  # the parent closed the pipe: done, or stopped
+        pass
 
 
 class PairEncoder:
@@ -79,14 +85,18 @@ class PairEncoder:
         self._shared = [np.zeros(0, dtype=np.int32) for _ in range(3)]
         self._count = [0, 0, 0]
         self._conn = None
+        self.helper: multiprocessing.process.BaseProcess | None = None
 
     def encode_all(self, texts: Iterable[str]) -> Iterator[np.ndarray]:
         """Shared ids of each text, in order."""
         here = _Local(self._regex, self._pattern)
         ctx = multiprocessing.get_context("fork")
         self._conn, child_conn = ctx.Pipe()
-        proc = ctx.Process(target=_helper, args=(child_conn, self._regex, self._pattern))
+        proc = ctx.Process(
+            target=_helper, args=(child_conn, self._conn, self._regex, self._pattern)
+        )
         proc.daemon = True  # never outlives this process
+        self.helper = proc
         proc.start()
         child_conn.close()
         pending: str | None = None  # the text the helper is encoding
@@ -108,11 +118,7 @@ class PairEncoder:
                 yield self._merge(*self._take(pending))
         finally:
             if self._conn is not None:
-                try:
-                    self._conn.send(None)
-                except (OSError, ValueError):
-                    pass
-                self._conn.close()
+                self._conn.close()  # the helper's next recv or send fails: it ends
             proc.join(timeout=5)
             if proc.is_alive():
                 proc.terminate()

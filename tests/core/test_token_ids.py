@@ -157,7 +157,8 @@ def test_two_process_ids_equal_the_reference(texts, pattern):
     assert np.concatenate(parts).tolist() == ref_ids.tolist()
 
 
-def _dies_after_two(conn, regex, token_pattern):
+def _dies_after_two(conn, parent_end, regex, token_pattern):
+    parent_end.close()
     local = scanpair._Local(regex, token_pattern)
     for _ in range(2):
         conn.send(local.encode(conn.recv()))
@@ -180,3 +181,13 @@ def test_two_process_scan_equals_one_process_and_survives_a_dead_helper(tmp_path
         assert sc.words == one.words
         assert np.array_equal(sc.ids, one.ids) and np.array_equal(sc.counts, one.counts)
         assert sc.stats == one.stats
+
+
+def test_stopping_early_ends_the_helper_by_closing_the_pipe():
+    regex = _regex(DEFAULT_TOKEN_PATTERN)
+    enc = scanpair.PairEncoder(regex, DEFAULT_TOKEN_PATTERN)
+    chunks = enc.encode_all(["a b\n", "c d\n", "e f\n", "g h\n"] * 50)
+    next(chunks)
+    next(chunks)
+    chunks.close()  # as scan does on Cancelled or a CorpusError
+    assert enc.helper is not None and enc.helper.exitcode == 0  # ended, not terminated
