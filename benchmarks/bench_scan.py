@@ -1,11 +1,12 @@
-"""The vocabulary scan alone: the whitespace-split fast path against the regex reference.
+"""The vocabulary scan alone: the fast paths against the regular-expression reference.
 
     python benchmarks/bench_scan.py FILE [FILE ...] [--rounds 5] [--words 2e6]
 
 For each file (plain or compressed; the first ``--words`` words of a plain file when
-given), ``vocab.scan`` runs in a fresh process with the fast path (``core/tokenids.py``)
-and with it switched off (every chunk through ``Corpus.regex.findall``, as before),
-alternating, and reports the medians and their ratio; both must give the same words and
+given), ``vocab.scan`` runs in a fresh process in each of :data:`MODES` (the
+whitespace-split path of ``core/tokenids.py``, with and without the helper process of
+``core/scanpair.py``, and every chunk through ``Corpus.regex.findall``, as before),
+alternating, and reports the medians and their ratios; all must give the same words and
 ids (checked on a hash of them). Run under the shared lock; the load average is printed.
 """
 
@@ -23,6 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# reference: the regular expression over every chunk, one process (the scan before);
+# one-process: the whitespace-split fast path; two-process: and the helper process.
+MODES = ("two-process", "one-process", "reference")
 
 
 def child(path: str, mode: str) -> dict:
@@ -30,11 +34,14 @@ def child(path: str, mode: str) -> dict:
     import numpy as np
 
     import w2v_gui.core.tokenids as tokenids
+    from w2v_gui.core import scanpair
     from w2v_gui.core.corpus import Corpus
     from w2v_gui.core.vocab import CACHE_OVER_TOKENS, scan
 
-    if mode == "reference":
+    if mode == "reference":  # every chunk through the regular expression, one process
         tokenids.SPLITTABLE.clear()
+    if mode != "two-process":
+        scanpair.can_pair = lambda total_bytes: False
     t0 = time.perf_counter()
     sc = scan(Corpus([path]), cache_over=CACHE_OVER_TOKENS)
     seconds = time.perf_counter() - t0
@@ -77,29 +84,27 @@ def main() -> None:
                 _prefix(f, path, int(args.words))
             runs = []
             for r in range(args.rounds):
-                for mode in ("fast", "reference")[:: 1 if r % 2 == 0 else -1]:
+                for mode in MODES[:: 1 if r % 2 == 0 else -1]:
                     runs.append(spawn(path, mode))
                     x = runs[-1]
                     print(f"  {Path(f).name} round {r + 1} {mode:9s} {x['seconds']:.3f} s")
             assert len({x["digest"] for x in runs}) == 1, "fast and reference differ"
             med = {
-                m: statistics.median(x["seconds"] for x in runs if x["mode"] == m)
-                for m in ("fast", "reference")
+                m: statistics.median(x["seconds"] for x in runs if x["mode"] == m) for m in MODES
             }
             row = {
                 "file": f,
                 "tokens": runs[0]["tokens"],
                 "words": runs[0]["words"],
-                "fast_s": med["fast"],
-                "reference_s": med["reference"],
-                "speedup": med["reference"] / med["fast"],
+                "median_s": med,
+                "speedup": {m: med["reference"] / med[m] for m in MODES},
                 "runs": runs,
             }
             out.append(row)
             print(
-                f"{Path(f).name}: {row['tokens']:,} tokens, {row['words']:,} distinct: fast "
-                f"{med['fast']:.2f} s, reference {med['reference']:.2f} s, "
-                f"{row['speedup']:.2f}x (median of {args.rounds})",
+                f"{Path(f).name}: {row['tokens']:,} tokens, {row['words']:,} distinct, median "
+                f"of {args.rounds}: "
+                + ", ".join(f"{m} {med[m]:.2f} s ({row['speedup'][m]:.2f}x)" for m in MODES),
                 flush=True,
             )
     print(f"load average at the end: {os.getloadavg()}")

@@ -97,10 +97,10 @@ def _quality(words, vectors, counts) -> dict:
     }
 
 
-def _peak_rss_mb() -> float:
+def _peak_rss_mb(resource_who: str = "RUSAGE_SELF") -> float:
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return resource.getrusage(getattr(resource, resource_who)).ru_maxrss / 1024
 
 
 def run_one(
@@ -166,6 +166,9 @@ def run_one(
         "total_s": t2 - t0,
         "words_per_s": raw * epochs / (t2 - t0),
         "peak_rss_mb": _peak_rss_mb(),
+        # The scan's helper process (core/scanpair.py), whose pages are partly the
+        # parent's, shared after the fork: an upper bound of what it added.
+        "helper_peak_rss_mb": _peak_rss_mb(resource_who="RUSAGE_CHILDREN"),
     }
     if quality:
         out.update(_quality(list(words), vectors, counts))
