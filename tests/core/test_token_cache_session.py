@@ -44,6 +44,9 @@ def test_session_scan_on_disk_gives_what_memory_gives(tmp_path, monkeypatch):
     v2, s2 = phrases.build(disk.scan, cfg)
     assert "new_york" in v1 and v1.words == v2.words
     assert np.array_equal(np.asarray(s2.ids), s1.ids)
+    # The app's phrase preview calls detect_for on the open scan itself.
+    p1, p2 = phrases.detect_for(mem.scan, cfg), phrases.detect_for(disk.scan, cfg)
+    assert p1.phrases == p2.phrases and np.array_equal(p1.scan.ids, p2.scan.ids)
 
     v1, s1 = mem.scan.build(2)
     v2, s2 = disk.scan.build(2)
