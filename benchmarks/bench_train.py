@@ -35,6 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINES = ("ours", "gensim", "gensim-file")  # also "ours-Nw": N worker threads (ours-1w, ...)
+# and "gensim-file-vocab": corpus_file's build_vocab only (--corpus-scale, when training
+# gensim on the big copy would take longer than the shared lock may be held)
 PARAMS = dict(
     sg=1,  # --sg 0: CBOW, for both engines
     vector_size=100,
@@ -95,10 +97,10 @@ def _quality(words, vectors, counts) -> dict:
     }
 
 
-def _peak_rss_mb() -> float:
+def _peak_rss_mb(resource_who: str = "RUSAGE_SELF") -> float:
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return resource.getrusage(getattr(resource, resource_who)).ru_maxrss / 1024
 
 
 def run_one(
@@ -143,12 +145,13 @@ def run_one(
             model = Word2Vec(**kw)
             model.build_vocab(corpus_file=corpus)
             t1 = time.perf_counter()
-            model.train(
-                corpus_file=corpus,
-                total_examples=model.corpus_count,
-                total_words=model.corpus_total_words,
-                epochs=epochs,
-            )
+            if engine != "gensim-file-vocab":  # that one: the vocabulary scan alone
+                model.train(
+                    corpus_file=corpus,
+                    total_examples=model.corpus_count,
+                    total_words=model.corpus_total_words,
+                    epochs=epochs,
+                )
         raw = model.corpus_total_words
         words, vectors = model.wv.index_to_key, model.wv.vectors
         counts = [model.wv.get_vecattr(w, "count") for w in words]
@@ -163,6 +166,9 @@ def run_one(
         "total_s": t2 - t0,
         "words_per_s": raw * epochs / (t2 - t0),
         "peak_rss_mb": _peak_rss_mb(),
+        # The scan's helper process (core/scanpair.py), whose pages are partly the
+        # parent's, shared after the fork: an upper bound of what it added.
+        "helper_peak_rss_mb": _peak_rss_mb(resource_who="RUSAGE_CHILDREN"),
     }
     if quality:
         out.update(_quality(list(words), vectors, counts))
@@ -222,6 +228,7 @@ NAMES = {
     "ours-1w": "w2v-gui, 1 worker",
     "gensim": "gensim 4.4, iterable",
     "gensim-file": "gensim 4.4, corpus_file",
+    "gensim-file-vocab": "gensim 4.4, corpus_file build_vocab only",
 }
 
 
@@ -309,6 +316,7 @@ def scaled_copies(src: Path, tmp: Path, words: float, small: int = 2_000_000) ->
 def corpus_scale(args, corpus: Path, tmp: Path) -> None:
     engines = [e for e in args.engines.split(",")]
     small, n_small, big, n_big = scaled_copies(corpus, tmp, args.corpus_scale)
+    load_start = os.getloadavg()
     print(f"small {n_small:,} words, big {n_big:,} words", flush=True)
     runs = []
     for r in range(args.rounds):
@@ -317,13 +325,16 @@ def corpus_scale(args, corpus: Path, tmp: Path) -> None:
             for e in order:
                 res = spawn(e, str(path), 1, False)
                 res["size"] = size
-                res["train_words_per_s"] = res["raw_words"] / res["train_s"]
+                res["train_words_per_s"] = (
+                    res["raw_words"] / res["train_s"] if e != "gensim-file-vocab" else float("nan")
+                )
+                res["load_after"] = os.getloadavg()
                 runs.append(res)
                 print(
                     f"  round {r + 1} {size:5s} {e:12s} train "
                     f"{res['train_words_per_s'] / 1e3:6.0f}k words/s, whole "
                     f"{res['words_per_s'] / 1e3:6.0f}k, vocab {res['vocab_s']:6.2f}s, "
-                    f"peak {res['peak_rss_mb']:5.0f} MB",
+                    f"peak {res['peak_rss_mb']:5.0f} MB, load after {res['load_after'][0]:.1f}",
                     flush=True,
                 )
     rows = [
@@ -351,13 +362,19 @@ def corpus_scale(args, corpus: Path, tmp: Path) -> None:
         f"repeated to {n_big / 1e6:.1f}M words (lines shuffled in each copy); 1 epoch, "
         f"median of {args.rounds} round(s), 2 workers, default settings.\n\n"
         + "\n".join(rows)
-        + "\n"
+        + f"\n\nLoad average (1, 5, 15 min; 2 shared cores) at the start "
+        f"{', '.join(f'{x:.1f}' for x in load_start)}, at the end "
+        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}; after each run in the JSON.\n"
     )
     print("\n" + table)
     if args.markdown:
         Path(args.markdown).write_text(table)
     if args.json:
-        Path(args.json).write_text(json.dumps({"corpus": args.corpus, "runs": runs}, indent=1))
+        Path(args.json).write_text(
+            json.dumps(
+                {"corpus": args.corpus, "command": " ".join(sys.argv), "runs": runs}, indent=1
+            )
+        )
 
 
 def merge(args) -> None:

@@ -226,6 +226,19 @@ class Corpus:
             A file given explicitly cannot be read to its end (damaged, truncated,
             binary), or nothing at all could be read; one line naming the file.
         """
+        for text in self.iter_texts(progress):
+            tokens = self._regex.findall(text)
+            if tokens:
+                yield tokens
+
+    def iter_texts(self, progress: Callable[[int, int], None] | None = None) -> Iterator[str]:
+        """The pass of :meth:`iter_chunks` as text: chunks cut at whitespace, already
+        lowercased if ``lowercase``, and ``NEWLINE`` after each file.
+
+        ``self.regex.findall`` of each gives the chunks of :meth:`iter_chunks` (the
+        vocabulary scan splits them faster itself, see :mod:`w2v_gui.core.tokenids`).
+        Same progress, statistics and errors as :meth:`iter_chunks`.
+        """
         counter = _InvalidCounter()
         done_before = 0
         nbytes = 0
@@ -243,13 +256,12 @@ class Corpus:
                         done = 0
                         invalid = counter.count  # as of the last chunk that was used
                         try:
-                            for tokens, n in self._read(m, counter, progress, done_before, size):
+                            for text, n in self._read(m, counter, progress, done_before, size):
                                 nbytes += n
                                 done += n
                                 invalid = counter.count
                                 read_any = True
-                                if tokens:
-                                    yield tokens
+                                yield text
                         except CorpusError as exc:
                             # The refused chunk's replaced bytes were never used: uncount them.
                             counter.count = invalid
@@ -259,7 +271,7 @@ class Corpus:
                             kept = f" (its first {done:,} bytes were read)" if done else ""
                             skipped.append(Skipped(m.name, _reason(exc, m.name) + kept))
                     # A file's end ends a sentence.
-                    yield [NEWLINE]
+                    yield NEWLINE
             except CorpusError as exc:
                 if path in self._explicit:
                     raise
@@ -273,8 +285,13 @@ class Corpus:
             more = f" (and {len(skipped) - 1} more)" if len(skipped) > 1 else ""
             raise CorpusError(f"nothing could be read: {skipped[0]}{more}")
 
+    @property
+    def regex(self) -> re.Pattern:
+        """``NEWLINE`` or a token: what :meth:`tokenize` finds."""
+        return self._regex
+
     def _read(self, m, counter, progress, done_before: int, size: int):
-        """(tokens, bytes) of one stream, chunk by chunk."""
+        """(text, bytes) of one stream, chunk by chunk (lowercased if ``lowercase``)."""
         raw, name = m.raw, m.name
         decoder = None
         tail = ""
@@ -304,8 +321,7 @@ class Corpus:
                 text, tail = text[:cut], text[cut:]
             else:
                 tail = ""
-            tokens = self.tokenize(text)
-            yield tokens, len(block)
+            yield (text.lower() if self.lowercase else text), len(block)
             if progress is not None:
                 pos = _raw_position(raw)
                 progress(

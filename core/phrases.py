@@ -29,7 +29,7 @@ import math
 import re
 import threading
 from collections.abc import Callable, Collection, Container, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -92,6 +92,9 @@ def detect(
     next stage once ``stop`` is set.
     """
     check_settings(passes, min_count, threshold, scoring)
+    if not isinstance(scan.ids, np.ndarray):
+        # Ids on disk (core/tokencache.py): the passes work on the whole array.
+        scan = replace(scan, ids=scan.ids[:])
     found: list[Phrase] = []
     total, done = passes * STAGES, 0
 

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import ctypes
 import threading
-from collections import defaultdict
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from w2v_gui.core import scanpair
 from w2v_gui.core.corpus import NEWLINE, Corpus, ReadStats
 from w2v_gui.core.errors import Cancelled, CorpusError
 from w2v_gui.core.nearest import sorted_order
 from w2v_gui.core.tokencache import TokenFile
+from w2v_gui.core.tokenids import TokenIds
 
 _REMAP_SLICE = 1 << 20  # tokens per slice when counting and remapping (~25 MB of temporaries)
 _PART_TOKENS = 1 << 22  # 16 MB of int32 ids
@@ -283,15 +285,21 @@ def _scan(
     stop: threading.Event | None,
     cache_over: int | None = None,
 ) -> Scan:
-    ids_of: defaultdict[str, int] = defaultdict()
-    # A new word gets the next free id; map(ids_of.__getitem__) stays in C per token.
-    ids_of.default_factory = ids_of.__len__
+    if scanpair.can_pair(corpus.total_bytes):  # tokenizing on two cores
+        encoder = scanpair.PairEncoder(corpus.regex, corpus.token_pattern)
+        chunks = encoder.encode_all(corpus.iter_texts(progress))
+    else:
+        encoder = TokenIds(corpus.regex, corpus.token_pattern)
+        chunks = (encoder.encode(text) for text in corpus.iter_texts(progress))
     ids = _IdBuffer(cache_over)
-    for tokens in corpus.iter_chunks(progress):
-        if stop is not None and stop.is_set():
-            raise Cancelled("reading the corpus was cancelled")
-        ids.extend(np.fromiter(map(ids_of.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
+    with closing(chunks):  # ends the helper process, also on Cancelled or an error
+        for chunk_ids in chunks:
+            if stop is not None and stop.is_set():
+                raise Cancelled("reading the corpus was cancelled")
+            ids.extend(chunk_ids)
     ids = ids.join()
+    ids_of = encoder.ids_of
+    del encoder  # its pieces: up to tens of MB the build below can use
     words = list(ids_of)
     # bincount copies its input to int64: counted in slices, that copy stays small (whole,
     # it doubled the peak of a 200 MB scan).

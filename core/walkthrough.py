@@ -381,13 +381,14 @@ def corpus_prefix(scan: Scan, max_tokens: int) -> Scan:
     """The first ``max_tokens`` tokens of a scanned corpus (cut at a line end if one is
     near), as a scan of its own: counts, and so the vocabulary, are the prefix's."""
     ids = scan.ids
+    cut = len(ids)
     if len(ids) > max_tokens:
         cut = max_tokens
         if scan.newline_id >= 0:
             breaks = np.flatnonzero(ids[max_tokens // 2 : max_tokens] == scan.newline_id)
             if len(breaks):
                 cut = max_tokens // 2 + int(breaks[-1]) + 1
-        ids = ids[:cut]
+    ids = ids[:cut]  # an array even when the scan's ids are on disk (core/tokencache.py)
     counts = np.bincount(ids, minlength=len(scan.words)).astype(np.int64)
     raw = len(ids) - (int(counts[scan.newline_id]) if scan.newline_id >= 0 else 0)
     return Scan(scan.words, counts, ids, scan.newline_id, raw, scan.stats)

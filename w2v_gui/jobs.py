@@ -16,7 +16,7 @@ from w2v_gui.core.errors import Cancelled
 from w2v_gui.core.formats import NATIVE, detect_format, load_embeddings, native
 from w2v_gui.core.formats.native import NativeModel
 from w2v_gui.core.resume import resume_problem, scan_checksum
-from w2v_gui.core.vocab import Scan, scan
+from w2v_gui.core.vocab import CACHE_OVER_TOKENS, Scan, scan
 from w2v_gui.text import format_count
 
 # Tokenizing and counting a chunk holds the interpreter lock throughout (re.findall, a
@@ -51,7 +51,10 @@ def scan_corpus(paths: tuple[str, ...], lowercase: bool, token_pattern: str):
             paths, lowercase=lowercase, token_pattern=token_pattern, chunk_bytes=SCAN_CHUNK_BYTES
         )
         preview = corpus.preview(1500)
-        result = scan(corpus, progress=progress, stop=stop)
+        # As `w2v train`: the ids of a big corpus stay in a temporary file on disk
+        # (core/tokencache.py), read back a window at a time; a 47M-word corpus then
+        # costs the session ~200 MB less for as long as it is open.
+        result = scan(corpus, progress=progress, stop=stop, cache_over=CACHE_OVER_TOKENS)
         return CorpusInfo(
             paths,
             tuple(map(str, corpus.files)),

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from w2v_gui.core.config import ParamInfo, TrainingConfig
 from w2v_gui.core.estimate import MEMORY_ADVICE, available_memory, estimate
+from w2v_gui.core.tokencache import TokenFile
 from w2v_gui.core.units import format_bytes
 from w2v_gui.core.vocab import Scan
 from w2v_gui.tasks import stop_tasks
@@ -327,7 +328,18 @@ class ParametersPanel(QWidget):
         if cfg.phrases:
             passes = f"{cfg.phrases} phrase pass{'es' if cfg.phrases > 1 else ''} and "
         # The in-vocabulary token count is at most the raw word count: a safe upper bound.
-        est = estimate(cfg, vocab_size, words, words, phrase_passes=cfg.phrases, phrase_tokens=raw)
+        # A big corpus's ids are on disk (jobs.scan_corpus), and the run's will be, unless
+        # phrases are joined (the phrase pass reads them whole).
+        on_disk = isinstance(self._scan.ids, TokenFile) and not cfg.phrases
+        est = estimate(
+            cfg,
+            vocab_size,
+            words,
+            words,
+            tokens_on_disk=on_disk,
+            phrase_passes=cfg.phrases,
+            phrase_tokens=raw,
+        )
         text = (
             f"Estimate: about {format_bytes(est.memory_bytes)} of memory and "
             f"{format_duration(est.seconds)} for {passes}{cfg.epochs} "
