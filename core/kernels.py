@@ -61,11 +61,11 @@ MAX_ROW_REPEATS = 16
 # CBOW: one prediction per centre (skip-gram: one per live slot) makes a CBOW centre about
 # a sixth of a skip-gram centre's work, so a batch of batch_words centres was mostly
 # per-call overhead. CBOW batches take CBOW_BATCH times as many centres, up to
-# MAX_ROW_REPEATS_CBOW repeats of the top word: on the 47-word corpus at a constant
-# learning rate, two workers diverged in 0 of 24 seeds at 32 (576 centres) and 48 (896),
-# 2 of 12 at 1,024 centres.
+# MAX_ROW_REPEATS_CBOW repeats of the top word. On the 47-word corpus at a constant
+# learning rate: one worker diverged in 1 of 12 seeds at 1,216 centres (32 repeats), 0 of
+# 12 at 704 and 896; two workers in 0 of 24 at 576 and 896 centres each, 2 of 12 at 1,024.
 CBOW_BATCH = 2
-MAX_ROW_REPEATS_CBOW = 32
+MAX_ROW_REPEATS_CBOW = 24
 JOB_TOKENS = 1 << 16
 # Sentences are shuffled within windows of this many tokens (all of an epoch up to that
 # size): wider windows scored better on the demo corpus (analogy 0.069 at 16k tokens,
