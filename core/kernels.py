@@ -44,7 +44,7 @@ from scipy.sparse import csr_array
 
 GROUP = 64  # centres sharing one pool of negatives
 MAX_ROW_LOAD = 40  # target mean pair-gradients per pooled negative row
-CBOW_SPLIT = 4  # CBOW's pools: GROUP / CBOW_SPLIT centres share P / CBOW_SPLIT negatives
+CBOW_SPLIT = 2  # CBOW: GROUP / CBOW_SPLIT centres share P / CBOW_SPLIT negatives
 CURVATURE_CAP = 2.0
 # ...for a row's steps computed from one copy of it. Hogwild workers' batches in flight at
 # once land on the same frequent rows and their steps add up as if they were one batch:
@@ -63,7 +63,10 @@ MAX_ROW_REPEATS = 16
 # per-call overhead. CBOW batches take CBOW_BATCH times as many centres, up to
 # MAX_ROW_REPEATS_CBOW repeats of the top word. On the 47-word corpus at a constant
 # learning rate: one worker diverged in 1 of 12 seeds at 1,216 centres (32 repeats), 0 of
-# 12 at 704 and 896; two workers in 0 of 24 at 576 and 896 centres each, 2 of 12 at 1,024.
+# 12 at 704 and 896 (24 repeats). As skip-gram's, the repeats are shared among the workers:
+# at 896 centres each (24 repeats per batch) two to eight workers stayed finite there too
+# (0 of 48 seeds), but on dict8 (3 seeds, 3 epochs, 2 workers) analogy fell with batch
+# size: 0.072 at 1,024 centres, 0.068 at 1,536, 0.067 at 2,048 (gensim iterable 0.074).
 CBOW_BATCH = 2
 MAX_ROW_REPEATS_CBOW = 24
 JOB_TOKENS = 1 << 16
@@ -131,7 +134,8 @@ def negative_pools(sg: int, window: int, negative: int) -> tuple[int, int]:
     64-centre group would get only ~1/(window + 1) of skip-gram's load while each centre
     still paid for all P scores. CBOW therefore splits each group into CBOW_SPLIT pools
     of P / CBOW_SPLIT: as many distinct negatives per batch and the same load per pooled
-    row, for 1/CBOW_SPLIT of the negative side's work.
+    row, for 1/CBOW_SPLIT of the negative side's work. Fewer negatives per centre cost
+    quality (dict8, 3 seeds: analogy 0.075 with 48, 0.072 with 24, 0.066 with 12).
     """
     pool = pool_size(window, negative)
     if sg:
@@ -273,6 +277,7 @@ def cbow_gradients(
     cbow_mean: bool = True,
     *,
     with_loss: bool = True,
+    live: np.ndarray | None = None,
 ) -> BatchGradients:
     """CBOW updates of one batch: each centre predicted from its context's input rows.
 
@@ -286,7 +291,7 @@ def cbow_gradients(
     lr : learning rate. negative : word2vec's negatives per centre.
     cbow_mean : the hidden vector is the mean of the context rows (else their sum, and
         each context row gets its share of the error: gensim's ``cbow_mean``).
-    with_loss : compute the loss (else it is 0.0), as in :func:`batch_gradients`.
+    with_loss, live : as in :func:`batch_gradients`.
 
     The rows of the result are stacked [B centres (output matrix) | B + 2W band rows
     (input matrix) | G·P negatives (output matrix)]. As gensim, with ``cbow_mean`` each
@@ -303,7 +308,8 @@ def cbow_gradients(
     isz = dt.itemsize
     Xb = np.ascontiguousarray(Xb)
     Xv = strided(Xb, (B, w2, d), (Xb.strides[0],) * 2 + (Xb.strides[1],))
-    live = np.count_nonzero(mask, axis=1)
+    if live is None:
+        live = np.count_nonzero(mask, axis=1)
     trained = live > 0  # a centre without context is not trained (gensim: no effect)
     m = mask.astype(dt)
     H = np.matmul(m[:, None, :], Xv)[:, 0, :]

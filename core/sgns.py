@@ -119,7 +119,7 @@ class Trainer:
         top = float(kept.max() / kept.sum()) * config.workers
         if config.sg:
             self.batch_size = batch_size(config.batch_words, top)
-        else:
+        else:  # see kernels.MAX_ROW_REPEATS_CBOW
             self.batch_size = batch_size(config.batch_words * CBOW_BATCH, top, MAX_ROW_REPEATS_CBOW)
         n = len(stream.ids)
         bounds = list(range(0, n, job_tokens)) + [n]
@@ -409,6 +409,7 @@ class Trainer:
                     K,
                     cfg.cbow_mean,
                     with_loss=sampled,
+                    live=live_n[t * B : (t + 1) * B],
                 )
             if (
                 not math.isfinite(g.loss)
