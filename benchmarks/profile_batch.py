@@ -50,7 +50,8 @@ def main() -> None:
     lp.disable()
     wall = time.perf_counter() - t0
     lp.print_stats(output_unit=1e-3, stripzeros=True)
-    pairs = trainer._tally.pairs - pairs_before
+    # The tally counts only the batches that compute their loss (sgns.LOSS_EVERY).
+    pairs = (trainer._tally.pairs - pairs_before) * sgns.LOSS_EVERY
     B = trainer.batch_size
     batches = -(-int(n * float(np.mean(trainer._keep[stream.ids]))) // B)
     P, G, W, d = trainer._pool, B // trainer._group, cfg.window, cfg.vector_size
@@ -62,7 +63,10 @@ def main() -> None:
         + B * P * 2
         + (2 * B + 2 * W + G * P) * d
     )
-    print(f"\nbatch {B} centres, pool {P} x {G} groups, ~{batches} batches, {pairs:,} live pairs")
+    print(
+        f"\nbatch {B} centres, pool {P} x {G} groups, ~{batches} batches, ~{pairs:,} "
+        + ("live pairs" if cfg.sg else "trained centres (CBOW: one prediction each)")
+    )
     print(
         f"wall {wall:.2f} s (profiled): {pairs / wall / 1e6:.2f}M pairs/s, "
         f"{wall / max(batches, 1) * 1e3:.2f} ms/batch, {pairs / max(batches, 1):.0f} pairs/batch"
