@@ -1,7 +1,7 @@
 """Where a training batch's time goes: per-line times of the batch kernel, the row summation
 and the trainer's loop, on one worker thread (``pip install line_profiler``).
 
-    python benchmarks/profile_batch.py benchmarks/data/dict8.txt [--tokens 1000000]
+    python benchmarks/profile_batch.py benchmarks/data/dict8.txt [--tokens 1000000] [--sg 0]
 
 Prints line_profiler's report, then per batch: centres, live pairs, time, pairs/s and the
 bytes the kernel's arrays hold per pair (gathered rows, scores, updates), against the
@@ -28,19 +28,19 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus")
     ap.add_argument("--tokens", type=int, default=1_000_000)
+    ap.add_argument("--sg", type=int, default=1, choices=(0, 1), help="0: CBOW")
     args = ap.parse_args()
-    cfg = TrainingConfig(epochs=1, workers=1, seed=1)
+    cfg = TrainingConfig(epochs=1, workers=1, seed=1, sg=args.sg)
     sc: Scan = scan(Corpus.from_config([args.corpus], cfg))
     vocab, stream = sc.build(cfg.min_count)
     n = min(args.tokens, len(stream.ids))
     ss = stream.sentence_starts
     stream = TokenStream(stream.ids[:n].copy(), ss[ss < n], int(stream.raw_words * n / len(stream)))
     trainer = sgns.Trainer(cfg, vocab, stream, report_interval=60.0)
-    funcs = [sgns.batch_gradients, sgns.sum_rows, sgns.Trainer._run_job]
-    for name in ("kernels", "estimate"):  # after the split of sgns.py, if present
-        mod = sys.modules.get(f"w2v_gui.core.{name}")
-        if mod is not None:
-            funcs += [getattr(mod, f) for f in ("batch_gradients", "sum_rows") if hasattr(mod, f)]
+    funcs = [sgns.Trainer._run_job]
+    mod = sys.modules["w2v_gui.core.kernels"]
+    names = ("batch_gradients" if args.sg else "cbow_gradients", "sum_rows")
+    funcs += [getattr(mod, f) for f in names if hasattr(mod, f)]
     lp = LineProfiler(*funcs)
     pairs_before = trainer._tally.pairs
     t0 = time.perf_counter()
@@ -50,10 +50,11 @@ def main() -> None:
     lp.disable()
     wall = time.perf_counter() - t0
     lp.print_stats(output_unit=1e-3, stripzeros=True)
-    pairs = trainer._tally.pairs - pairs_before
+    # The tally counts only the batches that compute their loss (sgns.LOSS_EVERY).
+    pairs = (trainer._tally.pairs - pairs_before) * sgns.LOSS_EVERY
     B = trainer.batch_size
     batches = -(-int(n * float(np.mean(trainer._keep[stream.ids]))) // B)
-    P, G, W, d = trainer._pool, B // sgns.GROUP, cfg.window, cfg.vector_size
+    P, G, W, d = trainer._pool, B // trainer._group, cfg.window, cfg.vector_size
     # Bytes the kernel's main arrays hold per batch (float32): gathered rows, positive and
     # negative scores, the stacked updates.
     held = 4 * (
@@ -62,7 +63,10 @@ def main() -> None:
         + B * P * 2
         + (2 * B + 2 * W + G * P) * d
     )
-    print(f"\nbatch {B} centres, pool {P} x {G} groups, ~{batches} batches, {pairs:,} live pairs")
+    print(
+        f"\nbatch {B} centres, pool {P} x {G} groups, ~{batches} batches, ~{pairs:,} "
+        + ("live pairs" if cfg.sg else "trained centres (CBOW: one prediction each)")
+    )
     print(
         f"wall {wall:.2f} s (profiled): {pairs / wall / 1e6:.2f}M pairs/s, "
         f"{wall / max(batches, 1) * 1e3:.2f} ms/batch, {pairs / max(batches, 1):.0f} pairs/batch"

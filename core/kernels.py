@@ -44,6 +44,7 @@ from scipy.sparse import csr_array
 
 GROUP = 64  # centres sharing one pool of negatives
 MAX_ROW_LOAD = 40  # target mean pair-gradients per pooled negative row
+CBOW_SPLIT = 2  # CBOW: GROUP / CBOW_SPLIT centres share P / CBOW_SPLIT negatives
 CURVATURE_CAP = 2.0
 # ...for a row's steps computed from one copy of it. Hogwild workers' batches in flight at
 # once land on the same frequent rows and their steps add up as if they were one batch:
@@ -57,6 +58,17 @@ CURVATURE_CAP = 2.0
 # its input and context rows so far that their product overshoots (the cross term grows
 # with the square of the repeats): tiny vocabularies diverged at 1,024 centres.
 MAX_ROW_REPEATS = 16
+# CBOW: one prediction per centre (skip-gram: one per live slot) makes a CBOW centre about
+# a sixth of a skip-gram centre's work, so a batch of batch_words centres was mostly
+# per-call overhead. CBOW batches take CBOW_BATCH times as many centres, up to
+# MAX_ROW_REPEATS_CBOW repeats of the top word. On the 47-word corpus at a constant
+# learning rate: one worker diverged in 1 of 12 seeds at 1,216 centres (32 repeats), 0 of
+# 12 at 704 and 896 (24 repeats). As skip-gram's, the repeats are shared among the workers:
+# at 896 centres each (24 repeats per batch) two to eight workers stayed finite there too
+# (0 of 48 seeds), but on dict8 (3 seeds, 3 epochs, 2 workers) analogy fell with batch
+# size: 0.072 at 1,024 centres, 0.068 at 1,536, 0.067 at 2,048 (gensim iterable 0.074).
+CBOW_BATCH = 2
+MAX_ROW_REPEATS_CBOW = 24
 JOB_TOKENS = 1 << 16
 # Sentences are shuffled within windows of this many tokens (all of an epoch up to that
 # size): wider windows scored better on the demo corpus (analogy 0.069 at 16k tokens,
@@ -101,11 +113,11 @@ def _curvature_factor(g: np.ndarray) -> np.ndarray:
     return g * np.maximum(1.0 - g, 0.25)
 
 
-def batch_size(requested: int, top_frequency: float) -> int:
+def batch_size(requested: int, top_frequency: float, repeats: int = MAX_ROW_REPEATS) -> int:
     """Centres per batch: as requested, but so that the most frequent word (share
-    ``top_frequency`` of the kept tokens) appears at most MAX_ROW_REPEATS times; a
+    ``top_frequency`` of the kept tokens) appears at most ``repeats`` times; a
     multiple of GROUP."""
-    b = min(requested, int(MAX_ROW_REPEATS / max(top_frequency, 1e-12)))
+    b = min(requested, int(repeats / max(top_frequency, 1e-12)))
     return max(GROUP, b - b % GROUP)
 
 
@@ -113,6 +125,22 @@ def pool_size(window: int, negative: int) -> int:
     """Negatives per pool so a pooled row gets about MAX_ROW_LOAD pair gradients."""
     # A centre has on average window + 1 live context slots (dynamic window).
     return int(np.clip(math.ceil(GROUP * (window + 1) * negative / MAX_ROW_LOAD), 8, 256))
+
+
+def negative_pools(sg: int, window: int, negative: int) -> tuple[int, int]:
+    """(centres per pool, negatives per pool) of skip-gram (``sg`` = 1) or CBOW.
+
+    CBOW makes one prediction per centre, not one per context slot, so a pooled row of a
+    64-centre group would get only ~1/(window + 1) of skip-gram's load while each centre
+    still paid for all P scores. CBOW therefore splits each group into CBOW_SPLIT pools
+    of P / CBOW_SPLIT: as many distinct negatives per batch and the same load per pooled
+    row, for 1/CBOW_SPLIT of the negative side's work. Fewer negatives per centre cost
+    quality (dict8, 3 seeds: analogy 0.075 with 48, 0.072 with 24, 0.066 with 12).
+    """
+    pool = pool_size(window, negative)
+    if sg:
+        return GROUP, pool
+    return GROUP // CBOW_SPLIT, max(1, pool // CBOW_SPLIT)
 
 
 @dataclass(frozen=True)
@@ -247,6 +275,9 @@ def cbow_gradients(
     lr: float,
     negative: int,
     cbow_mean: bool = True,
+    *,
+    with_loss: bool = True,
+    live: np.ndarray | None = None,
 ) -> BatchGradients:
     """CBOW updates of one batch: each centre predicted from its context's input rows.
 
@@ -260,6 +291,7 @@ def cbow_gradients(
     lr : learning rate. negative : word2vec's negatives per centre.
     cbow_mean : the hidden vector is the mean of the context rows (else their sum, and
         each context row gets its share of the error: gensim's ``cbow_mean``).
+    with_loss, live : as in :func:`batch_gradients`.
 
     The rows of the result are stacked [B centres (output matrix) | B + 2W band rows
     (input matrix) | G·P negatives (output matrix)]. As gensim, with ``cbow_mean`` each
@@ -276,7 +308,8 @@ def cbow_gradients(
     isz = dt.itemsize
     Xb = np.ascontiguousarray(Xb)
     Xv = strided(Xb, (B, w2, d), (Xb.strides[0],) * 2 + (Xb.strides[1],))
-    live = np.count_nonzero(mask, axis=1)
+    if live is None:
+        live = np.count_nonzero(mask, axis=1)
     trained = live > 0  # a centre without context is not trained (gensim: no effect)
     m = mask.astype(dt)
     H = np.matmul(m[:, None, :], Xv)[:, 0, :]
@@ -288,7 +321,7 @@ def cbow_gradients(
     np.negative(q, out=q)
     sigmoid_(q)
     q *= trained
-    loss = -float(_log1m(q).sum(dtype=np.float64))
+    loss = -float(_log1m(q).sum(dtype=np.float64)) if with_loss else 0.0
     cp = _curvature_factor(q)
     cp *= lr
     q *= lr
@@ -296,8 +329,9 @@ def cbow_gradients(
     Hg = H.reshape(G, B // G, d)
     weight = (trained * (negative / P)).astype(dt).reshape(G, B // G, 1)
     gn = sigmoid_(np.matmul(Hg, N.transpose(0, 2, 1)))
-    per_centre = _log1m(gn).sum(axis=2)
-    loss -= float(np.dot(per_centre.ravel(), weight.ravel().astype(np.float64)))
+    if with_loss:
+        per_centre = _log1m(gn).sum(axis=2)
+        loss -= float(np.dot(per_centre.ravel(), weight.ravel().astype(np.float64)))
     cn = _curvature_factor(gn)
     cn *= weight * dt.type(lr)
     gn *= weight * dt.type(-lr)

@@ -25,15 +25,15 @@ from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.errors import InsufficientMemory, TrainingDiverged
 from w2v_gui.core.estimate import MEMORY_ADVICE, available_memory, estimate
 from w2v_gui.core.kernels import (
-    GROUP,
+    CBOW_BATCH,
     JOB_TOKENS,
+    MAX_ROW_REPEATS_CBOW,
     SHUFFLE_TOKENS,
     RowBudget,
     batch_gradients,
     batch_size,
     cbow_gradients,
-    pool_size,
-    strided,
+    negative_pools,
     sum_rows,
 )
 from w2v_gui.core.progress import Tally, TrainingProgress
@@ -41,7 +41,7 @@ from w2v_gui.core.resume import validate_state
 from w2v_gui.core.units import format_bytes
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import TokenStream, Vocab
-from w2v_gui.core.windows import window_tokens
+from w2v_gui.core.windows import job_slots, window_tokens
 
 LOSS_EVERY = 4  # one batch in this many computes (and reports) its loss
 
@@ -109,16 +109,18 @@ class Trainer:
         self._keep = vocab.keep_probability(config.sample).astype(np.float32)
         self._cdf = np.cumsum(vocab.noise_distribution(config.ns_exponent))
         self._cdf /= self._cdf[-1]
-        self._pool = pool_size(config.window, config.negative)
+        self._group, self._pool = negative_pools(config.sg, config.window, config.negative)
         # One worker's batches never overlap: the plain cap, bit for bit as before.
         self._budget = RowBudget(2 * V) if config.workers > 1 else None
         kept = self._keep * vocab.counts
         # Hogwild: the workers' batches land on the same rows at the same time, so a word's
         # repeats add up across the batches in flight (two workers at 16 each diverged on a
         # 44-word corpus 14 times in 20).
-        self.batch_size = batch_size(
-            config.batch_words, float(kept.max() / kept.sum()) * config.workers
-        )
+        top = float(kept.max() / kept.sum()) * config.workers
+        if config.sg:
+            self.batch_size = batch_size(config.batch_words, top)
+        else:  # see kernels.MAX_ROW_REPEATS_CBOW
+            self.batch_size = batch_size(config.batch_words * CBOW_BATCH, top, MAX_ROW_REPEATS_CBOW)
         n = len(stream.ids)
         bounds = list(range(0, n, job_tokens)) + [n]
         self._jobs = [
@@ -339,7 +341,7 @@ class Trainer:
         cfg = self.config
         W, B, K, P = cfg.window, self.batch_size, cfg.negative, self._pool
         V = len(self.vocab)
-        G = B // GROUP
+        G = B // self._group
         rng = np.random.default_rng([cfg.seed, job.index])
         w0, w_ids, w_first = self._window(job.epoch, job.start)
         ids = w_ids[job.start - w0 : job.stop - w0]
@@ -352,25 +354,7 @@ class Trainer:
         reach = rng.integers(1, W + 1, size=nb * B).astype(np.int8)
         negs = np.searchsorted(self._cdf, rng.random((nb, G, P)), side="right")
         np.minimum(negs, len(self.vocab) - 1, out=negs)
-        # Padded ids and sentence labels: pads get distinct negative labels (never context).
-        total = nb * B + 2 * W
-        tok = np.zeros(total, dtype=np.int32)
-        tok[W : W + n] = ids[pos]
-        sent = -np.arange(1, total + 1, dtype=np.int64)
-        sent[W : W + n] = labels[pos]
-        # Raw-word credit of each batch, ending where its last centre lies.
-        ends = (
-            np.append(pos[np.minimum(np.arange(1, nb + 1) * B, n) - 1][:-1] + 1, len(ids))
-            if nb
-            else np.array([len(ids)])
-        )
-        starts = np.concatenate(([0], ends[:-1]))
-        # Live (centre, context) slots of the whole job: inside the drawn window, not the
-        # centre itself, same sentence.
-        offsets = np.abs(np.arange(-W, W + 1))
-        slots = strided(sent, (nb * B, 2 * W + 1), (sent.strides[0],) * 2)
-        live = (offsets <= reach[:, None]) & (offsets != 0) & (slots == sent[W : W + nb * B, None])
-        live_n = np.count_nonzero(live, axis=1)  # once per job, not per batch
+        tok, live, live_n, starts, ends = job_slots(ids, labels, pos, reach, B, W)
         tok_ctx = tok + V  # context rows are numbered after input rows in the summation
         neg_ctx = negs + V
         n_all = len(self.stream.ids)
@@ -400,10 +384,10 @@ class Trainer:
             else:  # CBOW: the band's input rows predict the centres' context rows
                 rows = np.concatenate((tok_ctx[c0 : c0 + B], band, neg_ctx[t].ravel()))
             budget = None if book is None else (book, book.seen(rows))
-            # The skip-gram loss is only reported (and watched for divergence) from one
-            # batch in LOSS_EVERY: its logarithms cost ~10 % of a batch. Non-finite rows
-            # show in the curvature of every batch. CBOW's kernel computes it every batch.
-            sampled = not cfg.sg or t % LOSS_EVERY == 0
+            # The loss is only reported (and watched for divergence) from one batch in
+            # LOSS_EVERY: its logarithms cost ~10 % of a batch. Non-finite rows show in
+            # the curvature of every batch.
+            sampled = t % LOSS_EVERY == 0
             if cfg.sg:
                 g = batch_gradients(
                     syn0[centres],
@@ -416,7 +400,17 @@ class Trainer:
                     live=live_n[t * B : (t + 1) * B],
                 )
             else:
-                g = cbow_gradients(syn0[band], syn1[centres], syn1[neg], mask, lr, K, cfg.cbow_mean)
+                g = cbow_gradients(
+                    syn0[band],
+                    syn1[centres],
+                    syn1[neg],
+                    mask,
+                    lr,
+                    K,
+                    cfg.cbow_mean,
+                    with_loss=sampled,
+                    live=live_n[t * B : (t + 1) * B],
+                )
             if (
                 not math.isfinite(g.loss)
                 or g.loss > g.pairs * diverged_loss

@@ -1,8 +1,11 @@
-"""Each epoch's sentences in a random order, one window of tokens at a time."""
+"""Each epoch's sentences in a random order, one window of tokens at a time, and the
+(centre, context) slots of a job's batches."""
 
 from __future__ import annotations
 
 import numpy as np
+
+from w2v_gui.core.kernels import strided
 
 
 def window_tokens(
@@ -51,3 +54,36 @@ def window_tokens(
         index += np.arange(a, a + len(index), dtype=np.int32)
         np.take(ids, index, out=out[a : a + len(index)])
     return out, first
+
+
+def job_slots(
+    ids: np.ndarray, labels: np.ndarray, pos: np.ndarray, reach: np.ndarray, B: int, W: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A job's kept tokens laid out in batches of ``B`` centres.
+
+    ``ids`` and ``labels`` (sentence numbers) are the job's tokens, ``pos`` the kept ones,
+    ``reach`` each centre's drawn window (a whole number of batches of them). Returns the
+    padded ids (``W`` pads before the first centre, pads after the last), the live mask
+    (centres, 2W + 1) of every centre's slots, its row counts, and each batch's span
+    [starts, ends) of the job's raw tokens (the progress credit).
+    """
+    n, nc = len(pos), len(reach)
+    nb = nc // B
+    # Padded ids and sentence labels: pads get distinct negative labels (never context).
+    total = nc + 2 * W
+    tok = np.zeros(total, dtype=np.int32)
+    tok[W : W + n] = ids[pos]
+    sent = -np.arange(1, total + 1, dtype=np.int64)
+    sent[W : W + n] = labels[pos]
+    # Raw-word credit of each batch, ending where its last centre lies.
+    ends = (
+        np.append(pos[np.minimum(np.arange(1, nb + 1) * B, n) - 1][:-1] + 1, len(ids))
+        if nb
+        else np.array([len(ids)])
+    )
+    starts = np.concatenate(([0], ends[:-1]))
+    # Live slots: inside the drawn window, not the centre itself, same sentence.
+    offsets = np.abs(np.arange(-W, W + 1))
+    slots = strided(sent, (nc, 2 * W + 1), (sent.strides[0],) * 2)
+    live = (offsets <= reach[:, None]) & (offsets != 0) & (slots == sent[W : W + nc, None])
+    return tok, live, np.count_nonzero(live, axis=1), starts, ends

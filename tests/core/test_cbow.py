@@ -133,3 +133,57 @@ def test_cli_train_sg0_and_the_model_file_records_it(tmp_path):
     saved = native.load(model)
     assert saved.config.sg == 0 and saved.config.cbow_mean == 0
     assert "cat" in saved.embeddings
+
+
+def test_cbow_pools_are_split_so_each_centre_scores_fewer_negatives():
+    """CBOW predicts once per centre, so its pools serve fewer centres each: as many
+    distinct negatives per batch and the same load on each pooled row as skip-gram's,
+    and half the scores per centre (a quarter lost 0.008 analogy on dict8)."""
+    from w2v_gui.core.kernels import negative_pools
+
+    g1, p1 = negative_pools(1, 5, 5)
+    g0, p0 = negative_pools(0, 5, 5)
+    assert (g1, p1) == (64, 48)
+    assert g0 < g1 and p0 < p1
+    assert p0 / g0 == p1 / g1  # distinct negatives per batch
+    assert g0 * 5 / p0 == g1 * 5 / p1  # centres' negative terms per pooled row
+    # The layout reaches the batches: one pool draw per group of g0 centres.
+    trainer, _ = _train_lines(_planted_corpus(n_sent=400), sg=0, epochs=1)
+    c = trainer.config
+    assert (trainer._group, trainer._pool) == negative_pools(0, c.window, c.negative)
+    assert trainer.batch_size % g0 == 0
+
+
+def test_cbow_batches_are_larger_but_still_bounded_by_repeats():
+    from w2v_gui.core.kernels import GROUP, MAX_ROW_REPEATS_CBOW, batch_size
+
+    lines = _planted_corpus(n_sent=2000)
+    cbow, _ = _train_lines(lines, sg=0, batch_words=4096, epochs=1)
+    top = cbow.vocab.counts.max() / cbow.vocab.counts.sum()  # sample=0: all kept
+    assert cbow.batch_size * top <= MAX_ROW_REPEATS_CBOW < (cbow.batch_size + GROUP) * top
+    assert np.isfinite(cbow.snapshot().vectors).all()
+    # On a real vocabulary (top word ~1 % of kept tokens) CBOW takes twice skip-gram's.
+    assert batch_size(2 * 1024, 0.011, MAX_ROW_REPEATS_CBOW) == 2048
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers,seeds", [(1, 6), (2, 12)])
+def test_cbow_at_a_constant_high_learning_rate_on_a_tiny_vocabulary_stays_finite(workers, seeds):
+    """As skip-gram's test: 47 words, no subsampling, the learning rate held at 0.025.
+    One worker diverged in 1 of 12 seeds with batches of 32 repeats of the top word."""
+    import threading
+
+    from tests.core.test_sgns import _setup
+    from tests.gui.planted import planted_text  # plain Python, no Qt
+    from w2v_gui.core.sgns import Trainer
+
+    config, vocab, stream = _setup(
+        planted_text().splitlines(), workers=workers, epochs=1000, window=5, sg=0
+    )
+    for seed in range(1, seeds + 1):
+        trainer = Trainer(config.replace(seed=seed), vocab, stream, report_interval=0.05)
+        stop = threading.Event()
+        for rec in trainer.run(stop=stop):
+            if rec.elapsed > 0.3:
+                stop.set()
+        assert np.isfinite(trainer.snapshot().vectors).all() and not trainer.diverged
