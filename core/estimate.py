@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 
 from w2v_gui.core.config import TrainingConfig
-from w2v_gui.core.kernels import GROUP, JOB_TOKENS, SHUFFLE_TOKENS, pool_size
+from w2v_gui.core.kernels import CBOW_BATCH, GROUP, JOB_TOKENS, SHUFFLE_TOKENS, negative_pools
 
 # estimate say it alike).
 MEMORY_ADVICE = "raise min_count, set max_vocab_size or lower vector_size"
@@ -105,8 +105,10 @@ def estimate(
     """
     d = config.vector_size
     matrices = 2 * vocab_size * d * 4
-    batch = max(GROUP, config.batch_words - config.batch_words % GROUP)
-    pooled = batch // GROUP * pool_size(config.window, config.negative)
+    requested = config.batch_words * (1 if config.sg else CBOW_BATCH)  # as the trainer asks
+    batch = max(GROUP, requested - requested % GROUP)
+    centres_per_pool, pool = negative_pools(config.sg, config.window, config.negative)
+    pooled = batch // centres_per_pool * pool
     # Per batch, rows of d floats: the gathered centre, band and negative rows, their
     # updates, padded copies, the summed updates and the gathers of the scatter.
     rows = 10 * batch + 4 * pooled

@@ -112,3 +112,21 @@ def test_the_estimate_covers_a_measured_run_within_a_quarter(tmp_path):
     assert len(vocab) == len(words)
     est = estimate(config, len(vocab), len(stream.ids), stream.raw_words).memory_bytes
     assert 0.75 < (est - _PROCESS_BYTES) / peak < 1.25, (est - _PROCESS_BYTES, peak)
+
+
+def test_cbow_counts_its_doubled_batches():
+    """CBOW asks the trainer for CBOW_BATCH times the centres: its batch buffers grow so."""
+    from w2v_gui.core.config import TrainingConfig
+    from w2v_gui.core.estimate import estimate
+    from w2v_gui.core.kernels import CBOW_BATCH, negative_pools
+
+    sg = TrainingConfig(vector_size=100, workers=2, batch_words=1024, sg=1)
+    cbow = sg.replace(sg=0)
+    grown = estimate(cbow, 50_000, 10**6, 10**6).memory_bytes
+    base = estimate(sg, 50_000, 10**6, 10**6).memory_bytes
+    # Per worker, ten rows of d float32 per centre and four per pooled negative.
+    c_per, c_pool = negative_pools(0, sg.window, sg.negative)
+    s_per, s_pool = negative_pools(1, sg.window, sg.negative)
+    centres = 10 * (CBOW_BATCH - 1) * 1024
+    negatives = 4 * (CBOW_BATCH * 1024 // c_per * c_pool - 1024 // s_per * s_pool)
+    assert grown - base == 2 * (centres + negatives) * 100 * 4
