@@ -18,9 +18,6 @@ import numpy as np
 
 #: Bytes of rows gathered per block: a block is gathered and used while in the CPU cache.
 BLOCK_BYTES = 1 << 20
-#: Mapped bytes passed over before their pages are dropped from this process's
-#: resident memory (they stay in the OS cache).
-_DROP_BYTES = 64 << 20
 
 
 class FileRows:
@@ -64,16 +61,9 @@ class FileRows:
         """``(lo, rows[lo:lo + k])`` for the first ``stop`` rows, a block at a time."""
         stop = len(self) if stop is None else stop
         step = max(1, BLOCK_BYTES // (4 * self._dim))
-        dropped = 0
         for lo in range(0, stop, step):
             hi = min(stop, lo + step)
             yield lo, self._every[self._starts[lo:hi]].view("<f4")
-            end = int(self._starts[hi - 1])
-            if end - dropped > _DROP_BYTES and hasattr(self._mm, "madvise"):
-                # Passed pages leave this process's resident memory (not the OS cache).
-                upto = end - end % mmap.PAGESIZE
-                self._mm.madvise(mmap.MADV_DONTNEED, dropped, upto - dropped)
-                dropped = upto
 
     def materialize(self) -> np.ndarray:
         """The whole (n, dim) float32 matrix, read-only."""

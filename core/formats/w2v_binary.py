@@ -113,7 +113,7 @@ def read(
                 )
             done += k
             pos += int(spaces[-1]) + 1 + nb
-            if hasattr(mm, "madvise") and pos - dropped > span:
+            if not lazy and hasattr(mm, "madvise") and pos - dropped > span:
                 upto = pos - pos % mmap.PAGESIZE
                 mm.madvise(mmap.MADV_DONTNEED, dropped, upto - dropped)
                 dropped = upto
