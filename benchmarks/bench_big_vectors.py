@@ -166,6 +166,7 @@ def main() -> None:
     if args.synthesise_only:
         return
     matrix_mb = args.words * args.dim * 4 / 2**20
+    load_at_start = os.getloadavg()
 
     runs: dict[str, list[dict]] = {"ours": [], "gensim": []}
     for r in range(args.rounds):
@@ -230,7 +231,9 @@ def main() -> None:
         "npz_similar_process_rss_mb": statistics.median(x["rss_mb"] for x in reopen),
         "in_process": inproc,
         "neighbours": neighbours(runs["ours"][0]["out"]),
+        "load_average_at_start": load_at_start,
         "load_average": os.getloadavg(),
+        "command": " ".join(["python", "benchmarks/bench_big_vectors.py", *sys.argv[1:]]),
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"big-vectors-{args.words}x{args.dim}.json").write_text(
@@ -259,8 +262,9 @@ def _markdown(r: dict) -> str:
     return f"""# `w2v similar` on a {r["words"]:,} × {r["dim"]} word2vec binary vs gensim
 
 Median of {r["rounds"]} alternating rounds, whole processes; float32 matrix
-{r["matrix_mb"]:,.0f} MB; load average at the end {r["load_average"][0]:.1f} on 2 cores
-(shared machine: read the ratios).
+{r["matrix_mb"]:,.0f} MB; load average {r["load_average_at_start"][0]:.1f} at the start,
+{r["load_average"][0]:.1f} at the end, on 2 cores (shared machine: read the ratios).
+`{r["command"]}` (each timed run under `flock /work/wt/bench.lock`).
 
 | | ours | gensim | ratio |
 |---|---:|---:|---:|
