@@ -19,6 +19,7 @@ import numpy as np
 _DECODE_SLICE = 1 << 20
 #: Words per slice of work that holds the interpreter lock (a few ms each).
 _LOCK_SLICE = 1 << 13
+_K1, _K2, _K3 = (np.uint64(k) for k in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9))
 #: :meth:`WordList.find`'s answer when the bytes cannot tell.
 UNDECIDED = -1
 
@@ -89,11 +90,29 @@ class WordList:
                 blob.decode(self._encoding)  # strict: then distinct bytes are distinct words
             except UnicodeDecodeError:
                 return None
+        # A 64-bit key per word from its length and its first and last 8 bytes, sorted
+        # by NumPy: equal words have equal keys, so distinct keys settle it (~0.3 s for
+        # 3 million words, where a set of them takes 1 s); words whose keys collide are
+        # then compared as bytes.
+        n = len(self)
+        arr = np.concatenate([np.frombuffer(blob, dtype=np.uint8), np.zeros(8, np.uint8)])
+        eight = np.lib.stride_tricks.as_strided(arr, (len(arr) - 7, 8), (1, 1)).view("<u8")[:, 0]
+        starts = self._starts[:-1]
+        length = (self._starts[1:] - 1 - starts).astype(np.uint64)
+        short = np.minimum(length, 8) * np.uint64(8)
+        mask = np.where(short == 64, ~np.uint64(0), (np.uint64(1) << short) - np.uint64(1))
+        first = eight[starts] & mask
+        last = np.where(length > 8, eight[np.maximum(starts + length.astype(np.int64) - 8, 0)], 0)
+        with np.errstate(over="ignore"):
+            key = first * _K1 ^ last.astype(np.uint64) * _K2 ^ length * _K3
+        key.sort()
+        if not (key[1:] == key[:-1]).any():
+            return True
         parts = blob.split(bytes([self._sep]))  # n + 1 parts: the last one is empty
         seen: set[bytes] = set()
-        for lo in range(0, len(self), _LOCK_SLICE):  # each update holds the lock
-            seen.update(parts[lo : min(len(self), lo + _LOCK_SLICE)])
-        return len(seen) == len(self)
+        for lo in range(0, n, _LOCK_SLICE):  # each update holds the lock
+            seen.update(parts[lo : min(n, lo + _LOCK_SLICE)])
+        return len(seen) == n
 
     def materialize(self) -> tuple[str, ...]:
         """Every word decoded, in row order (a slice of the blob at a time)."""

@@ -171,3 +171,19 @@ def test_nan_is_refused_at_open_or_by_the_first_query(tmp_path, emb):
     opened = load_embeddings(path)
     with pytest.raises(ValueError, match="vector 8 .*not a finite number"):
         opened.most_similar("w0")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_repeated_words_found_as_a_set_finds_them(seed):
+    rng = np.random.default_rng(seed)
+    # Lengths around the 8-byte keys, long words sharing first and last 8 bytes.
+    words = {"x" * int(k) for k in rng.integers(1, 20, 30)}
+    words |= {f"prefix__{i}{'m' * int(k)}__suffix" for i, k in enumerate(rng.integers(0, 3, 40))}
+    words |= {"日本" + "é" * int(k) for k in rng.integers(0, 9, 10)}
+    words = sorted(words)
+    assert WordList("".join(w + " " for w in words).encode(), 32).distinct() is True
+    for _ in range(5):
+        twice = words + [words[int(rng.integers(len(words)))]]
+        rng.shuffle(twice)
+        wl = WordList("".join(w + " " for w in twice).encode(), 32)
+        assert wl.distinct() is False
