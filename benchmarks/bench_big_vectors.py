@@ -125,8 +125,12 @@ def in_process(npz: Path, query: str, rounds: int) -> dict:
         t0 = time.perf_counter()
         emb.vectors @ vec  # noqa: B018 - the bandwidth limit a query is measured against
         bare.append(time.perf_counter() - t0)
+    # The ten words' lookups build the word index (all words decoded): done first, so
+    # that the figure is the batched query itself.
+    names = [emb.words[i] for i in range(10)]
+    emb.index  # noqa: B018
     t0 = time.perf_counter()
-    emb.most_similar_batch([emb.words[i] for i in range(10)], topn=10)
+    emb.most_similar_batch(names, topn=10)
     batch10 = time.perf_counter() - t0
     return {
         "open_s": opened,
