@@ -276,6 +276,10 @@ Median of {r["rounds"]} alternating rounds, whole processes; float32 matrix
 {cpus}
 {memory}
 
+Ours reads the rows in place from the mapped binary (`FileRows`, no matrix of its own)
+and decodes only the words it shows; its peak RSS is mostly the file's pages, shared
+with the OS cache. gensim builds the matrix and, for the query, a normalised copy.
+
 After `w2v convert` to the native `.npz` ({r["convert_s"]:.1f} s): `w2v similar big.npz`
 as a whole process {r["npz_similar_process_s"]:.2f} s (file in the OS cache); in process,
 open {ip["open_s"]:.2f} s (memory-mapped: {ip["mapped"]}) + first query
