@@ -236,13 +236,14 @@ def _print_results(results, out: TextIO) -> None:
         out.write(f"{word}\t{score:.6f}\n")
 
 
-def _load(path: str, fmt: str | None, err: TextIO, limit: int | None = None):
-    """Load a model of any format, with a progress line on a terminal."""
+def _load(path: str, fmt: str | None, err: TextIO, limit: int | None = None, lazy: bool = True):
+    """Load a model of any format, with a progress line on a terminal; ``lazy`` (for the
+    queries: one process, a few questions) leaves a word2vec binary's vectors in the file."""
     from w2v_gui.core.formats import load_embeddings
 
     _must_exist(path)
     progress = load_progress(path, err)
-    emb = load_embeddings(path, format=fmt, limit=limit, progress=progress)
+    emb = load_embeddings(path, format=fmt, limit=limit, progress=progress, lazy=lazy)
     if progress is not None and err.isatty():
         err.write("\r\033[K")
     return emb
@@ -281,7 +282,7 @@ def _convert(args, err: TextIO) -> int:
     check_writable(out)  # before the (maybe long) load
     _must_exist(args.input)
     src = format_name(args.from_format) if args.from_format else detect_format(args.input)
-    emb = _load(args.input, src, err, limit=args.limit)
+    emb = _load(args.input, src, err, limit=args.limit, lazy=False)
     save_embeddings(emb, out, format=to)
     if not args.quiet:
         also = ""
@@ -318,7 +319,7 @@ def _evaluate(args, out: TextIO, err: TextIO) -> int:
         analogies, pairs = BUNDLED_ANALOGIES, list(BUNDLED_PAIRS)
     for path in ([analogies] if analogies else []) + list(pairs):
         _must_exist(path)
-    emb = _load(args.model, args.from_format, err)
+    emb = _load(args.model, args.from_format, err, lazy=False)
     restrict = lambda default: default if rv is None else (rv or None)  # noqa: E731
     out.write(f"{args.model}: {len(emb):,} words x {emb.vector_size} dimensions\n")
     for analogies in cli_phrases.analogy_files(args, emb):  # + phrase analogies, if it has

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from w2v_gui.core.filerows import FileRows
+
 #: Bytes of float32 rows per block of :func:`row_norms`: a few times the L2 cache, so a
 #: block is read from memory once and its squares summed while it is still cached.
 NORM_BLOCK_BYTES = 1 << 20
@@ -67,6 +69,47 @@ def row_norms(matrix: np.ndarray, start: int = 0) -> tuple[np.ndarray, int | Non
         if not np.isfinite(out).all():
             out[big] = wide_norms  # inf only beyond float32's range itself
     return norms, bad
+
+
+def cosines(vectors: Any, inv: np.ndarray, queries: np.ndarray, stop: int) -> np.ndarray:
+    """(k, stop) cosines of each query vector with the first ``stop`` rows of
+    ``vectors`` (an array or :class:`FileRows`): products with the raw rows (one pass
+    over them for all k), scaled by the inverse lengths ``inv``. Row-major, so that each
+    query's scores are contiguous for the selection."""
+    if isinstance(vectors, FileRows):
+        q = np.ascontiguousarray(queries, dtype=np.float32)
+        scores = np.empty((len(q), stop), dtype=np.float32)
+        for lo, block in vectors.blocks(stop):
+            if len(q) == 1:
+                np.dot(block, q[0], out=scores[0, lo : lo + len(block)])
+            else:
+                scores[:, lo : lo + len(block)] = q @ block.T
+    elif len(queries) == 1:  # a mat-vec: the float32 GEMV, the bandwidth limit
+        scores = (vectors[:stop] @ queries[0].astype(np.float32))[None, :]
+    else:
+        scores = np.ascontiguousarray(queries, dtype=np.float32) @ vectors[:stop].T
+    scores *= inv[:stop]
+    return scores
+
+
+def as_matrix(vectors: Any, n: int, copy: bool) -> Any:
+    """``vectors`` checked (2-D, ``n`` rows, numbers) as :class:`Embeddings` keeps them:
+    a read-only C-contiguous float32 array (copied if ``copy`` or if it is not one; an
+    ``np.memmap`` stays one), or a :class:`FileRows` as it is."""
+    arr = vectors if isinstance(vectors, FileRows) else np.asanyarray(vectors)
+    if arr.ndim != 2:
+        raise ValueError(f"vectors must be a 2-D array (words × dimensions), got shape {arr.shape}")
+    if arr.shape[0] != n:
+        raise ValueError(f"{n} words but {arr.shape[0]} vector rows")
+    if not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
+        raise TypeError(f"vectors must be numbers, got dtype {arr.dtype}")
+    if isinstance(arr, FileRows):
+        return arr  # read in place; made a matrix by Embeddings.vectors
+    if copy or arr.dtype != np.float32 or not arr.flags.c_contiguous:
+        arr = np.array(arr, dtype=np.float32, order="C", copy=True)
+    if arr.flags.writeable:
+        arr.flags.writeable = False
+    return arr
 
 
 def not_finite(row: int, word: str) -> str:

@@ -6,9 +6,8 @@ home: ``emb["king"]``, ``"king" in emb``, ``most_similar(positive=[...], negativ
 same vectors (to float32 rounding). An instance never changes after construction, so it
 can be handed from the training thread to the GUI thread without locks.
 
-Vectors are stored once. Cosines divide the products with the raw matrix by a kept vector
-of row lengths (gensim keeps a second, normalised matrix: twice the memory), so a
-memory-mapped matrix stays mapped and an exported file holds the vectors bit for bit.
+Vectors are stored once. Cosines divide the products with the raw matrix by kept row
+lengths (gensim keeps a second, normalised matrix), so a mapped matrix stays mapped.
 """
 
 from __future__ import annotations
@@ -20,20 +19,23 @@ from typing import Any
 import numpy as np
 
 from w2v_gui.core.errors import UnknownWordError
+from w2v_gui.core.filerows import FileRows
 from w2v_gui.core.nearest import (
     PrefixIndex,
     UnitRows,
+    as_matrix,
     as_terms,
+    cosines,
     inverse,
+    not_finite,
     row_norms,
     top_rows,
     unit32,
 )
+from w2v_gui.core.wordlist import UNDECIDED, WordList, word_index
 
 #: A query term: a word, or a raw vector of ``vector_size`` floats (used as given).
 Term = str | np.ndarray
-#: Words per slice of work that holds the interpreter lock (a few ms each).
-_LOCK_SLICE = 1 << 13
 #: Lookups answered by scanning the words before the word -> row index is built.
 _SCANS_BEFORE_INDEX = 8
 #: Query vectors per matrix product in batched queries: bounds the (rows × batch)
@@ -46,10 +48,12 @@ class Embeddings:
 
     Parameters
     ----------
-    words : sequence of str
+    words : sequence of str, or WordList
         One word per row of ``vectors``. If a word repeats, lookups find its first row.
-    vectors : array_like, shape (n, d)
-        The vectors; stored as a read-only float32 C-contiguous copy.
+        A WordList is decoded only when all words are needed (not for a query).
+    vectors : array_like, shape (n, d), or FileRows
+        The vectors; stored as a read-only float32 C-contiguous copy. FileRows (rows
+        in a mapped file; pass ``norms``) become a matrix only when ``vectors`` is read.
     counts : array_like of int, shape (n,), optional
         Corpus frequency of each word; zeros when unknown (e.g. word2vec files).
     copy : bool, default True
@@ -72,23 +76,12 @@ class Embeddings:
         copy: bool = True,
         norms: np.ndarray | None = None,
     ):
-        words = tuple(words)
-        if set(map(type, words)) - {str} and not all(isinstance(w, str) for w in words):
-            bad = next(w for w in words if not isinstance(w, str))
-            raise TypeError(f"words must be str, got {type(bad).__name__}: {bad!r}")
-        arr = np.asanyarray(vectors)  # any: an np.memmap stays one
-        if arr.ndim != 2:
-            raise ValueError(
-                f"vectors must be a 2-D array (words × dimensions), got shape {arr.shape}"
-            )
-        if arr.shape[0] != len(words):
-            raise ValueError(f"{len(words)} words but {arr.shape[0]} vector rows")
-        if not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
-            raise TypeError(f"vectors must be numbers, got dtype {arr.dtype}")
-        if copy or arr.dtype != np.float32 or not arr.flags.c_contiguous:
-            arr = np.array(arr, dtype=np.float32, order="C", copy=True)
-        if arr.flags.writeable:
-            arr.flags.writeable = False
+        if not isinstance(words, WordList):
+            words = tuple(words)
+            if set(map(type, words)) - {str} and not all(isinstance(w, str) for w in words):
+                bad = next(w for w in words if not isinstance(w, str))
+                raise TypeError(f"words must be str, got {type(bad).__name__}: {bad!r}")
+        arr = as_matrix(vectors, len(words), copy)
 
         if counts is None:
             cnt = np.zeros(len(words), dtype=np.int64)
@@ -124,12 +117,20 @@ class Embeddings:
     @property
     def words(self) -> tuple[str, ...]:
         """The words, in row order."""
-        return self._words
+        words = self._words
+        if isinstance(words, WordList):
+            words = words.materialize()
+            object.__setattr__(self, "_words", words)  # a race only decodes them twice
+        return words
 
     @property
     def vectors(self) -> np.ndarray:
         """The (n, d) float32 matrix, read-only (possibly memory-mapped)."""
-        return self._vectors
+        arr = self._vectors
+        if isinstance(arr, FileRows):
+            arr = arr.materialize()
+            object.__setattr__(self, "_vectors", arr)  # a race only builds it twice
+        return arr
 
     @property
     def counts(self) -> np.ndarray:
@@ -142,13 +143,7 @@ class Embeddings:
         use (or after a few lookups): a model opened for one query never pays for it."""
         index = self._index
         if index is None:
-            # Filled from the end so that a repeated word maps to its first row; in
-            # slices, because each dict.update holds the interpreter lock (one call for 3
-            # million words would freeze a GUI thread for a second).
-            words, built = self._words, {}
-            for hi in range(len(words), 0, -_LOCK_SLICE):
-                lo = max(0, hi - _LOCK_SLICE)
-                built.update(zip(reversed(words[lo:hi]), range(hi - 1, lo - 1, -1), strict=True))
+            built = word_index(self.words)
             index = MappingProxyType(built)
             object.__setattr__(self, "_index", index)  # a race only builds it twice
         return index
@@ -161,8 +156,14 @@ class Embeddings:
             object.__setattr__(self, "_scans", self._scans + 1)
             if not isinstance(word, str):
                 return None
+            words = self._words
+            if isinstance(words, WordList):
+                row = words.find(word)
+                if row != UNDECIDED:
+                    return row
+                words = self.words
             try:
-                return self._words.index(word)
+                return words.index(word)
             except ValueError:
                 return None
         try:
@@ -180,7 +181,7 @@ class Embeddings:
         once in one pass over the matrix. Touch it off the GUI thread on a big model."""
         inv = self._inv
         if inv is None:
-            inv = inverse(row_norms(self._vectors)[0])
+            inv = inverse(row_norms(self.vectors)[0])
             object.__setattr__(self, "_inv", inv)  # a race only computes it twice
         return inv
 
@@ -194,7 +195,7 @@ class Embeddings:
         """
         unit = self._unit
         if unit is None:
-            unit = UnitRows(self._vectors, self.inverse_norms)
+            unit = UnitRows(self.vectors, self.inverse_norms)
             object.__setattr__(self, "_unit", unit)
         return unit
 
@@ -241,7 +242,7 @@ class Embeddings:
         3 million words: call it once off the GUI thread)."""
         prefix = self._prefix
         if prefix is None:
-            prefix = PrefixIndex(self._words)
+            prefix = PrefixIndex(self.words)
             object.__setattr__(self, "_prefix", prefix)
         return prefix
 
@@ -256,7 +257,7 @@ class Embeddings:
             rows = np.union1d(rows, index.rows(low))
         if limit is not None:
             rows = rows[: max(0, int(limit))]
-        words = self._words
+        words = self.words
         return [words[i] for i in rows.tolist()]
 
     # -- queries ------------------------------------------------------------------
@@ -386,7 +387,8 @@ class Embeddings:
             if isinstance(term, str):
                 row = self.get_index(term)
                 exclude.append(row)
-                mean += weight * self.unit[row]
+                # One row over its length (not self.unit, which needs the whole matrix).
+                mean += weight * (self._vectors[row] * self.inverse_norms[row])
             else:
                 mean += weight * self._check_vector(term)
         norm = np.linalg.norm(mean)
@@ -395,15 +397,14 @@ class Embeddings:
         return mean.astype(np.float32), exclude
 
     def _cosines(self, queries: np.ndarray, stop: int) -> np.ndarray:
-        """(k, stop) cosines of each query vector with the first ``stop`` rows: products
-        with the raw rows (one pass over them for all k), scaled by the inverse lengths.
-        Row-major, so that each query's scores are contiguous for the selection."""
-        inv = self.inverse_norms[:stop]
-        if len(queries) == 1:  # a mat-vec: the float32 GEMV, the bandwidth limit
-            scores = (self._vectors[:stop] @ queries[0].astype(np.float32))[None, :]
-        else:
-            scores = np.ascontiguousarray(queries, dtype=np.float32) @ self._vectors[:stop].T
-        scores *= inv
+        """(k, stop) cosines of each query vector with the first ``stop`` rows; refuses
+        a row holding NaN or ±inf (a mapped file with stored lengths is checked here, by
+        the first pass over it, not when it is opened)."""
+        scores = cosines(self._vectors, self.inverse_norms, queries, stop)
+        if not np.isfinite(scores).all():
+            for row in np.flatnonzero(~np.isfinite(scores).all(axis=0)).tolist():
+                if not np.isfinite(self._vectors[row]).all():
+                    raise ValueError(not_finite(row, self._words[row]))
         return scores
 
     def _nearest(

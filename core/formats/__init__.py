@@ -314,7 +314,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
 
 
 def load_embeddings(
-    path: str | os.PathLike[str], format: str | None = None, **kw: Any
+    path: str | os.PathLike[str], format: str | None = None, *, lazy: bool = False, **kw: Any
 ) -> Embeddings:
     """Load word vectors from a file in any supported format.
 
@@ -328,6 +328,10 @@ def load_embeddings(
         Passed to the format's ``load``: ``limit``, ``dtype`` and ``progress`` work for
         every format; ``encoding``/``unicode_errors`` for the text-bearing ones,
         ``metadata`` for the projector, ``vector_size`` for GloVe.
+    lazy : bool
+        For a few queries in a short process: a word2vec binary's vectors stay in the
+        mapped file, its words undecoded, until all are needed (see
+        :func:`w2v_gui.core.formats.word2vec.load`); other formats ignore it.
 
     Raises
     ------
@@ -343,7 +347,8 @@ def load_embeddings(
     if fmt == NATIVE:
         return native.load_embeddings(path, **kw)
     if fmt in (WORD2VEC_BINARY, WORD2VEC_TEXT):
-        return word2vec.load(path, binary=fmt == WORD2VEC_BINARY, **kw)
+        binary = fmt == WORD2VEC_BINARY
+        return word2vec.load(path, binary=binary, **({"lazy": lazy} if binary else {}), **kw)
     if fmt == GLOVE:
         return glove.load(path, **kw)
     return projector.load(path, **kw)

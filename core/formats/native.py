@@ -9,17 +9,21 @@ Members (all plain arrays; read by parsing their ``.npy`` headers, never unpickl
 ``words``          uint8: the words' UTF-8 bytes, concatenated
 ``word_offsets``   int64 (n + 1,): word i is ``words[offsets[i]:offsets[i+1]]``
 ``counts``         int64 (n,): corpus counts
+``norms``          float32 (n,): each vector's length; optional (files before it)
 ``config_json``    uint8: UTF-8 JSON of ``TrainingConfig.to_dict()``; empty if none
 ``state_json``     uint8: UTF-8 JSON of a dict (training position etc.)
 =================  ==========================================================
 
 Members are stored uncompressed, each array's data 64-byte aligned in the file (a
 zipalign-style padding extra field), so ``vectors`` and ``context`` open memory-mapped,
-read-only: reopening a 3.6 GB model costs a pass over its pages (the NaN/inf check and
-the row lengths, from the OS cache), not a copy. Compressed or unaligned members (older
-files, ``np.savez_compressed``) are read into memory, after checking what they claim.
-The CRC of a mapped member is not checked (that would read it all again); its header,
-size and values are.
+read-only, and reopening a 3.6 GB model reads none of it: the row lengths cosines need
+are stored (``norms``), and the words stay one UTF-8 blob until all of them are needed
+(:class:`~w2v_gui.core.wordlist.WordList`). Files without ``norms`` (written before it)
+cost a pass over the matrix at open, which also refuses NaN/inf values; with ``norms``,
+lengths that are not finite are refused at open and NaN/inf values by the first query
+(a full pass). Compressed or unaligned members (older files, ``np.savez_compressed``)
+are read into memory, after checking what they claim. The CRC of a mapped member is not
+checked (that would read it all again); its header and size are.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from w2v_gui.core.formats import _common, atomic_write, npz
 from w2v_gui.core.formats._common import Progress, check_options, finish
 from w2v_gui.core.nearest import not_finite, row_norms
 from w2v_gui.core.vectors import Embeddings
+from w2v_gui.core.wordlist import WordList
 
 FORMAT_VERSION = 1
 #: Words per slice of work that holds the interpreter lock (a few ms each).
@@ -109,6 +114,7 @@ def save(
         words=np.frombuffer(b"".join(encoded), dtype=np.uint8),
         word_offsets=offsets,
         counts=emb.counts,
+        norms=_norms(emb),
         config_json=_blob(config_json),
         state_json=_blob(state_json),
     )
@@ -232,7 +238,7 @@ def _read(archive: Any, path: Any) -> NativeModel:
         raise FormatError(
             f"word_offsets must be {n + 1} non-decreasing offsets from 0 to {blob.size}", path
         )
-    words = _decode_words(blob, offsets, path)
+    words = _words(blob, offsets, path)
     counts = _member(archive, "counts", path)
     if counts.shape != (n,) or counts.dtype.kind not in "iu":
         raise FormatError(
@@ -270,13 +276,48 @@ def _read(archive: Any, path: Any) -> NativeModel:
 
     if not (vectors.dtype == np.float32 and vectors.flags.c_contiguous):
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    # One pass over the (mapped) matrix: the NaN/inf check and the lengths every cosine
-    # needs, so the first query reads the matrix only once more.
-    norms, bad = row_norms(vectors)
-    if bad is not None:
+    norms = _member(archive, "norms", path) if "norms" in members else None
+    if norms is None or not isinstance(vectors, np.memmap):
+        # One pass over the matrix: the NaN/inf check and the lengths every cosine
+        # needs, so the first query reads the matrix only once more.
+        norms, bad = row_norms(vectors)
+        if bad is not None:
+            raise FormatError(not_finite(bad, words[bad]), path)
+    elif norms.shape != (n,) or norms.dtype != np.float32:
+        raise FormatError(
+            f"norms must be {n} float32 lengths, got {norms.dtype} {norms.shape}", path
+        )
+    elif not (np.isfinite(norms).all() and (norms >= 0).all()):
+        bad = int(np.argmin(np.isfinite(norms) & (norms >= 0)))
         raise FormatError(not_finite(bad, words[bad]), path)
     emb = Embeddings(words, vectors, counts, copy=False, norms=norms)
     return NativeModel(emb, context, config, state)
+
+
+def _norms(emb: Embeddings) -> np.ndarray:
+    """The rows' lengths as loaders compute them (:func:`row_norms`), so that a reopened
+    model's cosines equal the saved one's bit for bit."""
+    return row_norms(emb.vectors)[0]
+
+
+def _words(blob: np.ndarray, offsets: np.ndarray, path: Any) -> WordList | list[str]:
+    """The words as a :class:`WordList` (a newline after each word; checked to be UTF-8
+    without making a string per word), or decoded if a word holds a newline."""
+    n = len(offsets) - 1
+    if not n or (blob == 10).any():
+        return _decode_words(blob, offsets, path)
+    joined = np.empty(blob.size + n, dtype=np.uint8)
+    at = offsets[1:] + np.arange(n)
+    keep = np.ones(joined.size, dtype=bool)
+    keep[at] = False
+    joined[keep] = blob
+    joined[at] = 10
+    raw = joined.tobytes()
+    try:
+        raw.decode("utf-8", "surrogatepass")  # each word is valid: "\n" ends every one
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"words are not valid UTF-8: {exc.reason}", path) from None
+    return WordList(raw, 10, "utf-8", "surrogatepass")
 
 
 def _decode_words(blob: np.ndarray, offsets: np.ndarray, path: Any) -> list[str]:

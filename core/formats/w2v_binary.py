@@ -1,7 +1,8 @@
 """The word2vec binary body, parsed with NumPy: no Python work per word or per number.
 
 The file is mapped and read in windows of 32 MB; pages behind the window are dropped from
-the mapping (MADV_DONTNEED), so resident memory stays the matrix being filled. In each
+the mapping (MADV_DONTNEED), so resident memory stays the matrix being filled (or, with
+``lazy``, no matrix at all: the rows stay in the file, :class:`FileRows`). In each
 window, every space byte gets a "next" (the first space after the vector that would
 follow it), and the chain of real word ends is followed by pointer doubling; the vectors
 are gathered by fancy indexing a strided view, their lengths summed while cached, and a
@@ -18,9 +19,11 @@ import numpy as np
 
 from w2v_gui.core import nearest
 from w2v_gui.core.errors import FormatError
+from w2v_gui.core.filerows import FileRows
 from w2v_gui.core.formats import _common
 from w2v_gui.core.formats._common import Progress
 from w2v_gui.core.nearest import not_finite, row_norms
+from w2v_gui.core.wordlist import WordList
 
 #: A binary word longer than this means a damaged file (GoogleNews' longest is ~200 bytes).
 MAX_WORD_BYTES = 1 << 20
@@ -29,9 +32,14 @@ LOCK_SLICE = 1 << 13
 _ASCII_SUPERSETS = {"utf-8", "ascii", "latin-1", "iso8859-15", "cp1252"}
 
 
-def repeats(words: list[str]) -> bool:
+def repeats(words: list[str] | WordList) -> bool:
     """True if a word occurs twice (built in slices: one set() call on 3 million words
     would hold the interpreter lock for half a second)."""
+    if isinstance(words, WordList):
+        distinct = words.distinct()
+        if distinct is not None:
+            return not distinct
+        words = words.materialize()
     seen: set[str] = set()
     for lo in range(0, len(words), LOCK_SLICE):
         seen.update(words[lo : lo + LOCK_SLICE])
@@ -49,7 +57,11 @@ def read(
     encoding: str,
     unicode_errors: str,
     progress: Progress | None,
-) -> tuple[list[str], np.ndarray, np.ndarray]:
+    lazy: bool = False,
+) -> tuple[list[str] | WordList, np.ndarray | FileRows, np.ndarray]:
+    """Words, vectors and their lengths of a binary body at ``start``. With ``lazy``, the
+    words stay bytes (a :class:`WordList`, for UTF-8) and the vectors in the mapped file
+    (:class:`FileRows`): no matrix is allocated."""
     nb = 4 * dim
     # Each record is at least a space and its vector: refuse before allocating if the
     # file cannot possibly hold what the header promises.
@@ -64,7 +76,8 @@ def read(
         )
     if n == 0:
         return [], np.empty((0, dim), dtype=np.float32), np.empty(0, dtype=np.float32)
-    vectors = np.empty((n, dim), dtype="<f4")
+    vectors = None if lazy else np.empty((n, dim), dtype="<f4")
+    offsets = np.empty(n, dtype=np.int64) if lazy else None  # where each vector starts
     norms = np.empty(n, dtype=np.float32)
     # The file is mapped and read a window at a time; pages behind the window are
     # dropped from the mapping (MADV_DONTNEED), so that mapped pages do not pile up in
@@ -91,25 +104,35 @@ def read(
                     )
                 span *= 2  # a record longer than the window
                 continue
-            _gather(data, starts, spaces, vectors, norms, done, path, pos, encoding)
+            if offsets is not None:
+                offsets[done : done + k] = pos + 1 + spaces
+            _gather(data, starts, spaces, vectors, norms, done, path, pos, encoding, dim)
             for lo in range(0, k, LOCK_SLICE):  # decoded a slice at a time, later
                 words.append(
                     _word_bytes(data, starts[lo : lo + LOCK_SLICE], spaces[lo : lo + LOCK_SLICE])
                 )
             done += k
             pos += int(spaces[-1]) + 1 + nb
-            if hasattr(mm, "madvise") and pos - dropped > span:
+            if not lazy and hasattr(mm, "madvise") and pos - dropped > span:
                 upto = pos - pos % mmap.PAGESIZE
                 mm.madvise(mmap.MADV_DONTNEED, dropped, upto - dropped)
                 dropped = upto
             if progress is not None and done < n:
                 progress(pos, size)
+        if lazy:
+            kept, mm = mm, None  # the rows are read from it: it stays mapped
     finally:
         whole = data = None  # release the exported buffer, or close() refuses
         try:
-            mm.close()
+            if mm is not None:
+                mm.close()
         except BufferError:  # an error's traceback still holds a view: unmapped with it
             pass
+    if lazy:
+        rows = FileRows(kept, offsets, dim)
+        if codecs.lookup(encoding).name == "utf-8":
+            return WordList(b"".join(words), 32, encoding, unicode_errors), rows, norms
+        return _decode_words(words, path, start, nb, encoding, unicode_errors), rows, norms
     return _decode_words(words, path, start, nb, encoding, unicode_errors), vectors, norms
 
 
@@ -117,17 +140,17 @@ def _gather(
     data: np.ndarray,
     starts: np.ndarray,
     spaces: np.ndarray,
-    vectors: np.ndarray,
+    vectors: np.ndarray | None,
     norms: np.ndarray,
     done: int,
     path: Any,
     pos: int,
     encoding: str,
+    dim: int,
 ) -> None:
-    """Copy the window's vectors into rows ``done...`` of ``vectors`` and their lengths
-    into ``norms``; refuse a vector holding NaN or ±inf."""
-    nb = vectors.shape[1] * 4
-    rows = vectors.view(np.uint8)
+    """Copy the window's vectors into rows ``done...`` of ``vectors`` (None: into a
+    scratch block) and their lengths into ``norms``; refuse a vector holding NaN or ±inf."""
+    nb = 4 * dim
     # A gather from a strided view with a row of nb bytes starting at every byte,
     # indexed by where the vectors start; about 1 MB at a time, so that the lengths are
     # summed while the rows are still in the CPU cache.
@@ -136,8 +159,12 @@ def _gather(
     k = len(spaces)
     for lo in range(0, k, step):
         hi = min(k, lo + step)
-        rows[done + lo : done + hi] = every[spaces[lo:hi] + 1]
-        norms[done + lo : done + hi], bad = row_norms(vectors[done + lo : done + hi], lo)
+        if vectors is None:
+            block = every[spaces[lo:hi] + 1].view("<f4")
+        else:
+            block = vectors[done + lo : done + hi]
+            block.view(np.uint8)[:] = every[spaces[lo:hi] + 1]
+        norms[done + lo : done + hi], bad = row_norms(block, lo)
         if bad is not None:
             word = data[starts[bad] : spaces[bad]].tobytes().lstrip(b"\n")
             raise FormatError(

@@ -58,6 +58,7 @@ def load(
     encoding: str = "utf-8",
     unicode_errors: str = "replace",
     progress: Progress | None = None,
+    lazy: bool = False,
 ) -> Embeddings:
     """Read a word2vec binary or text file (fastText's ``.vec`` is the text format).
 
@@ -78,6 +79,11 @@ def load(
     progress : callable, optional
         ``progress(bytes_done, bytes_total)``, called every few MB and at the end.
         An exception raised by it stops the load and propagates.
+    lazy : bool
+        Binary files only: leave the vectors in the mapped file and the words undecoded
+        until the whole matrix or every word is asked for (``Embeddings.vectors``,
+        ``.words``); queries read the rows from the file. For a process that loads a
+        big file for a few queries (``w2v similar``): no matrix is allocated.
 
     Raises
     ------
@@ -106,7 +112,7 @@ def load(
             f.seek(start)
         if binary:
             words, vectors, norms = w2v_binary.read(
-                f, path, size, start, n, count, dim, encoding, unicode_errors, progress
+                f, path, size, start, n, count, dim, encoding, unicode_errors, progress, lazy
             )
         else:
             words, vectors = _read_text(
