@@ -102,9 +102,11 @@ class OpenModels(QObject):
         if model is None:
             return
         if s.path:
-            entry = self.add(model, Path(s.path).name)
-            if not s.dirty:
-                self._files[entry] = s.path
+            name = Path(s.path).name
+            if s.dirty:  # trained on from that file (Continue): not what the file holds
+                self.add(model, f"{name} (changed)")
+            else:
+                self._files[self.add(model, name)] = s.path
             return
         n = len(self.models) + 1
         corpus = ModelInfo.from_native("", model).corpus_label().split(",")[0]
