@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_train import prefix_copy  # the same prefix as the training benchmark
+
 ROOT = Path(__file__).resolve().parents[1]
 # reference: the regular expression over every chunk, one process (the scan before);
 # one-process: the whitespace-split fast path; two-process: and the helper process.
@@ -81,7 +83,7 @@ def main() -> None:
             path = f
             if args.words:
                 path = str(Path(tmp) / Path(f).name)
-                _prefix(f, path, int(args.words))
+                prefix_copy(Path(f), Path(path), int(args.words))
             runs = []
             for r in range(args.rounds):
                 for mode in MODES[:: 1 if r % 2 == 0 else -1]:
@@ -112,16 +114,6 @@ def main() -> None:
         Path(args.json).write_text(
             json.dumps({"command": " ".join(sys.argv), "results": out}, indent=1)
         )
-
-
-def _prefix(src: str, dst: str, words: int) -> None:
-    got = 0
-    with open(src, encoding="utf-8") as fh, open(dst, "w", encoding="utf-8") as out:
-        for ln in fh:
-            if got >= words:
-                break
-            out.write(ln)
-            got += len(ln.split())
 
 
 if __name__ == "__main__":

@@ -16,8 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from w2v_gui.core.formats import native
-from w2v_gui.jobs import or_stop
+from w2v_gui.jobs import save_model
 from w2v_gui.models import OpenModel, OpenModels
 from w2v_gui.session import Session
 from w2v_gui.tasks import Task, run_task
@@ -25,24 +24,6 @@ from w2v_gui.train.files import SAVE_FILTER
 from w2v_gui.unsaved import UnsavedGuard
 
 Button = QMessageBox.StandardButton
-
-
-def save_job(entry: OpenModel, path: str):
-    """``fn(progress, stop)``: write ``entry``'s model natively, atomically."""
-    m = entry.model
-
-    def run(progress, stop) -> str:
-        native.save(
-            path,
-            m.embeddings,
-            context=m.context,
-            config=m.config,
-            state=m.state,
-            progress=or_stop(progress, stop, "saving"),
-        )
-        return path
-
-    return run
 
 
 class ModelCloser(QObject):
@@ -138,7 +119,9 @@ class ModelCloser(QObject):
             self._rebuild()
             QMessageBox.critical(self._window, "Cannot save the model", message)
 
-        self._saving = run_task(self, save_job(entry, path), saved, failed, "saving a model")
+        self._saving = run_task(
+            self, save_model(entry.model, path), saved, failed, "saving a model"
+        )
         self._rebuild()
 
     def at_stake(self) -> str:

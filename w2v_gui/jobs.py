@@ -88,6 +88,24 @@ def or_stop(
     return progress_or_stop
 
 
+def save_model(model: NativeModel, path: str):
+    """``fn(progress, stop)``: write ``model`` natively (vectors, context, config, training
+    state), atomically; returns ``path``. A stop leaves the old file as it was."""
+
+    def run(progress, stop) -> str:
+        native.save(
+            path,
+            model.embeddings,
+            context=model.context,
+            config=model.config,
+            state=model.state,
+            progress=or_stop(progress, stop, "saving"),
+        )
+        return path
+
+    return run
+
+
 def load_model(path: str):
     def run(progress, stop) -> NativeModel:
         progress_or_stop = or_stop(progress, stop, "opening the model")

@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Signal
 
 from w2v_gui import jobs
 from w2v_gui.core.config import TrainingConfig
-from w2v_gui.core.formats import native, save_embeddings
+from w2v_gui.core.formats import save_embeddings
 from w2v_gui.core.formats.native import NativeModel
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.jobs import CorpusInfo
@@ -391,19 +391,8 @@ class Session(QObject):
         if self.busy or model is None:
             return
         path = str(path)
-
-        def run(progress, stop) -> None:
-            native.save(
-                path,
-                model.embeddings,
-                context=model.context,
-                config=model.config,
-                state=model.state,
-                progress=jobs.or_stop(progress, stop, "saving"),
-            )
-
         self._task(
-            run,
+            jobs.save_model(model, path),
             SAVING,
             "saving the model",
             "Cannot save the model",

@@ -105,3 +105,23 @@ def load(qtbot, window: MainWindow, paths, config: TrainingConfig = SMALL) -> No
     window.parameters.set_config(config)
     with qtbot.waitSignal(window.session.corpus_loaded, timeout=20_000):
         window.open_corpus([str(p) for p in paths])
+
+
+@pytest.fixture
+def asked(monkeypatch):
+    """QMessageBox.question, recorded with its buttons; answers from ``asked.answers``."""
+    Button = QMessageBox.StandardButton
+
+    class Record:
+        questions: list[tuple[str, str, QMessageBox.StandardButton]] = []
+        answers: list[QMessageBox.StandardButton] = []
+
+    record = Record()
+    record.questions = []
+
+    def question(parent, title, text, buttons=Button.Yes | Button.No, default=Button.NoButton):
+        record.questions.append((title, text, buttons))
+        return record.answers.pop(0) if record.answers else Button.Discard
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return record

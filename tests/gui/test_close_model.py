@@ -8,7 +8,6 @@ model stays open (Compare, Close model ▸ Save) and Quit asks about it.
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tests.core.test_compare import planted_lines, train
@@ -17,25 +16,6 @@ from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.formats import native
 
 Button = QMessageBox.StandardButton
-
-
-@pytest.fixture
-def asked(monkeypatch):
-    """QMessageBox.question, recorded with its buttons; answers from ``asked.answers``."""
-
-    class Record:
-        questions: list[tuple[str, str, Button]] = []
-        answers: list[Button] = []
-
-    record = Record()
-    record.questions = []
-
-    def question(parent, title, text, buttons=Button.Yes | Button.No, default=Button.NoButton):
-        record.questions.append((title, text, buttons))
-        return record.answers.pop(0) if record.answers else Button.Discard
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return record
 
 
 def _train(qtbot, window):

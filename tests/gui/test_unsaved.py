@@ -6,7 +6,6 @@ what was asked; the question says what is at stake (paused, running, not saved).
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tests.gui.conftest import SMALL, load
@@ -14,25 +13,6 @@ from w2v_gui.core.formats import native
 from w2v_gui.session import IDLE, PAUSED
 
 Button = QMessageBox.StandardButton
-
-
-@pytest.fixture
-def asked(monkeypatch):
-    """QMessageBox.question, recorded with its buttons; answers from ``asked.answers``."""
-
-    class Record:
-        questions: list[tuple[str, str, Button]] = []
-        answers: list[Button] = []
-
-    record = Record()
-    record.questions = []
-
-    def question(parent, title, text, buttons=Button.Yes | Button.No, default=Button.NoButton):
-        record.questions.append((title, text, buttons))
-        return record.answers.pop(0) if record.answers else Button.Discard
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return record
 
 
 def _trained(qtbot, window, corpus_file):
