@@ -14,6 +14,7 @@ takes the sentences of every SHUFFLE_TOKENS-token window in a new random order
 from __future__ import annotations
 
 import math
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -43,6 +44,7 @@ from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import TokenStream, Vocab
 from w2v_gui.core.windows import job_slots, window_tokens
 
+SWITCH_INTERVAL = 0.001  # s, while the workers run (see run())
 LOSS_EVERY = 4  # one batch in this many computes (and reports) its loss
 
 
@@ -229,6 +231,11 @@ class Trainer:
         t_last = time.perf_counter()
         words_last = self._tally.words
         loss_last, pairs_last = self._tally.loss, self._tally.pairs
+        # The workers hand the interpreter lock back and forth between NumPy calls; a
+        # 1 ms switch interval (Python's default is 5 ms) made 2-worker training ~7 %
+        # faster on two cores (dict8, 2M words, 8 alternating rounds). Restored after.
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(min(switch, SWITCH_INTERVAL))
         for t in threads:
             t.start()
         try:
@@ -250,6 +257,7 @@ class Trainer:
             for t in threads:
                 t.join()
             self._running = False
+            sys.setswitchinterval(switch)
         if self._error is not None:
             raise self._error
         final = self._record(time.perf_counter() - t_last, words_last, loss_last, pairs_last, False)

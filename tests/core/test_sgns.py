@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 import threading
 
 import numpy as np
@@ -457,3 +458,23 @@ def test_a_topic_that_returns_after_a_long_absence_does_not_diverge():
     emb = trainer.snapshot()
     assert np.isfinite(emb.vectors).all()
     assert emb.most_similar(positive=["king", "woman"], negative=["man"], topn=1)[0][0] == "queen"
+
+
+def test_the_run_shortens_the_switch_interval_and_restores_it():
+    """Workers trade the interpreter lock between NumPy calls: 1 ms turns while they run."""
+    from w2v_gui.core.sgns import SWITCH_INTERVAL
+
+    config, vocab, stream = _setup(_planted_corpus(n_sent=500), epochs=3)
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)
+    try:
+        during = [
+            sys.getswitchinterval()
+            for rec in Trainer(config, vocab, stream, report_interval=0.001).run()
+            if not rec.done
+        ]
+        after = sys.getswitchinterval()
+    finally:
+        sys.setswitchinterval(before)
+    assert during and set(during) == {SWITCH_INTERVAL}
+    assert after == 0.005
