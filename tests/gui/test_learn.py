@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+import sys
+import traceback
 
 import numpy as np
 import pytest
+import pytestqt.exceptions
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QPushButton, QTabWidget
@@ -278,7 +281,14 @@ def test_step6_compares_two_quick_runs(qtbot, panel):
     step.windows[0].setValue(2)
     step.windows[1].setValue(8)
     click(qtbot, step.compare_button)
-    qtbot.waitUntil(lambda: bool(step.runs), timeout=15_000)
+    try:
+        qtbot.waitUntil(lambda: bool(step.runs), timeout=15_000)
+    except pytestqt.exceptions.TimeoutError:
+        # Failed once in a serial whole-suite run (0.15 s alone): say what the step was doing.
+        stacks = "\n".join(
+            "".join(traceback.format_stack(f)[-4:]) for f in sys._current_frames().values()
+        )
+        pytest.fail(f"no runs after 15 s; status {step.status.text()!r}; threads:\n{stacks}")
     assert [r.config.window for r in step.runs] == [2, 8]
     assert all(r.config.vector_size == 50 and r.tokens <= 8000 for r in step.runs)
     for side, run in enumerate(step.runs):
