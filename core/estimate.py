@@ -10,7 +10,12 @@ import os
 from dataclasses import dataclass
 
 from w2v_gui.core.config import TrainingConfig
-from w2v_gui.core.kernels import CBOW_BATCH, GROUP, JOB_TOKENS, SHUFFLE_TOKENS, negative_pools
+from w2v_gui.core.kernels import (
+    JOB_TOKENS,
+    SHUFFLE_TOKENS,
+    centres_per_batch,
+    negative_pools,
+)
 
 # estimate say it alike).
 MEMORY_ADVICE = "raise min_count, set max_vocab_size or lower vector_size"
@@ -105,8 +110,7 @@ def estimate(
     """
     d = config.vector_size
     matrices = 2 * vocab_size * d * 4
-    requested = config.batch_words * (1 if config.sg else CBOW_BATCH)  # as the trainer asks
-    batch = max(GROUP, requested - requested % GROUP)
+    batch = centres_per_batch(config.sg, config.batch_words)  # as the trainer asks, uncapped
     centres_per_pool, pool = negative_pools(config.sg, config.window, config.negative)
     pooled = batch // centres_per_pool * pool
     # Per batch, rows of d floats: the gathered centre, band and negative rows, their

@@ -121,6 +121,15 @@ def batch_size(requested: int, top_frequency: float, repeats: int = MAX_ROW_REPE
     return max(GROUP, b - b % GROUP)
 
 
+def centres_per_batch(sg: int, batch_words: int, top_frequency: float = 0.0) -> int:
+    """The trainer's batch: ``batch_words`` centres for skip-gram, CBOW_BATCH times that
+    for CBOW, each capped by its repeats of the top word (:func:`batch_size`). With the
+    default ``top_frequency`` 0, the uncapped size (what the memory estimate counts)."""
+    if sg:
+        return batch_size(batch_words, top_frequency)
+    return batch_size(batch_words * CBOW_BATCH, top_frequency, MAX_ROW_REPEATS_CBOW)
+
+
 def pool_size(window: int, negative: int) -> int:
     """Negatives per pool so a pooled row gets about MAX_ROW_LOAD pair gradients."""
     # A centre has on average window + 1 live context slots (dynamic window).

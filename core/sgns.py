@@ -26,14 +26,12 @@ from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.errors import InsufficientMemory, TrainingDiverged
 from w2v_gui.core.estimate import MEMORY_ADVICE, available_memory, estimate
 from w2v_gui.core.kernels import (
-    CBOW_BATCH,
     JOB_TOKENS,
-    MAX_ROW_REPEATS_CBOW,
     SHUFFLE_TOKENS,
     RowBudget,
     batch_gradients,
-    batch_size,
     cbow_gradients,
+    centres_per_batch,
     negative_pools,
     sum_rows,
 )
@@ -119,10 +117,7 @@ class Trainer:
         # repeats add up across the batches in flight (two workers at 16 each diverged on a
         # 44-word corpus 14 times in 20).
         top = float(kept.max() / kept.sum()) * config.workers
-        if config.sg:
-            self.batch_size = batch_size(config.batch_words, top)
-        else:  # see kernels.MAX_ROW_REPEATS_CBOW
-            self.batch_size = batch_size(config.batch_words * CBOW_BATCH, top, MAX_ROW_REPEATS_CBOW)
+        self.batch_size = centres_per_batch(config.sg, config.batch_words, top)
         n = len(stream.ids)
         bounds = list(range(0, n, job_tokens)) + [n]
         self._jobs = [
