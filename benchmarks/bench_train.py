@@ -34,7 +34,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ENGINES = ("ours", "gensim", "gensim-file")  # also "ours-Nw": N worker threads (ours-1w, ...)
+ENGINES = ("ours", "gensim", "gensim-file")  # also "ours-Nw": N workers (ours-1w, ...) and
+# "ours-threads": 2 worker threads instead of processes
 # and "gensim-file-vocab": corpus_file's build_vocab only (--corpus-scale, when training
 # gensim on the big copy would take longer than the shared lock may be held)
 PARAMS = dict(
@@ -109,6 +110,21 @@ def run_one(
     """Runs inside a child process: one training, timed from the first byte read."""
     PARAMS["seed"] = seed
     PARAMS["sg"] = sg
+    from treemem import TreePeak
+
+    with TreePeak() as tree:
+        out = _train(engine, corpus, epochs)
+    # Worker processes share the matrices: their memory is the tree's PSS, not the sum of
+    # their RSS. A single process's own peak RSS is at least its PSS.
+    out["tree_pss_mb"] = tree.peak / 2**20
+    out["peak_rss_mb"] = max(out["peak_rss_mb"], out["tree_pss_mb"])
+    if quality:
+        out.update(_quality(*out.pop("_vectors")))
+    out.pop("_vectors", None)
+    return out
+
+
+def _train(engine: str, corpus: str, epochs: int) -> dict:
     t0 = time.perf_counter()
     if engine.startswith("ours"):
         sys.path.insert(0, str(ROOT))
@@ -117,14 +133,16 @@ def run_one(
         from w2v_gui.core.sgns import Trainer
         from w2v_gui.core.vocab import CACHE_OVER_TOKENS, scan
 
-        workers = int(engine[5:-1]) if engine.endswith("w") else 2
+        workers = int(engine[5:-1]) if engine[5:-1].isdigit() else 2
         cfg = TrainingConfig(epochs=epochs, **{**PARAMS, "workers": workers})
+        # "ours-threads": worker threads instead of processes (as on macOS and Windows).
         # As `w2v train` does: ids of big corpora stay on disk, the scan goes before training.
         sc = scan(Corpus.from_config([corpus], cfg), cache_over=CACHE_OVER_TOKENS)
         vocab, stream = sc.build(cfg.min_count)
         del sc
         t1 = time.perf_counter()
-        trainer = Trainer(cfg, vocab, stream, report_interval=5.0)
+        processes = False if engine == "ours-threads" else None
+        trainer = Trainer(cfg, vocab, stream, report_interval=5.0, processes=processes)
         for _ in trainer.run():
             pass
         emb = trainer.snapshot()
@@ -169,9 +187,8 @@ def run_one(
         # The scan's helper process (core/scanpair.py), whose pages are partly the
         # parent's, shared after the fork: an upper bound of what it added.
         "helper_peak_rss_mb": _peak_rss_mb(resource_who="RUSAGE_CHILDREN"),
+        "_vectors": (list(words), vectors, counts),
     }
-    if quality:
-        out.update(_quality(list(words), vectors, counts))
     return out
 
 
@@ -226,6 +243,7 @@ def tokenize_copy(src: str, dst: Path) -> int:
 NAMES = {
     "ours": "w2v-gui (NumPy)",
     "ours-1w": "w2v-gui, 1 worker",
+    "ours-threads": "w2v-gui, 2 worker threads",
     "gensim": "gensim 4.4, iterable",
     "gensim-file": "gensim 4.4, corpus_file",
     "gensim-file-vocab": "gensim 4.4, corpus_file build_vocab only",
@@ -393,7 +411,7 @@ def merge(args) -> None:
     print(text)
 
 
-ENGINE_ORDER = ["ours", "ours-1w", "gensim", "gensim-file", "ours-4w", "ours-8w"]
+ENGINE_ORDER = ["ours", "ours-1w", "ours-threads", "gensim", "gensim-file", "ours-4w", "ours-8w"]
 
 
 def main() -> None:

@@ -203,9 +203,10 @@ class TrainingConfig:
         min(2, os.cpu_count() or 1),
         1,
         64,
-        label="Worker threads",
-        help="Threads that train at once. NumPy releases the interpreter lock, so up to "
-        "the number of CPU cores helps.",
+        label="Workers",
+        help="Workers that train at once: processes sharing the vectors on Linux, threads "
+        "elsewhere. Up to the number of CPU cores helps. With one, a seed gives the same "
+        "vectors every time.",
     )
     batch_words: int = _param(
         1024,

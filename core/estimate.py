@@ -16,6 +16,7 @@ from w2v_gui.core.kernels import (
     centres_per_batch,
     negative_pools,
 )
+from w2v_gui.core.workers import available as processes_available
 
 # estimate say it alike).
 MEMORY_ADVICE = "raise min_count, set max_vocab_size or lower vector_size"
@@ -50,10 +51,11 @@ class Estimate:
         return self.memory_bytes - self.process_bytes
 
 
-# Training-only speed measured by benchmarks/bench_train.py on the 2-core development
-# machine with the default settings (2026-12-01: 1 worker 254k words/s, 2 workers 398k).
-_REFERENCE_WORDS_PER_SEC_PER_WORKER = 255_000
-_TWO_WORKER_EXPONENT = 0.65  # 2 ** 0.65 = 1.57, the measured two-worker gain
+# Training-only speed on the 2-core development machine with the default settings, 2M
+# words of dict8 (2026-12-07, 6 alternating rounds, medians): 1 worker 533k words/s; 2
+# worker processes 1.0M (1.87×), 2 worker threads 740k (1.39×: the interpreter lock).
+_REFERENCE_WORDS_PER_SEC_PER_WORKER = 530_000
+_TWO_WORKER_EXPONENT = (0.47, 0.9)  # threads, processes: 2 ** 0.9 = 1.87
 
 
 # Measured by benchmarks/bench_estimate.py (w2v train, peak RSS; results/estimate.md):
@@ -119,6 +121,8 @@ def estimate(
     buffers = config.workers * (JOB_TOKENS * _JOB_BYTES_PER_TOKEN + rows * d * 4)
     # Two windows (5 bytes a token) alive at an epoch's or window's turn.
     windows = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 10 if config.shuffle else 0
+    procs = config.workers > 1 and processes_available()
+    windows *= config.workers if procs else 1  # worker processes each keep their own
     training = buffers + windows
     saving = vocab_size * _SAVE_WORD_BYTES
     # On disk, only the window being read (4 bytes a token) is in memory.
@@ -137,6 +141,8 @@ def estimate(
     # Cost per word grows with dimensions and with pairs (window) and negatives.
     work = (d / 100) * (0.5 + 0.5 * (config.window + 1) / 6) * (0.6 + 0.4 * config.negative / 5)
     speed = (
-        _REFERENCE_WORDS_PER_SEC_PER_WORKER * min(config.workers, 2) ** _TWO_WORKER_EXPONENT / work
+        _REFERENCE_WORDS_PER_SEC_PER_WORKER
+        * min(config.workers, 2) ** _TWO_WORKER_EXPONENT[procs]
+        / work
     )
     return Estimate(int(mem), raw_words * config.epochs / speed + phrasing, _PROCESS_BYTES)

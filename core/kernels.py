@@ -420,10 +420,10 @@ class RowBudget:
     gets, over all of them, no more than the cap. Bookkeeping only: about 2·rows float64.
     """
 
-    def __init__(self, rows: int, cap: float = CURVATURE_CAP) -> None:
-        self._applied = np.zeros(rows, dtype=np.float64)
-        self._cap = cap
-        self._lock = threading.Lock()
+    def __init__(self, rows: int, cap: float = CURVATURE_CAP, applied=None, lock=None) -> None:
+        # Worker processes pass a shared ``applied`` (zeros) and a process-shared lock.
+        self._applied = np.zeros(rows, dtype=np.float64) if applied is None else applied
+        self._cap, self._lock = cap, lock or threading.Lock()
 
     def seen(self, rows: np.ndarray) -> np.ndarray:
         return self._applied[rows]

@@ -44,3 +44,48 @@ class Tally:
     epoch_loss: dict = field(default_factory=dict)
     epoch_pairs: dict = field(default_factory=dict)
     epoch_jobs_left: dict = field(default_factory=dict)
+
+    def batch(self, epoch: int, words: float, loss: float, pairs: int, sampled: bool) -> None:
+        """Count a batch's words and, if its loss was ``sampled``, its loss and pairs."""
+        self.words += words
+        if sampled:  # the mean loss per pair over the sampled batches
+            self.loss += loss
+            self.pairs += pairs
+            self.epoch_loss[epoch] = self.epoch_loss.get(epoch, 0.0) + loss
+            self.epoch_pairs[epoch] = self.epoch_pairs.get(epoch, 0) + pairs
+
+    def job_done(self, epoch: int, words: float) -> None:
+        self.words += words
+        self.epoch_jobs_left[epoch] -= 1
+
+    def plus(self, sums, epochs: int) -> Tally:
+        """This tally plus worker processes' summed rows (see ``workers.RowSink``)."""
+        E = epochs
+        out = Tally(self.loss + sums[1], self.pairs + int(sums[2]), self.words + sums[0])
+        out.epoch_loss, out.epoch_pairs = dict(self.epoch_loss), dict(self.epoch_pairs)
+        for e in range(E):
+            if sums[3 + E + e]:
+                out.epoch_loss[e] = out.epoch_loss.get(e, 0.0) + float(sums[3 + e])
+                out.epoch_pairs[e] = out.epoch_pairs.get(e, 0) + int(sums[3 + E + e])
+        left = self.epoch_jobs_left
+        out.epoch_jobs_left = {e: n - int(sums[3 + 2 * E + e]) for e, n in left.items()}
+        return out
+
+
+class LockedTally:
+    """Worker threads' view of one :class:`Tally`: each count under the trainer's lock."""
+
+    def __init__(self, trainer) -> None:
+        self._t = trainer
+
+    def batch(self, *args) -> None:
+        with self._t._lock:
+            self._t._tally.batch(*args)
+
+    def job_done(self, epoch: int, words: float) -> None:
+        with self._t._lock:
+            self._t._tally.job_done(epoch, words)
+
+    def pend(self, index: int, first_batch: int) -> None:
+        with self._t._lock:
+            self._t._pending.append((index, first_batch))

@@ -6,8 +6,8 @@ The :class:`Trainer` cuts every epoch into jobs of consecutive tokens, each with
 random stream derived from ``(seed, job)``. Unless ``config.shuffle`` is off, each epoch
 takes the sentences of every SHUFFLE_TOKENS-token window in a new random order
 (:func:`window_tokens`: repeated neighbouring lines would otherwise add up in one batch).
-``workers`` threads take jobs in turn
-(Hogwild: NumPy releases the GIL). ``Trainer.run()`` is a generator of
+``workers`` take jobs in turn (Hogwild): forked processes over shared matrices on Linux
+(:mod:`w2v_gui.core.workers`), threads elsewhere. ``Trainer.run()`` is a generator of
 :class:`TrainingProgress` records and honours stop and pause events between batches.
 """
 
@@ -35,15 +35,27 @@ from w2v_gui.core.kernels import (
     negative_pools,
     sum_rows,
 )
-from w2v_gui.core.progress import Tally, TrainingProgress
+from w2v_gui.core.progress import LockedTally, Tally, TrainingProgress
 from w2v_gui.core.resume import validate_state
 from w2v_gui.core.units import format_bytes
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import TokenStream, Vocab
 from w2v_gui.core.windows import job_slots, window_tokens
+from w2v_gui.core.workers import (
+    ProcessWorkers,
+    fresh_locks,
+    process_lock,
+    shared_copy,
+    shared_empty,
+)
+from w2v_gui.core.workers import available as processes_available
 
 SWITCH_INTERVAL = 0.001  # s, while the workers run (see run())
 LOSS_EVERY = 4  # one batch in this many computes (and reports) its loss
+
+
+def _private_copy(a: np.ndarray) -> np.ndarray:
+    return np.array(a, order="C")
 
 
 @dataclass
@@ -59,6 +71,8 @@ class Trainer:
     """Trains SGNS vectors for ``vocab`` on ``stream`` as ``config`` says.
 
     ``state`` (from :meth:`state`) resumes an interrupted run with the same schedule.
+    ``processes``: train with worker processes (None: where they can be forked, when
+    ``config.workers`` > 1) or threads (False).
     """
 
     def __init__(
@@ -72,6 +86,7 @@ class Trainer:
         vectors: np.ndarray | None = None,
         context: np.ndarray | None = None,
         state: dict | None = None,
+        processes: bool | None = None,
     ):
         self.config = config
         self.vocab = vocab
@@ -91,27 +106,38 @@ class Trainer:
                 f"training needs about {format_bytes(need)} ({V:,} words × {d} dimensions × "
                 f"2 matrices) but only {format_bytes(free)} is available; {MEMORY_ADVICE}"
             )
+        self._procs = config.workers > 1 and processes_available() and processes is not False
+        # Worker processes write the matrices (and the row budget) in shared memory.
+        zeros, self._copy = (
+            (shared_empty, shared_copy) if self._procs else (np.zeros, _private_copy)
+        )
         if vectors is None:
-            rng = np.random.default_rng(config.seed)
             # gensim's initialisation: uniform in [-0.5, 0.5) / vector_size. In place: the
             # expression form held three V × d temporaries at once (1.2 GB at a million
             # words × 100, more than both matrices).
-            self._syn0 = rng.random((V, d), dtype=np.float32)
+            self._syn0 = zeros((V, d), np.float32)
+            np.random.default_rng(config.seed).random(dtype=np.float32, out=self._syn0)
             self._syn0 -= np.float32(0.5)
             self._syn0 /= np.float32(d)
-            self._syn1 = np.zeros((V, d), dtype=np.float32)
+            self._syn1 = zeros((V, d), np.float32)
         else:
             if vectors.shape != (V, d) or context is None or context.shape != (V, d):
                 raise ValueError(f"vectors and context must both have shape ({V}, {d})")
             # The trainer owns (and writes) its matrices: copies of what it was given.
-            self._syn0 = np.array(vectors, dtype=np.float32, order="C")
-            self._syn1 = np.array(context, dtype=np.float32, order="C")
+            self._syn0 = self._copy(np.asarray(vectors, dtype=np.float32))
+            self._syn1 = self._copy(np.asarray(context, dtype=np.float32))
         self._keep = vocab.keep_probability(config.sample).astype(np.float32)
         self._cdf = np.cumsum(vocab.noise_distribution(config.ns_exponent))
         self._cdf /= self._cdf[-1]
         self._group, self._pool = negative_pools(config.sg, config.window, config.negative)
         # One worker's batches never overlap: the plain cap, bit for bit as before.
-        self._budget = RowBudget(2 * V) if config.workers > 1 else None
+        self._budget = None
+        if self._procs:
+            self._budget = RowBudget(
+                2 * V, applied=zeros((2 * V,), np.float64), lock=process_lock()
+            )
+        elif config.workers > 1:
+            self._budget = RowBudget(2 * V)
         kept = self._keep * vocab.counts
         # Hogwild: the workers' batches land on the same rows at the same time, so a word's
         # repeats add up across the batches in flight (two workers at 16 each diverged on a
@@ -212,32 +238,51 @@ class Trainer:
         pause = pause or threading.Event()
         if self._shared:
             # A snapshot shares the matrices: train on copies so that it stays as it was.
-            self._syn0, self._syn1 = self._syn0.copy(), self._syn1.copy()
+            self._syn0, self._syn1 = self._copy(self._syn0), self._copy(self._syn1)
             self._shared = False
         self._running = True
         self._halt.clear()
         self._error = None
-        threads = [
-            threading.Thread(
-                target=self._work, args=(stop, pause), daemon=True, name=f"sgns-worker-{i}"
-            )
-            for i in range(self.config.workers)
-        ]
+        pool = None
+        if self._procs:
+            pool = ProcessWorkers(self.config.workers, self.config.epochs, self._queue())
+            base = self._tally
+            pool.start(self._work)
+
+            def wait(timeout: float) -> bool:
+                alive = pool.wait(timeout, stop, pause)
+                with self._lock:
+                    self._tally = base.plus(pool.sums(), self.config.epochs)
+                return alive
+        else:
+            threads = [
+                threading.Thread(
+                    target=self._thread, args=(stop, pause), daemon=True, name=f"sgns-worker-{i}"
+                )
+                for i in range(self.config.workers)
+            ]
+
+            def wait(timeout: float) -> bool:
+                live = [t for t in threads if t.is_alive()]
+                if live:
+                    live[0].join(timeout)
+                return any(t.is_alive() for t in threads)
+
         t_last = time.perf_counter()
         words_last = self._tally.words
         loss_last, pairs_last = self._tally.loss, self._tally.pairs
-        # The workers hand the interpreter lock back and forth between NumPy calls; a
+        # Worker threads hand the interpreter lock back and forth between NumPy calls; a
         # 1 ms switch interval (Python's default is 5 ms) made 2-worker training ~7 %
         # faster on two cores (dict8, 2M words, 8 alternating rounds). Restored after.
         switch = sys.getswitchinterval()
-        sys.setswitchinterval(min(switch, SWITCH_INTERVAL))
-        for t in threads:
-            t.start()
+        if pool is None:
+            sys.setswitchinterval(min(switch, SWITCH_INTERVAL))
+            for t in threads:
+                t.start()
         try:
-            while any(t.is_alive() for t in threads):
-                threads[0].join(self.report_interval) if threads[0].is_alive() else next(
-                    t for t in threads if t.is_alive()
-                ).join(self.report_interval)
+            alive = True
+            while alive:
+                alive = wait(self.report_interval)
                 now = time.perf_counter()
                 dt = now - t_last
                 if not pause.is_set():
@@ -245,12 +290,17 @@ class Trainer:
                 rec = self._record(dt, words_last, loss_last, pairs_last, pause.is_set())
                 t_last, words_last = now, self._tally.words
                 loss_last, pairs_last = self._tally.loss, self._tally.pairs
-                if any(t.is_alive() for t in threads):
+                if alive:
                     yield rec
         finally:
             self._halt.set()
-            for t in threads:
-                t.join()
+            if pool is None:
+                for t in threads:
+                    t.join()
+            else:
+                pool.halt()
+                pool.join()
+                self._settle(pool, base)
             self._running = False
             sys.setswitchinterval(switch)
         if self._error is not None:
@@ -292,17 +342,32 @@ class Trainer:
         c = self.config
         return max(c.min_alpha, c.alpha - (c.alpha - c.min_alpha) * progress)
 
-    def _take_job(self) -> _Job | None:
+    def _take_job(self) -> tuple[int, int] | None:
+        """The next (job, first batch): stopped jobs first, then the schedule."""
         with self._lock:
             if self._pending:
-                index, first = self._pending.pop(0)
-                job = self._jobs[index]
-                return _Job(job.index, job.epoch, job.start, job.stop, first)
+                return self._pending.pop(0)
             if self._next_job >= len(self._jobs):
                 return None
-            job = self._jobs[self._next_job]
             self._next_job += 1
-            return job
+            return self._next_job - 1, 0
+
+    def _queue(self) -> list[tuple[int, int]]:
+        """Every (job, first batch) :meth:`_take_job` would give, in its order."""
+        return self._pending + [(j, 0) for j in range(self._next_job, len(self._jobs))]
+
+    def _settle(self, pool: ProcessWorkers, base: Tally) -> None:
+        """After worker processes: where the schedule stands, what they counted, raised."""
+        taken, queued = pool.taken(), len(self._pending)
+        self._next_job += max(0, taken - queued)
+        self._pending = self._pending[taken:] + pool.stopped_jobs()
+        self._tally = base.plus(pool.sums(), self.config.epochs)
+        try:
+            pool.check()
+        except TrainingDiverged as exc:
+            self.diverged, self._error = True, exc
+        except RuntimeError as exc:
+            self._error = exc
 
     def _window(self, epoch: int, start: int) -> tuple[int, np.ndarray, np.ndarray]:
         """(first token, ids, sentence-start flags) of the shuffle window holding token
@@ -329,18 +394,26 @@ class Trainer:
                 )
             return self._window_cache[1]
 
-    def _work(self, stop: threading.Event, pause: threading.Event) -> None:
+    def _thread(self, stop: threading.Event, pause: threading.Event) -> None:
         try:
-            while not (stop.is_set() or self._halt.is_set()):
-                job = self._take_job()
-                if job is None:
-                    return
-                self._run_job(job, stop, pause)
+            self._work(self._take_job, LockedTally(self), stop, pause, self._halt)
         except BaseException as exc:  # reported by run() in the caller's thread
             self._error = exc
             self._halt.set()
 
-    def _run_job(self, job: _Job, stop: threading.Event, pause: threading.Event) -> None:
+    def _work(self, take, sink, stop, pause, halt) -> None:
+        """A worker (thread, or forked process: see workers.py): jobs until none is left."""
+        if halt is not self._halt:  # in a forked process
+            fresh_locks(self, "_lock", "_window_lock")
+            self._halt = halt
+        while not (stop.is_set() or halt.is_set()):
+            got = take()
+            if got is None:
+                return
+            j = self._jobs[got[0]]
+            self._run_job(_Job(j.index, j.epoch, j.start, j.stop, got[1]), stop, pause, sink)
+
+    def _run_job(self, job: _Job, stop, pause, sink) -> None:
         cfg = self.config
         W, B, K, P = cfg.window, self.batch_size, cfg.negative, self._pool
         V = len(self.vocab)
@@ -368,8 +441,7 @@ class Trainer:
         book = self._budget
         for t in range(job.first_batch, nb):
             if stop.is_set() or self._halt.is_set():
-                with self._lock:
-                    self._pending.append((job.index, t))
+                sink.pend(job.index, t)
                 return
             while pause.is_set() and not (stop.is_set() or self._halt.is_set()):
                 time.sleep(0.02)
@@ -428,15 +500,8 @@ class Trainer:
             k = np.searchsorted(uniq, V)
             self._syn0[uniq[:k]] += summed[:k]
             self._syn1[uniq[k:] - V] += summed[k:]
-            with self._lock:
-                tl = self._tally
-                tl.words += (ends[t] - starts[t]) * self._raw_per_token
-                if sampled:  # the mean loss per pair over the sampled batches
-                    tl.loss += g.loss
-                    tl.pairs += g.pairs
-                    tl.epoch_loss[job.epoch] = tl.epoch_loss.get(job.epoch, 0.0) + g.loss
-                    tl.epoch_pairs[job.epoch] = tl.epoch_pairs.get(job.epoch, 0) + g.pairs
-        with self._lock:
-            if nb == 0:  # every token was subsampled away: still count the words read
-                self._tally.words += len(ids) * self._raw_per_token
-            self._tally.epoch_jobs_left[job.epoch] -= 1
+            sink.batch(
+                job.epoch, (ends[t] - starts[t]) * self._raw_per_token, g.loss, g.pairs, sampled
+            )
+        # Every token subsampled away (no batch): still count the words read.
+        sink.job_done(job.epoch, 0.0 if nb else len(ids) * self._raw_per_token)
