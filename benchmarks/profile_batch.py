@@ -46,7 +46,7 @@ def main() -> None:
     t0 = time.perf_counter()
     lp.enable()
     # In this thread (line_profiler traces the thread that enables it): one worker's loop.
-    trainer._work(threading.Event(), threading.Event())
+    trainer._thread(threading.Event(), threading.Event())
     lp.disable()
     wall = time.perf_counter() - t0
     lp.print_stats(output_unit=1e-3, stripzeros=True)

@@ -243,11 +243,15 @@ class Trainer:
         self._running = True
         self._halt.clear()
         self._error = None
-        pool = None
+        pool, base = None, self._tally
         if self._procs:
             pool = ProcessWorkers(self.config.workers, self.config.epochs, self._queue())
-            base = self._tally
-            pool.start(self._work)
+            try:
+                pool.start(self._work)
+            except OSError:  # no memory or process slot for a fork: threads share the work
+                self._settle(pool, base)
+                pool, base, self._error = None, self._tally, None
+        if pool is not None:
 
             def wait(timeout: float) -> bool:
                 alive = pool.wait(timeout, stop, pause)

@@ -144,3 +144,23 @@ def test_a_worker_process_killed_midway_ends_the_run_with_a_clear_error():
                 if victims:
                     os.kill(min(victims), signal.SIGKILL)
     assert _children() <= before  # the other worker was stopped and reaped
+
+
+def test_when_a_fork_fails_the_run_falls_back_to_threads_and_counts_each_word_once(
+    monkeypatch,
+):
+    real_fork, calls = os.fork, []
+
+    def fork_once():  # the first worker starts, the second finds no memory for its fork
+        calls.append(1)
+        if len(calls) > 1:
+            raise OSError(12, "Cannot allocate memory")
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork_once)
+    config, vocab, stream = _setup(_planted_corpus(), workers=2)
+    trainer = Trainer(config, vocab, stream)
+    last = list(trainer.run())[-1]
+    assert len(calls) == 2 and last.done and not last.stopped and len(last.epoch_losses) == 5
+    assert trainer._tally.words == pytest.approx(last.words_total, rel=1e-9)
+    assert trainer.snapshot().most_similar("cat", topn=1)[0][0] in {"dog", "horse", "cow", "sheep"}
