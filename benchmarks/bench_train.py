@@ -134,7 +134,9 @@ def _train(engine: str, corpus: str, epochs: int) -> dict:
         from w2v_gui.core.vocab import CACHE_OVER_TOKENS, scan
 
         workers = int(engine[5:-1]) if engine[5:-1].isdigit() else 2
-        cfg = TrainingConfig(epochs=epochs, **{**PARAMS, "workers": workers})
+        # OURS_PARAMS='{"batch_words": 512}': this engine's settings beyond gensim's (trials).
+        extra = json.loads(os.environ.get("OURS_PARAMS", "{}"))
+        cfg = TrainingConfig(epochs=epochs, **{**PARAMS, "workers": workers, **extra})
         # "ours-threads": worker threads instead of processes (as on macOS and Windows).
         # As `w2v train` does: ids of big corpora stay on disk, the scan goes before training.
         sc = scan(Corpus.from_config([corpus], cfg), cache_over=CACHE_OVER_TOKENS)

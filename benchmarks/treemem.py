@@ -3,7 +3,7 @@
 Each process's RSS counts the pages it shares with the others (the trainer's workers share
 both matrices) in full, so RSS summed over a process tree counts them once per process.
 PSS divides every shared page among the processes mapping it: summed over the tree it is
-the memory the tree really holds. :class:`TreePeak` samples that sum every 50 ms in a
+the memory the tree really holds. :class:`TreePeak` samples that sum every 100 ms in a
 thread (about 0.2 ms a sample) and keeps the largest.
 """
 
@@ -43,7 +43,7 @@ def tree_pss_bytes(root: int | None = None) -> int:
 class TreePeak:
     """``with TreePeak() as p: ...``; then ``p.peak`` (bytes) over the block."""
 
-    def __init__(self, every: float = 0.05) -> None:
+    def __init__(self, every: float = 0.1) -> None:
         self.every, self.peak = every, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
