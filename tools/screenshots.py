@@ -88,7 +88,7 @@ def open_window(parser: argparse.ArgumentParser, args: argparse.Namespace):
 
 
 # Analogies with their textbook answers; the map shows the first the vectors get right
-# (runs differ: two worker threads make training nondeterministic).
+# (runs differ: two workers make training nondeterministic).
 ANALOGIES = [
     ("king", "queen", "prince", "princess"),
     ("son", "daughter", "father", "mother"),
