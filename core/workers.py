@@ -143,6 +143,10 @@ class ProcessWorkers:
             # A child must not run the finalizers of the parent's garbage (Qt objects
             # among them: the app collects only on its GUI thread, with gc disabled).
             gc.disable()
+            # Ctrl-C in a terminal signals the whole process group: the parent stops the
+            # workers between batches (and saves); interrupted mid-batch, a worker would
+            # leave half a batch applied and its job neither done nor noted as stopped.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             _die_with_parent(parent)
             flags = (Flag(self.ctl, _STOP), Flag(self.ctl, _PAUSE), Flag(self.ctl, _HALT))
             sink = RowSink(self.table[w], self.pend[w], self.epochs)

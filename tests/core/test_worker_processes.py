@@ -164,3 +164,62 @@ def test_when_a_fork_fails_the_run_falls_back_to_threads_and_counts_each_word_on
     assert len(calls) == 2 and last.done and not last.stopped and len(last.epoch_losses) == 5
     assert trainer._tally.words == pytest.approx(last.words_total, rel=1e-9)
     assert trainer.snapshot().most_similar("cat", topn=1)[0][0] in {"dog", "horse", "cow", "sheep"}
+
+
+def test_a_ctrl_c_that_reaches_the_workers_is_left_to_the_parent():
+    """A terminal's Ctrl-C signals the whole process group. The workers ignore it (the
+    parent stops them between batches); here it reaches them alone: the run goes on."""
+    config, vocab, stream = _setup(_planted_corpus(n_sent=3000), workers=2, epochs=30)
+    trainer = Trainer(config, vocab, stream, report_interval=0.02)
+    before, sent = _children(), set()
+    for rec in trainer.run():
+        if not rec.done and rec.words_done and not sent:
+            sent = _children() - before
+            for pid in sent:
+                os.kill(pid, signal.SIGINT)
+    assert sent and rec.done and not rec.stopped and len(rec.epoch_losses) == 30
+    assert trainer._tally.words == pytest.approx(rec.words_total, rel=1e-9)
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_a_terminal_saves_and_resume_trains_every_word_once(tmp_path):
+    """``w2v train`` with worker processes, SIGINT sent to its whole process group as a
+    terminal does: it saves what was trained, and --resume finishes the schedule."""
+    import subprocess
+    import sys
+    import time
+
+    from w2v_gui.core.formats import native
+
+    lines = _planted_corpus(n_sent=6000)
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(lines) + "\n")
+    tokens = sum(len(ln.split()) for ln in lines)
+    out, epochs = tmp_path / "m.npz", 60
+    cli = "import sys; from w2v_gui.core.cli import main; sys.exit(main(sys.argv[1:]))"
+    common = ["--workers", "2", "--min-count", "1", "--vector-size", "16", "--sample", "0"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", cli, "train", str(corpus), "-o", str(out), "--epochs", str(epochs)]
+        + common,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert "vocabulary" in proc.stderr.readline()  # scanned: training starts
+    time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGINT)
+    err = proc.communicate(timeout=120)[1]
+    assert proc.returncode == 130 and "interrupted: saved" in err, err
+    state = native.load(out).state
+    assert state["finished"] is False and 0 < state["words_done"] < epochs * tokens
+    done = subprocess.run(
+        [sys.executable, "-c", cli, "train", "--resume", str(out), "-o", str(tmp_path / "m2.npz")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    final = native.load(tmp_path / "m2.npz").state
+    assert final["finished"] is True and len(final["epoch_loss"]) == epochs
+    assert final["words_done"] == pytest.approx(epochs * tokens, rel=1e-9)
