@@ -119,10 +119,11 @@ def estimate(
     # updates, padded copies, the summed updates and the gathers of the scatter.
     rows = 10 * batch + 4 * pooled
     buffers = config.workers * (JOB_TOKENS * _JOB_BYTES_PER_TOKEN + rows * d * 4)
-    # Two windows (5 bytes a token) alive at an epoch's or window's turn.
-    windows = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 10 if config.shuffle else 0
+    # A job builds its own shuffled tokens from its window's sentence order
+    # (windows.plan_slice); with ids on disk each worker process reads the window's ids.
     procs = config.workers > 1 and processes_available()
-    windows *= config.workers if procs else 1  # worker processes each keep their own
+    on_disk_window = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 4
+    windows = on_disk_window * (config.workers - 1) if tokens_on_disk and procs else 0
     training = buffers + windows
     saving = vocab_size * _SAVE_WORD_BYTES
     # On disk, only the window being read (4 bytes a token) is in memory.

@@ -72,8 +72,8 @@ MAX_ROW_REPEATS_CBOW = 24
 JOB_TOKENS = 1 << 16
 # Sentences are shuffled within windows of this many tokens (all of an epoch up to that
 # size): wider windows scored better on the demo corpus (analogy 0.069 at 16k tokens,
-# 0.073 at 256k, 0.078 at 1M, 0.083 for a whole-file shuffle). A window costs 5 bytes per
-# token.
+# 0.073 at 256k, 0.078 at 1M, 0.083 for a whole-file shuffle). A window's order costs 12
+# bytes a sentence; jobs build their own tokens from it (windows.plan_slice).
 SHUFFLE_TOKENS = 1 << 22
 # float32 sigmoid saturates: per-term loss −log(1 − σ) is capped at 16.6 (= −log 2⁻²⁴).
 _SIG_MAX = np.float32(1 - 2**-24)

@@ -5,7 +5,8 @@ works is told there). Both modes share the batches, pools, cap, threads and prog
 The :class:`Trainer` cuts every epoch into jobs of consecutive tokens, each with its own
 random stream derived from ``(seed, job)``. Unless ``config.shuffle`` is off, each epoch
 takes the sentences of every SHUFFLE_TOKENS-token window in a new random order
-(:func:`window_tokens`: repeated neighbouring lines would otherwise add up in one batch).
+(:func:`~w2v_gui.core.windows.window_tokens`: repeated neighbouring lines would otherwise
+add up in one batch).
 ``workers`` take jobs in turn (Hogwild): forked processes over shared matrices on Linux
 (:mod:`w2v_gui.core.workers`), threads elsewhere. ``Trainer.run()`` is a generator of
 :class:`TrainingProgress` records and honours stop and pause events between batches.
@@ -40,7 +41,7 @@ from w2v_gui.core.resume import validate_state
 from w2v_gui.core.units import format_bytes
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import TokenStream, Vocab
-from w2v_gui.core.windows import job_slots, window_tokens
+from w2v_gui.core.windows import job_slots, plan_slice, window_plan
 from w2v_gui.core.workers import (
     ProcessWorkers,
     fresh_locks,
@@ -373,9 +374,9 @@ class Trainer:
         except RuntimeError as exc:
             self._error = exc
 
-    def _window(self, epoch: int, start: int) -> tuple[int, np.ndarray, np.ndarray]:
-        """(first token, ids, sentence-start flags) of the shuffle window holding token
-        ``start`` in ``epoch``."""
+    def _window(self, epoch: int, start: int) -> tuple[int, np.ndarray, object]:
+        """(first token, ids in corpus order, sentence order) of the shuffle window holding
+        token ``start`` in ``epoch``; a job builds its own tokens from them (plan_slice)."""
         key = (epoch, start // self._window_size)
         with self._window_lock:
             # Only the newest is kept: jobs are taken in order, and a worker still on the
@@ -394,7 +395,7 @@ class Trainer:
                 ss = ss[np.searchsorted(ss, a, "left") : np.searchsorted(ss, b, "right")] - a
                 self._window_cache = (
                     key,
-                    (a, *window_tokens(self.stream.ids[a:b], ss, 0, b - a, rng)),
+                    (a, self.stream.ids[a:b], window_plan(ss, 0, b - a, rng)),
                 )
             return self._window_cache[1]
 
@@ -423,9 +424,9 @@ class Trainer:
         V = len(self.vocab)
         G = B // self._group
         rng = np.random.default_rng([cfg.seed, job.index])
-        w0, w_ids, w_first = self._window(job.epoch, job.start)
-        ids = w_ids[job.start - w0 : job.stop - w0]
-        labels = np.cumsum(w_first[job.start - w0 : job.stop - w0])
+        w0, w_ids, plan = self._window(job.epoch, job.start)
+        ids, first = plan_slice(w_ids, plan, job.start - w0, job.stop - w0)
+        labels = np.cumsum(first)
         keep = rng.random(len(ids), dtype=np.float32) < self._keep[ids]
         pos = np.flatnonzero(keep)
         n = len(pos)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from w2v_gui.core.kernels import strided
@@ -27,33 +29,69 @@ def window_tokens(
     order, 3.5 % with sentences shuffled. Windows never reach across sentences, so the
     objective is unchanged; only the order of the SGD steps is.
     """
+    plan = window_plan(sentence_starts, start, stop, rng)
+    return plan_slice(ids, plan, 0, plan.size)
+
+
+@dataclass(frozen=True)
+class WindowPlan:
+    """A shuffle window's sentence order, without its tokens (12 bytes a sentence).
+
+    Sentence ``k`` of the new order starts at ``starts[k]`` (relative to the window), has
+    ``lengths[k]`` tokens, and its tokens are ``ids[starts[k] + shift[k] + i]``.
+    """
+
+    starts: np.ndarray
+    lengths: np.ndarray
+    shift: np.ndarray
+    size: int
+
+
+def window_plan(
+    sentence_starts: np.ndarray, start: int, stop: int, rng: np.random.Generator | None
+) -> WindowPlan:
+    """The order :func:`window_tokens` gives the sentences of ``[start, stop)``.
+
+    Worker processes each keep a window's plan, not its shuffled tokens, and build only
+    their jobs' tokens from it (:func:`plan_slice`): a window of 4M tokens was 20–60 MB
+    per process, its plan is ~1 MB.
+    """
     n = stop - start
-    first = np.zeros(n, dtype=bool)
-    if n == 0:
-        return ids[start:stop], first
-    # Run starts (relative to start) of the sentences inside the span: strictly increasing.
     lo = np.searchsorted(sentence_starts, start, side="right")
     hi = np.searchsorted(sentence_starts, stop, side="left")
+    # Run starts (relative to start) of the sentences inside the span: strictly increasing.
     bounds = np.concatenate(([0], sentence_starts[lo:hi] - start, [n])).astype(np.int32)
+    if n == 0:
+        bounds = bounds[:1]
     lengths = np.diff(bounds)
-    if rng is None:
-        first[bounds[:-1]] = True
-        return ids[start:stop], first
-    order = rng.permutation(len(lengths)).astype(np.int32)
+    order = (
+        np.arange(len(lengths), dtype=np.int32)
+        if rng is None
+        else rng.permutation(len(lengths)).astype(np.int32)
+    )
     new_lengths = lengths[order]
     new_starts = np.cumsum(new_lengths, dtype=np.int32) - new_lengths
-    first[new_starts] = True
-    # Token k of the new order is old token k + (old start − new start of its sentence);
-    # built 32,768 sentences at a time, so no temporary is as large as the window.
+    # Token k of the new order is old token k + (old start − new start of its sentence).
     shift = bounds[:-1][order] - new_starts + np.int32(start)
-    out = np.empty(n, dtype=ids.dtype)
-    step = 1 << 15
-    for k in range(0, len(order), step):
-        a = int(new_starts[k])
-        index = np.repeat(shift[k : k + step], new_lengths[k : k + step])
-        index += np.arange(a, a + len(index), dtype=np.int32)
-        np.take(ids, index, out=out[a : a + len(index)])
-    return out, first
+    return WindowPlan(new_starts, new_lengths, shift, n)
+
+
+def plan_slice(
+    ids: np.ndarray, plan: WindowPlan, lo: int, hi: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Tokens ``lo:hi`` of the window in the plan's order, and the sentence-start flags:
+    exactly ``window_tokens(...)[0][lo:hi]`` and ``[1][lo:hi]``, built for that span only."""
+    first = np.zeros(hi - lo, dtype=bool)
+    if hi <= lo:
+        return ids[:0], first
+    k0 = int(np.searchsorted(plan.starts, lo, side="right")) - 1
+    k1 = int(np.searchsorted(plan.starts, hi, side="left"))
+    starts, lengths = plan.starts[k0:k1], plan.lengths[k0:k1]
+    a = int(starts[0])
+    index = np.repeat(plan.shift[k0:k1], lengths)
+    index += np.arange(a, a + len(index), dtype=np.int32)
+    first[starts[starts >= lo] - lo] = True
+    return np.take(ids, index[lo - a : hi - a]), first
 
 
 def job_slots(
