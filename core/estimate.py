@@ -53,8 +53,10 @@ class Estimate:
 
 # Training-only speed on the 2-core development machine with the default settings, 2M
 # words of dict8 (2026-12-07, 6 alternating rounds, medians): 1 worker 533k words/s; 2
-# worker processes 1.0M (1.87×), 2 worker threads 740k (1.39×: the interpreter lock).
-_REFERENCE_WORDS_PER_SEC_PER_WORKER = 530_000
+# worker processes 1.0M (1.87×), 2 worker threads 740k (1.39×: the interpreter lock). The
+# demo corpus's short sentences train slower: 5 epochs (22.9M words) took 29–36 s with 2
+# processes, ~400k a worker. Between the two, so the demo's estimate is not optimistic.
+_REFERENCE_WORDS_PER_SEC_PER_WORKER = 450_000
 _TWO_WORKER_EXPONENT = (0.47, 0.9)  # threads, processes: 2 ** 0.9 = 1.87
 
 
