@@ -68,6 +68,10 @@ _PROCESS_BYTES = 52 << 20
 _WORD_BYTES = 260
 _SAVE_WORD_BYTES = 110
 _JOB_BYTES_PER_TOKEN = 80  # a job's draws, masks and padded ids (kernels.py's _run_job)
+# A worker process beyond its job and batch arrays: the interpreter's pages it writes
+# (copied from the parent), NumPy's temporaries. The demo corpus, one epoch, process tree
+# PSS (2026-12-07): 1 worker 165 MB, 2 processes 205 MB, 4 processes 277 MB.
+_WORKER_PROCESS_BYTES = 28 << 20
 
 # Phrase detection before training (core/phrases.py), measured by
 # benchmarks/bench_phrase_cost.py (gensim's defaults; 2026-12-07, 2-core machine shared,
@@ -125,8 +129,11 @@ def estimate(
     # (windows.plan_slice); with ids on disk each worker process reads the window's ids.
     procs = config.workers > 1 and processes_available()
     on_disk_window = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 4
-    windows = on_disk_window * (config.workers - 1) if tokens_on_disk and procs else 0
-    training = buffers + windows
+    processes = 0
+    if procs:  # each worker process has its own pages, and reads its own window from disk
+        processes = _WORKER_PROCESS_BYTES * config.workers
+        processes += on_disk_window * (config.workers - 1) if tokens_on_disk else 0
+    training = buffers + processes
     saving = vocab_size * _SAVE_WORD_BYTES
     # On disk, only the window being read (4 bytes a token) is in memory.
     ids = min(tokens, SHUFFLE_TOKENS * 3 // 2) * 4 if tokens_on_disk else tokens * 4
