@@ -51,8 +51,7 @@ CURVATURE_CAP = 2.0
 # with the cap at 2 for each of two workers, 24 of 100 seeds of a 47-word corpus at a
 # constant learning rate of 0.025 diverged within 0.1 s. A cap of 2 / workers per batch
 # fixed that but starved learning as workers grew (dict8, 3 epochs: SimLex 0.279 with 2
-# workers, 0.249 with 4, 0.190 with 8); RowBudget shares the 2 only among the batches
-# that really overlap on a row (0.300 with 2 workers, 0.303 with 8).
+# workers, 0.249 with 4, 0.190 with 8); RowBudget shares it among overlapping batches only.
 # Expected occurrences of the most frequent (kept) word per batch, at most. The curvature
 # cap bounds each row's own step, but a word repeated ~100 times in one batch moves both
 # its input and context rows so far that their product overshoots (the cross term grows
@@ -417,11 +416,11 @@ class RowBudget:
     each of its rows the scale ``min(1, left / Λ)`` with ``left = cap − (Λ applied to the
     row since then)``, and books what it applied. Rows no other batch touched meanwhile
     get the full cap (one worker's step); a frequent row shared by k batches in flight
-    gets, over all of them, no more than the cap. Bookkeeping only: about 2·rows float64.
+    gets, over all of them, no more than the cap. Bookkeeping only: about 2·rows float64
+    (worker processes pass ``applied``, zeros in shared memory, and a process-shared lock).
     """
 
     def __init__(self, rows: int, cap: float = CURVATURE_CAP, applied=None, lock=None) -> None:
-        # Worker processes pass a shared ``applied`` (zeros) and a process-shared lock.
         self._applied = np.zeros(rows, dtype=np.float64) if applied is None else applied
         self._cap, self._lock = cap, lock or threading.Lock()
 
