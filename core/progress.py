@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ class Tally:
         self.epoch_jobs_left[epoch] -= 1
 
     def plus(self, sums, epochs: int) -> Tally:
-        """This tally plus worker processes' summed rows (see ``workers.RowSink``)."""
+        """This tally plus worker processes' summed :class:`RowSink` rows."""
         E = epochs
         out = Tally(self.loss + sums[1], self.pairs + int(sums[2]), self.words + sums[0])
         out.epoch_loss, out.epoch_pairs = dict(self.epoch_loss), dict(self.epoch_pairs)
@@ -70,6 +74,36 @@ class Tally:
         left = self.epoch_jobs_left
         out.epoch_jobs_left = {e: n - int(sums[3 + 2 * E + e]) for e, n in left.items()}
         return out
+
+
+class RowSink:
+    """A worker process's tally in its own row of a shared table (``row_width`` columns:
+    words, loss, pairs, then per epoch the loss, pairs and finished jobs), which
+    :meth:`Tally.plus` adds up."""
+
+    def __init__(self, row: np.ndarray, pend: np.ndarray, epochs: int) -> None:
+        self._row, self._pend, self._e = row, pend, epochs
+
+    def batch(self, epoch: int, words: float, loss: float, pairs: int, sampled: bool) -> None:
+        r = self._row
+        r[0] += words
+        if sampled:
+            r[1] += loss
+            r[2] += pairs
+            r[3 + epoch] += loss
+            r[3 + self._e + epoch] += pairs
+
+    def job_done(self, epoch: int, words: float) -> None:
+        self._row[0] += words
+        self._row[3 + 2 * self._e + epoch] += 1
+
+    def pend(self, index: int, first_batch: int) -> None:
+        self._pend[:] = (index, first_batch)
+
+
+def row_width(epochs: int) -> int:
+    """Columns of a :class:`RowSink` row."""
+    return 3 + 3 * epochs
 
 
 class LockedTally:

@@ -31,6 +31,7 @@ from collections.abc import Callable
 import numpy as np
 
 from w2v_gui.core.errors import TrainingDiverged
+from w2v_gui.core.progress import RowSink, row_width
 
 # Control words (int64): the job cursor and the flags the parent and workers share.
 _CURSOR, _STOP, _PAUSE, _HALT, _ERROR, _DONE = range(6)  # _DONE + w: worker w ended cleanly
@@ -50,9 +51,9 @@ def shared_empty(shape: tuple, dtype) -> np.ndarray:
     Anonymous (not ``/dev/shm``), so it is freed with its last reference and never left
     behind by a crash, and no tmpfs size limit applies.
     """
-    nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
-    buf = mmap.mmap(-1, max(nbytes, 1))  # MAP_SHARED | MAP_ANONYMOUS, zero-filled
-    return np.frombuffer(buf, dtype=dtype, count=int(np.prod(shape, dtype=np.int64))).reshape(shape)
+    count = int(np.prod(shape, dtype=np.int64))
+    buf = mmap.mmap(-1, max(count * np.dtype(dtype).itemsize, 1))  # shared, zero-filled
+    return np.frombuffer(buf, dtype=dtype, count=count).reshape(shape)
 
 
 def shared_copy(a: np.ndarray) -> np.ndarray:
@@ -75,33 +76,6 @@ class Flag:
     def is_set(self) -> bool:
         return bool(self._ctl[self._i])
 
-    def set(self) -> None:
-        self._ctl[self._i] = 1
-
-
-class RowSink:
-    """A worker's tally in its own row of the shared table: words, loss, pairs, then per
-    epoch the loss, pairs and finished jobs."""
-
-    def __init__(self, row: np.ndarray, pend: np.ndarray, epochs: int) -> None:
-        self._row, self._pend, self._e = row, pend, epochs
-
-    def batch(self, epoch: int, words: float, loss: float, pairs: int, sampled: bool) -> None:
-        r = self._row
-        r[0] += words
-        if sampled:
-            r[1] += loss
-            r[2] += pairs
-            r[3 + epoch] += loss
-            r[3 + self._e + epoch] += pairs
-
-    def job_done(self, epoch: int, words: float) -> None:
-        self._row[0] += words
-        self._row[3 + 2 * self._e + epoch] += 1
-
-    def pend(self, index: int, first_batch: int) -> None:
-        self._pend[:] = (index, first_batch)
-
 
 class ProcessWorkers:
     """``workers`` forked processes, each running ``work(take, sink, stop, pause, halt)``
@@ -112,7 +86,7 @@ class ProcessWorkers:
         self.workers, self.epochs = workers, epochs
         self.queue = np.array(queue, dtype=np.int64).reshape(-1, 2)
         self.ctl = shared_empty((_DONE + workers,), np.int64)
-        self.table = shared_empty((workers, 3 + 3 * epochs), np.float64)
+        self.table = shared_empty((workers, row_width(epochs)), np.float64)
         self.pend = shared_empty((workers, 2), np.int64)
         self.pend[:] = -1
         self.error = shared_empty((_ERROR_BYTES,), np.uint8)
