@@ -62,7 +62,10 @@ def test_the_parent_sees_the_workers_writes_while_they_run():
     for rec in trainer.run():
         if not rec.done and rec.words_done:
             seen.append(trainer.snapshot().vectors)
-    assert seen and not np.array_equal(seen[0], first)
+    # (Failed once in a whole-suite run beside two CPU burners, not reproduced in eight
+    # more: the messages say which part failed if it does again.)
+    assert seen, f"no report while training; last: {rec}"
+    assert not np.array_equal(seen[0], first), f"no write seen by {len(seen)} reports"
     assert np.array_equal(trainer.snapshot().vectors, trainer._syn0)
 
 
