@@ -82,8 +82,10 @@ class ProcessWorkers:
     until ``take()`` (the next ``(job, first batch)`` of ``queue``) returns None.
     """
 
-    def __init__(self, workers: int, epochs: int, queue: list[tuple[int, int]]) -> None:
-        self.workers, self.epochs = workers, epochs
+    def __init__(
+        self, workers: int, epochs: int, queue: list[tuple[int, int]], niceness: int = 0
+    ) -> None:
+        self.workers, self.epochs, self.niceness = workers, epochs, niceness
         self.queue = np.array(queue, dtype=np.int64).reshape(-1, 2)
         self.ctl = shared_empty((_DONE + workers,), np.int64)
         self.table = shared_empty((workers, row_width(epochs)), np.float64)
@@ -122,6 +124,8 @@ class ProcessWorkers:
             # leave half a batch applied and its job neither done nor noted as stopped.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             _die_with_parent(parent)
+            if self.niceness:
+                os.nice(self.niceness)
             flags = (Flag(self.ctl, _STOP), Flag(self.ctl, _PAUSE), Flag(self.ctl, _HALT))
             sink = RowSink(self.table[w], self.pend[w], self.epochs)
             try:

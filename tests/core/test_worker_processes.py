@@ -226,3 +226,27 @@ def test_ctrl_c_in_a_terminal_saves_and_resume_trains_every_word_once(tmp_path):
     final = native.load(tmp_path / "m2.npz").state
     assert final["finished"] is True and len(final["epoch_loss"]) == epochs
     assert final["words_done"] == pytest.approx(epochs * tokens, rel=1e-9)
+
+
+def _nice(pid: int) -> int:
+    # /proc/PID/stat: field 19 is the nice value; the command (field 2) may hold spaces.
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+@pytest.mark.parametrize("niceness", [0, 7])
+def test_worker_processes_run_as_much_nicer_as_asked(niceness):
+    # The app asks for nicer workers so that its window gets a core at once on two cores.
+    config, vocab, stream = _setup(_planted_corpus(n_sent=3000), workers=2, epochs=40)
+    before = _children()
+    trainer = Trainer(config, vocab, stream, report_interval=0.02, niceness=niceness)
+    seen: set[int] = set()
+    stop = threading.Event()
+    for _ in trainer.run(stop):
+        for pid in _children() - before:
+            try:
+                seen.add(_nice(pid) - os.nice(0))
+            except (FileNotFoundError, ProcessLookupError):  # it ended meanwhile
+                pass
+        if seen:
+            stop.set()
+    assert seen == {niceness}
