@@ -99,7 +99,7 @@ class StallProbe:
         self._sampler.join()
         gc.callbacks.remove(self._on_gc)
 
-    def explain(self, top: int) -> None:
+    def explain(self, top: int, stacks_per_gap: int = 3) -> None:
         wall = np.array(self.wall)
         gaps, cpus, runq = (np.diff(np.array(x)) * 1000 for x in (self.wall, self.cpu, self.runq))
         asleep = np.maximum(gaps - cpus - runq - TICK_MS, 0)  # beyond the timer's own wait
@@ -131,10 +131,11 @@ class StallProbe:
                 lines[-3:] for t, lines in self.samples if t0 <= t <= t1 and lines
             )
             print(
-                f"- {gaps[i]:.0f} ms: on a core {cpus[i]:.0f}, waiting for a core "
-                f"{runq[i]:.0f}, asleep {asleep[i]:.0f}; GC: {', '.join(in_gc) or 'none'}"
+                f"- {gaps[i]:.0f} ms at {t0 - wall[0]:.2f} s into the run: on a core "
+                f"{cpus[i]:.0f}, waiting for a core {runq[i]:.0f}, asleep {asleep[i]:.0f}; "
+                f"GC: {', '.join(in_gc) or 'none'}"
             )
-            for lines, n in stacks.most_common(3):
+            for lines, n in stacks.most_common(stacks_per_gap):
                 print(f"    {n:3d} × {' > '.join(lines)}")
 
 
@@ -143,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", nargs="+")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--top", type=int, default=8)
+    parser.add_argument("--stacks", type=int, default=3, help="stack lines shown per gap")
     parser.add_argument(
         "--profile",
         metavar="N",
@@ -189,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     probe.stop()
     p = outcome.progress
     print(f"training {args.epochs} epoch(s), {p.elapsed:.1f} s, load {os.getloadavg()[0]:.1f}")
-    probe.explain(args.top)
+    probe.explain(args.top, args.stacks)
     print(f"GUI thread CPU during training: {probe.cpu[-1] - probe.cpu[0]:.2f} s")
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)

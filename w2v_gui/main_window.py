@@ -43,6 +43,7 @@ from w2v_gui.unsaved import UnsavedGuard
 from w2v_gui.widgets.layout import group_box, neighbours_column, splitter
 from w2v_gui.widgets.scrolling import ScrollingTabs, scrolled
 from w2v_gui.widgets.task_status import TaskStatus
+from w2v_gui.worker import settle_garbage_soon
 
 APP_NAME = "w2v-gui"
 DEFAULT_SIZE = (1280, 800)
@@ -326,6 +327,7 @@ class MainWindow(QMainWindow):
         self._on_session_document_changed()
         self.statusBar().showMessage(f"Read {info.name}: {info.scan.raw_words:,} tokens.", 5000)
         self.learn.set_corpus(info.name, info.scan, self.parameters.config())
+        settle_garbage_soon()
 
     def _on_session_model_opened(self, path: str, model) -> None:
         epochs = model.config.epochs if model.config is not None else None

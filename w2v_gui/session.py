@@ -16,7 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from w2v_gui import jobs
 from w2v_gui.core.config import TrainingConfig
@@ -49,6 +49,9 @@ class State(Enum):
 
 
 IDLE, SCANNING, LOADING, SAVING, TRAINING, PAUSED, STOPPING = State
+
+
+START_DELAY_MS = 100  # from Train to the training thread's start: see _start_training
 
 
 class Session(QObject):
@@ -233,13 +236,24 @@ class Session(QObject):
         worker.cancelled.connect(self._ended)  # stopped before it began: no model
         worker.cancelled.connect(self.training_cancelled)
         self._worker = worker
-        start_in_thread(worker, "training")
         self._set_state(TRAINING)
         if resume is not None:
             # The run's own settings, whatever the form shows. Only now that the session
             # is busy: the form's change must not start a re-read of the open corpus.
             self.config_loaded.emit(config)
         self.training_started.emit(config)
+        # The thread starts once the window has repainted for the new run (~25 ms of the
+        # GUI thread): the trainer's first ~0.2 s (cutting the vocabulary, setting up) is
+        # NumPy in many short calls that hold the interpreter lock, and started at once it
+        # stretched that repaint into the longest stall of a run (64-87 ms; 41-43 ms when
+        # started from the next event-loop turn, which still overlaps the repaint; none
+        # of the run's longest with this delay; tools/probe_stalls.py). Stop pressed before
+        # it starts is seen by the worker at its first check (no model: cancelled).
+        QTimer.singleShot(START_DELAY_MS, self, lambda: self._start_worker(worker))
+
+    def _start_worker(self, worker: TrainingWorker) -> None:
+        if self._worker is worker:  # else shut down meanwhile: nothing may start
+            start_in_thread(worker, "training")
 
     @property
     def can_continue(self) -> bool:

@@ -51,7 +51,7 @@ from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.errors import Cancelled, CorpusError, W2VError
 from w2v_gui.core.formats.native import NativeModel
 from w2v_gui.core.progress import TrainingProgress
-from w2v_gui.core.sgns import Trainer
+from w2v_gui.core.sgns import BACKGROUND_NICENESS, Trainer
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import Scan
 from w2v_gui.queries import Answers, Questions, answer
@@ -68,7 +68,28 @@ _collector: QTimer | None = None
 _thresholds = gc.get_threshold()
 
 
+_settle = False
+
+
+def settle_garbage_soon() -> None:
+    """Have the collector's next tick run a full collection (call it when the window has
+    just built a lot and the person is waiting anyway, e.g. a corpus was read).
+
+    What the window builds after start-up (~12k objects with the demo corpus open) stays
+    young until a generation-1 collection promotes it; the first one, ~10 s into a
+    training run, walked it all on the GUI thread: 20-60 ms, the longest stall of the run
+    (tools/probe_stalls.py). Settled here, that work is done before Train is pressed.
+    """
+    global _settle
+    _settle = True
+
+
 def _collect() -> None:
+    global _settle
+    if _settle:
+        _settle = False
+        gc.collect()
+        return
     counts = gc.get_count()
     for generation in range(3):
         if counts[generation] <= _thresholds[generation]:
@@ -264,7 +285,14 @@ class TrainingWorker(QObject):
             start = {}
             if self._resume is not None:
                 start = _resume_from(self._resume, vocab, self._scan.source)
-            trainer = Trainer(cfg, vocab, stream, report_interval=self._report_interval, **start)
+            trainer = Trainer(
+                cfg,
+                vocab,
+                stream,
+                report_interval=self._report_interval,
+                niceness=BACKGROUND_NICENESS,
+                **start,
+            )
             last_snap = time.monotonic()
             rec = None
             for rec in trainer.run(self._stop, self._pause):

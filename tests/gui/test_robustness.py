@@ -460,7 +460,7 @@ def test_stop_while_the_vocabulary_is_cut_keeps_no_random_model(
 
     monkeypatch.setattr(Scan, "build", slow_build)
     window.training.train_action.trigger()
-    assert entered.wait(10)
+    qtbot.waitUntil(entered.is_set, timeout=10_000)  # the thread starts from the event loop
     with qtbot.waitSignal(session.training_cancelled, timeout=10_000):
         window.training.stop_action.trigger()
     assert session.state == IDLE and session.model is None and session.embeddings is None
