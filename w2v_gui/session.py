@@ -93,6 +93,7 @@ class Session(QObject):
         self._stop = threading.Event()
         self._pause = threading.Event()
         self._worker: QObject | None = None  # the training worker
+        self._starting: QTimer | None = None  # until the training worker's thread starts
         self._job: Task | None = None  # a scan, load or save
         self._continuing = False
 
@@ -248,12 +249,19 @@ class Session(QObject):
         # stretched that repaint into the longest stall of a run (64-87 ms; 41-43 ms when
         # started from the next event-loop turn, which still overlaps the repaint; none
         # of the run's longest with this delay; tools/probe_stalls.py). Stop pressed before
-        # it starts is seen by the worker at its first check (no model: cancelled).
-        QTimer.singleShot(START_DELAY_MS, self, lambda: self._start_worker(worker))
+        # that starts it at once and the worker stops at its first check (no model:
+        # cancelled); a shutdown before that starts nothing.
+        self._starting = QTimer(self, singleShot=True, interval=START_DELAY_MS)
+        self._starting.timeout.connect(self._start_worker)
+        self._starting.start()
 
-    def _start_worker(self, worker: TrainingWorker) -> None:
-        if self._worker is worker:  # else shut down meanwhile: nothing may start
-            start_in_thread(worker, "training")
+    def _start_worker(self) -> None:
+        """Start the training thread now if it is still waiting for its turn."""
+        timer, self._starting = self._starting, None
+        if timer is not None:
+            timer.stop()
+            timer.deleteLater()
+            start_in_thread(self._worker, "training")
 
     @property
     def can_continue(self) -> bool:
@@ -329,6 +337,7 @@ class Session(QObject):
             self._stop.set()
             self._pause.clear()
             self._set_state(STOPPING)
+            self._start_worker()  # not started yet: it ends as every stopped run does
         else:
             self.cancel()
 
@@ -441,6 +450,9 @@ class Session(QObject):
         self._stop.set()
         self._pause.clear()
         cancel_task(self._job)
+        if self._starting is not None:  # a training thread not started yet never starts
+            self._starting.stop()
+            self._starting = None
         ok = True
         # Every thread, not only the current worker's: one whose worker already reported
         # may still be winding down, and Python must not destroy a running QThread.

@@ -36,21 +36,22 @@ def _nice(pid: int) -> int:
 def test_the_apps_worker_processes_run_nicer_than_its_window(qtbot, window, corpus_file):
     load(qtbot, window, [corpus_file], SMALL.replace(workers=2, epochs=400))
     before = _children()
-    seen: set[int] = set()
+    seen: dict[int, list[int]] = {}  # worker pid → its niceness relative to ours, per look
 
     def look() -> bool:
         for pid in _children() - before:
             try:
-                seen.add(_nice(pid) - os.nice(0))
+                seen.setdefault(pid, []).append(_nice(pid) - os.nice(0))
             except (FileNotFoundError, ProcessLookupError):  # it ended meanwhile
                 pass
-        return bool(seen)
+        # Looked at several times: a worker is a child a moment before its os.nice call.
+        return len(seen) == 2 and all(len(v) >= 3 for v in seen.values())
 
     window.training.train_action.trigger()
     qtbot.waitUntil(look, timeout=20_000)
     with qtbot.waitSignal(window.training_finished, timeout=20_000):
         window.training.stop_action.trigger()
-    assert seen == {BACKGROUND_NICENESS} and BACKGROUND_NICENESS > 0
+    assert {v[-1] for v in seen.values()} == {BACKGROUND_NICENESS} and BACKGROUND_NICENESS > 0
 
 
 def test_a_full_collection_follows_a_corpus_read(qtbot, window, corpus_file, monkeypatch):
@@ -81,3 +82,13 @@ def test_training_starts_from_the_event_loop_and_not_after_a_shutdown(qtbot, win
     assert window.session.shutdown()
     qtbot.wait(300)
     assert len(worker_module.running_threads()) == 0
+
+
+def test_stop_right_after_train_ends_the_run_with_no_model(qtbot, window, corpus_file):
+    load(qtbot, window, [corpus_file])
+    window.training.train_action.trigger()
+    with qtbot.waitSignal(window.session.training_cancelled, timeout=10_000):
+        window.training.stop_action.trigger()  # before the thread's turn: it starts now
+    qtbot.waitUntil(lambda: not worker_module.running_threads(), timeout=10_000)
+    assert window.session.model is None and window.session.embeddings is None
+    assert window.training.train_action.isEnabled()
