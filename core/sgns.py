@@ -54,12 +54,6 @@ from w2v_gui.core.workers import available as processes_available
 
 SWITCH_INTERVAL = 0.001  # s, while the workers run (see run())
 LOSS_EVERY = 4  # one batch in this many computes (and reports) its loss
-# The app's worker processes run this much nicer than its window. At equal priority, two
-# workers on two cores kept the GUI thread waiting for a core up to 34 ms at a time
-# (schedstat run delay, tools/probe_stalls.py, demo corpus, 3 epochs: p99 gap 27-30 ms);
-# at 10, p99 21-25 ms and no gap past the first over 40 ms. It costs the workers only
-# what the window uses (~8 % of a core while training) when nothing else runs.
-BACKGROUND_NICENESS = 10
 
 
 def _private_copy(a: np.ndarray) -> np.ndarray:
@@ -81,8 +75,8 @@ class Trainer(Schedule):
     ``state`` (from :meth:`state`) resumes an interrupted run with the same schedule.
     ``processes``: train with worker processes (None: where they can be forked, when
     ``config.workers`` > 1) or threads (False). ``niceness``: how much lower the worker
-    processes' scheduling priority is than the caller's (``os.nice``; the app passes
-    :data:`BACKGROUND_NICENESS` so that its window gets a core at once when it needs one).
+    processes' priority is than the caller's (``os.nice``; the app passes
+    ``workers.BACKGROUND_NICENESS``: its window then gets a core when it needs one).
     """
 
     def __init__(

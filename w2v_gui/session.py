@@ -16,7 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from w2v_gui import jobs
 from w2v_gui.core.config import TrainingConfig
@@ -27,12 +27,12 @@ from w2v_gui.jobs import CorpusInfo
 from w2v_gui.queries import Questions
 from w2v_gui.tasks import Task, cancel_task, run_task
 from w2v_gui.worker import (
+    PendingStart,
     Snapshot,
     TrainingOutcome,
     TrainingWorker,
     collect_on_gui_thread,
     running_threads,
-    start_in_thread,
 )
 
 
@@ -93,7 +93,7 @@ class Session(QObject):
         self._stop = threading.Event()
         self._pause = threading.Event()
         self._worker: QObject | None = None  # the training worker
-        self._starting: QTimer | None = None  # until the training worker's thread starts
+        self._starting: PendingStart | None = None  # the training thread, until it starts
         self._job: Task | None = None  # a scan, load or save
         self._continuing = False
 
@@ -243,25 +243,10 @@ class Session(QObject):
             # is busy: the form's change must not start a re-read of the open corpus.
             self.config_loaded.emit(config)
         self.training_started.emit(config)
-        # The thread starts once the window has repainted for the new run (~25 ms of the
-        # GUI thread): the trainer's first ~0.2 s (cutting the vocabulary, setting up) is
-        # NumPy in many short calls that hold the interpreter lock, and started at once it
-        # stretched that repaint into the longest stall of a run (64-87 ms; 41-43 ms when
-        # started from the next event-loop turn, which still overlaps the repaint; none
-        # of the run's longest with this delay; tools/probe_stalls.py). Stop pressed before
-        # that starts it at once and the worker stops at its first check (no model:
-        # cancelled); a shutdown before that starts nothing.
-        self._starting = QTimer(self, singleShot=True, interval=START_DELAY_MS)
-        self._starting.timeout.connect(self._start_worker)
-        self._starting.start()
-
-    def _start_worker(self) -> None:
-        """Start the training thread now if it is still waiting for its turn."""
-        timer, self._starting = self._starting, None
-        if timer is not None:
-            timer.stop()
-            timer.deleteLater()
-            start_in_thread(self._worker, "training")
+        # Started after the window's repaint: the trainer's first ~0.2 s (the vocabulary
+        # cut) holds the interpreter lock in many short NumPy calls and stretched that
+        # repaint into the run's longest stall (64-87 ms; tools/probe_stalls.py).
+        self._starting = PendingStart(worker, "training", START_DELAY_MS, self)
 
     @property
     def can_continue(self) -> bool:
@@ -337,7 +322,8 @@ class Session(QObject):
             self._stop.set()
             self._pause.clear()
             self._set_state(STOPPING)
-            self._start_worker()  # not started yet: it ends as every stopped run does
+            if self._starting is not None:  # not started yet: it ends as stopped runs do
+                self._starting.now()
         else:
             self.cancel()
 
@@ -451,8 +437,7 @@ class Session(QObject):
         self._pause.clear()
         cancel_task(self._job)
         if self._starting is not None:  # a training thread not started yet never starts
-            self._starting.stop()
-            self._starting = None
+            self._starting.cancel()
         ok = True
         # Every thread, not only the current worker's: one whose worker already reported
         # may still be winding down, and Python must not destroy a running QThread.

@@ -51,9 +51,10 @@ from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.errors import Cancelled, CorpusError, W2VError
 from w2v_gui.core.formats.native import NativeModel
 from w2v_gui.core.progress import TrainingProgress
-from w2v_gui.core.sgns import BACKGROUND_NICENESS, Trainer
+from w2v_gui.core.sgns import Trainer
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import Scan
+from w2v_gui.core.workers import BACKGROUND_NICENESS
 from w2v_gui.queries import Answers, Questions, answer
 
 # Threads started here and not yet ended, with their workers: tests assert none is left
@@ -146,6 +147,27 @@ def running_threads() -> list[QThread]:
             if hasattr(worker, end):
                 getattr(worker, end).disconnect(thread.quit)
     return list(_threads)
+
+
+class PendingStart:
+    """``worker``'s thread, started by :func:`start_in_thread` after ``delay_ms`` or at
+    once by :meth:`now`; :meth:`cancel` before that and it never starts."""
+
+    def __init__(self, worker: QObject, name: str, delay_ms: int, parent: QObject) -> None:
+        self._worker, self._name = worker, name
+        self._timer = QTimer(parent, singleShot=True, interval=delay_ms)
+        self._timer.timeout.connect(self.now)
+        self._timer.start()
+
+    def now(self) -> None:
+        worker, self._worker = self._worker, None
+        self._timer.stop()
+        if worker is not None:
+            start_in_thread(worker, self._name)
+
+    def cancel(self) -> None:
+        self._worker = None
+        self._timer.stop()
 
 
 def _message(exc: BaseException, doing: str) -> str:

@@ -17,7 +17,7 @@ import pytest
 from tests.gui.conftest import SMALL, load
 from w2v_gui import worker as worker_module
 from w2v_gui.core import workers
-from w2v_gui.core.sgns import BACKGROUND_NICENESS
+from w2v_gui.core.workers import BACKGROUND_NICENESS
 
 
 def _children() -> set[int]:
