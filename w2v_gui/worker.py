@@ -155,19 +155,25 @@ class PendingStart:
 
     def __init__(self, worker: QObject, name: str, delay_ms: int, parent: QObject) -> None:
         self._worker, self._name = worker, name
-        self._timer = QTimer(parent, singleShot=True, interval=delay_ms)
+        self._timer: QTimer | None = QTimer(parent, singleShot=True, interval=delay_ms)
         self._timer.timeout.connect(self.now)
         self._timer.start()
 
     def now(self) -> None:
         worker, self._worker = self._worker, None
-        self._timer.stop()
+        self._drop_timer()
         if worker is not None:
             start_in_thread(worker, self._name)
 
     def cancel(self) -> None:
         self._worker = None
-        self._timer.stop()
+        self._drop_timer()
+
+    def _drop_timer(self) -> None:
+        if self._timer is not None:  # one timer per run: not left on the parent
+            self._timer.stop()
+            self._timer.deleteLater()
+            self._timer = None
 
 
 def _message(exc: BaseException, doing: str) -> str:
