@@ -409,11 +409,13 @@ def quick_train(
     config: TrainingConfig,
     max_tokens: int = 200_000,
     stop: threading.Event | None = None,
+    niceness: int = 0,
 ) -> QuickRun:
     """Train ``config`` with the real :class:`~w2v_gui.core.sgns.Trainer` on the corpus's first
-    ``max_tokens`` tokens. Raises :class:`~w2v_gui.core.errors.Cancelled` if ``stop`` gets set."""
+    ``max_tokens`` tokens (its worker processes ``niceness`` lower in priority). Raises
+    :class:`~w2v_gui.core.errors.Cancelled` if ``stop`` gets set."""
     vocab, stream = corpus_prefix(scan, max_tokens).build(config.min_count, config.max_vocab_size)
-    trainer = Trainer(config, vocab, stream, report_interval=0.1)
+    trainer = Trainer(config, vocab, stream, report_interval=0.1, niceness=niceness)
     *_, rec = trainer.run(stop)  # the last record: the run's summary
     if stop is not None and stop.is_set():
         raise Cancelled("the comparison was cancelled")

@@ -34,6 +34,7 @@ from w2v_gui.core.formats.native import NativeModel
 from w2v_gui.core.provenance import same_corpus
 from w2v_gui.core.sgns import Trainer
 from w2v_gui.core.stability import DEFAULT_K, SUMMARY_WORDS, Stability
+from w2v_gui.core.workers import BACKGROUND_NICENESS
 from w2v_gui.jobs import CorpusInfo
 from w2v_gui.models import OpenModel, OpenModels
 from w2v_gui.tasks import Task, cancel_task, run_task, stop_tasks
@@ -62,7 +63,7 @@ def train_runs_job(info: CorpusInfo, config: TrainingConfig, seeds: list[int]):
         out = []
         for i, seed in enumerate(seeds):
             cfg = config.replace(seed=seed)
-            trainer = Trainer(cfg, vocab, stream)
+            trainer = Trainer(cfg, vocab, stream, niceness=BACKGROUND_NICENESS)
             for rec in trainer.run(stop=stop):
                 progress(int((i + rec.fraction) * 1000), len(seeds) * 1000)
             if stop.is_set():

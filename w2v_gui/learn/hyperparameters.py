@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from w2v_gui.core.config import TrainingConfig
 from w2v_gui.core.errors import UnknownWordError
 from w2v_gui.core.walkthrough import quick_train
+from w2v_gui.core.workers import BACKGROUND_NICENESS
 from w2v_gui.learn.drawing import (
     fill,
     hbox,
@@ -149,7 +150,7 @@ class HyperStep(Page):
             out = []
             for i, cfg in enumerate(configs):
                 progress(i, len(configs))
-                out.append(quick_train(data.scan, cfg, tokens, stop))
+                out.append(quick_train(data.scan, cfg, tokens, stop, BACKGROUND_NICENESS))
             progress(len(configs), len(configs))
             return data, out
 

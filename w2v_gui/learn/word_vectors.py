@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from w2v_gui.core.errors import UnknownWordError
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.walkthrough import quick_train
+from w2v_gui.core.workers import BACKGROUND_NICENESS
 from w2v_gui.learn.drawing import (
     CONTEXT_COLOUR,
     INPUT_COLOUR,
@@ -161,7 +162,10 @@ class WordVectorsStep(Page):
         )
         self._task = run_task(
             self,
-            lambda progress, stop: (data, quick_train(data.scan, cfg, QUICK_TOKENS, stop)),
+            lambda progress, stop: (
+                data,
+                quick_train(data.scan, cfg, QUICK_TOKENS, stop, BACKGROUND_NICENESS),
+            ),
             self._on_quick_finished,
             self._on_quick_failed,
             "training a quick model",
