@@ -42,7 +42,7 @@ from w2v_gui.core.schedule import Schedule
 from w2v_gui.core.units import format_bytes
 from w2v_gui.core.vectors import Embeddings
 from w2v_gui.core.vocab import TokenStream, Vocab
-from w2v_gui.core.windows import job_slots, plan_slice, window_plan
+from w2v_gui.core.windows import WindowPlan, job_slots, plan_slice, window_plan
 from w2v_gui.core.workers import (
     ProcessWorkers,
     fresh_locks,
@@ -312,7 +312,7 @@ class Trainer(Schedule):
             **{**final.__dict__, "done": True, "words_per_sec": speed, "stopped": not self.finished}
         )
 
-    def _window(self, epoch: int, start: int) -> tuple[int, np.ndarray, object]:
+    def _window(self, epoch: int, start: int) -> tuple[int, np.ndarray, WindowPlan]:
         """(first token, ids in corpus order, sentence order) of the shuffle window holding
         token ``start`` in ``epoch``; a job builds its own tokens from them (plan_slice)."""
         key = (epoch, start // self._window_size)

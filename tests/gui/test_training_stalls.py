@@ -10,26 +10,14 @@ from __future__ import annotations
 
 import gc
 import os
-from pathlib import Path
 
 import pytest
 
+from tests.core.test_worker_processes import _children, _nice
 from tests.gui.conftest import SMALL, load
 from w2v_gui import worker as worker_module
 from w2v_gui.core import workers
 from w2v_gui.core.workers import BACKGROUND_NICENESS
-
-
-def _children() -> set[int]:
-    out: set[int] = set()
-    for task in Path(f"/proc/{os.getpid()}/task").glob("*"):
-        out |= {int(c) for c in (task / "children").read_text().split()}
-    return out
-
-
-def _nice(pid: int) -> int:
-    # /proc/PID/stat: field 19 is the nice value; the command (field 2) may hold spaces.
-    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
 
 
 @pytest.mark.skipif(not workers.available(), reason="worker processes need fork")
